@@ -1,0 +1,1 @@
+"""Galerie: a marketplace platform with several storefronts over one shared catalogue."""

@@ -1,0 +1,1 @@
+"""Accounts: customer registration, login, password reset, address book."""

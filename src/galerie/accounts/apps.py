@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "galerie.accounts"
+    verbose_name = "Comptes clients"

@@ -1,0 +1,1 @@
+"""Cart: per-storefront carts holding sellers' offers."""

@@ -1,0 +1,1 @@
+"""Catalogue: the category tree, product types and attributes, products and their GTINs."""

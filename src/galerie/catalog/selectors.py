@@ -1,0 +1,16 @@
+"""Reads over the catalogue that several callers share."""
+
+from django.db.models import Q
+
+from galerie.catalog.models import Category
+
+
+def category_descendant_ids(root_ids: list[int]) -> list[int]:
+    """The given categories and all their descendants (materialised path prefix query)."""
+    if not root_ids:
+        return []
+    paths = Category.objects.filter(pk__in=root_ids).values_list("path", flat=True)
+    query = Q()
+    for path in paths:
+        query |= Q(path__startswith=path)
+    return list(Category.objects.filter(query).values_list("id", flat=True))

@@ -1,0 +1,1 @@
+"""Checkout: addresses, delivery per seller, the legal recap, placing the order."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CheckoutConfig(AppConfig):
+    name = "galerie.checkout"
+    verbose_name = "Validation de commande"

@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain: base models, money, errors. No business rules."""

@@ -1,0 +1,49 @@
+"""`galerie serve`: the production server (gunicorn, DEBUG off, static files by WhiteNoise)."""
+
+import os
+import socket
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+def loopback_binds(host: str, port: int) -> list[str]:
+    """Bind addresses for `host`; "localhost" means IPv4 and, where it exists, IPv6 loopback,
+    since browsers and curl resolve localhost and *.localhost to either."""
+    if host != "localhost":
+        return [f"{host}:{port}"]
+    binds = [f"127.0.0.1:{port}"]
+    if socket.has_ipv6:
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+                probe.bind(("::1", 0))
+            binds.append(f"[::1]:{port}")
+        except OSError:
+            pass
+    return binds
+
+
+class Command(BaseCommand):
+    help = "Sert la galerie avec gunicorn (DEBUG désactivé)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="localhost", help="adresse d'écoute (localhost)")
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=1)
+
+    def handle(self, *args, port, host, workers, threads, **options):
+        if settings.DEBUG:
+            self.stderr.write("GALERIE_DEBUG=1 is ignored by serve: DEBUG stays off.")
+        env = {k: v for k, v in os.environ.items() if k != "GALERIE_DEBUG"}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "galerie.settings")
+        argv = [sys.executable, "-m", "gunicorn", "galerie.wsgi:application",
+                "--workers", str(workers), "--threads", str(threads),
+                "--access-logfile", "-" if env.get("GALERIE_ACCESS_LOG") else "/dev/null",
+                "--error-logfile", "-", "--timeout", "60"]
+        for bind in loopback_binds(host, port):
+            argv += ["--bind", bind]
+        self.stdout.write(f"Galerie : http://localhost:{port}/ ({workers} workers)")
+        sys.stdout.flush()
+        os.execve(sys.executable, argv, env)

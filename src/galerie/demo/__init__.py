@@ -1,0 +1,1 @@
+"""Demo: the deterministic demo mall loaded by `galerie loaddemo`."""

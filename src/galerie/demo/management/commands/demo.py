@@ -1,0 +1,24 @@
+"""`galerie demo`: migrate, load the demo mall (once), then serve it."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Crée la base, charge la galerie de démonstration et la sert sur http://localhost:PORT/."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, port, workers, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("loaddemo")
+        self.stdout.write(self.style.SUCCESS("Boutiques de démonstration :"))
+        from galerie.storefronts.selectors import storefront_list
+
+        for storefront in storefront_list():
+            host = storefront.hosts.first()
+            self.stdout.write(f"  {storefront.name}: http://{host}:{port}/")
+        self.stdout.write(f"  Back office : http://localhost:{port}/admin/ (admin / admin)")
+        call_command("serve", port=port, workers=workers)

@@ -1,0 +1,1 @@
+"""Imports: catalogue feeds (Google Merchant Center) into offers, shop merges, exports."""

@@ -1,0 +1,1 @@
+"""Inventory: stock reservations and the stock movements that explain every change."""

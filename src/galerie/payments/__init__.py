@@ -1,0 +1,1 @@
+"""Payments: the gateway interface, a simulated hosted card gateway and bank transfer."""

@@ -1,0 +1,1 @@
+"""Sellers (the operator is seller number one) and their offers on catalogue products."""

@@ -1,0 +1,122 @@
+"""Sellers and offers. An offer is one seller's price, condition, stock and delivery for a product.
+
+Only offers of *verified* sellers are ever visible or purchasable (EU DSA art. 30: a trader is
+identified before it sells). `stock` never goes negative: a database constraint backs the services.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.models import TimeStampedModel
+from galerie.core.money import MONEY_FIELD
+
+
+class SellerStatus(models.TextChoices):
+    APPLIED = "applied", _("candidature déposée")
+    VERIFIED = "verified", _("vérifié")
+    SUSPENDED = "suspended", _("suspendu")
+    REJECTED = "rejected", _("refusé")
+
+
+class Seller(TimeStampedModel):
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom commercial"), max_length=120)
+    legal_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    is_operator = models.BooleanField(
+        _("opérateur de la galerie"),
+        default=False,
+        help_text=_("L'exploitant lui-même : « vendu et expédié par » la boutique."),
+    )
+    is_trader = models.BooleanField(
+        _("vendeur professionnel"),
+        default=True,
+        help_text=_("Décoché : particulier (pas de garantie légale de conformité due)."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=12, choices=SellerStatus.choices, default=SellerStatus.APPLIED
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    siren = models.CharField(_("SIREN/SIRET"), max_length=14, blank=True)
+    vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("vendeur")
+        verbose_name_plural = _("vendeurs")
+        ordering = ["-is_operator", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_operator"],
+                condition=models.Q(is_operator=True),
+                name="one_operator_seller",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_sell(self) -> bool:
+        return self.status == SellerStatus.VERIFIED
+
+    def display_name(self, storefront=None) -> str:
+        """« vendu et expédié par … »: the operator sells under the storefront's name."""
+        if self.is_operator and storefront is not None:
+            return storefront.name
+        return self.name
+
+
+class Condition(models.TextChoices):
+    NEW = "new", _("neuf")
+    USED = "used", _("occasion")
+    REFURBISHED = "refurbished", _("reconditionné")
+
+
+class Offer(TimeStampedModel):
+    seller = models.ForeignKey(
+        Seller, on_delete=models.PROTECT, related_name="offers", verbose_name=_("vendeur")
+    )
+    product = models.ForeignKey(
+        "catalog.Product", on_delete=models.PROTECT, related_name="offers", verbose_name=_("produit")
+    )
+    sku = models.CharField(_("référence vendeur"), max_length=64, blank=True)
+    price = models.DecimalField(_("prix TTC"), **MONEY_FIELD)
+    delivery_price = models.DecimalField(
+        _("frais de port TTC"), default=0, help_text=_("Livraison standard d'une unité."),
+        **MONEY_FIELD,
+    )
+    condition = models.CharField(
+        _("état"), max_length=12, choices=Condition.choices, default=Condition.NEW
+    )
+    condition_note = models.CharField(_("description de l'état"), max_length=300, blank=True)
+    stock = models.IntegerField(_("stock"), default=0)
+    lead_time_days = models.PositiveSmallIntegerField(_("délai d'expédition (jours)"), default=2)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("offre")
+        verbose_name_plural = _("offres")
+        ordering = ["price"]
+        indexes = [models.Index(fields=["product", "is_active"], name="offer_product_active")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(stock__gte=0), name="offer_stock_not_negative"),
+            models.CheckConstraint(condition=models.Q(price__gt=0), name="offer_price_positive"),
+            models.CheckConstraint(
+                condition=models.Q(delivery_price__gte=0), name="offer_delivery_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(condition="new") | ~models.Q(condition_note=""),
+                name="offer_used_has_condition_note",
+            ),
+            models.UniqueConstraint(
+                fields=["seller", "sku"], condition=~models.Q(sku=""), name="offer_seller_sku_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} — {self.seller} ({self.price} €)"
+
+    @property
+    def total_price(self):
+        return self.price + self.delivery_price

@@ -1,0 +1,1 @@
+"""Storefronts: the branded sites of the mall, their hosts and their assortments."""

@@ -1,0 +1,2 @@
+def storefront(request):
+    return {"storefront": getattr(request, "storefront", None)}

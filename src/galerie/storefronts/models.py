@@ -1,0 +1,67 @@
+"""A storefront is one branded site of the mall: its hosts, language, branding and assortment."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.models import TimeStampedModel
+
+colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Couleur au format #RRGGBB."))
+
+
+class Storefront(TimeStampedModel):
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    tagline = models.CharField(_("accroche"), max_length=200, blank=True)
+    language = models.CharField(
+        _("langue"), max_length=5, default="fr", choices=[("fr", "Français"), ("en", "English")]
+    )
+    currency = models.CharField(_("devise"), max_length=3, default="EUR", editable=False)
+    logo_text = models.CharField(_("texte du logo"), max_length=40)
+    primary_color = models.CharField(
+        _("couleur principale"), max_length=7, default="#1d3557", validators=[colour]
+    )
+    accent_color = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#e63946", validators=[colour]
+    )
+    show_out_of_stock = models.BooleanField(
+        _("montrer les produits épuisés"),
+        default=False,
+        help_text=_("Les produits sans offre en stock restent visibles, signalés « épuisé »."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    categories = models.ManyToManyField(
+        "catalog.Category",
+        verbose_name=_("assortiment"),
+        related_name="storefronts",
+        blank=True,
+        help_text=_("Catégories racines montrées par la boutique, avec toutes leurs sous-catégories."),
+    )
+
+    class Meta:
+        verbose_name = _("boutique")
+        verbose_name_plural = _("boutiques")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StorefrontHost(models.Model):
+    storefront = models.ForeignKey(Storefront, on_delete=models.CASCADE, related_name="hosts")
+    hostname = models.CharField(
+        _("nom d'hôte"), max_length=253, unique=True, help_text=_("Sans port, ex. culture.localhost")
+    )
+    is_primary = models.BooleanField(_("principal"), default=True)
+
+    class Meta:
+        verbose_name = _("nom d'hôte")
+        verbose_name_plural = _("noms d'hôte")
+        ordering = ["-is_primary", "hostname"]
+
+    def __str__(self) -> str:
+        return self.hostname
+
+    def save(self, *args, **kwargs):
+        self.hostname = self.hostname.lower().strip()
+        super().save(*args, **kwargs)

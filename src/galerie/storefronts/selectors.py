@@ -1,0 +1,49 @@
+"""Reads about storefronts: which one a host name serves, which categories it shows."""
+
+from django.core.cache import cache
+
+from galerie.storefronts.models import Storefront, StorefrontHost
+
+_HOST_CACHE_SECONDS = 60
+
+
+def storefront_for_host(host: str) -> Storefront | None:
+    """The active storefront serving `host` (port stripped), or None."""
+    hostname = host.split(":")[0].lower().rstrip(".")
+    key = f"storefront-host:{hostname}"
+    storefront_id = cache.get(key)
+    if storefront_id is None:
+        row = (
+            StorefrontHost.objects.filter(hostname=hostname, storefront__is_active=True)
+            .values_list("storefront_id", flat=True)
+            .first()
+        )
+        storefront_id = row or 0
+        cache.set(key, storefront_id, _HOST_CACHE_SECONDS)
+    if not storefront_id:
+        return None
+    return storefront_by_id(storefront_id)
+
+
+def storefront_by_id(storefront_id: int) -> Storefront | None:
+    key = f"storefront:{storefront_id}"
+    storefront = cache.get(key)
+    if storefront is None:
+        storefront = Storefront.objects.filter(pk=storefront_id, is_active=True).first()
+        if storefront is None:
+            return None
+        storefront.primary_host = storefront.hosts.order_by("-is_primary", "hostname").first()
+        cache.set(key, storefront, _HOST_CACHE_SECONDS)
+    return storefront
+
+
+def storefront_list() -> list[Storefront]:
+    return list(Storefront.objects.filter(is_active=True).prefetch_related("hosts"))
+
+
+def storefront_category_ids(storefront: Storefront) -> list[int]:
+    """Every category id in the storefront's assortment, descendants included."""
+    from galerie.catalog.selectors import category_descendant_ids
+
+    roots = list(storefront.categories.values_list("id", flat=True))
+    return category_descendant_ids(roots)

@@ -1,0 +1,98 @@
+"""Plain factories for tests. Each returns a saved object; every argument has a sensible default.
+
+GTINs are generated valid (EAN-13 with its check digit) and unique within a test run.
+"""
+
+import itertools
+from decimal import Decimal
+
+from stdnum import ean
+
+from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
+from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
+from galerie.sellers.services import product_offer_summary_refresh
+from galerie.storefronts.models import Storefront, StorefrontHost
+
+_seq = itertools.count(1)
+
+
+def valid_ean(prefix: str = "376") -> str:
+    body = f"{prefix}{next(_seq):0{12 - len(prefix)}d}"
+    return body + ean.calc_check_digit(body)
+
+
+def make_storefront(slug: str | None = None, *, categories=(), **kw) -> Storefront:
+    slug = slug or f"shop{next(_seq)}"
+    kw.setdefault("name", slug.capitalize())
+    kw.setdefault("logo_text", kw["name"])
+    storefront = Storefront.objects.create(slug=slug, **kw)
+    StorefrontHost.objects.create(storefront=storefront, hostname=f"{slug}.localhost")
+    if categories:
+        storefront.categories.set(categories)
+    return storefront
+
+
+def make_category(name: str | None = None, *, parent: Category | None = None, **kw) -> Category:
+    n = next(_seq)
+    name = name or f"Catégorie {n}"
+    kw.setdefault("slug", f"cat-{n}")
+    return Category.objects.create(name=name, parent=parent, **kw)
+
+
+def make_product_type(slug: str | None = None, **kw) -> ProductType:
+    slug = slug or f"type-{next(_seq)}"
+    kw.setdefault("name", slug.capitalize())
+    product_type, _created = ProductType.objects.get_or_create(slug=slug, defaults=kw)
+    return product_type
+
+
+def make_book_type() -> ProductType:
+    book = make_product_type("livre", name="Livre", tax_class="reduced", is_book=True)
+    for pos, (code, name) in enumerate([("author", "Auteur"), ("publisher", "Éditeur")]):
+        Attribute.objects.get_or_create(
+            product_type=book, code=code,
+            defaults={"name": name, "kind": "text", "is_facet": True, "position": pos},
+        )
+    return book
+
+
+def make_product(title: str | None = None, *, category: Category | None = None,
+                 product_type: ProductType | None = None, gtin: str | None = "auto",
+                 attributes: dict | None = None, **kw) -> Product:
+    n = next(_seq)
+    title = title or f"Produit {n}"
+    product = Product.objects.create(
+        title=title,
+        slug=kw.pop("slug", f"produit-{n}"),
+        category=category or make_category(),
+        product_type=product_type or make_product_type("generic", name="Générique"),
+        gtin=valid_ean() if gtin == "auto" else gtin,
+        **kw,
+    )
+    for code, value in (attributes or {}).items():
+        attribute = product.product_type.attributes.get(code=code)
+        column = {"integer": "value_int", "decimal": "value_decimal", "boolean": "value_bool",
+                  "date": "value_date"}.get(attribute.kind, "value_text")
+        AttributeValue.objects.create(product=product, attribute=attribute, **{column: value})
+    return product
+
+
+def make_seller(name: str | None = None, *, status: str = SellerStatus.VERIFIED, **kw) -> Seller:
+    n = next(_seq)
+    name = name or f"Vendeur {n}"
+    kw.setdefault("slug", f"vendeur-{n}")
+    kw.setdefault("legal_name", f"{name} SARL")
+    return Seller.objects.create(name=name, status=status, **kw)
+
+
+def make_offer(product: Product | None = None, *, seller: Seller | None = None,
+               price: Decimal | str = "10.00", stock: int = 5, **kw) -> Offer:
+    kw.setdefault("condition", Condition.NEW)
+    if kw["condition"] != Condition.NEW:
+        kw.setdefault("condition_note", "Très bon état")
+    offer = Offer.objects.create(
+        product=product or make_product(), seller=seller or make_seller(),
+        price=Decimal(str(price)), stock=stock, **kw,
+    )
+    product_offer_summary_refresh(product_ids=[offer.product_id])
+    return offer

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from galerie.api.urls import api
+
+admin.site.site_header = "Galerie — back office"
+admin.site.site_title = "Galerie"
+admin.site.index_title = "Administration de la galerie marchande"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("compte/", include("galerie.accounts.urls")),
+    path("panier/", include("galerie.cart.urls")),
+    path("commande/", include("galerie.checkout.urls")),
+    path("commandes/", include("galerie.orders.urls")),
+    path("paiement/", include("galerie.payments.urls")),
+    path("", include("galerie.web.urls")),
+]
+
+handler404 = "galerie.web.views.page_not_found"
+handler500 = "galerie.web.views.server_error"

@@ -1,0 +1,1 @@
+"""Web: the server-rendered storefront pages and the mall index."""
