@@ -31,7 +31,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("GALERIE_DEBUG", "") == "1"
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,[::1]").split(",")
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,[::1]").split(",")
 ]
 # Hosts that show the mall's index page rather than a storefront.
 GALERIE_MALL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}

@@ -42,7 +42,9 @@ class Category(models.Model):
         node = self.parent
         while node is not None:
             if self.pk and node.pk == self.pk:
-                raise ValidationError({"parent": _("Une catégorie ne peut être sa propre parente.")})
+                raise ValidationError(
+                    {"parent": _("Une catégorie ne peut être sa propre parente.")}
+                )
             node = node.parent
 
     def save(self, *args, **kwargs):
@@ -239,8 +241,10 @@ class AttributeValue(models.Model):
             raise ValidationError({column: _("Valeur requise pour « %s ».") % self.attribute.name})
         if kind == AttributeKind.CHOICE and self.value_text not in self.attribute.choices:
             raise ValidationError(
-                {"value_text": _("« %(v)s » n'est pas un choix possible pour « %(a)s ».")
-                 % {"v": self.value_text, "a": self.attribute.name}}
+                {
+                    "value_text": _("« %(v)s » n'est pas un choix possible pour « %(a)s ».")
+                    % {"v": self.value_text, "a": self.attribute.name}
+                }
             )
 
     def save(self, *args, **kwargs):

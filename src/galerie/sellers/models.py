@@ -78,12 +78,17 @@ class Offer(TimeStampedModel):
         Seller, on_delete=models.PROTECT, related_name="offers", verbose_name=_("vendeur")
     )
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="offers", verbose_name=_("produit")
+        "catalog.Product",
+        on_delete=models.PROTECT,
+        related_name="offers",
+        verbose_name=_("produit"),
     )
     sku = models.CharField(_("référence vendeur"), max_length=64, blank=True)
     price = models.DecimalField(_("prix TTC"), **MONEY_FIELD)
     delivery_price = models.DecimalField(
-        _("frais de port TTC"), default=0, help_text=_("Livraison standard d'une unité."),
+        _("frais de port TTC"),
+        default=0,
+        help_text=_("Livraison standard d'une unité."),
         **MONEY_FIELD,
     )
     condition = models.CharField(
@@ -100,7 +105,9 @@ class Offer(TimeStampedModel):
         ordering = ["price"]
         indexes = [models.Index(fields=["product", "is_active"], name="offer_product_active")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(stock__gte=0), name="offer_stock_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="offer_stock_not_negative"
+            ),
             models.CheckConstraint(condition=models.Q(price__gt=0), name="offer_price_positive"),
             models.CheckConstraint(
                 condition=models.Q(delivery_price__gte=0), name="offer_delivery_not_negative"
@@ -110,7 +117,9 @@ class Offer(TimeStampedModel):
                 name="offer_used_has_condition_note",
             ),
             models.UniqueConstraint(
-                fields=["seller", "sku"], condition=~models.Q(sku=""), name="offer_seller_sku_unique"
+                fields=["seller", "sku"],
+                condition=~models.Q(sku=""),
+                name="offer_seller_sku_unique",
             ),
         ]
 

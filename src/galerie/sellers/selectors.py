@@ -18,5 +18,7 @@ def offers_visible() -> QuerySet[Offer]:
 def offers_for_product(product_id: int) -> list[Offer]:
     """Purchasable offers of one product, best first: price + delivery, then lead time."""
     offers = list(offers_purchasable().filter(product_id=product_id).select_related("seller"))
-    offers.sort(key=lambda o: (o.price + o.delivery_price, o.lead_time_days, not o.seller.is_operator, o.pk))
+    offers.sort(
+        key=lambda o: (o.price + o.delivery_price, o.lead_time_days, not o.seller.is_operator, o.pk)
+    )
     return offers

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 
 from galerie.catalog.models import Product
+from galerie.core.cache import catalog_generation_bump
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
@@ -19,6 +20,7 @@ class OfferError(DomainError):
 def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
     """Recompute best price, offer count and stock flag of the given products from their offers."""
     ids = list(set(product_ids))
+    catalog_generation_bump()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         visible = Q(offers__is_active=True, offers__seller__status=SellerStatus.VERIFIED)
@@ -40,8 +42,9 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
                 )
 
 
-def _check_offer(*, price: Decimal, condition: str, condition_note: str, stock: int,
-                 delivery_price: Decimal) -> None:
+def _check_offer(
+    *, price: Decimal, condition: str, condition_note: str, stock: int, delivery_price: Decimal
+) -> None:
     if price <= 0:
         raise OfferError("Le prix doit être supérieur à 0 €.", field="price")
     if delivery_price < 0:
@@ -71,12 +74,23 @@ def offer_publish(
 ) -> Offer:
     """Create a seller's offer on a product and refresh the product's summary."""
     price, delivery_price = to_money(price), to_money(delivery_price)
-    _check_offer(price=price, condition=condition, condition_note=condition_note, stock=stock,
-                 delivery_price=delivery_price)
+    _check_offer(
+        price=price,
+        condition=condition,
+        condition_note=condition_note,
+        stock=stock,
+        delivery_price=delivery_price,
+    )
     offer = Offer.objects.create(
-        seller=seller, product=product, price=price, stock=stock, condition=condition,
-        condition_note=condition_note, delivery_price=delivery_price,
-        lead_time_days=lead_time_days, sku=sku,
+        seller=seller,
+        product=product,
+        price=price,
+        stock=stock,
+        condition=condition,
+        condition_note=condition_note,
+        delivery_price=delivery_price,
+        lead_time_days=lead_time_days,
+        sku=sku,
     )
     product_offer_summary_refresh(product_ids=[product.pk])
     return offer
@@ -85,8 +99,16 @@ def offer_publish(
 @transaction.atomic
 def offer_update(*, offer: Offer, **changes) -> Offer:
     """Change an offer's price, stock, condition, delivery or active flag."""
-    allowed = {"price", "stock", "condition", "condition_note", "delivery_price",
-               "lead_time_days", "is_active", "sku"}
+    allowed = {
+        "price",
+        "stock",
+        "condition",
+        "condition_note",
+        "delivery_price",
+        "lead_time_days",
+        "is_active",
+        "sku",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise OfferError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
@@ -94,8 +116,13 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         if name in ("price", "delivery_price"):
             value = to_money(value)
         setattr(offer, name, value)
-    _check_offer(price=offer.price, condition=offer.condition, condition_note=offer.condition_note,
-                 stock=offer.stock, delivery_price=offer.delivery_price)
+    _check_offer(
+        price=offer.price,
+        condition=offer.condition,
+        condition_note=offer.condition_note,
+        stock=offer.stock,
+        delivery_price=offer.delivery_price,
+    )
     offer.save()
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer

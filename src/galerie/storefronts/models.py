@@ -35,7 +35,9 @@ class Storefront(TimeStampedModel):
         verbose_name=_("assortiment"),
         related_name="storefronts",
         blank=True,
-        help_text=_("Catégories racines montrées par la boutique, avec toutes leurs sous-catégories."),
+        help_text=_(
+            "Catégories racines montrées par la boutique, avec toutes leurs sous-catégories."
+        ),
     )
 
     class Meta:
@@ -50,7 +52,10 @@ class Storefront(TimeStampedModel):
 class StorefrontHost(models.Model):
     storefront = models.ForeignKey(Storefront, on_delete=models.CASCADE, related_name="hosts")
     hostname = models.CharField(
-        _("nom d'hôte"), max_length=253, unique=True, help_text=_("Sans port, ex. culture.localhost")
+        _("nom d'hôte"),
+        max_length=253,
+        unique=True,
+        help_text=_("Sans port, ex. culture.localhost"),
     )
     is_primary = models.BooleanField(_("principal"), default=True)
 

@@ -50,15 +50,22 @@ def make_book_type() -> ProductType:
     book = make_product_type("livre", name="Livre", tax_class="reduced", is_book=True)
     for pos, (code, name) in enumerate([("author", "Auteur"), ("publisher", "Éditeur")]):
         Attribute.objects.get_or_create(
-            product_type=book, code=code,
+            product_type=book,
+            code=code,
             defaults={"name": name, "kind": "text", "is_facet": True, "position": pos},
         )
     return book
 
 
-def make_product(title: str | None = None, *, category: Category | None = None,
-                 product_type: ProductType | None = None, gtin: str | None = "auto",
-                 attributes: dict | None = None, **kw) -> Product:
+def make_product(
+    title: str | None = None,
+    *,
+    category: Category | None = None,
+    product_type: ProductType | None = None,
+    gtin: str | None = "auto",
+    attributes: dict | None = None,
+    **kw,
+) -> Product:
     n = next(_seq)
     title = title or f"Produit {n}"
     product = Product.objects.create(
@@ -71,8 +78,12 @@ def make_product(title: str | None = None, *, category: Category | None = None,
     )
     for code, value in (attributes or {}).items():
         attribute = product.product_type.attributes.get(code=code)
-        column = {"integer": "value_int", "decimal": "value_decimal", "boolean": "value_bool",
-                  "date": "value_date"}.get(attribute.kind, "value_text")
+        column = {
+            "integer": "value_int",
+            "decimal": "value_decimal",
+            "boolean": "value_bool",
+            "date": "value_date",
+        }.get(attribute.kind, "value_text")
         AttributeValue.objects.create(product=product, attribute=attribute, **{column: value})
     return product
 
@@ -85,14 +96,23 @@ def make_seller(name: str | None = None, *, status: str = SellerStatus.VERIFIED,
     return Seller.objects.create(name=name, status=status, **kw)
 
 
-def make_offer(product: Product | None = None, *, seller: Seller | None = None,
-               price: Decimal | str = "10.00", stock: int = 5, **kw) -> Offer:
+def make_offer(
+    product: Product | None = None,
+    *,
+    seller: Seller | None = None,
+    price: Decimal | str = "10.00",
+    stock: int = 5,
+    **kw,
+) -> Offer:
     kw.setdefault("condition", Condition.NEW)
     if kw["condition"] != Condition.NEW:
         kw.setdefault("condition_note", "Très bon état")
     offer = Offer.objects.create(
-        product=product or make_product(), seller=seller or make_seller(),
-        price=Decimal(str(price)), stock=stock, **kw,
+        product=product or make_product(),
+        seller=seller or make_seller(),
+        price=Decimal(str(price)),
+        stock=stock,
+        **kw,
     )
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer

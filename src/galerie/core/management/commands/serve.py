@@ -38,10 +38,22 @@ class Command(BaseCommand):
             self.stderr.write("GALERIE_DEBUG=1 is ignored by serve: DEBUG stays off.")
         env = {k: v for k, v in os.environ.items() if k != "GALERIE_DEBUG"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "galerie.settings")
-        argv = [sys.executable, "-m", "gunicorn", "galerie.wsgi:application",
-                "--workers", str(workers), "--threads", str(threads),
-                "--access-logfile", "-" if env.get("GALERIE_ACCESS_LOG") else "/dev/null",
-                "--error-logfile", "-", "--timeout", "60"]
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "galerie.wsgi:application",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--access-logfile",
+            "-" if env.get("GALERIE_ACCESS_LOG") else "/dev/null",
+            "--error-logfile",
+            "-",
+            "--timeout",
+            "60",
+        ]
         for bind in loopback_binds(host, port):
             argv += ["--bind", bind]
         self.stdout.write(f"Galerie : http://localhost:{port}/ ({workers} workers)")
