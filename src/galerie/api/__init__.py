@@ -1,1 +1,1 @@
-"""API: the JSON API (django-ninja), one module per domain, calling the same services as the pages."""
+"""API: the JSON API (django-ninja), one module per domain, calling the services the pages use."""

@@ -11,7 +11,7 @@ def offers_purchasable() -> QuerySet[Offer]:
 
 
 def offers_visible() -> QuerySet[Offer]:
-    """Active offers of verified sellers, in stock or not (for storefronts showing sold-out items)."""
+    """Active offers of verified sellers, in stock or not (storefronts showing sold-out items)."""
     return Offer.objects.filter(is_active=True, seller__status=SellerStatus.VERIFIED)
 
 
