@@ -21,7 +21,7 @@ def normalize_gtin(raw: str) -> str:
         try:
             return isbn.to_isbn13(isbn.validate(value))
         except StdnumError as exc:
-            raise InvalidGTIN(f"ISBN-10 invalide « {raw} » : {exc}.") from exc
+            raise InvalidGTIN(f"ISBN-10 invalide « {raw} » : clé de contrôle fausse.") from exc
     if not value.isdigit():
         raise InvalidGTIN(f"Le GTIN « {raw} » ne doit contenir que des chiffres.")
     if len(value) not in (8, 12, 13, 14):

@@ -1,0 +1,101 @@
+"""Back office for the catalogue. Saving a product re-indexes it for search."""
+
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
+from galerie.sellers.models import Offer
+
+
+class AttributeInline(admin.TabularInline):
+    model = Attribute
+    extra = 1
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(ProductType)
+class ProductTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "tax_class", "gtin_required", "is_book"]
+    list_filter = ["tax_class", "gtin_required", "is_book"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AttributeInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "slug", "parent", "position"]
+    list_filter = ["depth"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+
+    @admin.display(description=_("nom"), ordering="path")
+    def indented_name(self, obj):
+        return ("— " * obj.depth) + obj.name
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = AttributeValue
+    extra = 1
+    fields = ["attribute", "value_text", "value_int", "value_decimal", "value_bool", "value_date"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attribute":
+            kwargs["queryset"] = Attribute.objects.select_related("product_type")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class OfferInline(admin.TabularInline):
+    model = Offer
+    extra = 0
+    fields = [
+        "seller",
+        "sku",
+        "price",
+        "delivery_price",
+        "condition",
+        "condition_note",
+        "stock",
+        "lead_time_days",
+        "is_active",
+    ]
+    autocomplete_fields = ["seller"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "gtin",
+        "product_type",
+        "category",
+        "best_price",
+        "offer_count",
+        "in_stock",
+        "is_active",
+    ]
+    list_filter = ["product_type", "in_stock", "is_active", "category"]
+    search_fields = ["title", "gtin", "slug"]
+    search_help_text = _("Titre, GTIN (EAN/ISBN) ou identifiant.")
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["best_price", "offer_count", "in_stock", "created_at", "updated_at"]
+    list_select_related = ["product_type", "category"]
+    date_hierarchy = "created_at"
+    inlines = [AttributeValueInline, OfferInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        product_id = form.instance.pk
+        transaction.on_commit(lambda: _refresh_product(product_id))
+
+
+def _refresh_product(product_id: int) -> None:
+    from galerie.search.services import search_index_refresh
+    from galerie.sellers.services import product_offer_summary_refresh
+
+    product_offer_summary_refresh(product_ids=[product_id])
+    search_index_refresh(product_ids=[product_id])
