@@ -54,7 +54,7 @@ def test_debug_is_off_unless_asked(tmp_path):
 
 @pytest.mark.parametrize(
     ("host", "expected"),
-    [("0.0.0.0", ["0.0.0.0:8000"]), ("localhost", ["127.0.0.1:8000"])],
+    [("127.0.0.2", ["127.0.0.2:8000"]), ("localhost", ["127.0.0.1:8000"])],
 )
 def test_serve_binds_loopback(host, expected):
     assert loopback_binds(host, 8000)[: len(expected)] == expected
