@@ -1,0 +1,75 @@
+"""A cart holds offers (not products) for one storefront and one visitor: a session or a user.
+
+A guest cart is found through a random token kept in the session (or sent by an API client);
+a user's cart is unique per storefront. `unit_price_at_add` lets the cart say when a price moved.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.models import TimeStampedModel
+from galerie.core.money import MONEY_FIELD
+
+
+def new_cart_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Cart(TimeStampedModel):
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.CASCADE,
+        related_name="carts",
+        verbose_name=_("boutique"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="carts",
+        null=True,
+        blank=True,
+        verbose_name=_("client"),
+    )
+    # Unguessable: it is the only credential of a guest's cart (session or API header).
+    token = models.CharField(max_length=64, unique=True, default=new_cart_token, editable=False)
+
+    class Meta:
+        verbose_name = _("panier")
+        verbose_name_plural = _("paniers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["storefront", "user"],
+                condition=models.Q(user__isnull=False),
+                name="cart_one_per_user_and_storefront",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Panier {self.pk} ({self.storefront})"
+
+
+class CartLine(TimeStampedModel):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(
+        "sellers.Offer",
+        on_delete=models.CASCADE,
+        related_name="cart_lines",
+        verbose_name=_("offre"),
+    )
+    quantity = models.PositiveIntegerField(_("quantité"))
+    unit_price_at_add = models.DecimalField(_("prix unitaire à l'ajout"), **MONEY_FIELD)
+
+    class Meta:
+        verbose_name = _("ligne de panier")
+        verbose_name_plural = _("lignes de panier")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "offer"], name="cart_line_offer_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_qty_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.offer_id}"

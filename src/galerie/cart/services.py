@@ -1,0 +1,180 @@
+"""Every change to a cart: add, update, remove, merge on login, clear.
+
+A line may only hold an offer the shopper could buy on this storefront right now (verified seller,
+active, in stock, product in the storefront's assortment), and never more units than its stock.
+A refused change leaves the cart exactly as it was.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from galerie.cart.errors import (
+    CartLineNotFound,
+    InvalidQuantity,
+    NotEnoughStock,
+    OfferNotPurchasable,
+)
+from galerie.cart.locks import cart_lock
+from galerie.cart.models import Cart, CartLine
+from galerie.sellers.models import Offer
+from galerie.sellers.selectors import offers_purchasable
+from galerie.storefronts.selectors import storefront_category_ids
+
+MAX_LINE_QUANTITY = 99
+
+
+def _check_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise InvalidQuantity(_("La quantité doit être un nombre entier."), field="quantity")
+    if quantity < 1 or quantity > MAX_LINE_QUANTITY:
+        raise InvalidQuantity(
+            _("La quantité doit être comprise entre 1 et %(max)d.") % {"max": MAX_LINE_QUANTITY},
+            field="quantity",
+        )
+    return quantity
+
+
+def _purchasable_offer(*, cart: Cart, offer_id) -> Offer:
+    offer = None
+    if isinstance(offer_id, int) and not isinstance(offer_id, bool):
+        offer = (
+            offers_purchasable()
+            .filter(pk=offer_id, product__is_active=True)
+            .select_related("product", "seller")
+            .first()
+        )
+    if offer is None or offer.product.category_id not in set(
+        storefront_category_ids(cart.storefront)
+    ):
+        raise OfferNotPurchasable(
+            _("Cette offre n'est pas disponible sur cette boutique."), field="offer_id"
+        )
+    return offer
+
+
+def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
+    if quantity + already <= offer.stock:
+        return
+    message = ngettext(
+        "Stock insuffisant : il ne reste que %(stock)d exemplaire de « %(title)s » "
+        "chez %(seller)s.",
+        "Stock insuffisant : il ne reste que %(stock)d exemplaires de « %(title)s » "
+        "chez %(seller)s.",
+        offer.stock,
+    ) % {"stock": offer.stock, "title": offer.product.title, "seller": offer.seller.name}
+    if already:
+        message += " " + ngettext(
+            "Vous en avez déjà %(n)d dans votre panier.",
+            "Vous en avez déjà %(n)d dans votre panier.",
+            already,
+        ) % {"n": already}
+    raise NotEnoughStock(message, field="quantity")
+
+
+def cart_create(*, storefront, user=None) -> Cart:
+    if user is not None:
+        cart, _created = Cart.objects.get_or_create(storefront=storefront, user=user)
+        return cart
+    return Cart.objects.create(storefront=storefront)
+
+
+@transaction.atomic
+def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
+    """Add `quantity` units of an offer (adding to an existing line of the same offer)."""
+    _check_quantity(quantity)
+    cart_lock(cart_id=cart.pk)
+    offer = _purchasable_offer(cart=cart, offer_id=offer_id)
+    line = CartLine.objects.filter(cart=cart, offer=offer).first()
+    already = line.quantity if line else 0
+    if already + quantity > MAX_LINE_QUANTITY:
+        _check_quantity(already + quantity)
+    _check_stock(offer=offer, quantity=quantity, already=already)
+    if line is None:
+        line = CartLine.objects.create(
+            cart=cart, offer=offer, quantity=quantity, unit_price_at_add=offer.price
+        )
+    else:
+        line.quantity = already + quantity
+        line.save(update_fields=["quantity", "updated_at"])
+    Cart.objects.filter(pk=cart.pk).update(updated_at=line.updated_at)
+    return line
+
+
+def _line_of(*, cart: Cart, line_id) -> CartLine:
+    line = None
+    if isinstance(line_id, int) and not isinstance(line_id, bool):
+        line = (
+            CartLine.objects.filter(pk=line_id, cart_id=cart.pk)
+            .select_related("offer__product", "offer__seller")
+            .first()
+        )
+    if line is None:
+        # Another customer's line looks exactly like a line that does not exist.
+        raise CartLineNotFound(_("Cette ligne n'est pas dans votre panier."))
+    return line
+
+
+@transaction.atomic
+def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
+    """Set a line's quantity; 0 removes the line (returns None)."""
+    cart_lock(cart_id=cart.pk)
+    line = _line_of(cart=cart, line_id=line_id)
+    if quantity == 0 and not isinstance(quantity, bool):
+        line.delete()
+        return None
+    _check_quantity(quantity)
+    if quantity > line.quantity:
+        # Lowering a quantity is always allowed; raising it needs the offer to still be on sale.
+        offer = _purchasable_offer(cart=cart, offer_id=line.offer_id)
+        _check_stock(offer=offer, quantity=quantity)
+    line.quantity = quantity
+    line.save(update_fields=["quantity", "updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_remove(*, cart: Cart, line_id: int) -> None:
+    cart_lock(cart_id=cart.pk)
+    _line_of(cart=cart, line_id=line_id).delete()
+
+
+def cart_clear(*, cart: Cart) -> None:
+    CartLine.objects.filter(cart_id=cart.pk).delete()
+
+
+@transaction.atomic
+def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
+    """Move the lines of a guest's carts (one per storefront) into the user's carts.
+
+    Quantities of the same offer add up, capped at the offer's stock so a merged cart never
+    holds what could not be bought. Returns French notices about lines that were capped.
+    """
+    notices: list[str] = []
+    for guest in Cart.objects.filter(token__in=guest_tokens, user__isnull=True).select_related(
+        "storefront"
+    ):
+        mine = Cart.objects.filter(storefront_id=guest.storefront_id, user=user).first()
+        if mine is None:
+            guest.user = user
+            guest.save(update_fields=["user", "updated_at"])
+            continue
+        cart_lock(cart_id=mine.pk)
+        existing = {line.offer_id: line for line in mine.lines.select_related("offer__product")}
+        for line in guest.lines.select_related("offer__product"):
+            target = existing.get(line.offer_id)
+            if target is None:
+                line.cart = mine
+                line.save(update_fields=["cart", "updated_at"])
+                continue
+            wanted = target.quantity + line.quantity
+            capped = max(1, min(wanted, line.offer.stock, MAX_LINE_QUANTITY))
+            if capped < wanted:
+                notices.append(
+                    _("Quantité de « %(title)s » ramenée à %(n)d (stock disponible).")
+                    % {"title": line.offer.product.title, "n": capped}
+                )
+            target.quantity = capped
+            target.save(update_fields=["quantity", "updated_at"])
+        guest.delete()
+    return notices
