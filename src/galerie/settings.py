@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "galerie.orders",
     "galerie.payments",
     "galerie.checkout",
+    "galerie.ledger",
+    "galerie.payouts",
+    "galerie.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Ledger: double-entry bookkeeping — accounts, balanced journal entries, the FEC export."""

@@ -1,0 +1,1 @@
+"""Payouts: paying sellers their balance, statements and SEPA transfer files."""

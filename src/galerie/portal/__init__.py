@@ -1,0 +1,1 @@
+"""Seller portal: the pages sellers' users work in, at /vendeur/."""
