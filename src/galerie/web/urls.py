@@ -4,4 +4,7 @@ from galerie.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("p/<slug:slug>/", views.product, name="product"),
+    path("recherche/", views.search, name="search"),
 ]

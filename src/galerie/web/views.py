@@ -1,13 +1,257 @@
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+"""Storefront pages: mall index, storefront home, category listing, product page, search.
+
+Views parse input, call one selector and render; templates receive everything ready to show.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+
+from galerie.catalog.listing import (
+    PAGE_PARAM,
+    QUERY_PARAM,
+    SORT_PARAM,
+    SORT_RELEVANCE,
+    SORTS,
+    clean_query,
+    product_listing,
+    storefront_category_tree,
+    storefront_search,
+    storefront_visible_category_ids,
+    visible_products,
+)
+from galerie.catalog.models import AttributeValue, Category
+from galerie.sellers.selectors import offers_for_product
+from galerie.storefronts.selectors import storefront_list
+from galerie.web.caching import catalogue_page
+
+HOME_PRODUCTS = 12
 
 
+def _storefront(request):
+    storefront = getattr(request, "storefront", None)
+    if storefront is None:
+        raise Http404(_("Aucune boutique à cette adresse."))
+    return storefront
+
+
+def _storefront_links(request) -> list[dict]:
+    """Every active storefront with its URL on the port the visitor used."""
+    # The port the visitor typed (Host header), not the one the server listens on behind a proxy.
+    host = request.get_host()
+    port = host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else ""
+    scheme = request.scheme
+    default_port = {"http": "80", "https": "443"}.get(scheme)
+    suffix = "" if port in (default_port, "") else f":{port}"
+    links = []
+    for storefront in storefront_list():
+        hosts = sorted(storefront.hosts.all(), key=lambda h: (not h.is_primary, h.hostname))
+        if hosts:
+            url = f"{scheme}://{hosts[0].hostname}{suffix}/"
+            links.append({"storefront": storefront, "url": url, "host": hosts[0].hostname})
+    return links
+
+
+# --- query strings ------------------------------------------------------------------------
+
+
+def _query(path: str, params: list[tuple[str, str]], **changes) -> str:
+    """`path` with `params`, the page dropped (a new filter starts at page 1) unless given."""
+    kept = [(k, v) for k, v in params if k not in changes and k != PAGE_PARAM]
+    for key, value in changes.items():
+        if value not in (None, "") and not (key == PAGE_PARAM and value == 1):
+            kept.append((key, str(value)))
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def _listing_context(request, listing, *, extra_params: list[tuple[str, str]] = ()) -> dict:
+    """Decorate a Listing with the links the page needs (toggle facets, sort, pages)."""
+    path = request.path
+    params = list(extra_params)
+    for key, values in listing.filters.items():
+        params.extend((key, v) for v in values)
+    if listing.sort != SORT_RELEVANCE:
+        params.append((SORT_PARAM, listing.sort))
+
+    def toggled(key: str, value: str) -> str:
+        if (key, value) in params:
+            rest = [p for p in params if p != (key, value)]
+        else:
+            rest = [*params, (key, value)]
+        return _query(path, rest)
+
+    active = []
+    for facet in listing.facets:
+        for option in facet.options:
+            option.url = toggled(facet.param, option.value)
+            if option.selected:
+                active.append({"facet": facet.label, "label": option.label, "url": option.url})
+    sort_options = [
+        {"value": key, "label": label, "selected": key == listing.sort}
+        for key, label in SORTS.items()
+    ]
+    window = range(max(1, listing.page - 2), min(listing.num_pages, listing.page + 2) + 1)
+    pages = [
+        {"number": n, "url": _query(path, params, **{PAGE_PARAM: n}), "current": n == listing.page}
+        for n in window
+    ]
+    return {
+        "listing": listing,
+        "active_filters": active,
+        "clear_url": _query(path, list(extra_params)),
+        "sort_options": sort_options,
+        "hidden_params": [p for p in params if p[0] != SORT_PARAM],
+        "pages": pages,
+        "first_url": _query(path, params, **{PAGE_PARAM: 1}),
+        "last_url": _query(path, params, **{PAGE_PARAM: listing.num_pages}),
+        "previous_url": _query(path, params, **{PAGE_PARAM: listing.page - 1}),
+        "next_url": _query(path, params, **{PAGE_PARAM: listing.page + 1}),
+    }
+
+
+def _render_listing_page(request, template: str, context: dict):
+    # htmx swaps only the listing region; a plain request gets the whole page.
+    if getattr(request, "htmx", False) and request.htmx.target == "listing":
+        return render(request, "web/_listing.html", context)
+    return render(request, template, context)
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@catalogue_page
 def home(request):
-    return HttpResponse("Galerie")
+    if request.storefront is None:
+        if request.is_mall_host:
+            return render(request, "web/mall_index.html", {"links": _storefront_links(request)})
+        return unknown_host(request)
+    storefront = request.storefront
+    products = list(
+        visible_products(storefront)
+        .filter(in_stock=True)
+        .order_by("-offer_count", "-created_at", "pk")[:HOME_PRODUCTS]
+    )
+    return render(
+        request,
+        "web/home.html",
+        {"tree": storefront_category_tree(storefront), "products": products},
+    )
+
+
+@catalogue_page
+def category(request, slug: str):
+    storefront = _storefront(request)
+    node = Category.objects.filter(slug=slug).first()
+    if node is None or node.pk not in storefront_visible_category_ids(storefront):
+        raise Http404(_("Cette catégorie n'existe pas dans cette boutique."))
+    listing = product_listing(
+        storefront=storefront,
+        category=node,
+        filters=request.GET,
+        sort=request.GET.get(SORT_PARAM),
+        page=request.GET.get(PAGE_PARAM, 1),
+    )
+    ancestor_ids = [int(i) for i in node.path.strip("/").split("/")[:-1] if i]
+    allowed = storefront_visible_category_ids(storefront)
+    ancestors = sorted(
+        (c for c in Category.objects.filter(pk__in=ancestor_ids) if c.pk in allowed),
+        key=lambda c: c.depth,
+    )
+    children = [c for c in node.children.order_by("position", "name") if c.pk in allowed]
+    context = {
+        "category": node,
+        "ancestors": ancestors,
+        "children": children,
+        **_listing_context(request, listing),
+    }
+    return _render_listing_page(request, "web/category.html", context)
+
+
+@catalogue_page
+def product(request, slug: str):
+    storefront = _storefront(request)
+    item = (
+        visible_products(storefront)
+        .select_related("category", "product_type")
+        .filter(slug=slug)
+        .first()
+    )
+    if item is None:
+        raise Http404(_("Ce produit n'est pas disponible dans cette boutique."))
+    offers = offers_for_product(item.pk)
+    for offer in offers:
+        offer.seller_label = offer.seller.display_name(storefront)
+    buy_box, others = (offers[0], offers[1:]) if offers else (None, [])
+    attributes = list(
+        AttributeValue.objects.filter(product=item)
+        .exclude(facet_value="")
+        .select_related("attribute")
+        .order_by("attribute__position", "attribute__name")
+    )
+    ancestor_ids = [int(i) for i in item.category.path.strip("/").split("/") if i]
+    allowed = storefront_visible_category_ids(storefront)
+    ancestors = sorted(
+        (c for c in Category.objects.filter(pk__in=ancestor_ids) if c.pk in allowed),
+        key=lambda c: c.depth,
+    )
+    return render(
+        request,
+        "web/product.html",
+        {
+            "product": item,
+            "buy_box": buy_box,
+            "other_offers": others,
+            "others_from": min((o.price for o in others), default=None),
+            "attributes": attributes,
+            "ancestors": ancestors,
+        },
+    )
+
+
+@catalogue_page
+def search(request):
+    storefront = _storefront(request)
+    query = clean_query(request.GET.get(QUERY_PARAM))
+    context: dict = {"query": query}
+    if query:
+        listing = storefront_search(
+            storefront=storefront,
+            query=query,
+            filters=request.GET,
+            sort=request.GET.get(SORT_PARAM),
+            page=request.GET.get(PAGE_PARAM, 1),
+        )
+        context.update(_listing_context(request, listing, extra_params=[(QUERY_PARAM, query)]))
+    return _render_listing_page(request, "web/search.html", context)
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def unknown_host(request):
+    response = render(
+        request,
+        "web/unknown_host.html",
+        {"links": _storefront_links(request), "host": request.get_host()},
+        status=404,
+    )
+    return response
 
 
 def page_not_found(request, exception=None):
-    return HttpResponseNotFound("Page introuvable")
+    if getattr(request, "storefront", None) is None and not getattr(request, "is_mall_host", True):
+        return unknown_host(request)
+    message = ""
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        message = exception.args[0]
+    return HttpResponseNotFound(
+        loader.render_to_string("web/404.html", {"message": message}, request)
+    )
 
 
 def server_error(request):
-    return HttpResponseServerError("Erreur")
+    # No database, no context processors: the failure may be the database itself.
+    return HttpResponseServerError(loader.render_to_string("web/500.html"))

@@ -1,0 +1,541 @@
+"""The product listing of a storefront: visibility, facets with counts, sorting and pagination.
+
+One selector serves the category page, the search page and the JSON API, so that the three always
+agree on what a shopper may see. Facets are disjunctive: values of one group combine with OR, groups
+combine with AND, and each group's counts are computed with every *other* group's filters applied
+(one aggregate query per group, never a loop over products).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from galerie.catalog.models import Attribute, AttributeValue, Category, Product
+from galerie.core.cache import catalog_generation
+from galerie.sellers.models import Condition, Seller, SellerStatus
+from galerie.sellers.selectors import offers_purchasable
+from galerie.storefronts.models import Storefront
+
+_CACHE_SECONDS = 300
+MAX_PER_PAGE = 100
+MAX_VALUES_PER_GROUP = 20
+MAX_VALUE_LENGTH = 200
+MAX_OPTIONS_PER_FACET = 30
+
+PRICE_PARAM = "prix"
+CONDITION_PARAM = "etat"
+SELLER_PARAM = "vendeur"
+SORT_PARAM = "tri"
+PAGE_PARAM = "page"
+QUERY_PARAM = "q"
+RESERVED_PARAMS = {PRICE_PARAM, CONDITION_PARAM, SELLER_PARAM, SORT_PARAM, PAGE_PARAM, QUERY_PARAM}
+
+# (key in the URL, lower bound included, upper bound excluded), euros TTC on best_price.
+PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
+    ("0-10", None, Decimal("10")),
+    ("10-20", Decimal("10"), Decimal("20")),
+    ("20-50", Decimal("20"), Decimal("50")),
+    ("50-100", Decimal("50"), Decimal("100")),
+    ("100-200", Decimal("100"), Decimal("200")),
+    ("200-500", Decimal("200"), Decimal("500")),
+    ("500-1000", Decimal("500"), Decimal("1000")),
+    ("1000-", Decimal("1000"), None),
+]
+_PRICE_BOUNDS = {key: (lo, hi) for key, lo, hi in PRICE_RANGES}
+
+SORT_RELEVANCE = "pertinence"
+SORT_PRICE_ASC = "prix-croissant"
+SORT_PRICE_DESC = "prix-decroissant"
+SORT_NEWEST = "nouveautes"
+SORTS = {
+    SORT_RELEVANCE: _("Pertinence"),
+    SORT_PRICE_ASC: _("Prix croissant"),
+    SORT_PRICE_DESC: _("Prix décroissant"),
+    SORT_NEWEST: _("Nouveautés"),
+}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+    options: list[FacetOption]
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [o for o in self.options if o.selected]
+
+
+@dataclass
+class Listing:
+    products: list[Product]
+    total: int
+    page: int
+    num_pages: int
+    per_page: int
+    sort: str
+    filters: dict[str, list[str]]
+    facets: list[Facet] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def start_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+# --- cached reads -------------------------------------------------------------------------
+
+
+def storefront_visible_category_ids(storefront: Storefront) -> frozenset[int]:
+    """Every category id of the storefront's assortment, cached per catalogue generation."""
+    key = f"sf-cats:{storefront.pk}:{catalog_generation()}"
+    ids = cache.get(key)
+    if ids is None:
+        from galerie.storefronts.selectors import storefront_category_ids
+
+        ids = frozenset(storefront_category_ids(storefront))
+        cache.set(key, ids, _CACHE_SECONDS)
+    return ids
+
+
+def storefront_category_tree(storefront: Storefront) -> list[dict]:
+    """The assortment roots with their direct children, for navigation (cached)."""
+    key = f"sf-tree:{storefront.pk}:{catalog_generation()}"
+    tree = cache.get(key)
+    if tree is None:
+        roots = list(storefront.categories.order_by("position", "name"))
+        children = Category.objects.filter(parent__in=roots).order_by("position", "name")
+        by_parent: dict[int, list[Category]] = {}
+        for child in children:
+            by_parent.setdefault(child.parent_id, []).append(child)
+        tree = [{"category": root, "children": by_parent.get(root.pk, [])} for root in roots]
+        cache.set(key, tree, _CACHE_SECONDS)
+    return tree
+
+
+@dataclass(frozen=True)
+class AttributeGroup:
+    """Facet attributes sharing one URL parameter (same name across product types)."""
+
+    param: str
+    label: str
+    attribute_ids: tuple[int, ...]
+    position: int
+
+
+def facet_attribute_groups() -> dict[str, AttributeGroup]:
+    """Facet attributes grouped by URL parameter (slug of their French name), cached."""
+    key = f"facet-attrs:{catalog_generation()}"
+    groups = cache.get(key)
+    if groups is None:
+        collected: dict[str, dict] = {}
+        rows = Attribute.objects.filter(is_facet=True).values_list("id", "name", "position")
+        for attr_id, name, position in rows.order_by("position", "name", "id"):
+            param = slugify(name) or f"attr{attr_id}"
+            if param in RESERVED_PARAMS:
+                param = f"{param}-attr"
+            entry = collected.setdefault(param, {"label": name, "ids": [], "position": position})
+            entry["ids"].append(attr_id)
+        groups = {
+            p: AttributeGroup(p, e["label"], tuple(e["ids"]), e["position"])
+            for p, e in collected.items()
+        }
+        cache.set(key, groups, _CACHE_SECONDS)
+    return groups
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+def visible_products(storefront: Storefront) -> QuerySet[Product]:
+    """Products a shopper of this storefront may see: in its assortment, with an offer in stock
+    (or, when the storefront shows sold-out items, with at least one visible offer)."""
+    qs = Product.objects.filter(
+        is_active=True, category_id__in=storefront_visible_category_ids(storefront)
+    )
+    if storefront.show_out_of_stock:
+        return qs.filter(offer_count__gt=0)
+    return qs.filter(in_stock=True)
+
+
+# --- input normalisation ------------------------------------------------------------------
+
+
+def _get(filters, param: str):
+    if hasattr(filters, "getlist"):
+        return filters.getlist(param)
+    return filters.get(param)
+
+
+def _clean_values(raw) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    values: list[str] = []
+    # Repeated parameters, never comma-split: decimal facet values are written "15,6".
+    for item in raw:
+        part = str(item).strip()[:MAX_VALUE_LENGTH]
+        if part and part not in values:
+            values.append(part)
+    return values[:MAX_VALUES_PER_GROUP]
+
+
+def _normalise_filters(filters: dict) -> dict[str, list[str]]:
+    """Keep only known parameters and values that exist; unknown ones are silently dropped."""
+    groups = facet_attribute_groups()
+    clean: dict[str, list[str]] = {}
+    prices = [v for v in _clean_values(_get(filters, PRICE_PARAM)) if v in _PRICE_BOUNDS]
+    if prices:
+        clean[PRICE_PARAM] = prices
+    conditions = [v for v in _clean_values(_get(filters, CONDITION_PARAM)) if v in Condition.values]
+    if conditions:
+        clean[CONDITION_PARAM] = conditions
+    sellers = _clean_values(_get(filters, SELLER_PARAM))
+    if sellers:
+        known = set(
+            Seller.objects.filter(slug__in=sellers, status=SellerStatus.VERIFIED).values_list(
+                "slug", flat=True
+            )
+        )
+        sellers = [s for s in sellers if s in known]
+        if sellers:
+            clean[SELLER_PARAM] = sellers
+    wanted = {param: _clean_values(_get(filters, param)) for param in groups if param in filters}
+    wanted = {p: v for p, v in wanted.items() if v}
+    if wanted:
+        condition = Q()
+        for param, values in wanted.items():
+            condition |= Q(attribute_id__in=groups[param].attribute_ids, facet_value__in=values)
+        existing = set(
+            AttributeValue.objects.filter(condition)
+            .values_list("attribute_id", "facet_value")
+            .distinct()
+        )
+        for param, values in wanted.items():
+            ids = groups[param].attribute_ids
+            kept = [v for v in values if any((i, v) in existing for i in ids)]
+            if kept:
+                clean[param] = kept
+    return clean
+
+
+def normalise_sort(sort: str | None) -> str:
+    return sort if sort in SORTS else SORT_RELEVANCE
+
+
+def parse_page(raw) -> int:
+    try:
+        page = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return 1
+    return max(page, 1)
+
+
+# --- filtering ----------------------------------------------------------------------------
+
+
+def _group_q(param: str, values: list[str]) -> Q:
+    if param == PRICE_PARAM:
+        q = Q()
+        for key in values:
+            lo, hi = _PRICE_BOUNDS[key]
+            part = Q(best_price__isnull=False)
+            if lo is not None:
+                part &= Q(best_price__gte=lo)
+            if hi is not None:
+                part &= Q(best_price__lt=hi)
+            q |= part
+        return q
+    if param == CONDITION_PARAM:
+        return Q(Exists(offers_purchasable().filter(product=OuterRef("pk"), condition__in=values)))
+    if param == SELLER_PARAM:
+        return Q(
+            Exists(offers_purchasable().filter(product=OuterRef("pk"), seller__slug__in=values))
+        )
+    group = facet_attribute_groups()[param]
+    return Q(
+        Exists(
+            AttributeValue.objects.filter(
+                product=OuterRef("pk"),
+                attribute_id__in=group.attribute_ids,
+                facet_value__in=values,
+            )
+        )
+    )
+
+
+def _apply(base: QuerySet[Product], filters: dict[str, list[str]], *, skip: str | None = None):
+    qs = base
+    for param, values in filters.items():
+        if param != skip:
+            qs = qs.filter(_group_q(param, values))
+    return qs
+
+
+def _ids(qs: QuerySet[Product]):
+    return qs.order_by().values("pk")
+
+
+# --- facets -------------------------------------------------------------------------------
+
+
+def _price_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
+    aggregates = {}
+    for i, (key, _lo, _hi) in enumerate(PRICE_RANGES):
+        aggregates[f"r{i}"] = Count("pk", filter=_group_q(PRICE_PARAM, [key]))
+    counts = qs.order_by().aggregate(**aggregates)
+    options = []
+    for i, (key, lo, hi) in enumerate(PRICE_RANGES):
+        n = counts[f"r{i}"]
+        if n or key in selected:
+            options.append(FacetOption(key, _price_label(lo, hi), n, key in selected))
+    return Facet(PRICE_PARAM, str(_("Prix")), options)
+
+
+def _price_label(lo: Decimal | None, hi: Decimal | None) -> str:
+    if lo is None:
+        return str(_("Moins de %(hi)s €") % {"hi": hi})
+    if hi is None:
+        return str(_("%(lo)s € et plus") % {"lo": lo})
+    return str(_("%(lo)s à %(hi)s €") % {"lo": lo, "hi": hi})
+
+
+def _condition_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
+    rows = (
+        offers_purchasable()
+        .filter(product__in=_ids(qs))
+        .order_by()
+        .values("condition")
+        .annotate(n=Count("product_id", distinct=True))
+    )
+    counts = {row["condition"]: row["n"] for row in rows}
+    options = [
+        FacetOption(value, str(label), counts.get(value, 0), value in selected)
+        for value, label in Condition.choices
+        if counts.get(value) or value in selected
+    ]
+    return Facet(CONDITION_PARAM, str(_("État")), options)
+
+
+def _seller_facet(qs: QuerySet[Product], selected: list[str], storefront) -> Facet:
+    rows = (
+        offers_purchasable()
+        .filter(product__in=_ids(qs))
+        .order_by()
+        .values("seller__slug", "seller__name", "seller__is_operator")
+        .annotate(n=Count("product_id", distinct=True))
+    )
+    options = []
+    for row in rows:
+        label = storefront.name if row["seller__is_operator"] else row["seller__name"]
+        slug = row["seller__slug"]
+        options.append(FacetOption(slug, label, row["n"], slug in selected))
+    for slug in selected:
+        if not any(o.value == slug for o in options):
+            options.append(FacetOption(slug, slug, 0, True))
+    options.sort(key=lambda o: (-o.count, o.label.lower()))
+    return Facet(SELLER_PARAM, str(_("Vendeur")), options)
+
+
+def _attribute_counts(qs: QuerySet[Product], attribute_ids) -> dict[int, dict[str, int]]:
+    rows = (
+        AttributeValue.objects.filter(product__in=_ids(qs), attribute_id__in=attribute_ids)
+        .exclude(facet_value="")
+        .order_by()
+        .values("attribute_id", "facet_value")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["attribute_id"], {})[row["facet_value"]] = row["n"]
+    return counts
+
+
+def _attribute_facets(base, filters: dict[str, list[str]]) -> list[Facet]:
+    groups = facet_attribute_groups()
+    if not groups:
+        return []
+    all_ids = [i for g in groups.values() for i in g.attribute_ids]
+    active = [p for p in filters if p in groups]
+    # One query for every group not filtered on; one more per filtered group (disjunctive).
+    shared_qs = _apply(base, filters, skip=None)
+    counts = _attribute_counts(shared_qs, [i for i in all_ids if not _in_active(i, active)])
+    for param in active:
+        counts.update(
+            _attribute_counts(_apply(base, filters, skip=param), groups[param].attribute_ids)
+        )
+    facets = []
+    for group in sorted(groups.values(), key=lambda g: (g.position, g.label)):
+        merged: dict[str, int] = {}
+        for attr_id in group.attribute_ids:
+            for value, n in counts.get(attr_id, {}).items():
+                merged[value] = merged.get(value, 0) + n
+        selected = filters.get(group.param, [])
+        if not merged and not selected:
+            continue
+        top = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+        top = top[:MAX_OPTIONS_PER_FACET]
+        options = [FacetOption(v, v, n, v in selected) for v, n in top]
+        for value in selected:
+            if value not in dict(top):
+                options.append(FacetOption(value, value, merged.get(value, 0), True))
+        facets.append(Facet(group.param, group.label, options))
+    return facets
+
+
+def _in_active(attr_id: int, active: list[str]) -> bool:
+    groups = facet_attribute_groups()
+    return any(attr_id in groups[p].attribute_ids for p in active)
+
+
+# --- the selector -------------------------------------------------------------------------
+
+
+def product_listing(
+    *,
+    storefront: Storefront,
+    category: Category | None = None,
+    product_ids: list[int] | None = None,
+    filters: dict | None = None,
+    sort: str | None = None,
+    page=1,
+    per_page: int = 24,
+    with_facets: bool = True,
+) -> Listing:
+    """One page of the storefront's visible products with facets.
+
+    `product_ids` is a ranked search result: only those products are listed and "pertinence"
+    keeps their rank. `filters` maps URL parameters to a value or a list of values; unknown
+    parameters, values and sort keys are ignored. A page past the end gives the last page.
+    """
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    clean = _normalise_filters(filters or {})
+    sort = normalise_sort(sort)
+    base = visible_products(storefront)
+    if category is not None:
+        allowed = storefront_visible_category_ids(storefront)
+        ids = [
+            pk
+            for pk in Category.objects.filter(path__startswith=category.path).values_list(
+                "pk", flat=True
+            )
+            if pk in allowed
+        ]
+        base = base.filter(category_id__in=ids)
+    if product_ids is not None:
+        base = base.filter(pk__in=list(product_ids))
+    qs = _apply(base, clean)
+
+    page = parse_page(page)
+    if product_ids is not None and sort == SORT_RELEVANCE:
+        rank = {pk: i for i, pk in enumerate(product_ids)}
+        matching = sorted(qs.order_by().values_list("pk", flat=True), key=rank.__getitem__)
+        total = len(matching)
+        num_pages = max(1, math.ceil(total / per_page))
+        page = min(page, num_pages)
+        page_ids = matching[(page - 1) * per_page : page * per_page]
+        by_id = qs.in_bulk(page_ids) if page_ids else {}
+        products = [by_id[pk] for pk in page_ids if pk in by_id]
+    else:
+        total = qs.count()
+        num_pages = max(1, math.ceil(total / per_page))
+        page = min(page, num_pages)
+        ordering = {
+            SORT_RELEVANCE: ["title", "pk"],
+            SORT_PRICE_ASC: [F("best_price").asc(nulls_last=True), "title", "pk"],
+            SORT_PRICE_DESC: [F("best_price").desc(nulls_last=True), "title", "pk"],
+            SORT_NEWEST: ["-created_at", "-pk"],
+        }[sort]
+        start = (page - 1) * per_page
+        products = list(qs.order_by(*ordering)[start : start + per_page]) if total else []
+
+    facets: list[Facet] = []
+    if with_facets and total + len(clean):
+        facets.append(
+            _price_facet(_apply(base, clean, skip=PRICE_PARAM), clean.get(PRICE_PARAM, []))
+        )
+        facets.extend(_attribute_facets(base, clean))
+        facets.append(
+            _condition_facet(
+                _apply(base, clean, skip=CONDITION_PARAM), clean.get(CONDITION_PARAM, [])
+            )
+        )
+        facets.append(
+            _seller_facet(
+                _apply(base, clean, skip=SELLER_PARAM), clean.get(SELLER_PARAM, []), storefront
+            )
+        )
+        facets = [f for f in facets if f.options]
+    return Listing(
+        products=products,
+        total=total,
+        page=page,
+        num_pages=num_pages,
+        per_page=per_page,
+        sort=sort,
+        filters=clean,
+        facets=facets,
+    )
+
+
+MAX_QUERY_LENGTH = 500
+SEARCH_LIMIT = 1000
+
+
+def clean_query(raw: str | None) -> str:
+    """The search box's text with whitespace collapsed, cut to a sane length."""
+    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def storefront_search(
+    *,
+    storefront: Storefront,
+    query: str,
+    filters: dict | None = None,
+    sort: str | None = None,
+    page=1,
+    per_page: int = 24,
+) -> Listing:
+    """Full-text search within the storefront's assortment, with the listing's facets."""
+    from galerie.search.selectors import product_search_ids
+
+    ids = product_search_ids(
+        query=query,
+        category_ids=sorted(storefront_visible_category_ids(storefront)),
+        limit=SEARCH_LIMIT,
+    )
+    return product_listing(
+        storefront=storefront,
+        product_ids=ids,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+    )

@@ -1,0 +1,217 @@
+"""The listing selector: visibility, facets and counts, sorting, pagination, bad input."""
+
+from decimal import Decimal
+
+import pytest
+
+from galerie.catalog.listing import (
+    SORT_NEWEST,
+    SORT_PRICE_ASC,
+    SORT_PRICE_DESC,
+    product_listing,
+)
+from galerie.sellers.services import offer_update
+from galerie.testing.factories import (
+    make_book_type,
+    make_category,
+    make_offer,
+    make_product,
+    make_seller,
+    make_storefront,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shelf():
+    books = make_category("Livres", slug="livres")
+    other = make_category("Électroménager", slug="electromenager")
+    shop = make_storefront("culture", categories=[books])
+    book = make_book_type()
+    seller = make_seller("Librairie", slug="librairie")
+    used_seller = make_seller("Bouquiniste", slug="bouquiniste")
+    products = {}
+    for title, author, price in [
+        ("A Hugo", "Victor Hugo", "5.00"),
+        ("B Hugo", "Victor Hugo", "15.00"),
+        ("C Zola", "Émile Zola", "15.50"),
+        ("D Sand", "George Sand", "60.00"),
+    ]:
+        p = make_product(title, category=books, product_type=book, attributes={"author": author})
+        make_offer(p, seller=seller, price=price)
+        products[title] = p
+    make_offer(products["C Zola"], seller=used_seller, price="12.00", condition="used")
+    fridge = make_product("Frigo", category=other)
+    make_offer(fridge, seller=seller, price="300.00")
+    return shop, products, fridge
+
+
+def titles(listing):
+    return [p.title for p in listing.products]
+
+
+def facet(listing, param):
+    found = [f for f in listing.facets if f.param == param]
+    return {o.value: (o.count, o.selected) for o in found[0].options} if found else {}
+
+
+def test_only_the_assortment_and_in_stock_products_are_listed(shelf):
+    shop, products, fridge = shelf
+    offer = products["D Sand"].offers.get()
+    offer_update(offer=offer, stock=0)
+
+    listing = product_listing(storefront=shop)
+
+    assert titles(listing) == ["A Hugo", "B Hugo", "C Zola"]
+    assert listing.total == 3
+
+
+def test_sold_out_items_are_listed_when_the_storefront_shows_them(shelf):
+    shop, products, _fridge = shelf
+    offer_update(offer=products["D Sand"].offers.get(), stock=0)
+    shop.show_out_of_stock = True
+    shop.save()
+
+    listing = product_listing(storefront=shop)
+
+    sand = [p for p in listing.products if p.title == "D Sand"][0]
+    assert listing.total == 4 and sand.in_stock is False
+
+
+def test_facet_counts_are_computed_over_the_visible_products(shelf):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop)
+
+    assert facet(listing, "auteur") == {
+        "Victor Hugo": (2, False),
+        "Émile Zola": (1, False),
+        "George Sand": (1, False),
+    }
+    assert facet(listing, "prix") == {
+        "0-10": (1, False),
+        "10-20": (2, False),
+        "50-100": (1, False),
+    }
+    assert facet(listing, "etat") == {"new": (4, False), "used": (1, False)}
+    assert facet(listing, "vendeur") == {"librairie": (4, False), "bouquiniste": (1, False)}
+
+
+def test_facets_combine_and_each_group_counts_without_its_own_filter(shelf):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(
+        storefront=shop, filters={"auteur": ["Victor Hugo", "Émile Zola"], "prix": "10-20"}
+    )
+
+    assert titles(listing) == ["B Hugo", "C Zola"]
+    # Authors are counted with the price filter only: Sand is not in 10-20 €.
+    assert facet(listing, "auteur") == {
+        "Victor Hugo": (1, True),
+        "Émile Zola": (1, True),
+    }
+    # Price ranges are counted with the author filter only.
+    assert facet(listing, "prix")["0-10"] == (1, False)
+    assert facet(listing, "prix")["10-20"] == (2, True)
+
+
+def test_condition_and_seller_filters_use_purchasable_offers(shelf):
+    shop, _products, _fridge = shelf
+
+    assert titles(product_listing(storefront=shop, filters={"etat": "used"})) == ["C Zola"]
+    assert titles(product_listing(storefront=shop, filters={"vendeur": "bouquiniste"})) == [
+        "C Zola"
+    ]
+
+
+def test_unverified_sellers_offers_do_not_count(shelf):
+    shop, products, _fridge = shelf
+    shady = make_seller("Shady", slug="shady", status="applied")
+    make_offer(products["A Hugo"], seller=shady, price="1.00", condition="refurbished")
+
+    listing = product_listing(storefront=shop)
+
+    assert "refurbished" not in facet(listing, "etat")
+    assert "shady" not in facet(listing, "vendeur")
+    assert titles(product_listing(storefront=shop, filters={"vendeur": "shady"})) == titles(listing)
+
+
+def test_unknown_facet_values_and_parameters_are_ignored(shelf):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(
+        storefront=shop,
+        filters={
+            "prix": ["abc", "10-20"],
+            "etat": "cassé",
+            "vendeur": "nobody",
+            "auteur": "Inconnu",
+            "couleur": "rouge",
+        },
+    )
+
+    assert listing.filters == {"prix": ["10-20"]}
+    assert titles(listing) == ["B Hugo", "C Zola"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        (SORT_PRICE_ASC, ["A Hugo", "C Zola", "B Hugo", "D Sand"]),
+        (SORT_PRICE_DESC, ["D Sand", "B Hugo", "C Zola", "A Hugo"]),
+        ("n'importe quoi", ["A Hugo", "B Hugo", "C Zola", "D Sand"]),
+    ],
+)
+def test_sorting(shelf, sort, expected):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, sort=sort)
+
+    assert titles(listing) == expected
+    assert listing.sort in (SORT_PRICE_ASC, SORT_PRICE_DESC, "pertinence")
+
+
+def test_price_ascending_uses_best_price(shelf):
+    shop, _products, _fridge = shelf
+    # C Zola's best price is the used offer at 12 €, below B Hugo's 15 €.
+    listing = product_listing(storefront=shop, sort=SORT_PRICE_ASC)
+    assert titles(listing)[:3] == ["A Hugo", "C Zola", "B Hugo"]
+    assert listing.products[1].best_price == Decimal("12.00")
+
+
+def test_newest_first(shelf):
+    shop, _products, _fridge = shelf
+    listing = product_listing(storefront=shop, sort=SORT_NEWEST)
+    assert titles(listing) == ["D Sand", "C Zola", "B Hugo", "A Hugo"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "page"), [("abc", 1), ("-3", 1), ("0", 1), ("2", 2), ("999", 2), (None, 1)]
+)
+def test_bad_pages_are_corrected(shelf, raw, page):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, page=raw, per_page=3)
+
+    assert listing.page == page and listing.num_pages == 2
+    assert len(listing.products) == (3 if page == 1 else 1)
+
+
+def test_a_ranked_search_result_keeps_its_order_and_the_assortment(shelf):
+    shop, products, fridge = shelf
+    ranked = [products["C Zola"].pk, fridge.pk, products["A Hugo"].pk]
+
+    listing = product_listing(storefront=shop, product_ids=ranked)
+
+    assert titles(listing) == ["C Zola", "A Hugo"]
+    assert facet(listing, "auteur") == {"Émile Zola": (1, False), "Victor Hugo": (1, False)}
+
+
+def test_facet_counts_take_one_query_per_group(shelf, django_assert_max_num_queries):
+    shop, _products, _fridge = shelf
+    product_listing(storefront=shop)  # warm the category and attribute caches
+
+    # filter check, count, page, price, attributes (shared + filtered group), condition, seller
+    with django_assert_max_num_queries(8):
+        product_listing(storefront=shop, filters={"auteur": "Victor Hugo"})
