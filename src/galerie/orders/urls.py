@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from galerie.orders import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_history, name="history"),
+    path("<uuid:public_id>/", views.order_detail, name="detail"),
+    path("<uuid:public_id>/payer/", views.order_pay, name="pay"),
+    path("<uuid:public_id>/annuler/", views.order_cancel_view, name="cancel"),
+]

@@ -1,0 +1,154 @@
+"""Stock changes. Every change is a conditional UPDATE with F() plus one StockMovement row.
+
+Lock order: offers are always touched in ascending primary key, so two orders sharing offers
+never wait on each other in opposite orders (no deadlock). Call inside the caller's
+transaction: an OutOfStock raised half-way rolls back the units already reserved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from galerie.inventory.errors import InventoryError, OutOfStock
+from galerie.inventory.models import MovementKind, StockMovement
+from galerie.sellers.models import Offer
+from galerie.sellers.services import product_offer_summary_refresh
+
+
+def _merge(items: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: dict[int, int] = {}
+    for offer_id, quantity in items:
+        if quantity <= 0:
+            raise InventoryError(_("La quantité doit être un entier positif."), code="bad_quantity")
+        merged[offer_id] = merged.get(offer_id, 0) + quantity
+    return sorted(merged.items())
+
+
+def _record(rows, *, kind, sign, reason, reference, actor):
+    """Write the movements and refresh product summaries; rows are (offer_id, qty)."""
+    if not rows:
+        return
+    after = dict(Offer.objects.filter(pk__in=[o for o, _q in rows]).values_list("pk", "stock"))
+    StockMovement.objects.bulk_create(
+        StockMovement(
+            offer_id=offer_id,
+            kind=kind,
+            delta=sign * quantity,
+            quantity=quantity,
+            stock_after=after.get(offer_id),
+            reason=reason[:200],
+            reference=reference[:64],
+            actor=actor,
+        )
+        for offer_id, quantity in rows
+    )
+    if sign:
+        product_ids = Offer.objects.filter(pk__in=[o for o, _q in rows]).values_list(
+            "product_id", flat=True
+        )
+        product_offer_summary_refresh(product_ids=product_ids)
+
+
+@transaction.atomic
+def stock_reserve(
+    *, items: Iterable[tuple[int, int]], reference: str, reason: str = "", actor=None
+) -> None:
+    """Take (offer_id, quantity) units out of available stock, all or nothing.
+
+    Each row is one `UPDATE … WHERE stock >= qty`; a row count of 0 means another buyer took
+    the units first and raises OutOfStock (the whole transaction rolls back).
+    """
+    rows = _merge(items)
+    for offer_id, quantity in rows:
+        updated = Offer.objects.filter(pk=offer_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+        if updated != 1:
+            available = Offer.objects.filter(pk=offer_id).values_list("stock", flat=True).first()
+            raise OutOfStock(
+                _("Stock insuffisant : il reste %(n)d exemplaire(s) de cette offre.")
+                % {"n": available or 0},
+                offer_id=offer_id,
+                available=available or 0,
+            )
+    _record(
+        rows,
+        kind=MovementKind.RESERVE,
+        sign=-1,
+        reason=reason or _("Commande passée"),
+        reference=reference,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def stock_release(
+    *,
+    items: Iterable[tuple[int, int]],
+    reference: str,
+    reason: str,
+    kind: str = MovementKind.RELEASE,
+    actor=None,
+) -> None:
+    """Give reserved units back to available stock (payment failure, expiry, cancellation).
+
+    Callers guarantee each reservation is released once (they flip the order's status with a
+    conditional update first).
+    """
+    if kind not in (MovementKind.RELEASE, MovementKind.CANCEL):
+        raise InventoryError(_("Nature de mouvement invalide pour une libération."))
+    rows = _merge(items)
+    for offer_id, quantity in rows:
+        Offer.objects.filter(pk=offer_id).update(stock=F("stock") + quantity)
+    _record(rows, kind=kind, sign=1, reason=reason, reference=reference, actor=actor)
+
+
+@transaction.atomic
+def stock_ship(
+    *, items: Iterable[tuple[int, int]], reference: str, reason: str = "", actor=None
+) -> None:
+    """The reserved units leave the warehouse: the reservation becomes definitive (delta 0)."""
+    rows = _merge(items)
+    _record(
+        rows,
+        kind=MovementKind.SHIP,
+        sign=0,
+        reason=reason or _("Colis expédié"),
+        reference=reference,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def stock_adjust(
+    *, offer: Offer, delta: int, reason: str, reference: str = "", actor=None
+) -> Offer:
+    """A seller's or the operator's manual correction (inventory count, damaged goods)."""
+    if not reason.strip():
+        raise InventoryError(_("Un ajustement de stock doit indiquer un motif."), field="reason")
+    if delta == 0:
+        raise InventoryError(_("La variation doit être non nulle."), field="delta")
+    updated = Offer.objects.filter(pk=offer.pk, stock__gte=max(0, -delta)).update(
+        stock=F("stock") + delta
+    )
+    if updated != 1:
+        raise OutOfStock(
+            _("Le stock ne peut pas devenir négatif."), offer_id=offer.pk, available=offer.stock
+        )
+    offer.refresh_from_db(fields=["stock"])
+    StockMovement.objects.create(
+        offer=offer,
+        kind=MovementKind.ADJUST,
+        delta=delta,
+        quantity=abs(delta),
+        stock_after=offer.stock,
+        reason=reason[:200],
+        reference=reference[:64],
+        actor=actor,
+    )
+    product_offer_summary_refresh(product_ids=[offer.product_id])
+    return offer

@@ -1,0 +1,62 @@
+"""Order e-mails, always sent after the transaction commits (never for a rolled-back order)."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+from galerie.orders.models import Order, SellerOrder
+
+
+def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
+    to = [address for address in to if address]
+    if not to:
+        return
+    body = render_to_string(template, context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
+
+
+def order_confirmation_send(order_id: int) -> None:
+    from galerie.orders.selectors import order_vat_breakdown
+
+    order = Order.objects.select_related("storefront").get(pk=order_id)
+    shop = order.storefront.name if order.storefront else "Galerie"
+    _send(
+        f"{shop} — commande {order.number} enregistrée",
+        "orders/email/confirmation.txt",
+        {
+            "order": order,
+            "shop": shop,
+            "seller_orders": order.seller_orders.prefetch_related("lines"),
+            "vat_rows": order_vat_breakdown(order),
+        },
+        [order.email],
+    )
+
+
+def order_paid_send(order_id: int) -> None:
+    order = Order.objects.select_related("storefront").get(pk=order_id)
+    shop = order.storefront.name if order.storefront else "Galerie"
+    _send(
+        f"{shop} — paiement reçu pour la commande {order.number}",
+        "orders/email/paid.txt",
+        {"order": order, "shop": shop},
+        [order.email],
+    )
+    for seller_order in SellerOrder.objects.filter(order=order).select_related("seller"):
+        _send(
+            f"Nouvelle commande {order.number} à préparer",
+            "orders/email/seller_new_order.txt",
+            {"order": order, "seller_order": seller_order, "lines": seller_order.lines.all()},
+            [seller_order.seller.email],
+        )
+
+
+def seller_order_status_send(seller_order_id: int) -> None:
+    seller_order = SellerOrder.objects.select_related("order__storefront").get(pk=seller_order_id)
+    order = seller_order.order
+    _send(
+        f"Commande {order.number} : {seller_order.get_status_display()}",
+        "orders/email/status.txt",
+        {"order": order, "seller_order": seller_order},
+        [order.email],
+    )

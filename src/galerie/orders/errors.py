@@ -1,0 +1,48 @@
+"""Order errors, each with a stable code the API returns (status codes for HTTP)."""
+
+from galerie.core.errors import DomainError
+
+
+class OrderError(DomainError):
+    code = "order_error"
+
+
+class EmptyOrder(OrderError):
+    code = "empty_order"
+
+
+class OfferUnavailable(OrderError):
+    code = "offer_unavailable"
+    status = 409
+
+
+class OutOfStockError(OrderError):
+    code = "out_of_stock"
+    status = 409
+
+
+class PriceChanged(OrderError):
+    code = "price_changed"
+    status = 409
+
+
+class IdempotencyConflict(OrderError):
+    code = "idempotency_conflict"
+    status = 409
+
+
+class InvalidAddress(OrderError):
+    code = "invalid_address"
+
+
+class InvalidDelivery(OrderError):
+    code = "invalid_delivery"
+
+
+class InvalidTransition(OrderError):
+    code = "invalid_transition"
+    status = 409
+
+
+class RefundError(OrderError):
+    code = "refund_invalid"

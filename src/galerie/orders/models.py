@@ -1,0 +1,204 @@
+"""Orders: one customer Order split into one SellerOrder per seller, snapshot lines, events.
+
+Lines and delivery fees are snapshots taken when the order is placed: later changes to offers,
+products or VAT rates never alter an order. Totals are sums of the stored lines.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.models import TimeStampedModel
+from galerie.core.money import MONEY_FIELD
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("en attente de paiement")
+    PAID = "paid", _("payée")
+    CANCELLED = "cancelled", _("annulée")
+
+
+class SellerOrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("en attente de paiement")
+    PAID = "paid", _("à accepter")
+    ACCEPTED = "accepted", _("acceptée")
+    SHIPPED = "shipped", _("expédiée")
+    DELIVERED = "delivered", _("livrée")
+    CANCELLED = "cancelled", _("annulée")
+
+
+class Order(TimeStampedModel):
+    public_id = models.UUIDField(
+        _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
+    )
+    storefront = models.ForeignKey(
+        "storefronts.Storefront", on_delete=models.PROTECT, related_name="orders", null=True
+    )
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    shipping_address = models.JSONField(_("adresse de livraison"))
+    billing_address = models.JSONField(_("adresse de facturation"))
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    items_total = models.DecimalField(_("articles TTC"), **MONEY_FIELD)
+    delivery_total = models.DecimalField(_("livraison TTC"), **MONEY_FIELD)
+    total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
+    vat_total = models.DecimalField(_("dont TVA"), **MONEY_FIELD)
+    refunded_total = models.DecimalField(_("remboursé"), default=0, **MONEY_FIELD)
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("commande")
+        verbose_name_plural = _("commandes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="order_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_total__gte=0)
+                & models.Q(refunded_total__lte=models.F("total")),
+                name="order_refund_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"G{self.pk:07d}" if self.pk else "G-"
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", kwargs={"public_id": self.public_id})
+
+
+class SellerOrder(TimeStampedModel):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
+    seller = models.ForeignKey(
+        "sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders"
+    )
+    seller_name = models.CharField(_("vendeur"), max_length=200)
+    seller_legal = models.CharField(_("identité du vendeur"), max_length=400, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=SellerOrderStatus.choices,
+        default=SellerOrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    delivery_method = models.ForeignKey(
+        "pricing.DeliveryMethod", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivery_label = models.CharField(_("mode de livraison"), max_length=100)
+    delivery_fee = models.DecimalField(_("frais de port TTC"), **MONEY_FIELD)
+    # [{"rate": "5.5", "ttc": "3.00", "vat": "0.16"}, …]: the fee split by the goods' VAT rates.
+    delivery_vat = models.JSONField(default=list)
+    delivery_date_min = models.DateField(_("livraison au plus tôt"), null=True, blank=True)
+    delivery_date_max = models.DateField(_("livraison au plus tard"), null=True, blank=True)
+    items_total = models.DecimalField(_("articles TTC"), **MONEY_FIELD)
+    total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
+    carrier = models.CharField(_("transporteur"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("n° de suivi"), max_length=100, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sous-commande vendeur")
+        verbose_name_plural = _("sous-commandes vendeur")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "seller"], name="sellerorder_one_per_seller")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}-{self.pk} ({self.seller_name})"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, related_name="lines")
+    offer = models.ForeignKey(
+        "sellers.Offer", null=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    product = models.ForeignKey(
+        "catalog.Product", null=True, on_delete=models.SET_NULL, related_name="order_lines"
+    )
+    title = models.CharField(_("désignation"), max_length=250)
+    gtin = models.CharField(_("GTIN"), max_length=14, blank=True)
+    seller_name = models.CharField(_("vendeur"), max_length=200)
+    condition = models.CharField(_("état"), max_length=12)
+    is_new_book = models.BooleanField(default=False)
+    unit_price = models.DecimalField(_("prix unitaire TTC"), **MONEY_FIELD)
+    quantity = models.PositiveIntegerField(_("quantité"))
+    vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
+    line_total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
+    vat_amount = models.DecimalField(_("dont TVA"), **MONEY_FIELD)
+    refunded_quantity = models.PositiveIntegerField(_("quantité remboursée"), default=0)
+
+    class Meta:
+        verbose_name = _("ligne de commande")
+        verbose_name_plural = _("lignes de commande")
+        ordering = ["seller_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orderline_qty_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(refunded_quantity__lte=models.F("quantity")),
+                name="orderline_refund_within_qty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title}"
+
+    @property
+    def line_ht(self):
+        return self.line_total - self.vat_amount
+
+
+class OrderEvent(models.Model):
+    """One transition of an order or seller order: who, when, from → to."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    seller_order = models.ForeignKey(
+        SellerOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("par"), max_length=100)
+    from_status = models.CharField(_("de"), max_length=20, blank=True)
+    to_status = models.CharField(_("vers"), max_length=20)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("événement de commande")
+        verbose_name_plural = _("événements de commande")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status} ({self.actor_label})"

@@ -1,0 +1,292 @@
+"""Reads about orders: the priced quote of a basket (cart, checkout, order_place) and visibility.
+
+`order_quote` is a pure read: it prices a list of (offer_id, quantity) for a storefront, grouped
+per seller with each seller's delivery options, and says what is wrong with the basket instead
+of raising. Views and templates show its numbers as they are (no money arithmetic elsewhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from galerie.orders.models import Order
+from galerie.pricing.models import DeliveryMethod
+from galerie.pricing.services import (
+    DeliveryOption,
+    VatRow,
+    amount_split_by_rate,
+    delivery_options,
+    vat_amount,
+    vat_breakdown,
+    vat_rates,
+)
+from galerie.sellers.models import Offer, SellerStatus
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class QuoteProblem:
+    code: str  # offer_unavailable, out_of_stock, price_changed, bad_quantity, invalid_delivery
+    message: str
+    offer_id: int | None = None
+    available: int | None = None
+
+
+@dataclass
+class QuoteLine:
+    offer: Offer
+    quantity: int
+    unit_price: Decimal
+    vat_rate: Decimal
+    line_total: Decimal
+    vat_amount: Decimal
+    available: int
+    is_new_book: bool
+
+    @property
+    def offer_id(self) -> int:
+        return self.offer.pk
+
+    @property
+    def product(self):
+        return self.offer.product
+
+    @property
+    def title(self) -> str:
+        return self.offer.product.title
+
+    @property
+    def line_ht(self) -> Decimal:
+        return self.line_total - self.vat_amount
+
+
+@dataclass
+class QuoteGroup:
+    seller: object
+    seller_name: str
+    lines: list[QuoteLine]
+    delivery_options: list[DeliveryOption]
+    chosen: DeliveryOption | None
+    subtotal: Decimal
+    delivery_fee: Decimal
+    # (rate, ttc, vat) parts of the delivery fee, split by the goods' VAT rates.
+    delivery_vat: list[tuple[Decimal, Decimal, Decimal]]
+    total: Decimal
+
+
+@dataclass
+class Quote:
+    groups: list[QuoteGroup] = field(default_factory=list)
+    items_total: Decimal = ZERO
+    delivery_total: Decimal = ZERO
+    total: Decimal = ZERO
+    vat_total: Decimal = ZERO
+    vat_breakdown: list[VatRow] = field(default_factory=list)
+    problems: list[QuoteProblem] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    @property
+    def can_order(self) -> bool:
+        blocking = {"offer_unavailable", "out_of_stock", "bad_quantity", "invalid_delivery"}
+        return bool(self.groups) and not any(p.code in blocking for p in self.problems)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for group in self.groups for line in group.lines)
+
+
+def _merge_lines(lines: Iterable[tuple[int, int]], problems: list[QuoteProblem]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for offer_id, quantity in lines:
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            problems.append(
+                QuoteProblem(
+                    "bad_quantity", _("La quantité doit être un entier positif."), offer_id
+                )
+            )
+            continue
+        merged[int(offer_id)] = merged.get(int(offer_id), 0) + quantity
+    return merged
+
+
+def order_quote(
+    *,
+    storefront,
+    lines: list[tuple[int, int]],
+    delivery_choices: dict[int, int] | None = None,
+    known_prices: dict[int, Decimal] | None = None,
+    on: dt.date | None = None,
+) -> Quote:
+    """Price a basket of (offer_id, quantity) for `storefront`, grouped per seller.
+
+    `delivery_choices` maps seller id → delivery method id (0 = default method); a seller without
+    a valid choice gets its cheapest option. `known_prices` (offer id → unit price the shopper
+    saw, e.g. the cart's price at add) turns price differences into `price_changed` problems.
+    """
+    problems: list[QuoteProblem] = []
+    wanted = _merge_lines(lines, problems)
+    delivery_choices = delivery_choices or {}
+    known_prices = known_prices or {}
+    on = on or timezone.localdate()
+    offers = {
+        o.pk: o
+        for o in Offer.objects.filter(pk__in=wanted).select_related(
+            "seller", "product__product_type"
+        )
+    }
+    rates = vat_rates(on=on)
+    by_seller: dict[int, list[QuoteLine]] = {}
+    for offer_id, quantity in sorted(wanted.items()):
+        offer = offers.get(offer_id)
+        if (
+            offer is None
+            or not offer.is_active
+            or offer.seller.status != SellerStatus.VERIFIED
+            or not offer.product.is_active
+            or offer.stock <= 0
+        ):
+            title = offer.product.title if offer else _("Une offre")
+            problems.append(
+                QuoteProblem(
+                    "offer_unavailable",
+                    _("« %(t)s » n'est plus disponible.") % {"t": title},
+                    offer_id,
+                    0,
+                )
+            )
+            continue
+        if quantity > offer.stock:
+            problems.append(
+                QuoteProblem(
+                    "out_of_stock",
+                    _("« %(t)s » : il ne reste que %(n)d exemplaire(s).")
+                    % {"t": offer.product.title, "n": offer.stock},
+                    offer_id,
+                    offer.stock,
+                )
+            )
+        seen = known_prices.get(offer_id)
+        if seen is not None and Decimal(seen) != offer.price:
+            problems.append(
+                QuoteProblem(
+                    "price_changed",
+                    _("Le prix de « %(t)s » est passé de %(old)s € à %(new)s €.")
+                    % {"t": offer.product.title, "old": seen, "new": offer.price},
+                    offer_id,
+                )
+            )
+        rate = rates[offer.product.product_type.tax_class]
+        total = offer.price * quantity
+        by_seller.setdefault(offer.seller_id, []).append(
+            QuoteLine(
+                offer=offer,
+                quantity=quantity,
+                unit_price=offer.price,
+                vat_rate=rate,
+                line_total=total,
+                vat_amount=vat_amount(ttc=total, rate=rate),
+                available=offer.stock,
+                is_new_book=offer.condition == "new" and offer.product.product_type.is_book,
+            )
+        )
+
+    methods: dict[int, list[DeliveryMethod]] = {seller_id: [] for seller_id in by_seller}
+    for method in DeliveryMethod.objects.filter(seller_id__in=by_seller, is_active=True):
+        methods[method.seller_id].append(method)
+
+    quote = Quote(problems=problems)
+    vat_lines: list[tuple[Decimal, Decimal, Decimal]] = []
+    for seller_id, group_lines in by_seller.items():
+        seller = group_lines[0].offer.seller
+        options = delivery_options(
+            seller=seller,
+            lines=[(line.offer, line.quantity) for line in group_lines],
+            methods=methods[seller_id],
+            today=on,
+        )
+        chosen = options[0] if options else None
+        wanted_method = delivery_choices.get(seller_id)
+        if wanted_method is not None:
+            match = [o for o in options if o.method_id == int(wanted_method)]
+            if match:
+                chosen = match[0]
+            else:
+                problems.append(
+                    QuoteProblem(
+                        "invalid_delivery",
+                        _("Ce mode de livraison n'est pas proposé par %(s)s.")
+                        % {"s": seller.display_name(storefront)},
+                    )
+                )
+        subtotal = sum((line.line_total for line in group_lines), ZERO)
+        fee = chosen.fee if chosen else ZERO
+        weights: dict[Decimal, Decimal] = {}
+        for line in group_lines:
+            weights[line.vat_rate] = weights.get(line.vat_rate, ZERO) + line.line_total
+        delivery_vat = [
+            (rate, part, vat_amount(ttc=part, rate=rate))
+            for rate, part in sorted(amount_split_by_rate(amount=fee, weights=weights).items())
+        ]
+        vat_lines += [(line.vat_rate, line.line_total, line.vat_amount) for line in group_lines]
+        vat_lines += delivery_vat
+        quote.groups.append(
+            QuoteGroup(
+                seller=seller,
+                seller_name=seller.display_name(storefront),
+                lines=group_lines,
+                delivery_options=options,
+                chosen=chosen,
+                subtotal=subtotal,
+                delivery_fee=fee,
+                delivery_vat=delivery_vat,
+                total=subtotal + fee,
+            )
+        )
+    quote.groups.sort(key=lambda g: (not g.seller.is_operator, g.seller_name, g.seller.pk))
+    quote.items_total = sum((g.subtotal for g in quote.groups), ZERO)
+    quote.delivery_total = sum((g.delivery_fee for g in quote.groups), ZERO)
+    quote.total = quote.items_total + quote.delivery_total
+    quote.vat_breakdown = vat_breakdown(vat_lines)
+    quote.vat_total = sum((row.vat for row in quote.vat_breakdown), ZERO)
+    return quote
+
+
+# --- Orders visible to a request ---------------------------------------------------------------
+
+
+def orders_for_request(request) -> QuerySet[Order]:
+    """The orders this visitor may see: their own when logged in, else those in their session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Order.objects.filter(user=user)
+    ids = request.session.get("orders", []) if hasattr(request, "session") else []
+    return Order.objects.filter(public_id__in=ids, user__isnull=True)
+
+
+def order_for_request(request, public_id) -> Order | None:
+    """One order if this visitor may see it, else None (callers answer 404, never 403)."""
+    return (
+        orders_for_request(request).filter(public_id=public_id).select_related("storefront").first()
+    )
+
+
+def order_vat_breakdown(order: Order) -> list[VatRow]:
+    """Totals per rate of a placed order, from its stored lines and delivery parts."""
+    parts = [(line.vat_rate, line.line_total, line.vat_amount) for line in order.lines.all()]
+    for seller_order in order.seller_orders.all():
+        parts += [
+            (Decimal(p["rate"]), Decimal(p["ttc"]), Decimal(p["vat"]))
+            for p in seller_order.delivery_vat
+        ]
+    return vat_breakdown(parts)

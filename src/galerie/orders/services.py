@@ -1,0 +1,639 @@
+"""Order writes: placing an order and every transition of its lifecycle.
+
+Order:        pending_payment → paid | cancelled
+SellerOrder:  pending_payment → paid → accepted → shipped → delivered, or → cancelled before
+              shipping. Every transition is a conditional UPDATE on the current status (so two
+              concurrent calls cannot both succeed) plus an OrderEvent (who, when, from → to).
+Stock is reserved by `order_place` and released by payment failure, expiry and cancellation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from galerie.inventory.errors import OutOfStock
+from galerie.inventory.models import MovementKind
+from galerie.inventory.services import stock_release, stock_reserve, stock_ship
+from galerie.orders import emails
+from galerie.orders.addresses import address_clean
+from galerie.orders.errors import (
+    EmptyOrder,
+    IdempotencyConflict,
+    InvalidDelivery,
+    InvalidTransition,
+    OfferUnavailable,
+    OrderError,
+    OutOfStockError,
+    RefundError,
+)
+from galerie.orders.locks import order_lock, seller_order_lock
+from galerie.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    SellerOrder,
+    SellerOrderStatus,
+)
+from galerie.orders.selectors import order_quote
+
+S = SellerOrderStatus
+PAYMENT_TIMEOUT = dt.timedelta(minutes=getattr(settings, "GALERIE_ORDER_PAYMENT_MINUTES", 60))
+TRANSFER_TIMEOUT = dt.timedelta(days=getattr(settings, "GALERIE_TRANSFER_DAYS", 7))
+OPEN_SELLER_STATUSES = (S.PENDING_PAYMENT, S.PAID, S.ACCEPTED)
+
+
+def _actor_label(actor, default: str) -> str:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.get_username()[:100]
+    return default
+
+
+def _event(*, order, to_status, from_status="", seller_order=None, actor=None, label="", note=""):
+    OrderEvent.objects.create(
+        order=order,
+        seller_order=seller_order,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=_actor_label(actor, label or "système"),
+        from_status=from_status,
+        to_status=to_status,
+        note=note[:300],
+    )
+
+
+# --- Placing an order --------------------------------------------------------------------------
+
+
+def _request_hash(**body) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def order_place(
+    *,
+    storefront,
+    email: str,
+    user=None,
+    lines: list[tuple[int, int]],
+    delivery_choices: dict[int, int],
+    shipping_address: dict,
+    billing_address: dict,
+    idempotency_key: str,
+) -> Order:
+    """Place an order: validate, reserve stock, split per seller, snapshot lines, queue e-mails.
+
+    Idempotent: the same key with the same body returns the first Order; the same key with a
+    different body raises IdempotencyConflict. The Order row (holding the unique key) is inserted
+    before any stock is touched, so a concurrent duplicate waits on the key and then returns the
+    first order without reserving anything.
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 128:
+        raise OrderError(
+            _("Une clé d'idempotence (1 à 128 caractères) est obligatoire."),
+            code="idempotency_key_required",
+        )
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise OrderError(
+            _("Adresse e-mail invalide."), code="invalid_email", field="email"
+        ) from None
+    shipping = address_clean(shipping_address, which=_("de livraison"))
+    billing = address_clean(billing_address or shipping_address, which=_("de facturation"))
+    merged: dict[int, int] = {}
+    for offer_id, quantity in lines or []:
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            raise OrderError(_("La quantité doit être un entier positif."), code="bad_quantity")
+        merged[int(offer_id)] = merged.get(int(offer_id), 0) + quantity
+    if not merged:
+        raise EmptyOrder(_("Le panier est vide."))
+    choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
+    request_hash = _request_hash(
+        storefront=getattr(storefront, "pk", None),
+        email=email,
+        user=getattr(user, "pk", None),
+        lines=sorted(merged.items()),
+        delivery=sorted(choices.items()),
+        shipping=shipping,
+        billing=billing,
+    )
+
+    existing = Order.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _idempotent_replay(existing, request_hash)
+    try:
+        return _order_create(
+            storefront=storefront,
+            email=email,
+            user=user,
+            lines=sorted(merged.items()),
+            choices=choices,
+            shipping=shipping,
+            billing=billing,
+            key=key,
+            request_hash=request_hash,
+        )
+    except IntegrityError:
+        existing = Order.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _idempotent_replay(existing, request_hash)
+
+
+def _idempotent_replay(order: Order, request_hash: str) -> Order:
+    if order.request_hash != request_hash:
+        raise IdempotencyConflict(
+            _("Cette clé d'idempotence a déjà servi pour une autre commande.")
+        )
+    return order
+
+
+@transaction.atomic
+def _order_create(
+    *, storefront, email, user, lines, choices, shipping, billing, key, request_hash
+) -> Order:
+    quote = order_quote(storefront=storefront, lines=lines, delivery_choices=choices)
+    for problem in quote.problems:
+        if problem.code == "offer_unavailable":
+            raise OfferUnavailable(problem.message)
+        if problem.code == "out_of_stock":
+            raise OutOfStockError(problem.message)
+        if problem.code == "invalid_delivery":
+            raise InvalidDelivery(problem.message)
+    if quote.is_empty:
+        raise EmptyOrder(_("Le panier est vide."))
+    now = timezone.now()
+    order = Order.objects.create(
+        storefront=storefront,
+        email=email,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        shipping_address=shipping,
+        billing_address=billing,
+        items_total=quote.items_total,
+        delivery_total=quote.delivery_total,
+        total=quote.total,
+        vat_total=quote.vat_total,
+        idempotency_key=key,
+        request_hash=request_hash,
+        expires_at=now + PAYMENT_TIMEOUT,
+    )
+    for group in quote.groups:
+        seller = group.seller
+        legal = ", ".join(
+            part
+            for part in (seller.legal_name, seller.address.replace("\n", " "), seller.siren)
+            if part
+        )
+        seller_order = SellerOrder.objects.create(
+            order=order,
+            seller=seller,
+            seller_name=group.seller_name,
+            seller_legal=legal[:400],
+            delivery_method_id=group.chosen.method_id or None,
+            delivery_label=group.chosen.label,
+            delivery_fee=group.delivery_fee,
+            delivery_vat=[
+                {"rate": str(rate), "ttc": str(ttc), "vat": str(vat)}
+                for rate, ttc, vat in group.delivery_vat
+            ],
+            delivery_date_min=group.chosen.date_min,
+            delivery_date_max=group.chosen.date_max,
+            items_total=group.subtotal,
+            total=group.total,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                seller_order=seller_order,
+                offer=line.offer,
+                product=line.offer.product,
+                title=line.title,
+                gtin=line.offer.product.gtin or "",
+                seller_name=group.seller_name,
+                condition=line.offer.condition,
+                is_new_book=line.is_new_book,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                vat_rate=line.vat_rate,
+                line_total=line.line_total,
+                vat_amount=line.vat_amount,
+            )
+            for line in group.lines
+        )
+    try:
+        stock_reserve(items=lines, reference=str(order.public_id), reason=_("Commande passée"))
+    except OutOfStock as exc:
+        raise OutOfStockError(exc.message) from exc
+    _event(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor=user, label=email)
+    order_id = order.pk
+    transaction.on_commit(lambda: emails.order_confirmation_send(order_id))
+    return order
+
+
+def order_remember_in_session(request, order: Order) -> None:
+    """Let this browser (a guest) see the order: its public id goes into the session."""
+    ids = list(request.session.get("orders", []))
+    public_id = str(order.public_id)
+    if public_id not in ids:
+        ids.append(public_id)
+        request.session["orders"] = ids[-50:]
+
+
+def order_payment_window_extend(*, order: Order, until: dt.datetime) -> None:
+    Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING_PAYMENT).update(expires_at=until)
+
+
+# --- Order-level transitions -------------------------------------------------------------------
+
+
+def _lines_of(order_id: int, seller_order_ids=None) -> list[tuple[int, int]]:
+    qs = OrderLine.objects.filter(order_id=order_id, offer__isnull=False)
+    if seller_order_ids is not None:
+        qs = qs.filter(seller_order_id__in=seller_order_ids)
+    return list(qs.values_list("offer_id", "quantity"))
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, actor=None, note: str = "") -> Order:
+    """Payment captured: the order and all its seller orders become paid; sellers are told."""
+    updated = Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING_PAYMENT).update(
+        status=OrderStatus.PAID, paid_at=timezone.now(), expires_at=None
+    )
+    if updated != 1:
+        order.refresh_from_db()
+        raise InvalidTransition(
+            _("La commande %(n)s ne peut pas être marquée payée (statut : %(s)s).")
+            % {"n": order.number, "s": order.get_status_display()}
+        )
+    SellerOrder.objects.filter(order=order, status=S.PENDING_PAYMENT).update(status=S.PAID)
+    _event(
+        order=order,
+        from_status=OrderStatus.PENDING_PAYMENT,
+        to_status=OrderStatus.PAID,
+        actor=actor,
+        label="paiement",
+        note=note,
+    )
+    order.refresh_from_db()
+    transaction.on_commit(lambda: emails.order_paid_send(order.pk))
+    return order
+
+
+def _order_close(*, order: Order, reason: str, kind: str, actor, label: str) -> Order:
+    """Cancel a pending or paid order and give its stock back (caller checks it's allowed)."""
+    now = timezone.now()
+    previous = order.status
+    updated = Order.objects.filter(
+        pk=order.pk, status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
+    ).update(
+        status=OrderStatus.CANCELLED, cancelled_at=now, cancel_reason=reason[:200], expires_at=None
+    )
+    if updated != 1:
+        raise InvalidTransition(_("La commande %(n)s est déjà annulée.") % {"n": order.number})
+    open_ids = list(
+        SellerOrder.objects.filter(order=order, status__in=OPEN_SELLER_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    SellerOrder.objects.filter(pk__in=open_ids).update(status=S.CANCELLED, cancelled_at=now)
+    stock_release(
+        items=_lines_of(order.pk, open_ids),
+        reference=str(order.public_id),
+        reason=reason,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _event(
+        order=order,
+        from_status=previous,
+        to_status=OrderStatus.CANCELLED,
+        actor=actor,
+        label=label,
+        note=reason,
+    )
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_payment_failed(*, order: Order, reason: str) -> Order:
+    """The payment was refused: the order is cancelled and its reserved stock released."""
+    order = order_lock(order.pk)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return order
+    return _order_close(
+        order=order,
+        reason=_("Paiement refusé : %(r)s") % {"r": reason},
+        kind=MovementKind.RELEASE,
+        actor=None,
+        label="paiement",
+    )
+
+
+@transaction.atomic
+def order_expire(*, order: Order, now: dt.datetime | None = None) -> bool:
+    """Cancel one unpaid order past its payment deadline; False if it is no longer expirable."""
+    now = now or timezone.now()
+    order = order_lock(order.pk)
+    if (
+        order.status != OrderStatus.PENDING_PAYMENT
+        or not order.expires_at
+        or order.expires_at > now
+    ):
+        return False
+    _order_close(
+        order=order,
+        reason=_("Commande non payée dans les délais"),
+        kind=MovementKind.RELEASE,
+        actor=None,
+        label="expiration",
+    )
+    from galerie.payments.services import payments_void_open
+
+    payments_void_open(order=order)
+    return True
+
+
+def orders_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Expire every unpaid order past its deadline; returns how many were released."""
+    now = now or timezone.now()
+    ids = list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lt=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if order_expire(order=Order(pk=pk), now=now))
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
+    """Cancel the whole order before anything shipped; a paid order is refunded in full."""
+    order = order_lock(order.pk)
+    if order.status == OrderStatus.CANCELLED:
+        raise InvalidTransition(_("La commande %(n)s est déjà annulée.") % {"n": order.number})
+    if SellerOrder.objects.filter(order=order, status__in=[S.SHIPPED, S.DELIVERED]).exists():
+        raise InvalidTransition(
+            _("Une partie de la commande est déjà expédiée : annulez les autres colis un par un.")
+        )
+    was_paid = order.status == OrderStatus.PAID
+    order = _order_close(
+        order=order,
+        reason=reason or _("Annulée"),
+        kind=MovementKind.CANCEL,
+        actor=actor,
+        label="client",
+    )
+    from galerie.payments.services import payments_void_open
+
+    payments_void_open(order=order)
+    if was_paid and order.refunded_total < order.total:
+        order_refund(
+            order=order,
+            idempotency_key=f"cancel-order-{order.pk}",
+            actor=actor,
+            reason=_("Annulation de la commande"),
+        )
+    return order
+
+
+# --- Seller-order transitions ------------------------------------------------------------------
+
+
+def _so_transition(
+    seller_order: SellerOrder, *, sources, target, actor, note="", **fields
+) -> SellerOrder:
+    previous = seller_order.status
+    updated = SellerOrder.objects.filter(pk=seller_order.pk, status__in=sources).update(
+        status=target, **fields
+    )
+    if updated != 1:
+        seller_order.refresh_from_db()
+        raise InvalidTransition(
+            _("Passage impossible de « %(a)s » à « %(b)s ».")
+            % {"a": seller_order.get_status_display(), "b": SellerOrderStatus(target).label}
+        )
+    _event(
+        order=seller_order.order,
+        seller_order=seller_order,
+        from_status=previous,
+        to_status=target,
+        actor=actor,
+        label="vendeur",
+        note=note,
+    )
+    seller_order.refresh_from_db()
+    return seller_order
+
+
+@transaction.atomic
+def seller_order_accept(*, seller_order: SellerOrder, actor=None) -> SellerOrder:
+    seller_order = seller_order_lock(seller_order.pk)
+    return _so_transition(
+        seller_order, sources=[S.PAID], target=S.ACCEPTED, actor=actor, accepted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def seller_order_ship(
+    *, seller_order: SellerOrder, carrier: str, tracking_number: str, actor=None
+) -> SellerOrder:
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    if not carrier:
+        raise OrderError(_("Indiquez le transporteur."), code="carrier_required", field="carrier")
+    if not tracking_number or len(tracking_number) > 100:
+        raise OrderError(
+            _("Indiquez un numéro de suivi (100 caractères au plus)."),
+            code="tracking_required",
+            field="tracking_number",
+        )
+    seller_order = seller_order_lock(seller_order.pk)
+    seller_order = _so_transition(
+        seller_order,
+        sources=[S.ACCEPTED],
+        target=S.SHIPPED,
+        actor=actor,
+        note=f"{carrier} {tracking_number}",
+        carrier=carrier[:100],
+        tracking_number=tracking_number,
+        shipped_at=timezone.now(),
+    )
+    stock_ship(
+        items=_lines_of(seller_order.order_id, [seller_order.pk]),
+        reference=str(seller_order.order.public_id),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk))
+    return seller_order
+
+
+@transaction.atomic
+def seller_order_deliver(*, seller_order: SellerOrder, actor=None) -> SellerOrder:
+    seller_order = seller_order_lock(seller_order.pk)
+    return _so_transition(
+        seller_order,
+        sources=[S.SHIPPED],
+        target=S.DELIVERED,
+        actor=actor,
+        delivered_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def seller_order_cancel(*, seller_order: SellerOrder, actor=None, reason: str = "") -> SellerOrder:
+    """One seller cancels its part of a paid order before shipping: stock back, part refunded.
+
+    An unpaid order is cancelled whole (order_cancel). When the last open part is cancelled
+    the order itself becomes cancelled.
+    """
+    seller_order = seller_order_lock(seller_order.pk)
+    order = seller_order.order
+    if order.status != OrderStatus.PAID:
+        raise InvalidTransition(
+            _("Seule une commande payée peut être annulée vendeur par vendeur.")
+        )
+    seller_order = _so_transition(
+        seller_order,
+        sources=[S.PAID, S.ACCEPTED],
+        target=S.CANCELLED,
+        actor=actor,
+        note=reason,
+        cancelled_at=timezone.now(),
+    )
+    stock_release(
+        items=_lines_of(order.pk, [seller_order.pk]),
+        reference=str(order.public_id),
+        reason=reason or _("Annulation vendeur"),
+        kind=MovementKind.CANCEL,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    refundable = {
+        line.pk: line.quantity - line.refunded_quantity
+        for line in seller_order.lines.all()
+        if line.quantity > line.refunded_quantity
+    }
+    if refundable:
+        order_refund(
+            order=order,
+            lines=refundable,
+            delivery_for=[seller_order.pk],
+            idempotency_key=f"cancel-seller-order-{seller_order.pk}",
+            actor=actor,
+            reason=reason or _("Annulation vendeur"),
+        )
+    if not SellerOrder.objects.filter(order=order).exclude(status=S.CANCELLED).exists():
+        Order.objects.filter(pk=order.pk).update(
+            status=OrderStatus.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+        )
+        _event(
+            order=order,
+            from_status=OrderStatus.PAID,
+            to_status=OrderStatus.CANCELLED,
+            actor=actor,
+            label="vendeur",
+            note=reason,
+        )
+    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk))
+    return seller_order
+
+
+# --- Refunds -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_refund(
+    *,
+    order: Order,
+    idempotency_key: str,
+    lines: dict[int, int] | None = None,
+    delivery_for: list[int] | None = None,
+    actor=None,
+    reason: str = "",
+):
+    """Refund a paid order in full (`lines` None) or per line ({order line id: quantity}).
+
+    `delivery_for` lists seller-order ids whose delivery fee is refunded too (a full refund
+    always includes delivery). Idempotent by key: same key and same body → the first Refund;
+    same key, different body → IdempotencyConflict. Returns the payments Refund.
+    """
+    from galerie.payments.models import Refund
+    from galerie.payments.services import payment_refund
+
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 128:
+        raise RefundError(_("Une clé d'idempotence (1 à 128 caractères) est obligatoire."))
+    order = order_lock(order.pk)
+    body = _request_hash(
+        order=order.pk,
+        lines=sorted((lines or {}).items()) if lines is not None else None,
+        delivery=sorted(delivery_for or []),
+    )
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.request_hash != body or existing.order_id != order.pk:
+            raise IdempotencyConflict(
+                _("Cette clé d'idempotence a déjà servi pour un autre remboursement.")
+            )
+        return existing
+    if order.paid_at is None:
+        raise RefundError(_("Une commande non payée ne peut pas être remboursée."))
+    remaining = order.total - order.refunded_total
+    if lines is None:
+        amount = remaining
+        OrderLine.objects.filter(order=order).update(refunded_quantity=F("quantity"))
+    else:
+        if not lines:
+            raise RefundError(_("Choisissez au moins une ligne à rembourser."))
+        amount = Decimal("0.00")
+        own = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=lines)}
+        for line_id, quantity in sorted(lines.items()):
+            line = own.get(int(line_id))
+            if line is None:
+                raise RefundError(_("Ligne %(id)s inconnue dans cette commande.") % {"id": line_id})
+            if not isinstance(quantity, int) or quantity <= 0:
+                raise RefundError(_("La quantité à rembourser doit être un entier positif."))
+            if quantity > line.quantity - line.refunded_quantity:
+                raise RefundError(
+                    _("« %(t)s » : %(n)d exemplaire(s) au plus restent à rembourser.")
+                    % {"t": line.title, "n": line.quantity - line.refunded_quantity}
+                )
+            OrderLine.objects.filter(pk=line.pk).update(
+                refunded_quantity=F("refunded_quantity") + quantity
+            )
+            amount += line.unit_price * quantity
+        for seller_order in SellerOrder.objects.filter(order=order, pk__in=delivery_for or []):
+            amount += seller_order.delivery_fee
+        amount = min(amount, remaining)
+    if amount <= 0:
+        raise RefundError(_("Cette commande est déjà entièrement remboursée."))
+    refund = payment_refund(
+        order=order,
+        amount=amount,
+        idempotency_key=key,
+        request_hash=body,
+        lines=lines,
+        reason=reason,
+        actor=actor,
+    )
+    Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
+    _event(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor,
+        label="remboursement",
+        note=_("Remboursement de %(a)s €") % {"a": amount} + (f" — {reason}" if reason else ""),
+    )
+    return refund

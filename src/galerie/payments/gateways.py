@@ -1,0 +1,192 @@
+"""The payment gateway interface and the simulated hosted card gateway.
+
+A gateway authorises (opens a hosted checkout session), captures, refunds, voids, and turns the
+provider's signed webhooks into verified events. The simulated provider behaves like a real one:
+the card is typed on its hosted page under /paiement/passerelle/…, it decides from test card
+numbers, then tells Galerie the outcome with a webhook signed HMAC-SHA256 over
+"<timestamp>.<raw body>" (header `Galerie-Signature: t=<unix time>,v1=<hex digest>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from galerie.payments.errors import WebhookRejected
+from galerie.payments.models import Payment, SimulatedCharge
+
+SIGNATURE_HEADER = "Galerie-Signature"
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+# Test cards of the simulated provider: number → outcome.
+CARD_SUCCESS = "4242424242424242"
+CARD_DECLINED = "4000000000000002"
+CARD_INSUFFICIENT_FUNDS = "4000000000009995"
+CARD_3DS = "4000000000003220"
+TEST_CARDS = {
+    CARD_SUCCESS: "succeeded",
+    CARD_DECLINED: "card_declined",
+    CARD_INSUFFICIENT_FUNDS: "insufficient_funds",
+    CARD_3DS: "challenge",
+}
+
+
+def webhook_secret() -> str:
+    """From settings, the environment, or generated once into var/ (never committed)."""
+    value = getattr(settings, "GALERIE_PAYMENT_WEBHOOK_SECRET", "") or os.environ.get(
+        "GALERIE_PAYMENT_WEBHOOK_SECRET", ""
+    )
+    if value:
+        return value
+    path = settings.VAR_DIR / "payment_webhook_secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def webhook_sign(
+    raw_body: bytes, *, timestamp: int | None = None, secret: str | None = None
+) -> str:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(
+        (secret or webhook_secret()).encode(),
+        f"{timestamp}.".encode() + raw_body,
+        hashlib.sha256,
+    ).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def webhook_verify(raw_body: bytes, signature: str, *, now: float | None = None) -> dict:
+    """Check signature and age, then return the decoded event; raises WebhookRejected."""
+    try:
+        parts = dict(item.split("=", 1) for item in (signature or "").split(","))
+        timestamp = int(parts["t"])
+        given = parts["v1"]
+    except (KeyError, ValueError):
+        raise WebhookRejected(_("En-tête de signature absent ou mal formé.")) from None
+    now = time.time() if now is None else now
+    if abs(now - timestamp) > WEBHOOK_TOLERANCE_SECONDS:
+        raise WebhookRejected(_("Signature trop ancienne (plus de 300 secondes)."))
+    expected = webhook_sign(raw_body, timestamp=timestamp).split("v1=", 1)[1]
+    if not hmac.compare_digest(expected, given):
+        raise WebhookRejected(_("Signature invalide."))
+    try:
+        event = json.loads(raw_body)
+    except (ValueError, UnicodeDecodeError):
+        raise WebhookRejected(_("Corps JSON invalide.")) from None
+    if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+        raise WebhookRejected(_("Événement sans identifiant ni type."))
+    return event
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    ok: bool
+    reference: str = ""
+    redirect_url: str = ""
+    code: str = ""
+
+
+class PaymentGateway(Protocol):
+    def authorize(self, *, payment: Payment, return_url: str, label: str) -> GatewayResult: ...
+
+    def capture(self, *, payment: Payment) -> GatewayResult: ...
+
+    def refund(
+        self, *, payment: Payment, amount: Decimal, idempotency_key: str
+    ) -> GatewayResult: ...
+
+    def void(self, *, payment: Payment) -> GatewayResult: ...
+
+    def webhook_parse(self, *, raw_body: bytes, signature: str) -> dict: ...
+
+
+class SimulatedCardGateway:
+    """A hosted-page card provider living in-process; captures automatically on success."""
+
+    def authorize(self, *, payment: Payment, return_url: str, label: str) -> GatewayResult:
+        charge, _created = SimulatedCharge.objects.get_or_create(
+            token=payment.provider_ref,
+            defaults={
+                "amount": payment.amount,
+                "merchant_label": label[:200],
+                "return_url": return_url[:500],
+            },
+        )
+        url = reverse("payments:hosted", kwargs={"token": charge.token})
+        return GatewayResult(ok=True, reference=charge.token, redirect_url=url)
+
+    def capture(self, *, payment: Payment) -> GatewayResult:
+        # Sessions capture on success; capturing again is a no-op, as with real providers.
+        charge = SimulatedCharge.objects.filter(token=payment.provider_ref).first()
+        return GatewayResult(
+            ok=bool(charge and charge.status == "succeeded"), reference=payment.provider_ref
+        )
+
+    def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> GatewayResult:
+        updated = SimulatedCharge.objects.filter(
+            token=payment.provider_ref,
+            status="succeeded",
+            amount__gte=F("refunded") + amount,
+        ).update(refunded=F("refunded") + amount)
+        return GatewayResult(
+            ok=updated == 1,
+            reference=f"re_{idempotency_key[:40]}",
+            code="" if updated else "refund_failed",
+        )
+
+    def void(self, *, payment: Payment) -> GatewayResult:
+        updated = SimulatedCharge.objects.filter(
+            token=payment.provider_ref, status__in=["open", "challenge"]
+        ).update(status="voided")
+        return GatewayResult(ok=updated == 1, reference=payment.provider_ref)
+
+    def webhook_parse(self, *, raw_body: bytes, signature: str) -> dict:
+        return webhook_verify(raw_body, signature)
+
+
+class BankTransferGateway:
+    """Bank transfer: nothing to call; the operator confirms receipt by hand."""
+
+    def authorize(self, *, payment: Payment, return_url: str, label: str) -> GatewayResult:
+        return GatewayResult(ok=True, reference=payment.bank_reference)
+
+    def capture(self, *, payment: Payment) -> GatewayResult:
+        return GatewayResult(ok=True, reference=payment.bank_reference)
+
+    def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> GatewayResult:
+        # The money goes back by an outgoing transfer the operator issues: recorded as manual.
+        return GatewayResult(ok=True, reference="", code="manual")
+
+    def void(self, *, payment: Payment) -> GatewayResult:
+        return GatewayResult(ok=True)
+
+    def webhook_parse(self, *, raw_body: bytes, signature: str) -> dict:
+        raise WebhookRejected(_("Le virement n'envoie pas de notification."))
+
+
+GATEWAYS: dict[str, PaymentGateway] = {
+    "card": SimulatedCardGateway(),
+    "transfer": BankTransferGateway(),
+}
+
+
+def gateway_for(method: str) -> PaymentGateway:
+    return GATEWAYS[method]
+
+
+def card_number_clean(raw: str) -> str:
+    return "".join(ch for ch in (raw or "") if ch.isdigit())

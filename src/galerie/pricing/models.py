@@ -1,0 +1,80 @@
+"""Pricing data: effective-dated VAT rates per tax class and each seller's delivery methods."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from galerie.catalog.models import TaxClass
+from galerie.core.money import MONEY_FIELD
+
+
+class TaxRate(models.Model):
+    """A VAT rate valid from a date until the next row of the same class takes over."""
+
+    tax_class = models.CharField(_("classe de TVA"), max_length=20, choices=TaxClass.choices)
+    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2)
+    valid_from = models.DateField(_("en vigueur à partir du"))
+
+    class Meta:
+        verbose_name = _("taux de TVA")
+        verbose_name_plural = _("taux de TVA")
+        ordering = ["tax_class", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["tax_class", "valid_from"], name="taxrate_class_from"),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0) & models.Q(rate__lt=100), name="taxrate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tax_class_display()} : {self.rate} % depuis le {self.valid_from}"
+
+
+class DeliveryKind(models.TextChoices):
+    FLAT = "flat", _("forfait")
+    WEIGHT = "weight", _("au poids")
+    FREE_ABOVE = "free_above", _("offerte au-delà d'un montant")
+    PICKUP = "pickup", _("retrait en magasin")
+
+
+class DeliveryMethod(models.Model):
+    seller = models.ForeignKey(
+        "sellers.Seller",
+        on_delete=models.CASCADE,
+        related_name="delivery_methods",
+        verbose_name=_("vendeur"),
+    )
+    name = models.CharField(_("nom"), max_length=100)
+    kind = models.CharField(
+        _("mode de calcul"), max_length=12, choices=DeliveryKind.choices, default=DeliveryKind.FLAT
+    )
+    fee = models.DecimalField(_("frais TTC"), default=0, **MONEY_FIELD)
+    fee_per_kg = models.DecimalField(_("frais par kg TTC"), default=0, **MONEY_FIELD)
+    free_above = models.DecimalField(
+        _("offerte à partir de (TTC)"), null=True, blank=True, **MONEY_FIELD
+    )
+    delivery_days_min = models.PositiveSmallIntegerField(
+        _("délai de livraison min (jours)"), default=2
+    )
+    delivery_days_max = models.PositiveSmallIntegerField(
+        _("délai de livraison max (jours)"), default=5
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("mode de livraison")
+        verbose_name_plural = _("modes de livraison")
+        ordering = ["seller", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fee__gte=0) & models.Q(fee_per_kg__gte=0),
+                name="delivery_fee_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_days_max__gte=models.F("delivery_days_min")),
+                name="delivery_days_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller} · {self.name}"

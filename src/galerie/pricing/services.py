@@ -1,0 +1,274 @@
+"""Pricing rules: VAT rates and rounding, the French book-price law, delivery fees per parcel.
+
+VAT rounding rule (documented, used everywhere): prices are TTC. The VAT of one line is
+``TTC − round_half_up(TTC / (1 + rate/100), 2)``, computed on the line total (unit price ×
+quantity), and HT = TTC − VAT. Totals are sums of lines, so the sum of lines always equals the
+total. The delivery fee of a parcel follows the VAT of the goods it carries (accessory follows
+the principal): it is split across the parcel's rates in proportion to the goods' TTC per rate,
+cents allotted by largest remainder, and each part is then a line like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from galerie.core.money import CENT, to_money
+from galerie.pricing.errors import BookPriceError, TaxRateMissing
+from galerie.pricing.models import DeliveryKind, DeliveryMethod, TaxRate
+
+HUNDRED = Decimal("100")
+# Loi n° 81-766 du 10 août 1981 (loi Lang): a new book sells at 95 % to 100 % of its set price.
+BOOK_PRICE_MIN_RATIO = Decimal("0.95")
+# Loi n° 2021-1901 (« loi Darcos ») and arrêté du 4 avril 2023: book delivery is never free.
+BOOK_SHIPPING_THRESHOLD = Decimal("35.00")
+BOOK_SHIPPING_FLOOR_LOW = Decimal("3.00")
+BOOK_SHIPPING_FLOOR_HIGH = Decimal("0.01")
+DEFAULT_WEIGHT_KG = Decimal("0.5")
+
+
+# --- VAT -------------------------------------------------------------------------------------
+
+
+def vat_rate(*, tax_class: str, on: dt.date | None = None) -> Decimal:
+    """The VAT rate in percent (e.g. Decimal("5.5")) of a tax class on a date (default today)."""
+    on = on or timezone.localdate()
+    rate = (
+        TaxRate.objects.filter(tax_class=tax_class, valid_from__lte=on)
+        .order_by("-valid_from")
+        .values_list("rate", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise TaxRateMissing(
+            _("Aucun taux de TVA en vigueur pour la classe « %(c)s » au %(d)s.")
+            % {"c": tax_class, "d": on.isoformat()}
+        )
+    return _plain(rate)
+
+
+def _plain(rate: Decimal) -> Decimal:
+    """20.00 → 20, 5.50 → 5.5 (no exponent notation)."""
+    return Decimal(format(rate.normalize(), "f"))
+
+
+def vat_rates(*, on: dt.date | None = None) -> dict[str, Decimal]:
+    """Every tax class's rate on a date, in one query (for baskets)."""
+    on = on or timezone.localdate()
+    rates: dict[str, Decimal] = {}
+    for tax_class, rate in (
+        TaxRate.objects.filter(valid_from__lte=on)
+        .order_by("tax_class", "-valid_from")
+        .values_list("tax_class", "rate")
+    ):
+        rates.setdefault(tax_class, _plain(rate))
+    return rates
+
+
+def vat_amount(*, ttc: Decimal, rate: Decimal) -> Decimal:
+    """VAT included in a TTC line amount: TTC − round_half_up(TTC / (1 + rate/100), 2)."""
+    ht = (ttc / (1 + rate / HUNDRED)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return ttc - ht
+
+
+@dataclass(frozen=True)
+class VatRow:
+    rate: Decimal
+    ht: Decimal
+    vat: Decimal
+    ttc: Decimal
+
+
+def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> list[VatRow]:
+    """Totals per rate from (rate, ttc, vat) lines, highest rate first; pure sums of the lines."""
+    sums: dict[Decimal, list[Decimal]] = {}
+    for rate, ttc, vat in lines:
+        row = sums.setdefault(Decimal(rate), [Decimal("0.00"), Decimal("0.00")])
+        row[0] += ttc
+        row[1] += vat
+    return [
+        VatRow(rate=rate, ht=ttc - vat, vat=vat, ttc=ttc)
+        for rate, (ttc, vat) in sorted(sums.items(), reverse=True)
+    ]
+
+
+def amount_split_by_rate(
+    *, amount: Decimal, weights: dict[Decimal, Decimal]
+) -> dict[Decimal, Decimal]:
+    """Split an amount (a delivery fee) across VAT rates in proportion to `weights`.
+
+    Largest-remainder method: each part is rounded down to the cent, then the cents left over go
+    to the parts with the largest remainders (ties: highest rate). Parts are never negative and
+    always sum to `amount`.
+    """
+    if not weights:
+        return {}
+    total = sum(weights.values())
+    if total <= 0:
+        return {max(weights): amount}
+    exact = {rate: amount * weight / total for rate, weight in weights.items()}
+    parts = {rate: value.quantize(CENT, rounding=ROUND_DOWN) for rate, value in exact.items()}
+    leftover = int((amount - sum(parts.values())) / CENT)
+    for rate in sorted(exact, key=lambda r: (exact[r] - parts[r], r), reverse=True)[:leftover]:
+        parts[rate] += CENT
+    return {rate: part for rate, part in parts.items() if part}
+
+
+# --- Book law --------------------------------------------------------------------------------
+
+
+def book_price_range(publisher_price: Decimal) -> tuple[Decimal, Decimal]:
+    """Allowed [min, max] TTC for a new book; the minimum is rounded up so it never dips < 95 %."""
+    low = (publisher_price * BOOK_PRICE_MIN_RATIO).quantize(CENT, rounding=ROUND_UP)
+    return low, publisher_price
+
+
+def book_price_check(*, product, price: Decimal, condition: str) -> None:
+    """Refuse a NEW book offer priced outside [95 %, 100 %] of the publisher's price (loi Lang).
+
+    Used books and non-book products are not concerned. A new book whose publisher's price is
+    not known cannot be priced lawfully, so it is refused too.
+    """
+    if condition != "new" or not product.product_type.is_book:
+        return
+    if product.publisher_price is None:
+        raise BookPriceError(
+            _(
+                "Prix unique du livre (loi Lang) : le prix éditeur de « %(t)s » n'est pas "
+                "renseigné, une offre neuve ne peut pas être publiée."
+            )
+            % {"t": product.title},
+            field="price",
+        )
+    publisher_price = Decimal(str(product.publisher_price))
+    low, high = book_price_range(publisher_price)
+    if not (low <= Decimal(str(price)) <= high):
+        raise BookPriceError(
+            _(
+                "Prix unique du livre (loi Lang) : un livre neuf doit être vendu entre 95 %% et "
+                "100 %% du prix éditeur (%(pp)s €), soit entre %(low)s € et %(high)s €."
+            )
+            % {"pp": publisher_price, "low": low, "high": high},
+            field="price",
+        )
+
+
+def book_shipping_floor(*, new_books_total: Decimal) -> Decimal:
+    """Minimum delivery fee TTC of a parcel holding new books worth `new_books_total` TTC."""
+    if new_books_total <= 0:
+        return Decimal("0.00")
+    if new_books_total < BOOK_SHIPPING_THRESHOLD:
+        return BOOK_SHIPPING_FLOOR_LOW
+    return BOOK_SHIPPING_FLOOR_HIGH
+
+
+# --- Delivery --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeliveryOption:
+    """One way a seller can ship one parcel, priced for that parcel.
+
+    `method_id` is 0 for the default « Livraison standard » of a seller with no method.
+    """
+
+    method_id: int
+    label: str
+    kind: str
+    fee: Decimal
+    base_fee: Decimal
+    book_floor_applied: bool
+    days_min: int
+    days_max: int
+    date_min: dt.date
+    date_max: dt.date
+
+
+def _is_new_book(offer) -> bool:
+    return offer.condition == "new" and offer.product.product_type.is_book
+
+
+def _parcel_facts(lines: Sequence[tuple]) -> tuple[Decimal, Decimal, Decimal, int]:
+    """(goods TTC, new books TTC, weight kg, lead time days) of a parcel of (offer, qty) lines."""
+    goods = Decimal("0.00")
+    books = Decimal("0.00")
+    weight = Decimal("0")
+    lead = 0
+    for offer, quantity in lines:
+        amount = offer.price * quantity
+        goods += amount
+        if _is_new_book(offer):
+            books += amount
+        weight += (getattr(offer.product, "weight_kg", None) or DEFAULT_WEIGHT_KG) * quantity
+        lead = max(lead, offer.lead_time_days)
+    return goods, books, weight, lead
+
+
+def _method_fee(method: DeliveryMethod, *, goods: Decimal, weight: Decimal) -> Decimal:
+    if method.kind == DeliveryKind.WEIGHT:
+        return to_money(method.fee + method.fee_per_kg * weight)
+    if method.kind == DeliveryKind.FREE_ABOVE and method.free_above is not None:
+        return Decimal("0.00") if goods >= method.free_above else to_money(method.fee)
+    return to_money(method.fee)
+
+
+def delivery_methods_of(seller) -> list[DeliveryMethod]:
+    return list(DeliveryMethod.objects.filter(seller=seller, is_active=True))
+
+
+def delivery_options(
+    *, seller, lines: Sequence[tuple], methods: list[DeliveryMethod] | None = None, today=None
+) -> list[DeliveryOption]:
+    """The seller's delivery options for one parcel of (offer, quantity) lines, cheapest first.
+
+    The book-shipping floor is applied per parcel whatever the seller's settings (pickup exempt).
+    A seller with no method gets a default « Livraison standard » priced at the highest
+    `delivery_price` of the parcel's offers (one parcel, one fee). `methods` may be passed
+    pre-loaded to save a query.
+    """
+    if methods is None:
+        methods = delivery_methods_of(seller)
+    today = today or timezone.localdate()
+    goods, books, weight, lead = _parcel_facts(lines)
+    floor = book_shipping_floor(new_books_total=books)
+    candidates: list[tuple[int, str, str, Decimal, int, int]] = [
+        (
+            m.pk,
+            m.name,
+            m.kind,
+            _method_fee(m, goods=goods, weight=weight),
+            m.delivery_days_min,
+            m.delivery_days_max,
+        )
+        for m in methods
+    ]
+    if not candidates:
+        base = max((offer.delivery_price for offer, _q in lines), default=Decimal("0.00"))
+        candidates = [(0, _("Livraison standard"), DeliveryKind.FLAT, to_money(base), 2, 5)]
+    options = []
+    for method_id, label, kind, base_fee, dmin, dmax in candidates:
+        fee = base_fee
+        applied = False
+        if kind != DeliveryKind.PICKUP and fee < floor:
+            fee, applied = floor, True
+        options.append(
+            DeliveryOption(
+                method_id=method_id,
+                label=str(label),
+                kind=kind,
+                fee=fee,
+                base_fee=base_fee,
+                book_floor_applied=applied,
+                days_min=lead + dmin,
+                days_max=lead + dmax,
+                date_min=today + dt.timedelta(days=lead + dmin),
+                date_max=today + dt.timedelta(days=lead + dmax),
+            )
+        )
+    options.sort(key=lambda o: (o.fee, o.days_max, o.method_id))
+    return options
