@@ -166,6 +166,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders; the folder must exist
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -198,3 +199,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 24
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "/compte/"

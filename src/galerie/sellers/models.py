@@ -4,6 +4,7 @@ Only offers of *verified* sellers are ever visible or purchasable (EU DSA art. 3
 identified before it sells). `stock` never goes negative: a database constraint backs the services.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,17 @@ class SellerStatus(models.TextChoices):
     VERIFIED = "verified", _("vérifié")
     SUSPENDED = "suspended", _("suspendu")
     REJECTED = "rejected", _("refusé")
+    CLOSED = "closed", _("relation terminée")
+
+
+class LegalForm(models.TextChoices):
+    SAS = "sas", "SAS / SASU"
+    SARL = "sarl", "SARL / EURL"
+    SA = "sa", "SA"
+    EI = "ei", _("Entreprise individuelle / micro-entreprise")
+    ASSOCIATION = "association", _("Association")
+    OTHER = "other", _("Autre forme de société")
+    INDIVIDUAL = "individual", _("Particulier (non professionnel)")
 
 
 class Seller(TimeStampedModel):
@@ -40,6 +52,23 @@ class Seller(TimeStampedModel):
     address = models.TextField(_("adresse"), blank=True)
     siren = models.CharField(_("SIREN/SIRET"), max_length=14, blank=True)
     vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=12, choices=LegalForm.choices, blank=True
+    )
+    iban = models.CharField(_("IBAN du compte de versement"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    identity_document_ref = models.CharField(
+        _("référence de la pièce d'identité"), max_length=100, blank=True
+    )
+    compliance_certified_at = models.DateTimeField(
+        _("auto-certification signée le"),
+        null=True,
+        blank=True,
+        help_text=_("Engagement à ne proposer que des produits conformes (DSA, art. 30)."),
+    )
+    status_reason = models.TextField(_("motif du dernier changement de statut"), blank=True)
+    relationship_ended_at = models.DateTimeField(_("fin de la relation"), null=True, blank=True)
+    anonymized_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vendeur")
@@ -129,3 +158,56 @@ class Offer(TimeStampedModel):
     @property
     def total_price(self):
         return self.price + self.delivery_price
+
+
+class SellerStatusEvent(models.Model):
+    """Who moved a seller from one status to another, when and why (DSA traceability)."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField(max_length=12, choices=SellerStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=SellerStatus.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement de statut vendeur")
+        verbose_name_plural = _("changements de statut vendeur")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.seller}: {self.from_status or '—'} → {self.to_status}"
+
+
+class SellerRole(models.TextChoices):
+    OWNER = "owner", _("propriétaire")
+    STAFF = "staff", _("collaborateur")
+
+
+class SellerMember(models.Model):
+    """A user working for a seller account. A user may work for several sellers."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_memberships"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=10, choices=SellerRole.choices, default=SellerRole.STAFF
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membre d'un vendeur")
+        verbose_name_plural = _("membres d'un vendeur")
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "user"], name="seller_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.seller} ({self.role})"
