@@ -5,10 +5,8 @@ session rotation on login keeps it and the login view can merge it into the user
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from galerie.cart.models import Cart, CartLine
-from galerie.sellers.models import SellerStatus
 
 SESSION_KEY = "cart_tokens"
 
@@ -64,52 +62,30 @@ def cart_item_count(cart: Cart | None) -> int:
 
 
 @dataclass
-class LineNotice:
-    """Something that changed about a line since it was added (shown above the cart)."""
-
-    kind: str  # "price_up" | "price_down" | "stock_low" | "unavailable"
-    line_id: int
-    title: str
-    old_price: Decimal | None = None
-    new_price: Decimal | None = None
-    stock: int | None = None
-
-
-@dataclass
 class CartPage:
+    """The cart as pages show it: CartLines (for the forms) beside the orders domain's quote.
+
+    `quote.problems` says what changed since a line was added (price, stock, offer gone);
+    `unavailable_lines` are lines the quote could not price, shown so they can be removed.
+    """
+
     cart: Cart | None
     lines: list[CartLine] = field(default_factory=list)
-    notices: list[LineNotice] = field(default_factory=list)
     quote: object | None = None
     line_for_offer: dict[int, CartLine] = field(default_factory=dict)
+    unavailable_lines: list[CartLine] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not self.lines
 
     @property
+    def problems(self) -> list:
+        return list(self.quote.problems) if self.quote is not None else []
+
+    @property
     def has_blocking_problems(self) -> bool:
-        return any(n.kind in {"stock_low", "unavailable"} for n in self.notices)
-
-
-def cart_line_notices(lines: list[CartLine]) -> list[LineNotice]:
-    notices = []
-    for line in lines:
-        offer = line.offer
-        title = offer.product.title
-        if not offer.is_active or offer.seller.status != SellerStatus.VERIFIED or not offer.stock:
-            notices.append(LineNotice("unavailable", line.pk, title))
-            continue
-        if offer.stock < line.quantity:
-            notices.append(LineNotice("stock_low", line.pk, title, stock=offer.stock))
-        if offer.price != line.unit_price_at_add:
-            kind = "price_up" if offer.price > line.unit_price_at_add else "price_down"
-            notices.append(
-                LineNotice(
-                    kind, line.pk, title, old_price=line.unit_price_at_add, new_price=offer.price
-                )
-            )
-    return notices
+        return self.quote is not None and not self.quote.can_order
 
 
 def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPage:
@@ -121,18 +97,20 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
     lines = list(
         cart.lines.select_related("offer__product", "offer__seller").order_by("created_at", "pk")
     )
-    page = CartPage(
-        cart=cart,
-        lines=lines,
-        notices=cart_line_notices(lines),
-        line_for_offer={line.offer_id: line for line in lines},
-    )
+    page = CartPage(cart=cart, lines=lines, line_for_offer={ln.offer_id: ln for ln in lines})
     if lines:
         page.quote = order_quote(
             storefront=storefront,
             lines=[(line.offer_id, line.quantity) for line in lines],
             delivery_choices=delivery_choices or None,
+            known_prices={line.offer_id: line.unit_price_at_add for line in lines},
         )
+        priced = {ql.offer_id for group in page.quote.groups for ql in group.lines}
+        page.unavailable_lines = [line for line in lines if line.offer_id not in priced]
+        for group in page.quote.groups:
+            for quote_line in group.lines:
+                # The form of each priced line needs its cart line id.
+                quote_line.cart_line = page.line_for_offer[quote_line.offer_id]
     return page
 
 

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from galerie.cart import views
 
 app_name = "cart"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cart_view, name="detail"),
+    path("ajouter/", views.cart_add_view, name="add"),
+    path("lignes/<int:line_id>/", views.cart_line_update_view, name="line_update"),
+    path("lignes/<int:line_id>/supprimer/", views.cart_line_remove_view, name="line_remove"),
+]

@@ -1,0 +1,123 @@
+"""Cart pages under /panier/: show the cart, add an offer, change or remove a line.
+
+Every form works without JavaScript (POST then redirect); with htmx the same endpoints answer
+with a fragment so quantity changes update the cart in place.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from galerie.cart import services
+from galerie.cart.errors import CartError, CartLineNotFound, InvalidQuantity
+from galerie.cart.selectors import (
+    cart_for_request,
+    cart_item_count,
+    cart_page,
+    session_delivery_choices,
+)
+
+
+def _storefront_or_404(request):
+    if getattr(request, "storefront", None) is None:
+        raise Http404(_("Le panier n'existe que sur une boutique."))
+    return request.storefront
+
+
+def _int(value, *, field: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        if field == "quantity":
+            message = _("La quantité doit être un nombre entier.")
+            raise InvalidQuantity(message, field=field) from None
+        raise Http404 from None
+
+
+def _render_cart(request, *, status: int = 200, fragment: bool = False):
+    storefront = _storefront_or_404(request)
+    cart = cart_for_request(request)
+    page = cart_page(
+        cart=cart, storefront=storefront, delivery_choices=session_delivery_choices(request)
+    )
+    template = "cart/_cart.html" if fragment else "cart/cart.html"
+    return render(request, template, {"page": page}, status=status)
+
+
+def cart_view(request):
+    return _render_cart(request)
+
+
+@require_POST
+def cart_add_view(request):
+    storefront = _storefront_or_404(request)
+    try:
+        quantity = _int(request.POST.get("quantity", "1") or "1", field="quantity")
+        offer_id = _int(request.POST.get("offer_id"), field="offer_id")
+        cart = cart_for_request(request, create=True)
+        line = services.cart_add(cart=cart, offer_id=offer_id, quantity=quantity)
+    except Http404:
+        error, line = _("Cette offre n'est pas disponible sur cette boutique."), None
+    except CartError as exc:
+        error, line = exc.message, None
+    else:
+        error = None
+    if request.htmx:
+        response = render(
+            request,
+            "cart/_added.html",
+            {
+                "error": error,
+                "line": line,
+                "count": cart_item_count(cart_for_request(request)),
+                "storefront": storefront,
+            },
+            status=200 if error is None else 422,
+        )
+        if error is None:
+            response["HX-Trigger"] = "cart-changed"
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("« %(title)s » a été ajouté à votre panier.") % {"title": line.offer.product.title},
+        )
+    return redirect("cart:detail")
+
+
+def _line_action(request, line_id: int, action):
+    _storefront_or_404(request)
+    cart = cart_for_request(request)
+    if cart is None:
+        raise Http404(_("Cette ligne n'est pas dans votre panier."))
+    try:
+        action(cart)
+    except CartLineNotFound as exc:
+        raise Http404(exc.message) from None
+    except CartError as exc:
+        messages.error(request, exc.message)
+    if request.htmx:
+        # htmx only swaps 2xx answers: a refusal is shown inside the re-rendered fragment.
+        return _render_cart(request, fragment=True)
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_line_update_view(request, line_id: int):
+    def update(cart):
+        quantity = _int(request.POST.get("quantity"), field="quantity")
+        services.cart_update(cart=cart, line_id=line_id, quantity=quantity)
+
+    return _line_action(request, line_id, update)
+
+
+@require_POST
+def cart_line_remove_view(request, line_id: int):
+    def remove(cart):
+        services.cart_remove(cart=cart, line_id=line_id)
+
+    return _line_action(request, line_id, remove)
