@@ -1,0 +1,322 @@
+"""Read-only catalogue API: storefronts, their categories, products with offers, search.
+
+Every list goes through `galerie.catalog.listing`, the selector the storefront pages use, so the
+API and the pages always show the same products, facets and counts.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from galerie.api.errors import ErrorOut
+from galerie.catalog.listing import (
+    Listing,
+    clean_query,
+    product_listing,
+    storefront_search,
+    storefront_visible_category_ids,
+    visible_products,
+)
+from galerie.catalog.models import AttributeValue, Category
+from galerie.sellers.selectors import offers_for_product
+from galerie.storefronts.models import Storefront
+
+router = Router(tags=["catalogue"])
+
+# Parameters of the listing that are not facets; anything else in the query string is offered
+# to the selector as a facet filter (attribute facets are data-driven).
+_NON_FACET_PARAMS = {"page", "per_page", "tri", "category", "q"}
+
+
+class StorefrontOut(Schema):
+    slug: str
+    name: str
+    tagline: str
+    language: str
+    currency: str
+    logo_text: str
+    primary_color: str
+    accent_color: str
+    hosts: list[str]
+
+
+class CategoryOut(Schema):
+    slug: str
+    name: str
+    parent: str | None
+    depth: int
+
+
+class ProductSummary(Schema):
+    slug: str
+    title: str
+    gtin: str | None
+    category: str
+    image_urls: list[str]
+    best_price: Decimal | None
+    offer_count: int
+    in_stock: bool
+
+
+class FacetOptionOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    param: str
+    label: str
+    options: list[FacetOptionOut]
+
+
+class ProductPage(Schema):
+    total: int
+    page: int
+    num_pages: int
+    per_page: int
+    sort: str
+    filters: dict[str, list[str]]
+    facets: list[FacetOut]
+    items: list[ProductSummary]
+
+
+class SellerOut(Schema):
+    slug: str
+    name: str
+    legal_name: str
+    address: str
+    is_trader: bool
+    is_operator: bool
+
+
+class OfferOut(Schema):
+    id: int
+    seller: SellerOut
+    price: Decimal
+    delivery_price: Decimal
+    total_price: Decimal
+    condition: str
+    condition_note: str
+    lead_time_days: int
+    stock: int
+
+
+class AttributeOut(Schema):
+    code: str
+    name: str
+    value: str
+    unit: str
+
+
+class ProductDetail(ProductSummary):
+    description: str
+    product_type: str
+    created_at: datetime
+    attributes: list[AttributeOut]
+    buy_box: OfferOut | None
+    offers: list[OfferOut] = Field(description="Every purchasable offer, the buy box first.")
+
+
+class ListingParams(Schema):
+    page: int = Field(1, ge=1, description="Numéro de page (1 par défaut).")
+    per_page: int = Field(24, ge=1, le=100)
+    tri: str | None = Field(
+        None, description="pertinence, prix-croissant, prix-decroissant ou nouveautes."
+    )
+    prix: list[str] = Field(default_factory=list, description="Tranches de prix, ex. 10-20.")
+    etat: list[str] = Field(default_factory=list, description="new, used, refurbished.")
+    vendeur: list[str] = Field(default_factory=list, description="Identifiants de vendeurs.")
+
+
+def _storefront(slug: str) -> Storefront:
+    storefront = Storefront.objects.filter(slug=slug, is_active=True).first()
+    if storefront is None:
+        raise Http404(f"Boutique « {slug} » introuvable.")
+    return storefront
+
+
+def _facet_filters(request) -> dict[str, list[str]]:
+    return {k: request.GET.getlist(k) for k in request.GET if k not in _NON_FACET_PARAMS}
+
+
+def _page(listing: Listing, category_slugs: dict[int, str]) -> dict:
+    return {
+        "total": listing.total,
+        "page": listing.page,
+        "num_pages": listing.num_pages,
+        "per_page": listing.per_page,
+        "sort": listing.sort,
+        "filters": listing.filters,
+        "facets": listing.facets,
+        "items": [_summary(p, category_slugs) for p in listing.products],
+    }
+
+
+def _summary(product, category_slugs: dict[int, str]) -> dict:
+    return {
+        "slug": product.slug,
+        "title": product.title,
+        "gtin": product.gtin,
+        "category": category_slugs.get(product.category_id, ""),
+        "image_urls": product.image_urls or [],
+        "best_price": product.best_price,
+        "offer_count": product.offer_count,
+        "in_stock": product.in_stock,
+    }
+
+
+def _category_slugs(products) -> dict[int, str]:
+    ids = {p.category_id for p in products}
+    return dict(Category.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+
+
+def _offer(offer, storefront) -> dict:
+    seller = offer.seller
+    return {
+        "id": offer.pk,
+        "seller": {
+            "slug": seller.slug,
+            "name": seller.display_name(storefront),
+            "legal_name": seller.legal_name or seller.name,
+            "address": seller.address,
+            "is_trader": seller.is_trader,
+            "is_operator": seller.is_operator,
+        },
+        "price": offer.price,
+        "delivery_price": offer.delivery_price,
+        "total_price": offer.total_price,
+        "condition": offer.condition,
+        "condition_note": offer.condition_note,
+        "lead_time_days": offer.lead_time_days,
+        "stock": offer.stock,
+    }
+
+
+@router.get("", response=list[StorefrontOut], summary="Toutes les boutiques actives")
+def storefronts(request):
+    rows = Storefront.objects.filter(is_active=True).prefetch_related("hosts")
+    return [
+        {
+            "slug": s.slug,
+            "name": s.name,
+            "tagline": s.tagline,
+            "language": s.language,
+            "currency": s.currency,
+            "logo_text": s.logo_text,
+            "primary_color": s.primary_color,
+            "accent_color": s.accent_color,
+            "hosts": [h.hostname for h in s.hosts.all()],
+        }
+        for s in rows
+    ]
+
+
+@router.get(
+    "/{slug}/categories",
+    response={200: list[CategoryOut], 404: ErrorOut},
+    summary="Catégories de l'assortiment d'une boutique",
+)
+def categories(request, slug: str):
+    storefront = _storefront(slug)
+    ids = storefront_visible_category_ids(storefront)
+    rows = Category.objects.filter(pk__in=ids).select_related("parent").order_by("path")
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "parent": c.parent.slug if c.parent_id in ids else None,
+            "depth": c.depth,
+        }
+        for c in rows
+    ]
+
+
+@router.get(
+    "/{slug}/products",
+    response={200: ProductPage, 404: ErrorOut, 422: ErrorOut},
+    summary="Produits visibles, filtrés, triés et paginés, avec facettes",
+    description=(
+        "Mêmes filtres que la page catégorie : prix, etat, vendeur, et chaque attribut filtrable "
+        "par son identifiant (ex. auteur=Victor Hugo), répétables. Valeurs inconnues ignorées."
+    ),
+)
+def products(request, slug: str, params: Query[ListingParams], category: str | None = None):
+    storefront = _storefront(slug)
+    node = None
+    if category:
+        node = Category.objects.filter(slug=category).first()
+        if node is None or node.pk not in storefront_visible_category_ids(storefront):
+            raise Http404(f"Catégorie « {category} » absente de cette boutique.")
+    listing = product_listing(
+        storefront=storefront,
+        category=node,
+        filters=_facet_filters(request),
+        sort=params.tri,
+        page=params.page,
+        per_page=params.per_page,
+    )
+    return _page(listing, _category_slugs(listing.products))
+
+
+@router.get(
+    "/{slug}/products/{product_slug}",
+    response={200: ProductDetail, 404: ErrorOut},
+    summary="Fiche produit avec toutes les offres achetables, l'offre mise en avant d'abord",
+)
+def product(request, slug: str, product_slug: str):
+    storefront = _storefront(slug)
+    item = get_object_or_404(
+        visible_products(storefront).select_related("category", "product_type"),
+        slug=product_slug,
+    )
+    offers = offers_for_product(item.pk)
+    values = (
+        AttributeValue.objects.filter(product=item)
+        .exclude(facet_value="")
+        .select_related("attribute")
+        .order_by("attribute__position", "attribute__name")
+    )
+    data = _summary(item, {item.category_id: item.category.slug})
+    data.update(
+        description=item.description,
+        product_type=item.product_type.name,
+        created_at=item.created_at,
+        attributes=[
+            {
+                "code": v.attribute.code,
+                "name": v.attribute.name,
+                "value": v.facet_value,
+                "unit": v.attribute.unit,
+            }
+            for v in values
+        ],
+        buy_box=_offer(offers[0], storefront) if offers else None,
+        offers=[_offer(o, storefront) for o in offers],
+    )
+    return data
+
+
+@router.get(
+    "/{slug}/search",
+    response={200: ProductPage, 404: ErrorOut, 422: ErrorOut},
+    summary="Recherche plein texte dans l'assortiment de la boutique, avec facettes",
+)
+def search(request, slug: str, params: Query[ListingParams], q: str = ""):
+    storefront = _storefront(slug)
+    query = clean_query(q)
+    if not query:
+        return _page(Listing([], 0, 1, 1, params.per_page, "pertinence", {}), {})
+    listing = storefront_search(
+        storefront=storefront,
+        query=query,
+        filters=_facet_filters(request),
+        sort=params.tri,
+        page=params.page,
+        per_page=params.per_page,
+    )
+    return _page(listing, _category_slugs(listing.products))

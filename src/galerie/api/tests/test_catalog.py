@@ -1,0 +1,143 @@
+"""The read-only catalogue API through HTTP: lists, facets, product with offers, errors."""
+
+import pytest
+
+from galerie.catalog.models import Product
+from galerie.search.services import search_index_refresh
+from galerie.testing.factories import make_offer, make_seller
+
+pytestmark = pytest.mark.django_db
+
+HOST = {"HTTP_HOST": "localhost"}
+
+
+def api_get(client, path, **params):
+    return client.get(f"/api{path}", data=params, **HOST)
+
+
+def test_storefronts(client, mall):
+    response = api_get(client, "/storefronts")
+
+    assert response.status_code == 200
+    by_slug = {s["slug"]: s for s in response.json()}
+    assert set(by_slug) == {"culture", "hightech"}
+    assert by_slug["culture"]["hosts"] == ["culture.localhost"]
+    assert by_slug["culture"]["currency"] == "EUR"
+
+
+def test_categories_of_a_storefront(client, mall):
+    response = api_get(client, "/storefronts/culture/categories")
+
+    assert response.status_code == 200
+    assert response.json() == [
+        {"slug": "livres", "name": "Livres", "parent": None, "depth": 0},
+        {"slug": "romans", "name": "Romans", "parent": "livres", "depth": 1},
+    ]
+
+
+def test_products_with_facets_sort_and_page(client, mall):
+    response = api_get(
+        client, "/storefronts/culture/products", auteur="Victor Hugo", tri="prix-decroissant"
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 2
+    assert [p["slug"] for p in body["items"]] == ["notre-dame", "les-miserables"]
+    assert body["items"][0]["best_price"] == "9.50"
+    assert body["filters"] == {"auteur": ["Victor Hugo"]}
+    authors = next(f for f in body["facets"] if f["param"] == "auteur")
+    assert {o["value"]: o["count"] for o in authors["options"]} == {
+        "Victor Hugo": 2,
+        "Émile Zola": 1,
+    }
+
+
+def test_products_filtered_by_category_and_unknown_values_ignored(client, mall):
+    response = api_get(
+        client, "/storefronts/culture/products", category="romans", etat="cassé", prix="0-10"
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["filters"] == {"prix": ["0-10"]}
+    assert [p["slug"] for p in body["items"]] == ["les-miserables"]
+
+
+def test_products_page_past_the_end_gives_the_last_page(client, mall):
+    body = api_get(client, "/storefronts/culture/products", page=40, per_page=2).json()
+    assert body["page"] == 2 and body["num_pages"] == 2 and len(body["items"]) == 1
+
+
+def test_product_detail_with_all_purchasable_offers_buy_box_first(client, mall):
+    make_offer(mall.hugo, seller=make_seller("Shady", status="applied"), price="1.00")
+
+    response = api_get(client, "/storefronts/culture/products/les-miserables")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["buy_box"]["seller"]["slug"] == "jean"
+    assert body["buy_box"]["seller"]["is_trader"] is False
+    assert [o["seller"]["slug"] for o in body["offers"]] == ["jean", "bouquiniste", "galerie"]
+    assert body["offers"][2]["seller"]["name"] == "Culture"  # the operator sells as the shop
+    assert body["offers"][0]["total_price"] == "8.50"
+    assert {"code": "author", "name": "Auteur", "value": "Victor Hugo", "unit": ""} in body[
+        "attributes"
+    ]
+
+
+def test_search(client, mall):
+    search_index_refresh(product_ids=Product.objects.values_list("pk", flat=True))
+
+    body = api_get(client, "/storefronts/culture/search", q="hugo").json()
+    assert {p["slug"] for p in body["items"]} == {"les-miserables", "notre-dame"}
+
+    assert api_get(client, "/storefronts/culture/search", q="portable").json()["total"] == 0
+    nasty = api_get(client, "/storefronts/culture/search", q="\"NEAR* ' OR 1=1 --" + "x" * 2000)
+    assert nasty.status_code == 200
+    assert api_get(client, "/storefronts/culture/search").json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/storefronts/nope/categories",
+        "/storefronts/nope/products",
+        "/storefronts/nope/search?q=x",
+        "/storefronts/culture/products/nope",
+        "/storefronts/culture/products/portable-14",  # outside the assortment
+        "/storefronts/culture/products/nana",  # out of stock
+        "/storefronts/culture/products?category=informatique",
+    ],
+)
+def test_not_found_errors_are_json(client, mall, path):
+    response = client.get(f"/api{path}", **HOST)
+
+    assert response.status_code == 404
+    body = response.json()
+    assert body["code"] == "not_found" and body["message"]
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "per_page=1000", "per_page=x"])
+def test_bad_parameters_are_422_with_a_message(client, mall, query):
+    response = client.get(f"/api/storefronts/culture/products?{query}", **HOST)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_params"
+    assert body["message"].startswith("Paramètres invalides")
+
+
+def test_openapi_and_docs(client, mall):
+    schema = client.get("/api/openapi.json", **HOST)
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/storefronts/{slug}/products/{product_slug}" in paths
+    assert "/api/storefronts/{slug}/search" in paths
+    assert client.get("/api/docs", **HOST).status_code == 200
+
+
+def test_product_list_query_count(client, mall, django_assert_max_num_queries):
+    api_get(client, "/storefronts/culture/products")
+    with django_assert_max_num_queries(12):
+        api_get(client, "/storefronts/culture/products", auteur="Victor Hugo")
