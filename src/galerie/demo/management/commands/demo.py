@@ -1,7 +1,11 @@
 """`galerie demo`: migrate, load the demo mall (once), then serve it."""
 
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from galerie.demo.services import ADMIN_PASSWORD, ADMIN_USERNAME
 
 
 class Command(BaseCommand):
@@ -12,13 +16,18 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args, port, workers, **options):
+        started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("loaddemo")
+        call_command("loaddemo", stdout=self.stdout)
+        self.stdout.write(f"Base prête en {time.perf_counter() - started:.1f} s.")
         self.stdout.write(self.style.SUCCESS("Boutiques de démonstration :"))
         from galerie.storefronts.selectors import storefront_list
 
+        self.stdout.write(f"  Galerie marchande (index) : http://localhost:{port}/")
         for storefront in storefront_list():
             host = storefront.hosts.first()
-            self.stdout.write(f"  {storefront.name}: http://{host}:{port}/")
-        self.stdout.write(f"  Back office : http://localhost:{port}/admin/ (admin / admin)")
+            self.stdout.write(f"  {storefront.name} : http://{host}:{port}/")
+        self.stdout.write(
+            f"  Back office : http://localhost:{port}/admin/ ({ADMIN_USERNAME} / {ADMIN_PASSWORD})"
+        )
         call_command("serve", port=port, workers=workers)

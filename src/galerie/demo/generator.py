@@ -1,0 +1,871 @@
+"""Deterministic generator of the demo catalogue: product i is always the same product.
+
+Products are generated in chunks of CHUNK; each chunk has its own seeded `random.Random`, so any
+chunk can be generated alone (the loader checks the last one to know whether a load is complete)
+and a catalogue of N products is the first N products of any larger one. Nothing here touches
+the database: it yields plain specs that `galerie.demo.services` writes in bulk.
+"""
+
+import bisect
+import datetime
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from django.utils.text import slugify
+from stdnum import ean
+
+from galerie.demo import data
+
+SEED = "galerie-demo-1"
+CHUNK = 1000
+# GTIN bodies carry the product index on 6 digits.
+MAX_PRODUCTS = 1_000_000
+
+# Share of each product type in the catalogue (weights, in percent).
+TYPE_WEIGHTS = {
+    "livre": 40,
+    "musique": 10,
+    "video": 8,
+    "ordinateur-portable": 6,
+    "smartphone": 7,
+    "lave-linge": 3,
+    "refrigerateur": 3,
+    "petit-electromenager": 5,
+    "casque": 6,
+    "televiseur": 5,
+    "voyage": 4,
+    "abonnement-presse": 3,
+}
+_TYPES = list(TYPE_WEIGHTS)
+_TYPE_CUM = []
+_acc = 0
+for _t in _TYPES:
+    _acc += TYPE_WEIGHTS[_t]
+    _TYPE_CUM.append(_acc)
+
+OPERATOR = "galerie"
+BOOKSHOP = "librairie-du-marche"
+REFURBISHER = "seconde-vie-tech"
+APPLIANCES = "maison-electro"
+INDIVIDUAL = "sophie-l"
+UNVERIFIED = "bonnes-affaires-express"
+
+SKU_PREFIX = {
+    OPERATOR: "GAL",
+    BOOKSHOP: "LDM",
+    REFURBISHER: "SVT",
+    APPLIANCES: "MEL",
+    INDIVIDUAL: "SL",
+    UNVERIFIED: "BAE",
+}
+
+# Loi Darcos (2021) and its 2023 decree: delivery of new books costs at least 3 € TTC below 35 €.
+BOOK_DELIVERY_CENTS = 300
+# Publication dates are fixed dates before this day, never relative to today.
+BOOKS_AS_OF = datetime.date(2026, 11, 1)
+
+
+@dataclass(slots=True)
+class OfferSpec:
+    seller: str
+    sku: str
+    price: Decimal
+    delivery_price: Decimal
+    condition: str = "new"
+    condition_note: str = ""
+    stock: int = 0
+    lead_time_days: int = 2
+    is_active: bool = True
+
+
+@dataclass(slots=True)
+class ProductSpec:
+    index: int
+    product_type: str
+    category: str
+    title: str
+    slug: str
+    description: str
+    gtin: str | None
+    publisher_price: Decimal | None = None
+    # How long ago the product entered the catalogue (its created_at), so « nouveautés » sorts
+    # meaningfully: a book's publication date, a random age for the rest.
+    listed_days: int = 0
+    attributes: dict = field(default_factory=dict)
+    offers: list[OfferSpec] = field(default_factory=list)
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def ceil_percent(cents: int, percent: int) -> int:
+    """`percent` % of `cents`, rounded up to the cent (never below the legal floor)."""
+    return -(-cents * percent // 100)
+
+
+def retail_cents(euros: int, rng: random.Random) -> int:
+    """A shop-like price near `euros`: 549,99 € or 549,00 €."""
+    whole = max(1, int(euros))
+    return whole * 100 + rng.choice((99, 99, 90, 0))
+
+
+_SLUG_FIX = str.maketrans({"œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae", "ß": "ss", "'": " "})
+
+
+def make_slug(title: str, index: int) -> str:
+    base = slugify(unicodedata.normalize("NFC", title).translate(_SLUG_FIX))[:200].strip("-")
+    return f"{base}-{index}"
+
+
+def make_ean(type_code: int, index: int) -> str:
+    body = f"3760{type_code:02d}{index:06d}"
+    return body + ean.calc_check_digit(body)
+
+
+def make_isbn(publisher: str, index: int) -> str:
+    # 978-2 is the French-language ISBN group; the publisher part is invented per publisher.
+    body = f"9782{publisher_code(publisher):02d}{index:06d}"
+    return body + ean.calc_check_digit(body)
+
+
+@cache
+def _publisher_codes() -> dict[str, int]:
+    names = set()
+    for publishers, imprints, _price, _pages in data.BOOK_GENRES.values():
+        names.update(publishers)
+        names.update(imprints)
+    codes = {name: 10 + n for n, name in enumerate(sorted(names))}
+    assert len(codes) <= 90, "publisher code must stay on two digits"
+    return codes
+
+
+def publisher_code(publisher: str) -> int:
+    return _publisher_codes()[publisher]
+
+
+def skewed(rng: random.Random, items: list):
+    """Pick with a long tail: the first items come up far more often (a few bestselling authors,
+    many with a single title), as in a real catalogue."""
+    return items[int(len(items) * rng.random() ** 3)]
+
+
+@cache
+def _people(pool: str, size: int, japanese: bool = False) -> list[str]:
+    rng = random.Random(f"{SEED}:people:{pool}")
+    firsts = data.JAPANESE_FIRST if japanese else data.FIRST_NAMES
+    lasts = data.JAPANESE_LAST if japanese else data.LAST_NAMES
+    size = min(size, len(firsts) * len(lasts))
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < size:
+        name = f"{rng.choice(firsts)} {rng.choice(lasts)}"
+        if name not in seen:
+            seen.add(name)
+            names.append(name)
+    return names
+
+
+def _authors(genre: str) -> list[str]:
+    return _people(f"authors:{genre}", 60 if genre == "mangas" else 1500, genre == "mangas")
+
+
+@cache
+def _artists() -> list[str]:
+    singers = _people("artists", 600)
+    rng = random.Random(f"{SEED}:bands")
+    bands = list(data.BAND_HEADS)
+    rng.shuffle(bands)
+    merged = []
+    for n, singer in enumerate(singers):
+        merged.append(singer)
+        if n % 40 == 0 and bands:
+            merged.append(bands.pop())
+    return merged
+
+
+def _model_ref(rng: random.Random, letters: str, digits: int) -> str:
+    return letters + "".join(rng.choice("0123456789") for _ in range(digits))
+
+
+# --- offers -----------------------------------------------------------------------------------
+
+
+def _sku(seller: str, index: int, suffix: str = "N") -> str:
+    return f"{SKU_PREFIX[seller]}-{index:07d}-{suffix}"
+
+
+def _stock(rng: random.Random, high: int, sold_out: float = 0.07) -> int:
+    return 0 if rng.random() < sold_out else rng.randint(1, high)
+
+
+def _active(rng: random.Random) -> bool:
+    return rng.random() >= 0.02
+
+
+def _book_offers(rng, index, pp_cents) -> list[OfferSpec]:
+    offers = []
+    delivery = money(BOOK_DELIVERY_CENTS)
+    if rng.random() < 0.88:
+        offers.append(
+            OfferSpec(
+                OPERATOR, _sku(OPERATOR, index), money(pp_cents), delivery,
+                stock=_stock(rng, 40), lead_time_days=rng.choice((1, 1, 2)), is_active=_active(rng),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.35:
+        # The loi Lang allows at most 5 % off the publisher's price on a new book.
+        percent = 95 if rng.random() < 0.6 else rng.choice((96, 97, 98, 100))
+        offers.append(
+            OfferSpec(
+                BOOKSHOP, _sku(BOOKSHOP, index), money(ceil_percent(pp_cents, percent)), delivery,
+                stock=_stock(rng, 8), lead_time_days=rng.randint(2, 4), is_active=_active(rng),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.15:
+        offers.append(
+            OfferSpec(
+                BOOKSHOP, _sku(BOOKSHOP, index, "U"),
+                money(max(100, pp_cents * rng.randint(25, 60) // 1000 * 10)),
+                money(rng.choice((350, 399, 490))), "used", rng.choice(data.USED_BOOK_NOTES),
+                stock=1, lead_time_days=rng.randint(2, 4),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.12:
+        offers.append(
+            OfferSpec(
+                INDIVIDUAL, _sku(INDIVIDUAL, index, "U"),
+                money(max(100, pp_cents * rng.randint(20, 50) // 1000 * 10)),
+                money(rng.choice((350, 420, 520))), "used", rng.choice(data.USED_BOOK_NOTES),
+                stock=1, lead_time_days=rng.randint(2, 5),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.06:
+        offers.append(
+            OfferSpec(
+                UNVERIFIED, _sku(UNVERIFIED, index), money(ceil_percent(pp_cents, 95)), delivery,
+                stock=rng.randint(50, 500), lead_time_days=12,
+            )
+        )  # fmt: skip
+    return offers
+
+
+def _disc_offers(rng, index, list_cents, vinyl: bool) -> list[OfferSpec]:
+    offers = []
+    if rng.random() < 0.85:
+        offers.append(
+            OfferSpec(
+                OPERATOR, _sku(OPERATOR, index), money(list_cents), money(rng.choice((0, 299))),
+                stock=_stock(rng, 30), lead_time_days=rng.choice((1, 2)), is_active=_active(rng),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.3:
+        offers.append(
+            OfferSpec(
+                BOOKSHOP, _sku(BOOKSHOP, index), money(list_cents * rng.randint(92, 104) // 100),
+                money(349), stock=_stock(rng, 6), lead_time_days=rng.randint(2, 4),
+            )
+        )  # fmt: skip
+    notes = data.USED_VINYL_NOTES if vinyl else data.USED_DISC_NOTES
+    for seller, chance in ((INDIVIDUAL, 0.15), (BOOKSHOP, 0.1)):
+        if rng.random() < chance:
+            offers.append(
+                OfferSpec(
+                    seller, _sku(seller, index, "U"),
+                    money(max(100, list_cents * rng.randint(25, 60) // 1000 * 10)),
+                    money(rng.choice((350, 420))), "used", rng.choice(notes), stock=1,
+                    lead_time_days=rng.randint(2, 5),
+                )
+            )  # fmt: skip
+    if rng.random() < 0.05:
+        offers.append(
+            OfferSpec(
+                UNVERIFIED, _sku(UNVERIFIED, index), money(list_cents * 60 // 100), money(0),
+                stock=rng.randint(50, 500), lead_time_days=15,
+            )
+        )  # fmt: skip
+    return offers
+
+
+def _tech_offers(rng, index, list_cents, *, trader: str, heavy: bool, refurb: float):
+    """Offers on electronics and appliances: the operator, one specialist trader, refurbished
+    units, and an unverified seller undercutting everyone (which nobody may ever see)."""
+    offers = []
+    delivery = money(rng.choice((0, 2990, 3990, 4990))) if heavy else money(rng.choice((0, 0, 499)))
+    if rng.random() < 0.8:
+        offers.append(
+            OfferSpec(
+                OPERATOR, _sku(OPERATOR, index), money(list_cents), delivery,
+                stock=_stock(rng, 25, 0.08), lead_time_days=rng.choice((1, 2, 3)),
+                is_active=_active(rng),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.45:
+        cents = list_cents * rng.randint(92, 103) // 100 // 100 * 100 + 99
+        offers.append(
+            OfferSpec(
+                trader, _sku(trader, index), money(cents), delivery,
+                stock=_stock(rng, 12, 0.1), lead_time_days=rng.randint(2, 6),
+                is_active=_active(rng),
+            )
+        )  # fmt: skip
+    if rng.random() < refurb:
+        notes = data.REFURBISHED_APPLIANCE_NOTES if heavy else data.REFURBISHED_NOTES
+        note = rng.choice(notes)
+        cents = list_cents * rng.randint(60, 85) // 100 // 100 * 100 + 90
+        offers.append(
+            OfferSpec(
+                REFURBISHER, _sku(REFURBISHER, index, "R"), money(cents), delivery,
+                "refurbished", note, stock=_stock(rng, 5, 0.15), lead_time_days=rng.randint(1, 3),
+            )
+        )  # fmt: skip
+    if rng.random() < 0.12:
+        offers.append(
+            OfferSpec(
+                UNVERIFIED, _sku(UNVERIFIED, index),
+                money(list_cents * 55 // 100 // 100 * 100 + 99), money(0),
+                stock=rng.randint(100, 999), lead_time_days=20,
+            )
+        )  # fmt: skip
+    return offers
+
+
+# --- product types --------------------------------------------------------------------------------
+
+
+def _book(rng: random.Random, index: int) -> ProductSpec:
+    genre = rng.choices(
+        list(data.BOOK_GENRES), weights=(30, 18, 9, 9, 9, 3, 14, 8), k=1
+    )[0]  # fmt: skip
+    publishers, imprints, (lo, hi), (pmin, pmax) = data.BOOK_GENRES[genre]
+    author = skewed(rng, _authors(genre))
+    if genre == "romans":
+        title = f"{rng.choice(data.NOVEL_HEADS)} {rng.choice(data.NOVEL_TAILS)}"
+    elif genre == "policiers-thrillers":
+        title = f"{rng.choice(data.CRIME_HEADS)} {rng.choice(data.CRIME_TAILS)}"
+    elif genre == "sf-fantasy":
+        world = rng.choice(data.SF_WORLDS)
+        title = f"{rng.choice(data.SF_HEADS)} d'{world}" if world[0] in "AEIOUYÉH" else (
+            f"{rng.choice(data.SF_HEADS)} de {world}"
+        )  # fmt: skip
+        if rng.random() < 0.5:
+            title += f" – Tome {rng.randint(1, 5)}"
+    elif genre == "bd-franco-belge":
+        title = (
+            f"{rng.choice(data.BD_HEROES)} – Tome {rng.randint(1, 24)} : "
+            f"{rng.choice(data.BD_SUBTITLES)}"
+        )
+    elif genre == "mangas":
+        title = f"{rng.choice(data.MANGA_SERIES)} – Tome {rng.randint(1, 38)}"
+    elif genre == "comics":
+        title = f"{rng.choice(data.COMICS_SERIES)} – Volume {rng.randint(1, 9)}"
+    elif genre == "jeunesse":
+        title = f"{rng.choice(data.YOUTH_HEROES)} {rng.choice(data.YOUTH_ACTIONS)}"
+    else:
+        title = f"{rng.choice(data.ESSAY_HEADS)} : {rng.choice(data.ESSAY_SUBS)}"
+
+    binding = "Broché"
+    publisher = rng.choice(publishers)
+    pp_cents = rng.randint(lo // 10, hi // 10) * 10
+    if imprints and rng.random() < 0.35:
+        binding, publisher = "Poche", rng.choice(imprints)
+        pp_cents = rng.randint(60, 109) * 10
+    elif genre in ("bd-franco-belge", "comics") or rng.random() < 0.08:
+        binding = "Relié"
+        if genre not in ("bd-franco-belge", "comics"):
+            pp_cents = pp_cents * 13 // 10
+    pp_cents = pp_cents // 10 * 10 + rng.choice((0, 0, 0, 5, -10)) if pp_cents > 100 else pp_cents
+    language = "français"
+    published_on = BOOKS_AS_OF - datetime.timedelta(days=rng.randint(1, 365 * 12))
+    pitch = rng.choice(data.BOOK_PITCHES)
+    praise = rng.choice(data.BOOK_PRAISE)
+    pages = rng.randint(pmin, pmax)
+    description = (
+        f"{title}, de {author} ({publisher}, {published_on.year}). {pitch}"
+        + (f" {praise}" if praise else "")
+        + f"\n\n{binding}, {pages} pages."
+    )
+    gtin = make_isbn(publisher, index)
+    return ProductSpec(
+        index=index,
+        product_type="livre",
+        category=genre,
+        title=title,
+        slug=make_slug(f"{title} {author}", index),
+        description=description,
+        gtin=gtin,
+        publisher_price=money(pp_cents),
+        listed_days=(BOOKS_AS_OF - published_on).days,
+        attributes={
+            "author": author,
+            "publisher": publisher,
+            "binding": binding,
+            "pages": pages,
+            "language": language,
+            "published_on": published_on,
+        },
+        offers=_book_offers(rng, index, pp_cents),
+    )
+
+
+def _music(rng: random.Random, index: int) -> ProductSpec:
+    vinyl = rng.random() < 0.3
+    fmt = "Vinyle" if vinyl else "CD"
+    artist = skewed(rng, _artists())
+    album = rng.choice(data.ALBUM_TITLES)
+    genre = rng.choice(data.MUSIC_GENRES)
+    if artist in data.BAND_HEADS and artist.startswith(("Quatuor", "Ensemble", "Orchestre")):
+        genre = "Classique"
+    label = rng.choice(data.LABELS)
+    year = rng.randint(1965, 2026)
+    list_cents = rng.randint(19, 39) * 100 + 99 if vinyl else rng.randint(9, 19) * 100 + 99
+    title = f"{artist} – {album} ({fmt})"
+    description = (
+        f"{album}, l'album de {artist} paru en {year} chez {label}. "
+        f"{rng.randint(8, 16)} titres"
+        + (", pressage 180 g." if vinyl else ", livret inclus.")
+        + (" Édition remasterisée." if year < 1995 and rng.random() < 0.5 else "")
+    )
+    return ProductSpec(
+        index=index,
+        product_type="musique",
+        category="vinyles" if vinyl else "cd",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(1, index),
+        attributes={"artist": artist, "label": label, "format": fmt, "genre": genre, "year": year},
+        offers=_disc_offers(rng, index, list_cents, vinyl),
+    )
+
+
+def _video(rng: random.Random, index: int) -> ProductSpec:
+    bluray = rng.random() < 0.4
+    fmt = "Blu-ray" if bluray else "DVD"
+    film = rng.choice(data.FILM_TITLES)
+    director = skewed(rng, _people("directors", 400))
+    genre = rng.choice(data.FILM_GENRES)
+    year = rng.randint(1960, 2026)
+    duration = rng.randint(78, 172)
+    list_cents = rng.randint(12, 29) * 100 + 99 if bluray else rng.randint(6, 19) * 100 + 99
+    title = f"{film} ({fmt})"
+    description = (
+        f"{film}, un film de {director} ({year}, {duration} min). "
+        f"{genre} en version française et version originale sous-titrée."
+        + (" Bonus : making-of et scènes coupées." if rng.random() < 0.5 else "")
+    )
+    return ProductSpec(
+        index=index,
+        product_type="video",
+        category="blu-ray" if bluray else "dvd",
+        title=title,
+        slug=make_slug(f"{film} {director} {fmt}", index),
+        description=description,
+        gtin=make_ean(2, index),
+        attributes={
+            "director": director,
+            "format": fmt,
+            "genre": genre,
+            "duration": duration,
+            "year": year,
+        },
+        offers=_disc_offers(rng, index, list_cents, False),
+    )
+
+
+def _laptop(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(list(data.LAPTOPS))
+    line, base, size_text = rng.choice(data.LAPTOPS[brand])
+    size = Decimal(size_text)
+    cpu = rng.choice(data.LAPTOP_CPUS.get(brand, data.LAPTOP_CPUS["default"]))
+    ram = rng.choice((8, 16, 16, 32)) if "Chromebook" not in line else 8
+    storage = rng.choice((256, 512, 512, 1024)) if "Chromebook" not in line else 128
+    touch = "x360" in line or "Yoga" in line
+    os_name = "macOS" if brand == "Apple" else "ChromeOS" if "Chromebook" in line else "Windows 11"
+    price = base + (ram - 8) * 12 + (storage - 256) // 256 * 80
+    ref = _model_ref(rng, rng.choice(("82", "9A", "NX", "MR", "FB")), 6) + "FR"
+    size_text = size_text.replace(".", ",")
+    title = f'{brand} {line} {size_text}" {cpu}, {ram} Go, {storage} Go SSD ({ref})'
+    description = (
+        f"Ordinateur portable {brand} {line} avec écran de {size_text} pouces"
+        + (" tactile" if touch else "")
+        + f", processeur {cpu}, {ram} Go de mémoire vive et SSD de {storage} Go. "
+        f"Livré avec {os_name}"
+        + (", clavier AZERTY." if brand != "Apple" else ", clavier AZERTY français.")
+    )
+    return ProductSpec(
+        index=index,
+        product_type="ordinateur-portable",
+        category="ordinateurs-portables",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(3, index),
+        attributes={
+            "brand": brand,
+            "screen_size": size,
+            "ram": ram,
+            "storage": storage,
+            "processor": cpu,
+            "touch_screen": touch,
+            "os": os_name,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=REFURBISHER, heavy=False, refurb=0.45
+        ),
+    )
+
+
+def _phone(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(list(data.PHONES))
+    model, base = rng.choice(data.PHONES[brand])
+    storage = rng.choice((128, 128, 256, 512))
+    colour = rng.choice(data.PHONE_COLOURS)
+    if colour == "Titane naturel" and brand != "Apple":
+        colour = "Gris"
+    five_g = model != "Redmi 13C"
+    size = Decimal(rng.choice(("6.1", "6.2", "6.4", "6.6", "6.7")))
+    price = base + (storage - 128) // 128 * 110
+    full = f"{brand} {model}" if not model.startswith(brand) else model
+    title = f"Smartphone {full} {storage} Go {colour}" + (" 5G" if five_g else "")
+    description = (
+        f"{full} : écran de {format(size, 'f').replace('.', ',')} pouces, {storage} Go de stockage"
+        + (", compatible 5G" if five_g else "")
+        + f", coloris {colour.lower()}. Débloqué tout opérateur, chargeur vendu séparément."
+    )
+    return ProductSpec(
+        index=index,
+        product_type="smartphone",
+        category="smartphones",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(4, index),
+        attributes={
+            "brand": brand,
+            "storage": storage,
+            "screen_size": size,
+            "colour": colour,
+            "five_g": five_g,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=REFURBISHER, heavy=False, refurb=0.5
+        ),
+    )
+
+
+def _washer(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(data.WASHERS)
+    loading = "Top" if rng.random() < 0.2 else "Hublot"
+    capacity = rng.choice((6, 7, 8, 9, 10, 11)) if loading == "Hublot" else rng.choice((6, 7))
+    energy = rng.choices(data.ENERGY_CLASSES, weights=(40, 25, 15, 10, 5, 3, 2), k=1)[0]
+    spin = rng.choice((1200, 1400, 1400, 1600))
+    ref = _model_ref(rng, brand[:2].upper(), 5) + rng.choice(("FR", "EU", "FRA"))
+    price = 299 + capacity * 30 + (7 - data.ENERGY_CLASSES.index(energy)) * 40 + (spin - 1200) // 2
+    if brand == "Miele":
+        price = price * 2
+    title = f"Lave-linge {loading.lower()} {brand} {ref} {capacity} kg – classe {energy}"
+    description = (
+        f"Lave-linge à chargement {'frontal' if loading == 'Hublot' else 'par le dessus'} de "
+        f"{capacity} kg, essorage {spin} tr/min, classe énergétique {energy}. "
+        "Départ différé, programme rapide 15 min. Livraison et mise en service possibles."
+    )
+    return ProductSpec(
+        index=index,
+        product_type="lave-linge",
+        category="lave-linge",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(5, index),
+        attributes={
+            "brand": brand,
+            "capacity": capacity,
+            "energy_class": energy,
+            "spin_speed": spin,
+            "loading": loading,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=APPLIANCES, heavy=True, refurb=0.1
+        ),
+    )
+
+
+def _fridge(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(data.FRIDGES)
+    kind = rng.choices(("Combiné", "Américain", "Une porte", "Table top"), (50, 15, 20, 15))[0]
+    volume = {"Combiné": (250, 400), "Américain": (500, 650), "Une porte": (180, 380)}.get(
+        kind, (90, 140)
+    )
+    litres = rng.randint(*volume) // 5 * 5
+    energy = rng.choices(data.ENERGY_CLASSES, weights=(8, 15, 30, 25, 14, 6, 2), k=1)[0]
+    no_frost = kind in ("Combiné", "Américain") and rng.random() < 0.7
+    price = 199 + litres * 16 // 10 + (7 - data.ENERGY_CLASSES.index(energy)) * 50
+    ref = _model_ref(rng, brand[:3].upper(), 4)
+    kind_text = {"Combiné": "combiné", "Américain": "américain", "Une porte": "1 porte"}.get(
+        kind, "table top"
+    )
+    title = f"Réfrigérateur {kind_text} {brand} {ref} {litres} L – classe {energy}"
+    description = (
+        f"Réfrigérateur {kind_text} de {litres} litres, classe énergétique {energy}"
+        + (", froid ventilé No Frost : plus de dégivrage." if no_frost else ", froid statique.")
+        + " Éclairage LED, clayettes en verre."
+    )
+    return ProductSpec(
+        index=index,
+        product_type="refrigerateur",
+        category="refrigerateurs",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(6, index),
+        attributes={
+            "brand": brand,
+            "volume": litres,
+            "energy_class": energy,
+            "fridge_kind": kind,
+            "no_frost": no_frost,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=APPLIANCES, heavy=True, refurb=0.08
+        ),
+    )
+
+
+def _small_appliance(rng: random.Random, index: int) -> ProductSpec:
+    coffee = rng.random() < 0.55
+    catalogue = data.COFFEE if coffee else data.VACUUMS
+    brand = rng.choice(list(catalogue))
+    kind = rng.choice(catalogue[brand])
+    colour = rng.choice(("Noir", "Blanc", "Inox", "Rouge", "Gris"))
+    ref = _model_ref(rng, brand[:2].upper(), 4)
+    if "expresso broyeur" in kind:
+        power, price = 1450, rng.randint(299, 899)
+    elif "robot" in kind:
+        power, price = rng.choice((45, 65)), rng.randint(249, 1199)
+    elif "Aspirateur" in kind:
+        power, price = rng.choice((150, 450, 750, 900)), rng.randint(129, 699)
+    elif "Bouilloire" in kind:
+        power, price = 2200, rng.randint(29, 169)
+    else:
+        power, price = rng.choice((1000, 1200, 1500)), rng.randint(39, 229)
+    title = f"{kind} {brand} {ref} {colour.lower()}"
+    description = f"{kind} {brand} {ref}, {power} W, coloris {colour.lower()}. Garantie 2 ans."
+    return ProductSpec(
+        index=index,
+        product_type="petit-electromenager",
+        category="cafetieres" if coffee else "aspirateurs",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(7, index),
+        attributes={"brand": brand, "power": power, "colour": colour},
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=APPLIANCES, heavy=False, refurb=0.12
+        ),
+    )
+
+
+def _headphone(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(list(data.HEADPHONES))
+    model, base, form = rng.choice(data.HEADPHONES[brand])
+    wired = model in ("HD 560S", "DT 770 Pro")
+    anc = not wired and (
+        "QuietComfort" in model or "1000X" in model or "NC" in model or "Pro" in model
+        or rng.random() < 0.3
+    )  # fmt: skip
+    colour = rng.choice(("noir", "blanc", "bleu nuit", "argent", "beige"))
+    noun = "Écouteurs sans fil" if form == "Intra-auriculaire" else "Casque"
+    title = f"{noun} {brand} {model} {colour}"
+    hours = 0 if wired else rng.choice((6, 8, 24, 30, 40, 60))
+    description = (
+        f"{noun} {form.lower()} {brand} {model}"
+        + (" filaire" if wired else f" Bluetooth, jusqu'à {hours} h d'autonomie")
+        + (", réduction de bruit active." if anc else ".")
+    )
+    return ProductSpec(
+        index=index,
+        product_type="casque",
+        category="casques",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(8, index),
+        attributes={
+            "brand": brand,
+            "form": form,
+            "wireless": not wired,
+            "noise_cancelling": anc,
+            "battery_hours": hours,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(base, rng), trader=APPLIANCES, heavy=False, refurb=0.25
+        ),
+    )
+
+
+def _tv(rng: random.Random, index: int) -> ProductSpec:
+    brand = rng.choice(list(data.TV_BRANDS))
+    tech = rng.choice(data.TV_BRANDS[brand])
+    size = rng.choice(data.TV_SIZES if tech in ("LED", "QLED") else data.TV_SIZES[3:])
+    resolution = "HD" if size == 32 else "4K UHD" if size < 75 or rng.random() < 0.9 else "8K"
+    year = rng.choice((2023, 2024, 2025, 2026))
+    ref = f"{tech.replace(' ', '')[:4].upper()}{size}{_model_ref(rng, '', 3)}"
+    price = {"LED": 6, "QLED": 9, "Mini LED": 12, "OLED": 18}[tech] * size * size // 10 + 149
+    if resolution == "8K":
+        price *= 2
+    cm = round(size * 2.54)
+    title = f'TV {tech} {brand} {size}" ({cm} cm) {resolution} {ref}'
+    description = (
+        f"Téléviseur {tech} {brand} de {size} pouces ({cm} cm), définition {resolution}, "
+        f"modèle {year}. Smart TV, HDR, {rng.choice((3, 4))} ports HDMI."
+    )
+    return ProductSpec(
+        index=index,
+        product_type="televiseur",
+        category="televiseurs",
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=make_ean(9, index),
+        attributes={
+            "brand": brand,
+            "screen_size": size,
+            "resolution": resolution,
+            "technology": tech,
+            "year": year,
+        },
+        offers=_tech_offers(
+            rng, index, retail_cents(price, rng), trader=APPLIANCES, heavy=size >= 55, refurb=0.15
+        ),
+    )
+
+
+def _trip(rng: random.Random, index: int) -> ProductSpec:
+    region = rng.choices(list(data.DESTINATIONS), weights=(40, 40, 20), k=1)[0]
+    destination = rng.choice(data.DESTINATIONS[region])
+    kind = rng.choice(data.TRIP_KINDS)
+    days = 3 if kind == "Week-end" else rng.choice((5, 8, 8, 10, 15))
+    if region == "long-courrier" and days < 8:
+        days = rng.choice((8, 10, 15))
+    board = rng.choice(("Petit-déjeuner", "Demi-pension", "Pension complète", "Tout compris"))
+    transport = region != "sejours-france" or rng.random() < 0.4
+    # Departures are fixed dates of the 2027 season, never relative to today.
+    departure = datetime.date(2027, 1, 4) + datetime.timedelta(days=7 * rng.randint(0, 50))
+    per_day = {"sejours-france": 95, "voyages-europe": 130, "long-courrier": 190}[region]
+    price = per_day * days + (350 if transport and region == "long-courrier" else 0)
+    title = (
+        f"{kind} {destination} – {days} jours, {board.lower()}, "
+        f"départ le {departure.strftime('%d/%m/%Y')}"
+    )
+    description = (
+        f"{kind} de {days} jours ({days - 1} nuits) : {destination}, formule {board.lower()}"
+        + (", vols aller-retour et transferts inclus." if transport else ", transport libre.")
+        + " Prix par personne en chambre double, taxes comprises."
+    )
+    seats = 0 if rng.random() < 0.15 else rng.randint(1, 24)
+    return ProductSpec(
+        index=index,
+        product_type="voyage",
+        category=region,
+        title=title,
+        slug=make_slug(f"{kind} {destination} {days} jours {departure.isoformat()}", index),
+        description=description,
+        gtin=None,
+        attributes={
+            "destination": destination,
+            "duration_days": days,
+            "departure_on": departure,
+            "board": board,
+            "transport_included": transport,
+        },
+        offers=[
+            OfferSpec(
+                OPERATOR, _sku(OPERATOR, index), money(retail_cents(price, rng)), money(0),
+                stock=seats, lead_time_days=0,
+            )
+        ],
+    )  # fmt: skip
+
+
+def _subscription(rng: random.Random, index: int) -> ProductSpec:
+    publication, frequency, issues, category = rng.choice(data.PUBLICATIONS)
+    medium = rng.choice(("Papier", "Numérique", "Papier + numérique"))
+    months = rng.choice((6, 12, 12, 24))
+    per_issue = {"Quotidien": 190, "Hebdomadaire": 390}.get(frequency, 650)  # cents
+    factor = {"Papier": 100, "Numérique": 55, "Papier + numérique": 115}[medium]
+    # About 30 % off the newsstand price, in whole euros.
+    price = per_issue * issues * months * factor * 70 // (12 * 100 * 100 * 100)
+    term = f"{months} mois" if months < 12 else "1 an" if months == 12 else "2 ans"
+    title = f"Abonnement {publication} – {term}, {medium.lower()}"
+    description = (
+        f"{publication} ({frequency.lower()}, {issues} numéros par an) en version {medium.lower()}"
+        f" pendant {term}, jusqu'à 30 % d'économie sur le prix au numéro. "
+        "Premier numéro sous 7 jours, sans engagement au-delà de la durée choisie."
+    )
+    return ProductSpec(
+        index=index,
+        product_type="abonnement-presse",
+        category=category,
+        title=title,
+        slug=make_slug(title, index),
+        description=description,
+        gtin=None,
+        attributes={
+            "publication": publication,
+            "issues_per_year": issues,
+            "frequency": frequency,
+            "medium": medium,
+        },
+        offers=[
+            OfferSpec(
+                OPERATOR, _sku(OPERATOR, index), money(retail_cents(price, rng)), money(0),
+                stock=9999, lead_time_days=7,
+            )
+        ],
+    )  # fmt: skip
+
+
+_BUILDERS = {
+    "livre": _book,
+    "musique": _music,
+    "video": _video,
+    "ordinateur-portable": _laptop,
+    "smartphone": _phone,
+    "lave-linge": _washer,
+    "refrigerateur": _fridge,
+    "petit-electromenager": _small_appliance,
+    "casque": _headphone,
+    "televiseur": _tv,
+    "voyage": _trip,
+    "abonnement-presse": _subscription,
+}
+
+
+def chunk_specs(chunk: int, stop: int | None = None) -> list[ProductSpec]:
+    """Products chunk*CHUNK … (chunk+1)*CHUNK - 1 (or up to `stop`, exclusive)."""
+    rng = random.Random(f"{SEED}:chunk:{chunk}")
+    first = chunk * CHUNK
+    last = first + CHUNK if stop is None else min(first + CHUNK, stop)
+    specs = []
+    for index in range(first, last):
+        type_slug = _TYPES[bisect.bisect_right(_TYPE_CUM, rng.random() * _acc)]
+        spec = _BUILDERS[type_slug](rng, index)
+        if not spec.listed_days:
+            spec.listed_days = rng.randint(0, 720)
+        specs.append(spec)
+    return specs
+
+
+def product_specs(count: int):
+    """The first `count` products of the demo catalogue, chunk by chunk (lists of specs)."""
+    if not 0 <= count <= MAX_PRODUCTS:
+        raise ValueError(f"count must be between 0 and {MAX_PRODUCTS}")
+    for chunk in range((count + CHUNK - 1) // CHUNK):
+        yield chunk_specs(chunk, stop=count)

@@ -1,0 +1,347 @@
+"""Loading the demo mall: reference data upserted by natural keys, products written in bulk.
+
+Idempotent: storefronts, categories, product types, attributes, sellers and the admin account are
+looked up by slug (or username) and created only when missing, never overwritten; demo products
+are looked up by slug and GTIN, chunk by chunk, and only the missing ones are written. When the
+last product of the requested catalogue already exists the product phase is skipped entirely.
+"""
+
+import datetime
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from galerie.catalog.models import (
+    Attribute,
+    AttributeKind,
+    AttributeValue,
+    Category,
+    Product,
+    ProductType,
+    display_value,
+)
+from galerie.core.cache import catalog_generation_bump
+from galerie.demo import data
+from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
+from galerie.search.services import search_index_rebuild
+from galerie.sellers.models import Offer, Seller, SellerStatus
+from galerie.storefronts.models import Storefront, StorefrontHost
+
+DEFAULT_PRODUCTS = 2400
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "admin"  # noqa: S105 — the demo's back office only, printed by `galerie demo`
+
+
+@dataclass
+class DemoLoadResult:
+    products_created: int = 0
+    offers_created: int = 0
+    attribute_values_created: int = 0
+    reference_rows_created: int = 0
+    admin_created: bool = False
+    seconds: float = 0.0
+    generate_seconds: float = 0.0
+    write_seconds: float = 0.0
+    search_seconds: float = 0.0
+    search_indexed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.products_created or self.reference_rows_created or self.admin_created)
+
+
+@dataclass
+class _Reference:
+    categories: dict[str, int]
+    product_types: dict[str, int]
+    attributes: dict[tuple[str, str], tuple[int, str]]  # (type slug, code) → (id, kind)
+    sellers: dict[str, int]
+    verified: set[str]
+
+
+def vat_number(siren: str) -> str:
+    """French intra-community VAT number of a SIREN: FR + key + SIREN."""
+    return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}" if siren else ""
+
+
+def _categories(result: DemoLoadResult) -> dict[str, int]:
+    ids: dict[str, int] = {}
+
+    def walk(nodes, parent):
+        for position, (slug, name, children) in enumerate(nodes):
+            category, created = Category.objects.get_or_create(
+                slug=slug, defaults={"name": name, "parent": parent, "position": position}
+            )
+            result.reference_rows_created += created
+            ids[slug] = category.pk
+            walk(children, category)
+
+    walk(data.CATEGORY_TREE, None)
+    return ids
+
+
+def _product_types(result: DemoLoadResult):
+    type_ids: dict[str, int] = {}
+    for spec in data.PRODUCT_TYPES:
+        product_type, created = ProductType.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "tax_class": spec["tax_class"],
+                "is_book": spec.get("is_book", False),
+                "gtin_required": spec.get("gtin_required", True),
+            },
+        )
+        result.reference_rows_created += created
+        type_ids[spec["slug"]] = product_type.pk
+        for position, (code, name, kind, choices, unit, is_facet) in enumerate(spec["attributes"]):
+            _attribute, created = Attribute.objects.get_or_create(
+                product_type=product_type,
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "choices": choices,
+                    "unit": unit,
+                    "is_facet": is_facet,
+                    "position": position,
+                },
+            )
+            result.reference_rows_created += created
+    slugs = {pk: slug for slug, pk in type_ids.items()}
+    attributes = {
+        (slugs[type_id], code): (pk, kind)
+        for pk, type_id, code, kind in Attribute.objects.filter(
+            product_type_id__in=slugs
+        ).values_list("pk", "product_type_id", "code", "kind")
+    }
+    return type_ids, attributes
+
+
+def _sellers(result: DemoLoadResult) -> tuple[dict[str, int], set[str]]:
+    ids: dict[str, int] = {}
+    verified: set[str] = set()
+    # The mall has exactly one operator: reuse it if the database already names another one.
+    operator = Seller.objects.filter(is_operator=True).first()
+    for spec in data.SELLERS:
+        spec = dict(spec)
+        slug = spec.pop("slug")
+        if spec.get("is_operator") and operator is not None:
+            seller, created = operator, False
+        else:
+            spec["vat_number"] = vat_number(spec["siren"])
+            seller, created = Seller.objects.get_or_create(slug=slug, defaults=spec)
+        result.reference_rows_created += created
+        ids[slug] = seller.pk
+        if seller.status == SellerStatus.VERIFIED:
+            verified.add(slug)
+    return ids, verified
+
+
+def _storefronts(result: DemoLoadResult, categories: dict[str, int]) -> None:
+    for spec in data.STOREFRONTS:
+        spec = dict(spec)
+        host, roots = spec.pop("host"), spec.pop("roots")
+        storefront, created = Storefront.objects.get_or_create(slug=spec.pop("slug"), defaults=spec)
+        result.reference_rows_created += created
+        if created:
+            storefront.categories.set([categories[slug] for slug in roots])
+        _host, created = StorefrontHost.objects.get_or_create(
+            hostname=host, defaults={"storefront": storefront, "is_primary": True}
+        )
+        result.reference_rows_created += created
+
+
+def _admin(result: DemoLoadResult) -> None:
+    user_model = get_user_model()
+    if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
+        user_model.objects.create_superuser(
+            ADMIN_USERNAME, "admin@galerie.localhost", ADMIN_PASSWORD
+        )
+        result.admin_created = True
+
+
+def _reference(result: DemoLoadResult) -> _Reference:
+    categories = _categories(result)
+    type_ids, attributes = _product_types(result)
+    sellers, verified = _sellers(result)
+    _storefronts(result, categories)
+    _admin(result)
+    return _Reference(categories, type_ids, attributes, sellers, verified)
+
+
+def _summary(spec: ProductSpec, verified: set[str]):
+    """best_price, offer_count, in_stock exactly as product_offer_summary_refresh computes them."""
+    visible = [o for o in spec.offers if o.is_active and o.seller in verified]
+    in_stock = [o.price for o in visible if o.stock > 0]
+    return (min(in_stock) if in_stock else None), len(in_stock) or len(visible), bool(in_stock)
+
+
+class _Inserter:
+    """Plain multi-row INSERTs through Django's cursor (portable across SQLite and PostgreSQL).
+
+    Why not bulk_create: on this catalogue it spends ~90 % of its time preparing each value
+    through the field machinery (measured: ~1,500 rows/s against ~100,000 here). Rows are built
+    from values the generator already typed; constraints still apply in the database.
+    """
+
+    def __init__(self, model, fields: list[str]):
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(model._meta.get_field(name).column) for name in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        # Identifiers come from the model's own metadata, values are bound parameters.
+        table = qn(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+
+    def insert(self, rows: list[tuple]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
+
+
+_PRODUCT_FIELDS = [
+    "title", "slug", "description", "product_type", "category", "gtin", "image_urls",
+    "publisher_price", "is_active", "best_price", "offer_count", "in_stock", "created_at",
+    "updated_at",
+]  # fmt: skip
+_VALUE_FIELDS = [
+    "product", "attribute", "value_text", "value_int", "value_decimal", "value_bool",
+    "value_date", "facet_value",
+]  # fmt: skip
+_OFFER_FIELDS = [
+    "seller", "product", "sku", "price", "delivery_price", "condition", "condition_note",
+    "stock", "lead_time_days", "is_active", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def _value_row(product_id: int, attribute_id: int, kind: str, value) -> tuple:
+    text = integer = decimal = boolean = day = None
+    if kind in (AttributeKind.TEXT, AttributeKind.CHOICE):
+        text = str(value)
+    elif kind == AttributeKind.INTEGER:
+        integer = int(value)
+    elif kind == AttributeKind.DECIMAL:
+        decimal = value
+    elif kind == AttributeKind.BOOLEAN:
+        boolean = bool(value)
+    elif kind == AttributeKind.DATE:
+        day = connection.ops.adapt_datefield_value(value)
+    return (
+        product_id, attribute_id, text or "", integer, decimal, boolean, day,
+        display_value(kind, value),
+    )  # fmt: skip
+
+
+def _write_chunk(
+    specs: list[ProductSpec],
+    ref: _Reference,
+    result: DemoLoadResult,
+    now: datetime.datetime,
+    *,
+    check_existing: bool,
+) -> None:
+    if check_existing:
+        existing = Product.objects.filter(
+            Q(slug__in=[s.slug for s in specs]) | Q(gtin__in=[s.gtin for s in specs if s.gtin])
+        ).values_list("slug", "gtin")
+        taken_slugs, taken_gtins = set(), set()
+        for slug, gtin in existing:
+            taken_slugs.add(slug)
+            taken_gtins.add(gtin)
+        taken_gtins.discard(None)
+        specs = [s for s in specs if s.slug not in taken_slugs and s.gtin not in taken_gtins]
+        if not specs:
+            return
+    before = Product.objects.aggregate(top=Max("pk"))["top"] or 0
+    adapt = connection.ops.adapt_datetimefield_value
+    stamp = adapt(now)
+    no_images = Product._meta.get_field("image_urls").get_db_prep_save([], connection)
+    rows = []
+    for spec in specs:
+        best, count, in_stock = _summary(spec, ref.verified)
+        created = adapt(now - datetime.timedelta(days=spec.listed_days, minutes=spec.index % 1440))
+        rows.append(
+            (
+                spec.title, spec.slug, spec.description, ref.product_types[spec.product_type],
+                ref.categories[spec.category], spec.gtin, no_images, spec.publisher_price, True,
+                best, count, in_stock, created, stamp,
+            )
+        )  # fmt: skip
+    _Inserter(Product, _PRODUCT_FIELDS).insert(rows)
+    # Ids increase on both backends: read back only the rows added since (a concurrent writer's
+    # rows may come along; the slug lookup below ignores them).
+    ids = dict(Product.objects.filter(pk__gt=before).values_list("slug", "pk"))
+    values, offers = [], []
+    for spec in specs:
+        product_id = ids[spec.slug]
+        for code, value in spec.attributes.items():
+            attribute = ref.attributes.get((spec.product_type, code))
+            if attribute is not None:
+                values.append(_value_row(product_id, attribute[0], attribute[1], value))
+        for o in spec.offers:
+            offers.append(
+                (
+                    ref.sellers[o.seller], product_id, o.sku, o.price, o.delivery_price,
+                    o.condition, o.condition_note, o.stock, o.lead_time_days, o.is_active,
+                    stamp, stamp,
+                )
+            )  # fmt: skip
+    _Inserter(AttributeValue, _VALUE_FIELDS).insert(values)
+    _Inserter(Offer, _OFFER_FIELDS).insert(offers)
+    result.products_created += len(rows)
+    result.attribute_values_created += len(values)
+    result.offers_created += len(offers)
+
+
+def demo_catalogue_complete(*, products: int) -> bool:
+    """Whether the first and the last product of a `products`-sized demo catalogue exist."""
+    if products == 0:
+        return True
+    first = chunk_specs(0, stop=1)[0]
+    last = chunk_specs((products - 1) // CHUNK, stop=products)[-1]
+    return Product.objects.filter(slug__in=[first.slug, last.slug]).count() == 2
+
+
+def demo_load(
+    *, products: int = DEFAULT_PRODUCTS, progress: Callable[[str], None] | None = None
+) -> DemoLoadResult:
+    """Create whatever of the demo mall is missing, in one transaction, and index it for search.
+
+    Deterministic: the same `products` count always yields the same catalogue, and a catalogue of
+    N products is the first N products of any larger one.
+    """
+    result = DemoLoadResult()
+    started = time.perf_counter()
+    with transaction.atomic():
+        ref = _reference(result)
+        if not demo_catalogue_complete(products=products):
+            done = 0
+            now = timezone.now()
+            # On an empty catalogue nothing can collide: skip the per-chunk lookups.
+            empty = not Product.objects.exists()
+            chunks = product_specs(products)
+            while True:
+                t0 = time.perf_counter()
+                specs = next(chunks, None)
+                t1 = time.perf_counter()
+                if specs is None:
+                    break
+                result.generate_seconds += t1 - t0
+                _write_chunk(specs, ref, result, now, check_existing=not empty)
+                result.write_seconds += time.perf_counter() - t1
+                done += len(specs)
+                if progress and done % (50 * CHUNK) == 0:
+                    progress(f"{done} produits…")
+        if result.products_created:
+            t0 = time.perf_counter()
+            result.search_indexed = search_index_rebuild()
+            result.search_seconds = time.perf_counter() - t0
+    if result.changed:
+        catalog_generation_bump()
+    result.seconds = time.perf_counter() - started
+    return result
