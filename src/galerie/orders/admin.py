@@ -1,0 +1,155 @@
+"""Back office for orders: read-mostly; every state change goes through the services."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.errors import DomainError
+from galerie.orders.models import Order, OrderEvent, OrderLine, SellerOrder
+from galerie.orders.services import (
+    order_cancel,
+    orders_release_expired,
+    seller_order_accept,
+    seller_order_deliver,
+)
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = (
+        "title",
+        "gtin",
+        "seller_name",
+        "unit_price",
+        "quantity",
+        "vat_rate",
+        "vat_amount",
+        "line_total",
+        "refunded_quantity",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SellerOrderInline(admin.TabularInline):
+    model = SellerOrder
+    extra = 0
+    can_delete = False
+    fields = (
+        "seller_name",
+        "status",
+        "delivery_label",
+        "delivery_fee",
+        "total",
+        "carrier",
+        "tracking_number",
+    )
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor_label", "seller_order", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _run(modeladmin, request, queryset, func, done):
+    ok = 0
+    for obj in queryset:
+        try:
+            func(obj)
+            ok += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{obj} : {exc.message}", messages.ERROR)
+    if ok:
+        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "created_at",
+        "storefront",
+        "email",
+        "status",
+        "total",
+        "refunded_total",
+    )
+    list_filter = ("status", "storefront")
+    search_fields = ("email", "public_id", "idempotency_key")
+    list_select_related = ("storefront",)
+    readonly_fields = [f.name for f in Order._meta.fields]
+    inlines = [SellerOrderInline, OrderLineInline, OrderEventInline]
+    actions = ["cancel_orders", "release_expired"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Annuler (avant expédition, remboursement si payée)"))
+    def cancel_orders(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: order_cancel(order=o, actor=request.user, reason="Annulée par l'opérateur"),
+            "%(n)d commande(s) annulée(s).",
+        )
+
+    @admin.action(description=_("Libérer le stock des commandes non payées expirées"))
+    def release_expired(self, request, queryset):
+        count = orders_release_expired()
+        self.message_user(request, f"{count} commande(s) expirée(s).", messages.SUCCESS)
+
+
+@admin.register(SellerOrder)
+class SellerOrderAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "seller", "status", "total", "carrier", "tracking_number")
+    list_filter = ("status",)
+    search_fields = ("order__email", "tracking_number", "seller__name")
+    list_select_related = ("order", "seller")
+    readonly_fields = [f.name for f in SellerOrder._meta.fields]
+    inlines = [OrderLineInline]
+    actions = ["accept", "deliver"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Accepter"))
+    def accept(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda so: seller_order_accept(seller_order=so, actor=request.user),
+            "%(n)d sous-commande(s) acceptée(s).",
+        )
+
+    @admin.action(description=_("Marquer livrée"))
+    def deliver(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda so: seller_order_deliver(seller_order=so, actor=request.user),
+            "%(n)d sous-commande(s) livrée(s).",
+        )

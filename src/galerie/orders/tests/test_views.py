@@ -1,0 +1,139 @@
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from galerie.orders.services import order_remember_in_session
+from galerie.testing.factories import make_offer
+
+pytestmark = pytest.mark.django_db
+
+
+def _guest_with(order) -> Client:
+    client = Client()
+    session = client.session
+    session["orders"] = [str(order.public_id)]
+    session.save()
+    return client
+
+
+@pytest.fixture
+def order(place):
+    return place([(make_offer(price="10.00").pk, 2), (make_offer(price="4.00").pk, 1)])
+
+
+def test_guest_sees_order_remembered_in_session(order, django_assert_max_num_queries):
+    client = _guest_with(order)
+    with django_assert_max_num_queries(15):
+        response = client.get(order.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert order.number in html
+    assert "Vendu et expédié par" in html
+    assert "TVA" in html and "24,00" in html
+    history = client.get("/commandes/")
+    assert order.number in history.content.decode()
+
+
+def test_foreign_and_unknown_orders_are_404(order):
+    assert Client().get(order.get_absolute_url()).status_code == 404
+    assert Client().get(f"/commandes/{uuid.uuid4()}/").status_code == 404
+    assert order.number not in Client().get("/commandes/").content.decode()
+    assert Client().post(f"/commandes/{order.public_id}/annuler/").status_code == 404
+    order.refresh_from_db()
+    assert order.status == "pending_payment"
+
+
+def test_logged_in_customer_sees_only_their_orders(place):
+    User = get_user_model()
+    alice = User.objects.create_user("alice", "alice@example.fr", "pw-alice-123")
+    bob = User.objects.create_user("bob", "bob@example.fr", "pw-bob-123")
+    mine = place([(make_offer().pk, 1)], user=alice, email="alice@example.fr")
+    theirs = place([(make_offer().pk, 1)], user=bob, email="bob@example.fr")
+    client = Client()
+    client.force_login(alice)
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    # Even with bob's order id planted in the session.
+    session = client.session
+    session["orders"] = [str(theirs.public_id)]
+    session.save()
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/orders/{theirs.public_id}").status_code == 404
+    assert client.get(f"/api/orders/{mine.public_id}").status_code == 200
+
+
+def test_remember_in_session_helper(order, rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = rf.get("/")
+    request.session = SessionStore()
+    order_remember_in_session(request, order)
+    order_remember_in_session(request, order)
+    assert request.session["orders"] == [str(order.public_id)]
+
+
+def test_pay_by_card_redirects_to_hosted_page(order):
+    client = _guest_with(order)
+    response = client.post(f"/commandes/{order.public_id}/payer/", {"method": "card"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/paiement/passerelle/cs_")
+
+
+def test_pay_by_transfer_shows_reference(order):
+    client = _guest_with(order)
+    client.post(f"/commandes/{order.public_id}/payer/", {"method": "transfer"})
+    html = client.get(order.get_absolute_url()).content.decode()
+    assert "GAL" in html and "IBAN" in html
+
+
+def test_customer_cancels_unpaid_order(order):
+    client = _guest_with(order)
+    response = client.post(f"/commandes/{order.public_id}/annuler/")
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+def test_api_order_list_detail_and_status(order):
+    client = _guest_with(order)
+    listing = client.get("/api/orders/")
+    assert [o["number"] for o in listing.json()] == [order.number]
+    detail = client.get(f"/api/orders/{order.public_id}").json()
+    assert detail["total"] == str(order.total)
+    assert len(detail["seller_orders"]) == 2
+    rows = detail["vat_breakdown"]
+    assert sum(float(r["ttc"]) for r in rows) == pytest.approx(float(order.total))
+    status = client.get(f"/api/orders/{order.public_id}/status").json()
+    assert status["status"] == "pending_payment"
+
+
+def test_api_foreign_order_is_404_json(order):
+    response = Client().get(f"/api/orders/{order.public_id}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    response = Client().post(
+        f"/api/payments/orders/{order.public_id}/pay",
+        data={"method": "card"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not order.payments.exists()
+
+
+def test_api_pay_is_idempotent_and_errors_are_json(order):
+    client = _guest_with(order)
+    url = f"/api/payments/orders/{order.public_id}/pay"
+    first = client.post(url, data={"method": "card"}, content_type="application/json").json()
+    again = client.post(url, data={"method": "card"}, content_type="application/json").json()
+    assert first["redirect_url"] == again["redirect_url"] != ""
+    assert order.payments.count() == 1
+    bad = client.post(url, data={"method": "cheque"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "unknown_payment_method"
+    transfer = client.post(url, data={"method": "transfer"}, content_type="application/json")
+    assert transfer.json()["bank_reference"].startswith("GAL")
