@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from galerie.checkout import views
 
 app_name = "checkout"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.address_view, name="address"),
+    path("livraison/", views.delivery_view, name="delivery"),
+    path("recapitulatif/", views.recap_view, name="recap"),
+    path("valider/", views.place_view, name="place"),
+]

@@ -1,0 +1,245 @@
+"""Cart API: read the cart, add an offer, change or remove a line — the pages' services.
+
+The storefront is the request's host (as for the pages). The cart is designated by the
+`X-Cart-Token` header (returned by the first add) or, without it, by the browser session: then
+the usual CSRF check applies to every change, since a cookie alone must not be enough.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from ninja import Field, Router, Schema
+
+from galerie.cart import services
+from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
+from galerie.core.errors import DomainError, NotFound
+
+router = Router(tags=["panier"])
+TOKEN_HEADER = "X-Cart-Token"  # noqa: S105 (a header name)
+
+
+class Error(Schema):
+    code: str
+    message: str
+
+
+class LineIn(Schema):
+    offer_id: int
+    quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
+
+
+class QuantityIn(Schema):
+    quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
+
+
+class DeliveryOptionOut(Schema):
+    method_id: int
+    label: str
+    fee: Decimal
+    date_min: date
+    date_max: date
+    book_floor_applied: bool
+
+
+class LineOut(Schema):
+    id: int | None
+    offer_id: int
+    title: str
+    quantity: int
+    unit_price: Decimal
+    unit_price_at_add: Decimal | None
+    vat_rate: Decimal
+    line_total: Decimal
+    available: int
+
+
+class GroupOut(Schema):
+    seller_id: int
+    seller: str
+    seller_is_trader: bool
+    lines: list[LineOut]
+    delivery_options: list[DeliveryOptionOut]
+    chosen_delivery: DeliveryOptionOut | None
+    subtotal: Decimal
+    delivery_fee: Decimal
+    total: Decimal
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    offer_id: int | None = None
+
+
+class VatRowOut(Schema):
+    rate: Decimal
+    ht: Decimal
+    vat: Decimal
+    ttc: Decimal
+
+
+class CartOut(Schema):
+    token: str | None
+    storefront: str
+    groups: list[GroupOut]
+    unavailable_line_ids: list[int]
+    items_total: Decimal
+    delivery_total: Decimal
+    total: Decimal
+    vat_total: Decimal
+    vat_breakdown: list[VatRowOut]
+    problems: list[ProblemOut]
+    can_order: bool
+
+
+class CsrfFailed(DomainError):
+    code = "csrf_failed"
+    status = 403
+
+
+def storefront_of(request):
+    if getattr(request, "storefront", None) is None:
+        raise NotFound("Aucune boutique ne répond à ce nom d'hôte.")
+    return request.storefront
+
+
+def csrf_check(request) -> None:
+    """Enforce Django's CSRF check for a change authenticated by the session cookie alone."""
+    if CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None:
+        raise CsrfFailed("Vérification CSRF échouée : envoyez le jeton CSRF ou X-Cart-Token.")
+
+
+def cart_of(request, *, create: bool = False, change: bool = False):
+    """The cart the request designates: by token header, else by session (CSRF-checked)."""
+    storefront = storefront_of(request)
+    token = request.headers.get(TOKEN_HEADER, "").strip()
+    if token:
+        cart = cart_for_token(storefront=storefront, token=token)
+        if cart is None:
+            # Another storefront's or a made-up token: indistinguishable from none at all.
+            raise NotFound("Panier introuvable.", code="cart_not_found")
+        return cart
+    if change:
+        csrf_check(request)
+    return cart_for_request(request, create=create)
+
+
+def _option(option) -> dict | None:
+    if option is None:
+        return None
+    return {
+        "method_id": option.method_id,
+        "label": option.label,
+        "fee": option.fee,
+        "date_min": option.date_min,
+        "date_max": option.date_max,
+        "book_floor_applied": option.book_floor_applied,
+    }
+
+
+def cart_out(request, cart, *, delivery_choices=None) -> dict:
+    storefront = storefront_of(request)
+    page = cart_page(cart=cart, storefront=storefront, delivery_choices=delivery_choices)
+    quote = page.quote
+    groups = []
+    for group in quote.groups if quote else []:
+        groups.append(
+            {
+                "seller_id": group.seller.pk,
+                "seller": group.seller_name,
+                "seller_is_trader": group.seller.is_trader,
+                "lines": [
+                    {
+                        "id": getattr(getattr(ql, "cart_line", None), "pk", None),
+                        "offer_id": ql.offer_id,
+                        "title": ql.title,
+                        "quantity": ql.quantity,
+                        "unit_price": ql.unit_price,
+                        "unit_price_at_add": getattr(
+                            getattr(ql, "cart_line", None), "unit_price_at_add", None
+                        ),
+                        "vat_rate": ql.vat_rate,
+                        "line_total": ql.line_total,
+                        "available": ql.available,
+                    }
+                    for ql in group.lines
+                ],
+                "delivery_options": [_option(o) for o in group.delivery_options],
+                "chosen_delivery": _option(group.chosen),
+                "subtotal": group.subtotal,
+                "delivery_fee": group.delivery_fee,
+                "total": group.total,
+            }
+        )
+    zero = Decimal("0.00")
+    return {
+        "token": cart.token if cart is not None and cart.user_id is None else None,
+        "storefront": storefront.slug,
+        "groups": groups,
+        "unavailable_line_ids": [line.pk for line in page.unavailable_lines],
+        "items_total": quote.items_total if quote else zero,
+        "delivery_total": quote.delivery_total if quote else zero,
+        "total": quote.total if quote else zero,
+        "vat_total": quote.vat_total if quote else zero,
+        "vat_breakdown": [
+            {"rate": r.rate, "ht": r.ht, "vat": r.vat, "ttc": r.ttc}
+            for r in (quote.vat_breakdown if quote else [])
+        ],
+        "problems": [
+            {"code": p.code, "message": p.message, "offer_id": p.offer_id}
+            for p in (quote.problems if quote else [])
+        ],
+        "can_order": bool(quote and quote.can_order),
+    }
+
+
+@router.get("", response={200: CartOut, 404: Error}, summary="Le panier")
+def cart_get(request):
+    return cart_out(request, cart_of(request))
+
+
+@router.post(
+    "/lines",
+    response={201: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Ajouter une offre",
+)
+def cart_line_add(request, payload: LineIn, response: HttpResponse):
+    cart = cart_of(request, create=True, change=True)
+    services.cart_add(cart=cart, offer_id=payload.offer_id, quantity=payload.quantity)
+    if cart.user_id is None:
+        response[TOKEN_HEADER] = cart.token
+    return 201, cart_out(request, cart)
+
+
+def _line_change(request, line_id: int, action):
+    cart = cart_of(request, change=True)
+    if cart is None:
+        raise Http404("Cette ligne n'est pas dans votre panier.")
+    action(cart)
+    return cart_out(request, cart)
+
+
+@router.patch(
+    "/lines/{line_id}",
+    response={200: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Changer la quantité (0 retire la ligne)",
+)
+def cart_line_update(request, line_id: int, payload: QuantityIn):
+    return _line_change(
+        request,
+        line_id,
+        lambda cart: services.cart_update(cart=cart, line_id=line_id, quantity=payload.quantity),
+    )
+
+
+@router.delete(
+    "/lines/{line_id}",
+    response={200: CartOut, 403: Error, 404: Error},
+    summary="Retirer une ligne",
+)
+def cart_line_remove(request, line_id: int):
+    return _line_change(
+        request, line_id, lambda cart: services.cart_remove(cart=cart, line_id=line_id)
+    )

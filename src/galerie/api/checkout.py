@@ -1,0 +1,126 @@
+"""Checkout API: quote the cart with delivery choices, place the order and start its payment.
+
+Placing needs an `Idempotency-Key` header: a retried request with the same key and body returns
+the same order; the same key with another body answers 409 idempotency_conflict.
+"""
+
+from decimal import Decimal
+from uuid import UUID
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from galerie.api.cart import CartOut, Error, cart_of, cart_out
+from galerie.checkout.errors import CheckoutError
+from galerie.checkout.services import checkout_place
+
+router = Router(tags=["commande"])
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class AddressIn(Schema):
+    name: str = Field(..., max_length=120)
+    line1: str = Field(..., max_length=200)
+    line2: str = Field("", max_length=200)
+    postcode: str = Field(..., max_length=12)
+    city: str = Field(..., max_length=100)
+    country: str = Field("FR", min_length=2, max_length=2)
+    phone: str = Field("", max_length=30)
+
+
+class QuoteIn(Schema):
+    delivery_choices: dict[int, int] = Field(
+        default_factory=dict, description="id du vendeur → id du mode de livraison (0 = standard)"
+    )
+
+
+class PlaceIn(QuoteIn):
+    email: str = Field("", max_length=254, description="Obligatoire sans compte connecté.")
+    shipping_address: AddressIn
+    billing_address: AddressIn | None = None
+    payment_method: str = Field("card", description="card ou transfer")
+    return_url: str | None = Field(None, description="Page de retour après paiement par carte.")
+
+
+class PaymentOut(Schema):
+    method: str
+    amount: Decimal
+    redirect_url: str
+    bank_reference: str
+    instructions: str
+
+
+class PlacedOut(Schema):
+    public_id: UUID
+    number: str
+    status: str
+    total: Decimal
+    url: str
+    replayed: bool
+    payment: PaymentOut | None
+
+
+@router.post("/quote", response={200: CartOut, 403: Error, 404: Error}, summary="Devis du panier")
+def checkout_quote(request, payload: QuoteIn):
+    cart = cart_of(request)
+    return cart_out(request, cart, delivery_choices=payload.delivery_choices or None)
+
+
+@router.post(
+    "/orders",
+    response={201: PlacedOut, 400: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    summary="Passer la commande (en-tête Idempotency-Key)",
+)
+def checkout_order_place(request, payload: PlaceIn):
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if not key:
+        raise CheckoutError(
+            _("L'en-tête Idempotency-Key est obligatoire pour passer commande."),
+            code="idempotency_key_required",
+        )
+    cart = cart_of(request, change=True)
+    user = request.user if request.user.is_authenticated else None
+    email = (user.email or user.username) if user else payload.email
+    shipping = payload.shipping_address.dict()
+    billing = payload.billing_address.dict() if payload.billing_address else shipping
+    result = checkout_place(
+        storefront=request.storefront,
+        cart=cart,
+        email=email,
+        user=user,
+        delivery_choices=payload.delivery_choices,
+        shipping_address=shipping,
+        billing_address=billing,
+        idempotency_key=key,
+        payment_method=payload.payment_method,
+        return_url=_safe_return_url(request, payload.return_url),
+    )
+    from galerie.orders.services import order_remember_in_session
+
+    order, payment = result.order, result.payment
+    order_remember_in_session(request, order)
+    return 201, {
+        "public_id": order.public_id,
+        "number": order.number,
+        "status": order.status,
+        "total": order.total,
+        "url": order.get_absolute_url(),
+        "replayed": result.replayed,
+        "payment": None
+        if payment is None
+        else {
+            "method": payment.method,
+            "amount": payment.amount,
+            "redirect_url": payment.redirect_url,
+            "bank_reference": payment.bank_reference,
+            "instructions": payment.instructions,
+        },
+    }
+
+
+def _safe_return_url(request, url: str | None) -> str | None:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return None

@@ -1,0 +1,92 @@
+"""Checkout forms: who orders, where to deliver and bill, how each seller ships, how to pay."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from galerie.accounts.forms import AddressFields
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        help_text=_("Pour la confirmation et le suivi de votre commande."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class BillingChoiceForm(forms.Form):
+    billing_same = forms.BooleanField(
+        label=_("Adresse de facturation identique à l'adresse de livraison"),
+        required=False,
+        initial=True,
+    )
+    save_address = forms.BooleanField(
+        label=_("Enregistrer l'adresse de livraison dans mon carnet"), required=False
+    )
+
+
+class AddressStep:
+    """The e-mail (guests), the delivery address and the billing address, validated together."""
+
+    def __init__(self, data=None, *, need_email: bool, initial: dict | None = None):
+        initial = initial or {}
+        self.need_email = need_email
+        self.contact = ContactForm(data, initial={"email": initial.get("email", "")})
+        self.shipping = AddressFields(data, prefix="shipping", initial=initial.get("shipping"))
+        self.choice = BillingChoiceForm(
+            data, initial={"billing_same": initial.get("billing_same", True)}
+        )
+        # Only validated (and so only showing errors) when the shopper asked for another one.
+        billing_data = data if data is not None and not data.get("billing_same") else None
+        self.billing = AddressFields(billing_data, prefix="billing", initial=initial.get("billing"))
+
+    def is_valid(self) -> bool:
+        ok = self.shipping.is_valid() & self.choice.is_valid()
+        if self.need_email:
+            ok &= self.contact.is_valid()
+        if self.choice.is_valid() and not self.choice.cleaned_data["billing_same"]:
+            ok &= self.billing.is_valid()
+        return bool(ok)
+
+    @property
+    def has_errors(self) -> bool:
+        forms_ = [self.shipping, self.choice]
+        if self.need_email:
+            forms_.append(self.contact)
+        if (
+            self.choice.is_bound
+            and self.choice.is_valid()
+            and not self.choice.cleaned_data["billing_same"]
+        ):
+            forms_.append(self.billing)
+        return any(f.is_bound and f.errors for f in forms_)
+
+    def state(self) -> dict:
+        shipping = self.shipping.address()
+        same = self.choice.cleaned_data["billing_same"]
+        return {
+            "email": self.contact.cleaned_data["email"] if self.need_email else "",
+            "shipping": shipping,
+            "billing_same": same,
+            "billing": shipping if same else self.billing.address(),
+        }
+
+
+PAYMENT_METHODS = [
+    ("card", _("Carte bancaire (page de paiement sécurisée)")),
+    ("transfer", _("Virement bancaire")),
+]
+
+
+class PlaceOrderForm(forms.Form):
+    idempotency_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+    payment_method = forms.ChoiceField(
+        label=_("Moyen de paiement"),
+        choices=PAYMENT_METHODS,
+        initial="card",
+        widget=forms.RadioSelect,
+    )

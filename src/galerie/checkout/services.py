@@ -1,0 +1,122 @@
+"""Checkout: turn a cart into an order and start its payment — one flow for pages and API.
+
+The idempotency key is issued when the recap is shown (or by the API client): a double click or
+a retried request places one order. The cart is emptied only once the order exists, so a refused
+order (stock gone at the last second, …) leaves the cart as it was.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from galerie.cart.models import Cart
+from galerie.cart.selectors import cart_lines
+from galerie.cart.services import cart_clear
+from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
+from galerie.core.errors import DomainError
+from galerie.orders.errors import EmptyOrder, IdempotencyConflict
+from galerie.payments.errors import OrderNotPayable
+
+PAYMENT_METHOD_CODES = ("card", "transfer")
+
+
+@dataclass
+class CheckoutResult:
+    order: object
+    payment: object | None
+    replayed: bool = False
+
+
+def _order_replayed(*, idempotency_key: str, email: str, user, shipping: dict, billing: dict):
+    """The order this key already placed, if the retried request matches what we can still see.
+
+    The cart is empty by then, so the lines cannot be compared; e-mail, customer and addresses
+    can. A mismatch is the same key reused for another order: an idempotency conflict.
+    """
+    from galerie.orders.addresses import address_clean
+    from galerie.orders.models import Order
+
+    order = Order.objects.filter(idempotency_key=idempotency_key).first()
+    if order is None:
+        return None
+    try:
+        same = (
+            order.email == email.strip().lower()
+            and order.user_id == getattr(user, "pk", None)
+            and order.shipping_address == address_clean(shipping, which="")
+            and order.billing_address == address_clean(billing or shipping, which="")
+        )
+    except DomainError:
+        same = False
+    if not same:
+        raise IdempotencyConflict(
+            _("Cette clé d'idempotence a déjà servi pour une autre commande.")
+        )
+    return order
+
+
+def checkout_place(
+    *,
+    storefront,
+    cart: Cart | None,
+    email: str,
+    user=None,
+    delivery_choices: dict[int, int],
+    shipping_address: dict,
+    billing_address: dict,
+    idempotency_key: str,
+    payment_method: str,
+    return_url: str | None = None,
+) -> CheckoutResult:
+    """Place the order of `cart` and start its payment.
+
+    `return_url` defaults to the order's page. Raises the orders domain's errors unchanged
+    (OrderError subclasses) and CheckoutError for a missing e-mail or unknown payment method.
+    """
+    from galerie.orders.services import order_place
+    from galerie.payments.services import payment_start
+
+    if payment_method not in PAYMENT_METHOD_CODES:
+        raise InvalidPaymentMethod(_("Choisissez un moyen de paiement."), field="payment_method")
+    if not email:
+        raise CheckoutIncomplete(_("Indiquez votre adresse e-mail."), field="email")
+    lines = cart_lines(cart)
+    replayed = False
+    try:
+        order = order_place(
+            storefront=storefront,
+            email=email,
+            user=user,
+            lines=lines,
+            delivery_choices=delivery_choices,
+            shipping_address=shipping_address,
+            billing_address=billing_address,
+            idempotency_key=idempotency_key,
+        )
+    except (EmptyOrder, IdempotencyConflict):
+        # A double click whose first request already placed the order and emptied the cart:
+        # the second one sees an empty cart, so answer with the order the key already made.
+        if lines:
+            raise
+        order = _order_replayed(
+            idempotency_key=idempotency_key,
+            email=email,
+            user=user,
+            shipping=shipping_address,
+            billing=billing_address,
+        )
+        if order is None:
+            raise
+        replayed = True
+    if cart is not None and not replayed:
+        cart_clear(cart=cart)
+    try:
+        payment = payment_start(
+            order=order, method=payment_method, return_url=return_url or order.get_absolute_url()
+        )
+    except OrderNotPayable:
+        if not replayed:
+            raise
+        # The order of this key was already paid (or cancelled): show it, start nothing.
+        payment = None
+    return CheckoutResult(order=order, payment=payment, replayed=replayed)

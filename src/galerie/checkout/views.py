@@ -1,0 +1,179 @@
+"""Checkout pages under /commande/: addresses → delivery per seller → recap → place the order."""
+
+import secrets
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from galerie.accounts.services import address_save
+from galerie.cart.selectors import (
+    cart_for_request,
+    cart_page,
+    session_delivery_choices,
+    session_delivery_choices_set,
+)
+from galerie.checkout.forms import AddressStep, PlaceOrderForm
+from galerie.checkout.selectors import (
+    checkout_email,
+    checkout_state,
+    checkout_state_set,
+)
+from galerie.checkout.services import checkout_place
+from galerie.core.errors import DomainError
+
+
+def _storefront_or_404(request):
+    if getattr(request, "storefront", None) is None:
+        raise Http404(_("La commande se passe sur une boutique."))
+    return request.storefront
+
+
+def _page_or_redirect(request):
+    """The priced cart, or a redirect to the cart when there is nothing (valid) to order."""
+    storefront = _storefront_or_404(request)
+    page = cart_page(
+        cart=cart_for_request(request),
+        storefront=storefront,
+        delivery_choices=session_delivery_choices(request),
+    )
+    if page.is_empty:
+        messages.info(request, _("Votre panier est vide."))
+        return page, redirect("cart:detail")
+    if page.has_blocking_problems:
+        messages.error(
+            request, _("Certains articles de votre panier ne sont plus disponibles : vérifiez-le.")
+        )
+        return page, redirect("cart:detail")
+    return page, None
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+
+def address_view(request):
+    page, early = _page_or_redirect(request)
+    if early:
+        return early
+    user = _user(request)
+    state = checkout_state(request)
+    saved = list(user.addresses.all()) if user else []
+    if not state and saved:
+        state = {"shipping": saved[0].as_dict(), "billing_same": True}
+    step = AddressStep(request.POST or None, need_email=user is None, initial=state)
+    if request.method == "POST" and step.is_valid():
+        new_state = step.state()
+        checkout_state_set(request, new_state)
+        if user and step.choice.cleaned_data.get("save_address"):
+            address_save(user=user, data=new_state["shipping"])
+        return redirect("checkout:delivery")
+    return render(
+        request,
+        "checkout/address.html",
+        {"step": step, "page": page, "saved_addresses": saved},
+        status=400 if step.has_errors else 200,
+    )
+
+
+def _state_or_redirect(request):
+    state = checkout_state(request)
+    if not state.get("shipping") or not checkout_email(request, state):
+        return state, redirect("checkout:address")
+    return state, None
+
+
+def delivery_view(request):
+    page, early = _page_or_redirect(request)
+    if early:
+        return early
+    _state, early = _state_or_redirect(request)
+    if early:
+        return early
+    groups = page.quote.groups
+    if request.method == "POST":
+        choices, missing = {}, False
+        for group in groups:
+            allowed = {option.method_id for option in group.delivery_options}
+            raw = request.POST.get(f"delivery_{group.seller.pk}", "")
+            if not raw.isdigit() or int(raw) not in allowed:
+                missing = True
+                continue
+            choices[group.seller.pk] = int(raw)
+        if not missing:
+            session_delivery_choices_set(request, choices)
+            return redirect("checkout:recap")
+        messages.error(request, _("Choisissez un mode de livraison pour chaque vendeur."))
+        return render(request, "checkout/delivery.html", {"page": page}, status=400)
+    return render(request, "checkout/delivery.html", {"page": page})
+
+
+def recap_view(request):
+    page, early = _page_or_redirect(request)
+    if early:
+        return early
+    state, early = _state_or_redirect(request)
+    if early:
+        return early
+    # Issued here, once per recap shown: a double click posts the same key twice → one order.
+    form = PlaceOrderForm(initial={"idempotency_key": secrets.token_urlsafe(24)})
+    return render(
+        request,
+        "checkout/recap.html",
+        {
+            "page": page,
+            "state": state,
+            "email": checkout_email(request, state),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def place_view(request):
+    storefront = _storefront_or_404(request)
+    state, early = _state_or_redirect(request)
+    if early:
+        return early
+    form = PlaceOrderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Le formulaire a expiré : vérifiez votre commande et validez."))
+        return redirect("checkout:recap")
+    cart = cart_for_request(request)
+    try:
+        result = checkout_place(
+            storefront=storefront,
+            cart=cart,
+            email=checkout_email(request, state),
+            user=_user(request),
+            delivery_choices=session_delivery_choices(request),
+            shipping_address=state["shipping"],
+            billing_address=state.get("billing") or state["shipping"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            payment_method=form.cleaned_data["payment_method"],
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        if error.code in {"out_of_stock", "offer_unavailable", "price_changed", "empty_order"}:
+            return redirect("cart:detail")
+        if error.code == "invalid_address":
+            return redirect("checkout:address")
+        if error.code == "invalid_delivery":
+            return redirect("checkout:delivery")
+        return redirect("checkout:recap")
+    from galerie.orders.services import order_remember_in_session
+
+    # The checkout state stays: a double click's second request must find the same addresses
+    # to be recognised as the same order (and the next order starts pre-filled).
+    order_remember_in_session(request, result.order)
+    redirect_url = getattr(result.payment, "redirect_url", None)
+    if redirect_url:
+        return redirect(redirect_url)
+    if form.cleaned_data["payment_method"] == "transfer":
+        messages.success(
+            request,
+            _("Commande enregistrée. Effectuez le virement avec la référence indiquée ci-dessous."),
+        )
+    return redirect(result.order.get_absolute_url())
