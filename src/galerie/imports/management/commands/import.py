@@ -1,0 +1,70 @@
+"""`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from galerie.core.errors import DomainError
+from galerie.imports.models import ImportJob
+from galerie.imports.progress import ProgressBar
+from galerie.imports.reports import report_lines
+from galerie.imports.services import BATCH_SIZE, feed_import
+from galerie.sellers.models import Seller
+from galerie.storefronts.models import Storefront
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe un flux produits (Google Merchant Center, TSV/CSV ou XML) "
+        "comme offres d'un vendeur."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("feed", help="fichier du flux (.tsv, .csv, .xml)")
+        parser.add_argument("--seller", required=True, help="identifiant (slug) du vendeur")
+        parser.add_argument("--storefront", help="boutique : signale les offres hors assortiment")
+        parser.add_argument("--dry-run", action="store_true", help="simuler sans rien enregistrer")
+        parser.add_argument("--errors", help="écrire le rapport d'erreurs (CSV) dans ce fichier")
+        parser.add_argument(
+            "--full", action="store_true", help="flux complet : désactiver les offres absentes"
+        )
+        parser.add_argument("--resume", type=int, help="reprendre l'import n° JOB_ID interrompu")
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, **options):
+        seller = Seller.objects.filter(slug=options["seller"]).first()
+        if seller is None:
+            raise CommandError(f"Vendeur inconnu « {options['seller']} ».")
+        storefront = None
+        if options["storefront"]:
+            storefront = Storefront.objects.filter(slug=options["storefront"]).first()
+            if storefront is None:
+                raise CommandError(f"Boutique inconnue « {options['storefront']} ».")
+        resume = None
+        if options["resume"]:
+            resume = ImportJob.objects.filter(pk=options["resume"]).first()
+            if resume is None:
+                raise CommandError(f"Import n° {options['resume']} introuvable.")
+        bar = None if options["no_progress"] or options["verbosity"] < 1 else ProgressBar()
+        try:
+            report = feed_import(
+                seller=seller,
+                path=options["feed"],
+                storefront=storefront,
+                full=options["full"],
+                dry_run=options["dry_run"],
+                errors_path=options["errors"],
+                resume=resume,
+                progress=bar,
+                batch_size=options["batch_size"],
+            )
+        except DomainError as exc:
+            if bar:
+                bar.close()
+            job = ImportJob.objects.filter(seller=seller).order_by("-pk").first()
+            hint = ""
+            if job is not None and job.status == "failed" and not options["dry_run"]:
+                hint = f" Reprendre après correction : --resume {job.pk}."
+            raise CommandError(exc.message + hint) from exc
+        if bar:
+            bar.close()
+        self.stdout.write("\n".join(report_lines(report)))

@@ -1,0 +1,791 @@
+"""Catalogue feed import: each valid row becomes one seller's offer on a mall product.
+
+Design, for speed with flat memory: the feed is streamed; rows are applied in batches, each batch
+in one transaction with one query per lookup (products by GTIN, the seller's offers by sku, ids
+already seen by the job, slugs) and bulk inserts/updates. The batch also writes its error lines,
+the ids it saw and the job's `last_row`, so an interrupted import resumes exactly after the last
+committed batch and a product is never committed without its offer (nor an offer without its
+product). Products are matched by normalised GTIN, rows without GTIN by the seller's own id.
+"""
+
+import csv
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+
+from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
+from galerie.core.errors import DomainError
+from galerie.core.money import CENT
+from galerie.imports.feeds import Feed
+from galerie.imports.models import (
+    CategoryMapping,
+    ImportJob,
+    ImportRowError,
+    ImportRowKey,
+    ImportStatus,
+    mapping_key,
+)
+from galerie.imports.validation import FeedRow, RowError, row_parse
+from galerie.pricing.services import book_price_range
+from galerie.sellers.models import Offer, Seller, SellerStatus
+from galerie.sellers.services import product_offer_summary_refresh
+from galerie.storefronts.models import Storefront
+
+BATCH_SIZE = 2000
+GENERIC_TYPE_SLUG = "generique"
+
+Progress = Callable[[ImportJob, int], None]
+
+
+class ImportError_(DomainError):  # noqa: N801 - ImportError is a builtin
+    code = "import_failed"
+
+
+@dataclass
+class ImportReport:
+    job: ImportJob
+    dry_run: bool
+    unmapped: list[tuple[str, int]] = field(default_factory=list)
+    rejected_by_code: list[tuple[str, int]] = field(default_factory=list)
+    warnings: int = 0
+    outside_assortment: int = 0
+    categories_added: list[str] = field(default_factory=list)
+    competing: int = 0
+    competing_cheaper: int = 0
+    competing_equal: int = 0
+    competing_dearer: int = 0
+    errors_path: str = ""
+
+
+def search_index_refresh(product_ids: list[int]) -> None:
+    """The search app's index refresh (written in parallel; absent until it lands)."""
+    try:
+        from galerie.search.services import search_index_refresh as refresh
+    except ImportError:
+        return
+    refresh(product_ids=product_ids)
+
+
+# ----------------------------------------------------------------------------- catalogue context
+
+
+@dataclass
+class _TypeInfo:
+    is_book: bool
+    gtin_required: bool
+    brand_attribute_id: int | None
+    name: str
+
+
+class _Catalogue:
+    """Small, per-import lookups: category mappings and product types (hundreds of rows)."""
+
+    def __init__(self):
+        generic, _created = ProductType.objects.get_or_create(
+            slug=GENERIC_TYPE_SLUG, defaults={"name": "Générique"}
+        )
+        self.default_type_id = generic.pk
+        self._cache: dict[tuple[str, ...], tuple[int, int] | None] = {}
+        self.mappings = {
+            key: (category_id, type_id or generic.pk)
+            for key, category_id, type_id in CategoryMapping.objects.values_list(
+                "source_key", "category_id", "product_type_id"
+            )
+        }
+        brand_attrs: dict[int, int] = {}
+        for type_id, code, attr_id in Attribute.objects.filter(
+            code__in=("brand", "publisher")
+        ).values_list("product_type_id", "code", "id"):
+            if code == "brand" or type_id not in brand_attrs:
+                brand_attrs[type_id] = attr_id
+        self.types = {
+            pk: _TypeInfo(is_book, gtin_required, brand_attrs.get(pk), name)
+            for pk, is_book, gtin_required, name in ProductType.objects.values_list(
+                "pk", "is_book", "gtin_required", "name"
+            )
+        }
+
+    def map(self, values: tuple[str, ...]) -> tuple[int, int] | None:
+        try:
+            return self._cache[values]
+        except KeyError:
+            pass
+        hit = self._map(values)
+        if len(self._cache) < 10_000:
+            self._cache[values] = hit
+        return hit
+
+    def _map(self, values: tuple[str, ...]) -> tuple[int, int] | None:
+        for value in values:
+            key = mapping_key(value)
+            # "Livres > Romans > Policier" falls back to the mapping of "Livres > Romans".
+            while key:
+                hit = self.mappings.get(key)
+                if hit:
+                    return hit
+                key = key.rpartition(" > ")[0]
+        return None
+
+
+# ----------------------------------------------------------------------------- the import
+
+
+def import_job_create(
+    *,
+    seller: Seller,
+    path: str = "",
+    storefront: Storefront | None = None,
+    full: bool = False,
+    merge: bool = False,
+    upload=None,
+) -> ImportJob:
+    job = ImportJob(seller=seller, storefront=storefront, path=path, full=full, merge=merge)
+    if upload is not None:
+        job.upload = upload
+    job.save()
+    return job
+
+
+def feed_import(
+    *,
+    seller: Seller,
+    path: str,
+    storefront: Storefront | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    merge: bool = False,
+    errors_path: str | None = None,
+    resume: ImportJob | None = None,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import a feed for a seller (a new job, or `resume` a failed one) and return its report.
+
+    With dry_run everything happens inside one transaction that is rolled back at the end: the
+    report is the one a real run would give, and nothing is written.
+    """
+    if dry_run:
+        with transaction.atomic():
+            job = import_job_create(
+                seller=seller, path=path, storefront=storefront, full=full, merge=merge
+            )
+            report = import_job_run(
+                job=job, progress=progress, batch_size=batch_size, errors_path=errors_path
+            )
+            report.dry_run = True
+            transaction.set_rollback(True)
+        return report
+    if resume is not None:
+        if resume.seller_id != seller.pk:
+            raise ImportError_("Cet import concerne un autre vendeur.")
+        job = resume
+    else:
+        job = import_job_create(
+            seller=seller, path=path, storefront=storefront, full=full, merge=merge
+        )
+    return import_job_run(
+        job=job, progress=progress, batch_size=batch_size, errors_path=errors_path
+    )
+
+
+def import_job_run(
+    *,
+    job: ImportJob,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+    errors_path: str | None = None,
+) -> ImportReport:
+    """Run (or resume after `job.last_row`) an import job to its end."""
+    if job.status == ImportStatus.DONE:
+        raise ImportError_(f"L'import n° {job.pk} est déjà terminé.")
+    seller = job.seller
+    path = job.feed_path
+    catalogue = _Catalogue()
+    job.status = ImportStatus.RUNNING
+    job.message = ""
+    job.save(update_fields=["status", "message", "updated_at"])
+    state = _RunState(job=job, seller=seller, catalogue=catalogue)
+    try:
+        with Feed(path) as feed:
+            job.total_bytes = feed.total_bytes
+            batch: list[tuple[int, dict | None]] = []
+            for n, raw in feed.rows(skip_to=job.last_row):
+                if n <= job.last_row:
+                    continue
+                batch.append((n, raw))
+                if len(batch) >= batch_size:
+                    job.done_bytes = feed.position()
+                    _batch_commit(state, batch)
+                    batch = []
+                    if progress:
+                        progress(job, n)
+            job.done_bytes = feed.total_bytes
+            if batch:
+                _batch_commit(state, batch)
+            if progress:
+                progress(job, job.last_row)
+        if job.full:
+            _deactivate_missing(state)
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED,
+            message=exc.message if isinstance(exc, DomainError) else f"Erreur : {exc}",
+        )
+        job.status = ImportStatus.FAILED
+        raise
+    report = _report(state)
+    job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.save()
+    if errors_path:
+        errors_csv_write(job=job, path=errors_path)
+        report.errors_path = errors_path
+    ImportRowKey.objects.filter(job=job).delete()
+    return report
+
+
+@dataclass
+class _RunState:
+    job: ImportJob
+    seller: Seller
+    catalogue: _Catalogue
+    category_ids: set[int] = field(default_factory=set)
+
+
+def _batch_commit(state: _RunState, batch: list[tuple[int, dict | None]]) -> None:
+    with transaction.atomic():
+        _batch_apply(state, batch)
+        state.job.last_row = batch[-1][0]
+        state.job.save()
+
+
+def _slug_for(title: str, suffix: str) -> str:
+    base = slugify(title)[:200].strip("-") or "produit"
+    return f"{base}-{suffix}"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False):
+    """Plain INSERTs (the ORM's per-value compilation costs more than the database's work here).
+
+    Values must already be database-ready (see `_db_now`). With `returning`, the new ids in the
+    order of `rows`, as Django's own bulk_create relies on for SQLite and PostgreSQL.
+    """
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        if not returning:
+            sql = f"INSERT INTO {_table(model)} ({cols}) VALUES {one}"  # noqa: S608 - model names
+            cursor.executemany(sql, rows)
+            return None
+        ids: list[int] = []
+        per = max(1, min(500, (connection.features.max_query_params or 30000) // len(columns)))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                f"INSERT INTO {_table(model)} ({cols}) "  # noqa: S608 - model names
+                f"VALUES {', '.join([one] * len(chunk))} RETURNING {quote(model._meta.pk.column)}",
+                [value for row in chunk for value in row],
+            )
+            ids.extend(r[0] for r in cursor.fetchall())
+        return ids
+
+
+def _select(model, columns: list[str], key: str, values: list, **equal) -> list[tuple]:
+    """SELECT columns WHERE key IN values (and column = value for `equal`), in chunks."""
+    if not values:
+        return []
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    extra = "".join(f" AND {quote(c)} = %s" for c in equal)
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            chunk = values[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {cols} FROM {_table(model)} "  # noqa: S608 - model names
+                f"WHERE {quote(key)} IN ({marks}){extra}",
+                [*chunk, *equal.values()],
+            )
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _money_from_db(value) -> Decimal:
+    # SQLite hands decimals back as floats (or ints); PostgreSQL as Decimal.
+    if isinstance(value, Decimal):
+        return value.quantize(CENT)
+    return Decimal(repr(value)).quantize(CENT)
+
+
+PRODUCT_COLUMNS = [
+    "title",
+    "slug",
+    "description",
+    "product_type_id",
+    "category_id",
+    "gtin",
+    "image_urls",
+    "publisher_price",
+    "is_active",
+    "best_price",
+    "offer_count",
+    "in_stock",
+    "created_at",
+    "updated_at",
+]
+OFFER_COLUMNS = [
+    "seller_id",
+    "product_id",
+    "sku",
+    "price",
+    "delivery_price",
+    "condition",
+    "condition_note",
+    "stock",
+    "lead_time_days",
+    "is_active",
+    "created_at",
+    "updated_at",
+]
+
+
+@dataclass(slots=True)
+class _NewProduct:
+    values: list
+    row: FeedRow
+    id: int | None = None
+    offers: int = 0
+
+
+def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None:
+    job, seller, catalogue = state.job, state.seller, state.catalogue
+    errors: list[RowError] = []
+    parsed: list[FeedRow] = []
+    first_row: dict[str, int] = {}  # sku → first row in this batch
+    row_skus: list[tuple[int, str, FeedRow | None]] = []
+    for n, raw in batch:
+        if raw is None:
+            errors.append(
+                RowError(n, "*", "row_width", "Nombre de colonnes incorrect sur cette ligne.")
+            )
+            continue
+        row, problems = row_parse(n, raw)
+        if problems:
+            errors.extend(problems)
+        row_skus.append((n, (raw.get("id") or "").strip(), row))
+    skus = [sku for _n, sku, _row in row_skus if sku]
+    seen_before = dict(_select(ImportRowKey, ["sku", "row"], "sku", skus, job_id=job.pk))
+    new_keys: list[tuple] = []
+    for n, sku, row in row_skus:
+        if sku:
+            earlier = seen_before.get(sku) or first_row.get(sku)
+            if earlier:
+                errors.append(
+                    RowError(
+                        n,
+                        "id",
+                        "id_duplicate",
+                        f"Identifiant « {sku} » en double : déjà présent ligne {earlier}.",
+                        sku[:200],
+                    )
+                )
+                continue
+            first_row[sku] = n
+            new_keys.append((job.pk, sku[:64], n))
+        if row is not None:
+            parsed.append(row)
+
+    # Existing offers of the seller by sku, and the products they point at.
+    to_money = _money_from_db
+    offers_by_sku = {
+        o[1]: [o[0], o[1], o[2], to_money(o[3]), o[4], o[5], o[6], bool(o[7]), to_money(o[8])]
+        for o in _select(
+            Offer,
+            [
+                "id",
+                "sku",
+                "product_id",
+                "price",
+                "stock",
+                "condition",
+                "condition_note",
+                "is_active",
+                "delivery_price",
+            ],
+            "sku",
+            [row.sku for row in parsed],
+            seller_id=seller.pk,
+        )
+    }
+    gtins = list({row.gtin for row in parsed if row.gtin})
+    product_fields = ["id", "gtin", "product_type_id", "publisher_price", "category_id"]
+    products_by_gtin = {}
+    products_by_id = {}
+    for info in _select(Product, product_fields, "gtin", gtins):
+        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
+        products_by_gtin[info[1]] = products_by_id[info[0]] = info
+    need = list({o[2] for o in offers_by_sku.values()} - products_by_id.keys())
+    for info in _select(Product, product_fields, "id", need):
+        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
+        products_by_id[info[0]] = info
+
+    visible = seller.status == SellerStatus.VERIFIED
+    now = timezone.now()
+    db_now = connection.ops.adapt_datetimefield_value(now)
+    new_products: dict[str, _NewProduct] = {}  # gtin or "sku:<sku>" → pending product
+    new_brands: list[tuple[_NewProduct, int, str]] = []
+    new_offers: list[tuple[list, _NewProduct | None]] = []
+    changed_offers: list[list] = []
+    touched: set[int] = set()
+    matched = unchanged = 0
+    accepted_rows = 0
+    for row in parsed:
+        existing = offers_by_sku.get(row.sku)
+        pending: _NewProduct | None = None
+        info = None
+        if row.gtin:
+            info = products_by_gtin.get(row.gtin)
+            pending = new_products.get(row.gtin)
+        elif existing is not None:
+            info = products_by_id.get(existing[2])
+        if info is not None:
+            _pk, _gtin, type_id, publisher_price, category_id = info
+            type_info = catalogue.types.get(type_id)
+            if type_info is not None and type_info.is_book and row.condition == "new":
+                problem = _book_law_problem(row, publisher_price)
+                if problem:
+                    errors.append(problem)
+                    continue
+            matched += 1
+            state.category_ids.add(category_id)
+        elif pending is None:
+            mapped = catalogue.map(row.categories)
+            if mapped is None:
+                value = " | ".join(row.categories)
+                errors.append(
+                    RowError(
+                        row.row,
+                        "product_type",
+                        "unmapped_category",
+                        f"Catégorie non reconnue « {value or '(vide)'} » : ajoutez une "
+                        "correspondance de catégorie (Imports › Correspondances de catégories).",
+                        value[:200],
+                    )
+                )
+                continue
+            category_id, type_id = mapped
+            type_info = catalogue.types[type_id]
+            if not row.gtin and type_info.gtin_required:
+                errors.append(
+                    RowError(
+                        row.row,
+                        "gtin",
+                        "gtin_required",
+                        "GTIN (EAN, ISBN) manquant : obligatoire pour le type "
+                        f"« {type_info.name} ».",
+                    )
+                )
+                continue
+            suffix = (
+                row.gtin
+                or hashlib.blake2b(f"{seller.pk}:{row.sku}".encode(), digest_size=5).hexdigest()
+            )
+            # The list price of a new book in France is its publisher's price (loi Lang).
+            publisher_price = (
+                row.list_price if type_info.is_book and row.condition == "new" else None
+            )
+            in_stock = visible and row.stock > 0
+            pending = _NewProduct(
+                values=[
+                    row.title,
+                    _slug_for(row.title, suffix),
+                    row.description,
+                    type_id,
+                    category_id,
+                    row.gtin,
+                    json.dumps([row.image_url] if row.image_url else []),
+                    publisher_price,
+                    True,
+                    # Summary of its single offer, as product_offer_summary_refresh computes it.
+                    row.price if in_stock else None,
+                    1 if visible else 0,
+                    in_stock,
+                    db_now,
+                    db_now,
+                ],
+                row=row,
+            )
+            new_products[row.gtin or f"sku:{row.sku}"] = pending
+            state.category_ids.add(category_id)
+            if row.brand and type_info.brand_attribute_id:
+                new_brands.append((pending, type_info.brand_attribute_id, row.brand))
+        accepted_rows += 1
+        if pending is not None:
+            pending.offers += 1
+        if existing is not None:
+            # [pk, sku, product_id, price, stock, condition, note, is_active, delivery_price]
+            old = list(existing)
+            existing[2] = info[0] if info is not None else None
+            existing[3], existing[4] = row.price, row.stock
+            existing[5], existing[6], existing[7] = row.condition, row.condition_note, True
+            if row.delivery_price is not None:
+                existing[8] = row.delivery_price
+            if existing != old:
+                changed_offers.append(existing)
+                touched.add(old[2])
+                if existing[2] is None:
+                    new_offers.append((existing, pending))  # product id filled after insert
+                else:
+                    touched.add(existing[2])
+            else:
+                unchanged += 1
+        else:
+            values = [
+                seller.pk,
+                info[0] if info is not None else None,
+                row.sku,
+                row.price,
+                row.delivery_price if row.delivery_price is not None else Decimal("0.00"),
+                row.condition,
+                row.condition_note,
+                row.stock,
+                2,
+                True,
+                db_now,
+                db_now,
+            ]
+            if info is not None:
+                touched.add(info[0])
+            new_offers.append((values, pending))
+
+    if new_products:
+        pendings = list(new_products.values())
+        slugs = [p.values[1] for p in pendings]
+        taken = {r[0] for r in _select(Product, ["slug"], "slug", slugs)}
+        for p in pendings:
+            if p.values[1] in taken:
+                p.values[1] += (
+                    "-" + hashlib.blake2b(p.values[1].encode(), digest_size=3).hexdigest()
+                )
+        ids = _insert(Product, PRODUCT_COLUMNS, [tuple(p.values) for p in pendings], returning=True)
+        for p, pk in zip(pendings, ids, strict=True):
+            p.id = pk
+            if p.offers > 1:
+                touched.add(pk)  # its precomputed summary counted one offer
+    if new_brands:
+        _insert(
+            AttributeValue,
+            ["product_id", "attribute_id", "value_text", "facet_value"],
+            [(p.id, attribute_id, brand, brand) for p, attribute_id, brand in new_brands],
+        )
+    if new_offers:
+        inserts = []
+        for values, pending in new_offers:
+            if pending is not None:
+                values[1] = pending.id
+            if len(values) == len(OFFER_COLUMNS):
+                inserts.append(tuple(values))
+        _insert(Offer, OFFER_COLUMNS, inserts)
+    if changed_offers:
+        quote = connection.ops.quote_name
+        sets = ", ".join(
+            f"{quote(c)} = %s"
+            for c in (
+                "product_id",
+                "price",
+                "stock",
+                "condition",
+                "condition_note",
+                "is_active",
+                "delivery_price",
+                "updated_at",
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {_table(Offer)} SET {sets} WHERE {quote('id')} = %s",  # noqa: S608
+                [(*o[2:9], db_now, o[0]) for o in changed_offers],
+            )
+    if new_keys:
+        _insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
+    if errors:
+        ImportRowError.objects.bulk_create(
+            ImportRowError(
+                job=job,
+                row=e.row,
+                column=e.column,
+                code=e.code,
+                message=e.message[:500],
+                value=e.value[:200],
+                is_warning=e.is_warning,
+            )
+            for e in errors
+        )
+    touched.discard(None)
+    if touched:
+        ids = sorted(touched)
+        product_offer_summary_refresh(product_ids=ids)
+    if touched or new_products:
+        search_index_refresh(sorted(touched.union(p.id for p in new_products.values())))
+
+    job.rows_ok += accepted_rows
+    job.rows_rejected += len({e.row for e in errors if not e.is_warning})
+    job.products_created += len(new_products)
+    job.products_matched += matched
+    job.offers_created += sum(1 for v, _p in new_offers if len(v) == len(OFFER_COLUMNS))
+    job.offers_updated += len(changed_offers)
+    job.offers_unchanged += unchanged
+
+
+def _book_law_problem(row: FeedRow, publisher_price: Decimal | None) -> RowError | None:
+    """A new book's price must lie within [95 %, 100 %] of its publisher's price, when known."""
+    if publisher_price is None:
+        return None
+    low, high = book_price_range(publisher_price)
+    if low <= row.price <= high:
+        return None
+    return RowError(
+        row.row,
+        "sale_price" if row.price != row.list_price else "price",
+        "book_price_law",
+        f"Loi Lang (prix unique du livre) : un livre neuf se vend entre 95 % et 100 % du prix "
+        f"éditeur ({publisher_price} €), soit entre {low} € et {high} € ; "
+        f"prix proposé : {row.price} €.",
+        str(row.price),
+    )
+
+
+def _deactivate_missing(state: _RunState) -> None:
+    """A full feed lists all the seller's offers: those absent are deactivated, never deleted."""
+    job = state.job
+    missing = (
+        Offer.objects.filter(seller=state.seller, is_active=True)
+        .exclude(sku="")
+        .exclude(sku__in=ImportRowKey.objects.filter(job=job).values("sku"))
+    )
+    while True:
+        with transaction.atomic():
+            chunk = list(missing.values_list("pk", "product_id")[:BATCH_SIZE])
+            if not chunk:
+                break
+            Offer.objects.filter(pk__in=[pk for pk, _p in chunk]).update(
+                is_active=False, updated_at=timezone.now()
+            )
+            product_ids = sorted({p for _pk, p in chunk})
+            product_offer_summary_refresh(product_ids=product_ids)
+            search_index_refresh(product_ids)
+            job.offers_deactivated += len(chunk)
+            job.save(update_fields=["offers_deactivated", "updated_at"])
+
+
+def _job_offers(job: ImportJob):
+    return Offer.objects.filter(
+        seller_id=job.seller_id, sku__in=ImportRowKey.objects.filter(job=job).values("sku")
+    )
+
+
+def _report(state: _RunState) -> ImportReport:
+    job = state.job
+    report = ImportReport(job=job, dry_run=False)
+    rows = (
+        ImportRowError.objects.filter(job=job)
+        .values("code", "is_warning")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    for r in rows:
+        if r["is_warning"]:
+            report.warnings += r["n"]
+        else:
+            report.rejected_by_code.append((r["code"], r["n"]))
+    report.unmapped = [
+        (r["value"], r["n"])
+        for r in ImportRowError.objects.filter(job=job, code="unmapped_category")
+        .values("value")
+        .annotate(n=Count("id"))
+        .order_by("-n", "value")
+    ]
+    storefront = job.storefront
+    if storefront is not None:
+        from galerie.storefronts.selectors import storefront_category_ids
+
+        assortment = set(storefront_category_ids(storefront))
+        outside = sorted(state.category_ids - assortment)
+        if job.merge and outside:
+            from galerie.catalog.models import Category
+
+            storefront.categories.add(*outside)
+            report.categories_added = list(
+                Category.objects.filter(pk__in=outside).values_list("name", flat=True)
+            )
+        elif outside:
+            report.outside_assortment = (
+                _job_offers(job).filter(product__category_id__in=outside).count()
+            )
+    if job.merge:
+        other_best = (
+            Offer.objects.filter(
+                product=OuterRef("product"),
+                is_active=True,
+                stock__gt=0,
+                seller__status=SellerStatus.VERIFIED,
+            )
+            .exclude(seller_id=job.seller_id)
+            .values("product")
+            .annotate(best=Min("price"))
+            .values("best")
+        )
+        for price, best in (
+            _job_offers(job)
+            .filter(is_active=True)
+            .annotate(other=Subquery(other_best))
+            .filter(other__isnull=False)
+            .values_list("price", "other")
+            .iterator(chunk_size=BATCH_SIZE)
+        ):
+            report.competing += 1
+            if price < best:
+                report.competing_cheaper += 1
+            elif price == best:
+                report.competing_equal += 1
+            else:
+                report.competing_dearer += 1
+    return report
+
+
+ERROR_COLUMNS = ["ligne", "colonne", "code", "motif", "valeur", "gravite"]
+
+
+def errors_csv_write(*, job: ImportJob, path: str | Path) -> int:
+    """Write the job's error report as CSV (UTF-8 with BOM for spreadsheets). Returns its lines."""
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(ERROR_COLUMNS)
+        for e in ImportRowError.objects.filter(job=job).order_by("row", "id").iterator(2000):
+            writer.writerow(
+                [
+                    e.row,
+                    e.column,
+                    e.code,
+                    e.message,
+                    e.value,
+                    "avertissement" if e.is_warning else "rejet",
+                ]
+            )
+            count += 1
+    return count
