@@ -1,0 +1,151 @@
+"""Reads of the ledger shared by the admin, payouts, the seller portal and the economics reports.
+
+Every figure is computed in the database (aggregate / values + Sum) from the journal lines. SQLite
+sums decimals as floats (15 significant digits): every sum is quantized back to the cent here.
+"""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from galerie.core.money import CENT
+from galerie.ledger import chart
+from galerie.ledger.models import Account, JournalLine
+
+ZERO = Decimal("0.00")
+_SUM = DecimalField(max_digits=16, decimal_places=2)
+
+
+def _sum(field: str):
+    return Coalesce(Sum(field), Value(ZERO), output_field=_SUM)
+
+
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _lines(*, start: datetime.date | None = None, end: datetime.date | None = None) -> QuerySet:
+    lines = JournalLine.objects.all()
+    if start is not None:
+        lines = lines.filter(date__gte=start)
+    if end is not None:
+        lines = lines.filter(date__lte=end)
+    return lines
+
+
+def account_balance(*, account: Account, end: datetime.date | None = None) -> Decimal:
+    """Debit − credit of the account's lines (up to `end` included): positive is a debit balance."""
+    totals = _lines(end=end).filter(account=account).aggregate(d=_sum("debit"), c=_sum("credit"))
+    return _cents(totals["d"]) - _cents(totals["c"])
+
+
+def seller_payable_balance(*, seller_id: int, end: datetime.date | None = None) -> Decimal:
+    """What the mall owes the seller (credit − debit of its 467100 sub-account); negative when
+    refunds after a payout left the seller owing the mall."""
+    totals = (
+        _lines(end=end)
+        .filter(account__number=chart.SELLER_PAYABLES, account__seller_id=seller_id)
+        .aggregate(d=_sum("debit"), c=_sum("credit"))
+    )
+    return _cents(totals["c"]) - _cents(totals["d"])
+
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    code: str
+    name: str
+    kind: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def trial_balance(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[TrialBalanceRow]:
+    """Per account: debit and credit movements over the period (balance = debit − credit).
+    The debits and the credits of all rows add up to the same total."""
+    rows = (
+        _lines(start=start, end=end)
+        .values("account__code", "account__name", "account__kind")
+        .annotate(debit=_sum("debit"), credit=_sum("credit"))
+        .order_by("account__code")
+    )
+    return [
+        TrialBalanceRow(
+            code=r["account__code"],
+            name=r["account__name"],
+            kind=r["account__kind"],
+            debit=_cents(r["debit"]),
+            credit=_cents(r["credit"]),
+        )
+        for r in rows
+    ]
+
+
+# grouping name -> (key in each row, field or expression)
+GROUPS = {
+    "kind": ("kind", F("account__kind")),
+    "account": ("account_number", F("account__number")),
+    "storefront": ("storefront_id", None),
+    "seller": ("seller_id", None),
+    "category": ("category_id", None),
+    "journal": ("journal", F("entry__journal__code")),
+    "entry_kind": ("entry_kind", F("entry__kind")),
+    "month": ("month", TruncMonth("date")),
+}
+
+
+def ledger_aggregate(
+    *,
+    group_by: Sequence[str] = ("kind", "storefront", "seller", "category", "month"),
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    account_numbers: Iterable[str] | None = None,
+    storefront_ids: Iterable[int] | None = None,
+) -> list[dict]:
+    """Debit and credit totals grouped in the database, one dict per group.
+
+    group_by: any of "kind" (account kind), "account" (general account number), "storefront",
+    "seller", "category", "journal", "entry_kind" (capture, refund, payout …) and "month".
+    Keys of each row: kind, account_number, storefront_id, seller_id, category_id, journal,
+    entry_kind, month (a date, first of the month) as grouped, then "debit", "credit" and
+    "net" (credit − debit: revenue positive, costs negative).
+    Examples: commissions per storefront and month = ledger_aggregate(group_by=["storefront",
+    "month"], account_numbers=[chart.COMMISSION_REVENUE, chart.COMMISSION_REBATES]); GMV by
+    category = the debit of chart.PROVIDER_CLEARING on captures (group_by=["category",
+    "entry_kind"], account_numbers=[chart.PROVIDER_CLEARING]).
+    """
+    unknown = [name for name in group_by if name not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown grouping: {', '.join(unknown)}")
+    lines = _lines(start=start, end=end)
+    if account_numbers is not None:
+        lines = lines.filter(account__number__in=list(account_numbers))
+    if storefront_ids is not None:
+        lines = lines.filter(storefront_id__in=list(storefront_ids))
+    keys = [GROUPS[name][0] for name in group_by]
+    plain = [GROUPS[name][0] for name in group_by if GROUPS[name][1] is None]
+    computed = {
+        GROUPS[name][0]: GROUPS[name][1] for name in group_by if GROUPS[name][1] is not None
+    }
+    rows = (
+        lines.values(*plain, **computed)
+        .annotate(debit=_sum("debit"), credit=_sum("credit"))
+        .order_by(*keys)
+    )
+    result = []
+    for row in rows:
+        row["debit"], row["credit"] = _cents(row["debit"]), _cents(row["credit"])
+        row["net"] = row["credit"] - row["debit"]
+        if isinstance(row.get("month"), datetime.datetime):
+            row["month"] = row["month"].date()
+        result.append(row)
+    return result

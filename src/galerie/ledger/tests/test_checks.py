@@ -1,0 +1,108 @@
+"""ledger-check passes on a clean ledger and reports a corrupted one."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from galerie.ledger import chart, checks
+from galerie.ledger.models import Journal, JournalLine
+from galerie.ledger.services import (
+    SaleSplit,
+    journal_reverse,
+    ledger_post_capture,
+    ledger_post_payout,
+)
+
+D = Decimal
+DAY = datetime.date(2026, 3, 14)
+
+
+@pytest.fixture
+def ledger(seller_a, operator, storefront, books):
+    capture = ledger_post_capture(
+        date=DAY,
+        storefront_id=storefront.pk,
+        splits=[
+            SaleSplit(seller_id=seller_a.pk, category_id=books.pk, amount=D("30.00"),
+                      commission=D("3.75"), commission_vat=D("0.75")),
+            SaleSplit(seller_id=operator.pk, amount=D("12.00"), vat=D("2.00")),
+        ],
+    )  # fmt: skip
+    ledger_post_payout(date=DAY, seller_id=seller_a.pk, amount=D("20.00"))
+    journal_reverse(entry=capture, date=DAY, label="Annulation")
+    return capture
+
+
+def corrupt(sql, params):
+    """Write behind the ledger's back, as a careless DBA would: disable the guard first
+    (inside the test's transaction, so it is restored afterwards)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # deferred foreign-key checks must fire before the table may be altered
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE ledger_journalline DISABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute("DROP TRIGGER ledger_journalline_no_update")
+        cursor.execute(sql, params)
+
+
+@pytest.mark.django_db
+def test_clean_ledger_passes(ledger, capsys):
+    call_command("ledger_check")
+    out = capsys.readouterr().out
+    assert "ÉCHEC" not in out
+    assert f"Grand livre cohérent ({len(checks.CHECKS)} contrôles)." in out
+
+
+@pytest.mark.django_db
+def test_corrupted_line_is_reported(ledger, capsys):
+    line = ledger.lines.get(account__code=chart.PROVIDER_CLEARING, debit=D("30.00"))
+    corrupt("UPDATE ledger_journalline SET debit = 30.01 WHERE id = %s", [line.pk])
+
+    with pytest.raises(CommandError) as failed:
+        call_command("ledger_check")
+
+    out = capsys.readouterr().out
+    assert f"Écriture {ledger.pk} déséquilibrée : débit 42.01 € ≠ crédit 42.00 €." in out
+    assert "Balance générale : total débit" in out
+    assert (
+        "Compte 511200 : solde enregistré 42.00 € D / 42.00 € C, "
+        "somme des lignes 42.01 € D / 42.00 € C." in out
+    )
+    assert "n'est pas le miroir de l'écriture" in out
+    assert "chaque écriture est équilibrée" in str(failed.value)
+
+
+@pytest.mark.django_db
+def test_line_moved_to_another_date_or_side_is_reported(ledger):
+    line = ledger.lines.filter(credit__gt=0).first()
+    corrupt("UPDATE ledger_journalline SET date = %s WHERE id = %s", [DAY.replace(day=1), line.pk])
+    results = {r.name: r for r in checks.ledger_check_run()}
+    assert results["les lignes portent la date de leur écriture"].problems == [
+        f"Ligne {line.pk} datée du 2026-03-01 dans une écriture du 2026-03-14."
+    ]
+    assert results["chaque écriture est équilibrée"].ok
+
+
+@pytest.mark.django_db
+def test_gap_in_numbering_is_reported(ledger):
+    Journal.objects.filter(code="VE").update(last_number=5)
+    results = {r.name: r for r in checks.ledger_check_run()}
+    assert results["la numérotation des journaux est continue"].problems == [
+        "Journal VE : 2 écritures, numéro maximal 2, dernier numéro attribué 5 — "
+        "la numérotation a un trou."
+    ]
+
+
+@pytest.mark.django_db
+def test_registered_cross_check_runs(ledger, monkeypatch):
+    monkeypatch.setattr(checks, "CHECKS", list(checks.CHECKS))
+    checks.ledger_check_register("commandes et grand livre", lambda: ["Commande 7 : écart 1 €."])
+    checks.ledger_check_register("commandes et grand livre", lambda: [])  # same name: kept once
+    with pytest.raises(CommandError, match="commandes et grand livre"):
+        call_command("ledger_check")
+    assert JournalLine.objects.count() == 16
