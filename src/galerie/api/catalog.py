@@ -18,6 +18,7 @@ from galerie.catalog.listing import (
     product_listing,
     storefront_search,
     storefront_visible_category_ids,
+    strip_control,
     visible_products,
 )
 from galerie.catalog.models import AttributeValue, Category
@@ -134,6 +135,7 @@ class ListingParams(Schema):
 
 
 def _storefront(slug: str) -> Storefront:
+    slug = strip_control(slug)
     storefront = Storefront.objects.filter(slug=slug, is_active=True).first()
     if storefront is None:
         raise Http404(f"Boutique « {slug} » introuvable.")
@@ -249,7 +251,7 @@ def products(request, slug: str, params: Query[ListingParams], category: str | N
     storefront = _storefront(slug)
     node = None
     if category:
-        node = Category.objects.filter(slug=category).first()
+        node = Category.objects.filter(slug=strip_control(category)).first()
         if node is None or node.pk not in storefront_visible_category_ids(storefront):
             raise Http404(f"Catégorie « {category} » absente de cette boutique.")
     listing = product_listing(
@@ -272,7 +274,7 @@ def product(request, slug: str, product_slug: str):
     storefront = _storefront(slug)
     item = get_object_or_404(
         visible_products(storefront).select_related("category", "product_type"),
-        slug=product_slug,
+        slug=strip_control(product_slug),
     )
     offers = offers_for_product(item.pk)
     values = (

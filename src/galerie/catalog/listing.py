@@ -187,6 +187,14 @@ def visible_products(storefront: Storefront) -> QuerySet[Product]:
 # --- input normalisation ------------------------------------------------------------------
 
 
+_CONTROL = dict.fromkeys(range(32))
+
+
+def strip_control(text: str) -> str:
+    """Drop control characters: PostgreSQL refuses NUL in text, and none belongs in a filter."""
+    return text.translate(_CONTROL)
+
+
 def _get(filters, param: str):
     if hasattr(filters, "getlist"):
         return filters.getlist(param)
@@ -201,7 +209,7 @@ def _clean_values(raw) -> list[str]:
     values: list[str] = []
     # Repeated parameters, never comma-split: decimal facet values are written "15,6".
     for item in raw:
-        part = str(item).strip()[:MAX_VALUE_LENGTH]
+        part = strip_control(str(item)).strip()[:MAX_VALUE_LENGTH]
         if part and part not in values:
             values.append(part)
     return values[:MAX_VALUES_PER_GROUP]
@@ -511,7 +519,7 @@ SEARCH_LIMIT = 1000
 
 def clean_query(raw: str | None) -> str:
     """The search box's text with whitespace collapsed, cut to a sane length."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    return " ".join(strip_control(raw or "").split())[:MAX_QUERY_LENGTH]
 
 
 def storefront_search(

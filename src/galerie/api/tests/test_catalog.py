@@ -95,6 +95,8 @@ def test_search(client, mall):
     assert api_get(client, "/storefronts/culture/search", q="portable").json()["total"] == 0
     nasty = api_get(client, "/storefronts/culture/search", q="\"NEAR* ' OR 1=1 --" + "x" * 2000)
     assert nasty.status_code == 200
+    nul = api_get(client, "/storefronts/culture/products", auteur="Hugo\x00", vendeur="\x00")
+    assert nul.status_code == 200 and nul.json()["filters"] == {}
     assert api_get(client, "/storefronts/culture/search").json()["total"] == 0
 
 
@@ -108,6 +110,9 @@ def test_search(client, mall):
         "/storefronts/culture/products/portable-14",  # outside the assortment
         "/storefronts/culture/products/nana",  # out of stock
         "/storefronts/culture/products?category=informatique",
+        "/storefronts/culture/products?category=nul%00",
+        "/storefronts/nul%00/products",
+        "/storefronts/culture/products/nul%00",
     ],
 )
 def test_not_found_errors_are_json(client, mall, path):

@@ -70,12 +70,12 @@ def test_base_page_is_accessible(client, mall):
 
 
 def test_branding_colour_cannot_inject_css(client, mall):
-    mall.culture.primary_color = "red;}</style><script>alert(1)</script>"
+    mall.culture.primary_color = "red;}</"  # model validators bypassed, as a raw UPDATE would
     mall.culture.save()
 
     body = text(get(client, "culture", "/"))
 
-    assert "<script>alert(1)" not in body and "--primary:#1d3557" in body
+    assert "red;}" not in body and "--primary:#1d3557" in body
 
 
 # --- category listing ---------------------------------------------------------------------
@@ -275,6 +275,7 @@ def test_search_keeps_the_query_in_facet_links(client, indexed):
         "' OR 1=1; DROP TABLE catalog_product; --",
         "x" * 2048,
         "%00",
+        "nul\x00byte",
         "AND OR NOT",
         "()",
     ],
