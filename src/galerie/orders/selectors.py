@@ -25,6 +25,7 @@ from galerie.pricing.services import (
     delivery_options,
     vat_amount,
     vat_breakdown,
+    vat_rate,
     vat_rates,
 )
 from galerie.sellers.models import Offer, SellerStatus
@@ -186,7 +187,10 @@ def order_quote(
                     offer_id,
                 )
             )
-        rate = rates[offer.product.product_type.tax_class]
+        tax_class = offer.product.product_type.tax_class
+        rate = rates.get(tax_class)
+        if rate is None:
+            rate = vat_rate(tax_class=tax_class, on=on)  # raises TaxRateMissing
         total = offer.price * quantity
         by_seller.setdefault(offer.seller_id, []).append(
             QuoteLine(

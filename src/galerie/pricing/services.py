@@ -272,3 +272,27 @@ def delivery_options(
         )
     options.sort(key=lambda o: (o.fee, o.days_max, o.method_id))
     return options
+
+
+# --- Seed data ---------------------------------------------------------------------------------
+
+FRENCH_RATES = [
+    ("standard", "19.6", dt.date(2000, 4, 1)),
+    ("standard", "20", dt.date(2014, 1, 1)),
+    ("intermediate", "7", dt.date(2012, 1, 1)),
+    ("intermediate", "10", dt.date(2014, 1, 1)),
+    ("reduced", "5.5", dt.date(2000, 1, 1)),
+    ("super_reduced", "2.1", dt.date(2000, 1, 1)),
+]
+
+
+def tax_rates_ensure() -> int:
+    """Create the French rates if missing (the data migration does it; tests that flush the
+    database, or run without migrations, call this). Returns how many rows were created."""
+    created = 0
+    for tax_class, rate, valid_from in FRENCH_RATES:
+        _obj, new = TaxRate.objects.get_or_create(
+            tax_class=tax_class, valid_from=valid_from, defaults={"rate": Decimal(rate)}
+        )
+        created += new
+    return created

@@ -1,0 +1,122 @@
+"""Races on PostgreSQL with real threads: nothing is sold twice, nothing is created twice.
+
+Each thread uses its own database connection and closes it at the end.
+"""
+
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from galerie.orders.errors import OrderError
+from galerie.orders.models import Order, OrderEvent
+from galerie.orders.services import order_place
+from galerie.payments.gateways import webhook_sign
+from galerie.payments.models import Payment, WebhookEvent
+from galerie.payments.services import payment_start, payment_webhook_receive
+from galerie.sellers.models import Offer
+from galerie.testing.factories import make_offer, make_storefront
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+ADDRESS = {"name": "A. Client", "line1": "1 rue de la Paix", "postcode": "75002", "city": "Paris"}
+
+
+@pytest.fixture(autouse=True)
+def _tax_rates():
+    """The seeded rates (also when run with --nomigrations)."""
+    from galerie.pricing.services import tax_rates_ensure
+
+    tax_rates_ensure()
+
+
+def _race(n, work):
+    """Run work(i) in n threads released together; returns results (value or exception)."""
+    barrier = threading.Barrier(n)
+    results = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results
+
+
+def _buy(storefront, offer, key, quantity=1):
+    return order_place(
+        storefront=storefront,
+        email="buyer@example.fr",
+        lines=[(offer.pk, quantity)],
+        delivery_choices={},
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        idempotency_key=key,
+    )
+
+
+def test_last_unit_with_20_buyers_makes_one_order():
+    storefront = make_storefront()
+    offer = make_offer(stock=1)
+    results = _race(20, lambda i: _buy(storefront, offer, f"buyer-{i}"))
+    orders = [r for r in results if isinstance(r, Order)]
+    errors = [r for r in results if isinstance(r, OrderError)]
+    assert len(orders) == 1, results
+    assert len(errors) == 19 and {e.code for e in errors} <= {"out_of_stock", "offer_unavailable"}
+    assert Order.objects.count() == 1
+    assert Offer.objects.get(pk=offer.pk).stock == 0
+
+
+def test_ten_buyers_for_five_units_make_five_orders():
+    storefront = make_storefront()
+    offer = make_offer(stock=5)
+    results = _race(10, lambda i: _buy(storefront, offer, f"buyer-{i}"))
+    assert sum(isinstance(r, Order) for r in results) == 5, results
+    assert sum(isinstance(r, OrderError) for r in results) == 5
+    assert Order.objects.count() == 5
+    assert Offer.objects.get(pk=offer.pk).stock == 0
+
+
+def test_double_submitted_order_is_created_once():
+    storefront = make_storefront()
+    offer = make_offer(stock=10)
+    results = _race(8, lambda i: _buy(storefront, offer, "same-key", quantity=2))
+    assert all(isinstance(r, Order) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert Order.objects.count() == 1
+    assert Offer.objects.get(pk=offer.pk).stock == 8
+
+
+def test_replayed_webhook_captures_once():
+    storefront = make_storefront()
+    offer = make_offer(stock=3, price="30.00")
+    order = _buy(storefront, offer, "pay-me")
+    payment = payment_start(order=order, method="card", return_url="/").payment
+    raw = json.dumps(
+        {
+            "id": "evt_replayed",
+            "type": "charge.succeeded",
+            "data": {"reference": payment.provider_ref, "amount": str(payment.amount)},
+        }
+    ).encode()
+    signature = webhook_sign(raw)
+    results = _race(8, lambda i: payment_webhook_receive(raw_body=raw, signature=signature))
+    assert sorted(results) == ["duplicate"] * 7 + ["processed"], results
+    assert WebhookEvent.objects.count() == 1
+    assert Payment.objects.get(pk=payment.pk).status == "captured"
+    assert OrderEvent.objects.filter(order=order, to_status="paid").count() == 1
+    order.refresh_from_db()
+    assert order.status == "paid"
