@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.errors import DomainError
 from galerie.sellers import onboarding
-from galerie.sellers.models import Offer, Seller, SellerMember, SellerStatusEvent
+from galerie.sellers.models import (
+    CommissionRule,
+    Offer,
+    Seller,
+    SellerMember,
+    SellerStatusEvent,
+)
 from galerie.sellers.services import product_offer_summary_refresh
 
 
@@ -141,3 +147,11 @@ class OfferAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         product_id = obj.product_id
         transaction.on_commit(lambda: product_offer_summary_refresh(product_ids=[product_id]))
+
+
+@admin.register(CommissionRule)
+class CommissionRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "storefront", "category", "rate", "fixed_fee"]
+    list_filter = ["storefront"]
+    autocomplete_fields = ["category"]
+    list_select_related = ["storefront", "category"]

@@ -6,6 +6,7 @@ identified before it sells). `stock` never goes negative: a database constraint 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.models import TimeStampedModel
@@ -211,3 +212,51 @@ class SellerMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.seller} ({self.role})"
+
+
+class CommissionRule(models.Model):
+    """The operator's commission on a seller's line: a percentage of the line incl. VAT plus an
+    optional fixed fee per line. The most specific rule wins (see sellers.commissions)."""
+
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("boutique"),
+        help_text=_("Vide : toutes les boutiques."),
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("catégorie"),
+        help_text=_("Vide : toutes les catégories (et sous-catégories)."),
+    )
+    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2)
+    fixed_fee = models.DecimalField(
+        _("frais fixes par ligne TTC"), default=0, max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("règle de commission")
+        verbose_name_plural = _("règles de commission")
+        constraints = [
+            # One rule per (storefront or all) × (category or all): NULL counts as a value here.
+            models.UniqueConstraint(
+                Coalesce("storefront", 0), Coalesce("category", 0), name="commission_rule_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=100), name="commission_rate_percent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fixed_fee__gte=0), name="commission_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rate} % + {self.fixed_fee} € ({self.storefront or 'toutes'} / "
+            f"{self.category or 'toutes'})"
+        )
