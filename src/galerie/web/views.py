@@ -3,6 +3,7 @@
 Views parse input, call one selector and render; templates receive everything ready to show.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
@@ -87,6 +88,9 @@ def _listing_context(request, listing, *, extra_params: list[tuple[str, str]] = 
     for facet in listing.facets:
         for option in facet.options:
             option.url = toggled(facet.param, option.value)
+            # Stable across swaps (counts reorder options) so htmx can restore focus.
+            digest = hashlib.blake2s(option.value.encode(), digest_size=5).hexdigest()
+            option.dom_id = f"f-{facet.param}-{digest}"
             if option.selected:
                 active.append({"facet": facet.label, "label": option.label, "url": option.url})
     sort_options = [
