@@ -99,12 +99,31 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
     )
     page = CartPage(cart=cart, lines=lines, line_for_offer={ln.offer_id: ln for ln in lines})
     if lines:
+        basket = [(line.offer_id, line.quantity) for line in lines]
+        known = {line.offer_id: line.unit_price_at_add for line in lines}
         page.quote = order_quote(
             storefront=storefront,
-            lines=[(line.offer_id, line.quantity) for line in lines],
+            lines=basket,
             delivery_choices=delivery_choices or None,
-            known_prices={line.offer_id: line.unit_price_at_add for line in lines},
+            known_prices=known,
         )
+        if delivery_choices and any(p.code == "invalid_delivery" for p in page.quote.problems):
+            # A remembered choice no longer offered (cart or seller's methods changed): fall
+            # back to that seller's cheapest option rather than blocking the order.
+            offered = {
+                g.seller.pk: {o.method_id for o in g.delivery_options} for g in page.quote.groups
+            }
+            still_valid = {
+                seller: method
+                for seller, method in delivery_choices.items()
+                if method in offered.get(seller, ())
+            }
+            page.quote = order_quote(
+                storefront=storefront,
+                lines=basket,
+                delivery_choices=still_valid or None,
+                known_prices=known,
+            )
         priced = {ql.offer_id for group in page.quote.groups for ql in group.lines}
         page.unavailable_lines = [line for line in lines if line.offer_id not in priced]
         for group in page.quote.groups:

@@ -74,7 +74,8 @@ def cart_add_view(request):
                 "count": cart_item_count(cart_for_request(request)),
                 "storefront": storefront,
             },
-            status=200 if error is None else 422,
+            # 200 either way: htmx only swaps 2xx answers, and the refusal must be seen.
+            status=200,
         )
         if error is None:
             response["HX-Trigger"] = "cart-changed"
