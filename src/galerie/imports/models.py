@@ -4,6 +4,8 @@ An ImportJob is the unit of resumption: each batch commits its rows, its error l
 has seen and the job's `last_row` in one transaction, so a crashed import restarts after it.
 """
 
+import os
+
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -12,8 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from galerie.core.models import TimeStampedModel
 
 
+class FeedStorage(FileSystemStorage):
+    """Uploaded feeds live beside the database in VAR_DIR/imports (read when used)."""
+
+    @property
+    def base_location(self):
+        return str(settings.VAR_DIR / "imports")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def feed_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.VAR_DIR / "imports")
+    return FeedStorage()
 
 
 class CategoryMapping(models.Model):

@@ -10,6 +10,7 @@ product). Products are matched by normalised GTIN, rows without GTIN by the sell
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -770,22 +771,21 @@ def _report(state: _RunState) -> ImportReport:
 ERROR_COLUMNS = ["ligne", "colonne", "code", "motif", "valeur", "gravite"]
 
 
-def errors_csv_write(*, job: ImportJob, path: str | Path) -> int:
-    """Write the job's error report as CSV (UTF-8 with BOM for spreadsheets). Returns its lines."""
+def errors_csv_write(*, job: ImportJob, path: str | Path | None, out=None) -> int:
+    """Write the job's error report as CSV (UTF-8 with BOM for spreadsheets) to `path` or `out`.
+
+    Returns the number of lines.
+    """
+    if out is None:
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            return errors_csv_write(job=job, path=None, out=f)
+    if not isinstance(out, io.TextIOBase):
+        out.write("\ufeff")  # an HTTP response: the BOM lets spreadsheets read UTF-8
+    writer = csv.writer(out)
+    writer.writerow(ERROR_COLUMNS)
     count = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(ERROR_COLUMNS)
-        for e in ImportRowError.objects.filter(job=job).order_by("row", "id").iterator(2000):
-            writer.writerow(
-                [
-                    e.row,
-                    e.column,
-                    e.code,
-                    e.message,
-                    e.value,
-                    "avertissement" if e.is_warning else "rejet",
-                ]
-            )
-            count += 1
+    for e in ImportRowError.objects.filter(job=job).order_by("row", "id").iterator(2000):
+        severity = "avertissement" if e.is_warning else "rejet"
+        writer.writerow([e.row, e.column, e.code, e.message, e.value, severity])
+        count += 1
     return count
