@@ -127,6 +127,13 @@ class Offer(TimeStampedModel):
     condition_note = models.CharField(_("description de l'état"), max_length=300, blank=True)
     stock = models.IntegerField(_("stock"), default=0)
     lead_time_days = models.PositiveSmallIntegerField(_("délai d'expédition (jours)"), default=2)
+    purchase_cost = models.DecimalField(
+        _("coût d'achat HT"),
+        null=True,
+        blank=True,
+        help_text=_("Offres de l'opérateur : prix d'achat unitaire, pour la marge."),
+        **MONEY_FIELD,
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -141,6 +148,10 @@ class Offer(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(price__gt=0), name="offer_price_positive"),
             models.CheckConstraint(
                 condition=models.Q(delivery_price__gte=0), name="offer_delivery_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purchase_cost__isnull=True) | models.Q(purchase_cost__gte=0),
+                name="offer_purchase_cost_not_negative",
             ),
             models.CheckConstraint(
                 condition=models.Q(condition="new") | ~models.Q(condition_note=""),

@@ -10,6 +10,7 @@ from galerie.catalog.models import Product
 from galerie.core.cache import catalog_generation_bump
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
+from galerie.pricing.services import book_price_check
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
 
 
@@ -71,6 +72,7 @@ def offer_publish(
     delivery_price: Decimal = Decimal("0"),
     lead_time_days: int = 2,
     sku: str = "",
+    purchase_cost: Decimal | None = None,
 ) -> Offer:
     """Create a seller's offer on a product and refresh the product's summary."""
     price, delivery_price = to_money(price), to_money(delivery_price)
@@ -81,6 +83,7 @@ def offer_publish(
         stock=stock,
         delivery_price=delivery_price,
     )
+    book_price_check(product=product, price=price, condition=condition)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -91,6 +94,7 @@ def offer_publish(
         delivery_price=delivery_price,
         lead_time_days=lead_time_days,
         sku=sku,
+        purchase_cost=None if purchase_cost is None else to_money(purchase_cost),
     )
     product_offer_summary_refresh(product_ids=[product.pk])
     return offer
@@ -108,12 +112,13 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         "lead_time_days",
         "is_active",
         "sku",
+        "purchase_cost",
     }
     unknown = set(changes) - allowed
     if unknown:
         raise OfferError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     for name, value in changes.items():
-        if name in ("price", "delivery_price"):
+        if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)
         setattr(offer, name, value)
     _check_offer(
@@ -123,6 +128,8 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         stock=offer.stock,
         delivery_price=offer.delivery_price,
     )
+    if {"price", "condition"} & set(changes):
+        book_price_check(product=offer.product, price=offer.price, condition=offer.condition)
     offer.save()
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer

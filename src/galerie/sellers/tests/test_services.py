@@ -86,3 +86,26 @@ def test_operator_sells_under_the_storefront_name():
     storefront = make_storefront("culture", name="Galerie Culture")
     assert operator.display_name(storefront) == "Galerie Culture"
     assert make_seller("Librairie Dupont").display_name(storefront) == "Librairie Dupont"
+
+
+def test_new_book_offers_must_respect_the_book_price_law():
+    from galerie.pricing.errors import BookPriceError
+    from galerie.testing.factories import make_book_type
+
+    book = make_product(product_type=make_book_type(), publisher_price=Decimal("20.00"))
+    seller = make_seller()
+    with pytest.raises(BookPriceError, match="loi Lang"):
+        offer_publish(seller=seller, product=book, price=Decimal("18.99"), stock=1)
+    offer = offer_publish(seller=seller, product=book, price=Decimal("19.00"), stock=1)
+    with pytest.raises(BookPriceError, match="19,00|19.00"):
+        offer_update(offer=offer, price=Decimal("20.01"))
+    assert Offer.objects.get(pk=offer.pk).price == Decimal("19.00")
+    used = offer_publish(
+        seller=seller,
+        product=book,
+        price=Decimal("4.00"),
+        stock=1,
+        condition="used",
+        condition_note="Coins cornés",
+    )
+    assert used.price == Decimal("4.00")  # second-hand books are free of the law
