@@ -1,0 +1,106 @@
+"""Back-office staff roles as Django groups: each role sees only what its work needs.
+
+`roles_sync()` (run after every `migrate`) makes each group hold exactly the permissions listed
+here — so a role's rights live in code review, not in a database someone edited by hand. Models of
+apps not yet installed are skipped. Superusers (the operator's administrators) keep every right.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ALL = (VIEW, ADD, CHANGE, DELETE)
+
+# role name → {"app_label.model": actions}
+ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "Gestion du catalogue": {
+        "catalog.category": ALL,
+        "catalog.producttype": ALL,
+        "catalog.attribute": ALL,
+        "catalog.product": (VIEW, ADD, CHANGE),
+        "catalog.attributevalue": ALL,
+        "storefronts.storefront": (VIEW, CHANGE),
+        "storefronts.storefronthost": (VIEW,),
+        "sellers.offer": (VIEW, CHANGE),
+        "sellers.seller": (VIEW,),
+        "imports.categorymapping": ALL,
+        "imports.importjob": (VIEW, ADD),
+        "imports.importrowerror": (VIEW,),
+        "pricing.taxrate": (VIEW,),
+    },
+    "Gestion des vendeurs": {
+        "sellers.seller": (VIEW, ADD, CHANGE),
+        "sellers.sellerstatusevent": (VIEW,),
+        "sellers.sellermember": ALL,
+        "sellers.offer": (VIEW, CHANGE),
+        "sellers.commissionrule": (VIEW,),
+        "pricing.deliverymethod": (VIEW,),
+        "imports.importjob": (VIEW, ADD),
+        "imports.importrowerror": (VIEW,),
+        "catalog.product": (VIEW,),
+    },
+    "Service client": {
+        "orders.order": (VIEW, CHANGE),
+        "orders.sellerorder": (VIEW, CHANGE),
+        "orders.orderline": (VIEW,),
+        "orders.orderevent": (VIEW,),
+        "payments.payment": (VIEW,),
+        "payments.refund": (VIEW, ADD),
+        "accounts.address": (VIEW,),
+        "auth.user": (VIEW,),
+        "cart.cart": (VIEW,),
+        "cart.cartline": (VIEW,),
+        "catalog.product": (VIEW,),
+        "sellers.seller": (VIEW,),
+        "sellers.offer": (VIEW,),
+        "inventory.stockmovement": (VIEW,),
+    },
+    "Finance": {
+        "ledger.journal": (VIEW,),
+        "ledger.account": (VIEW,),
+        "ledger.journalentry": (VIEW,),
+        "ledger.journalline": (VIEW,),
+        "payments.payment": (VIEW, CHANGE),
+        "payments.refund": (VIEW,),
+        "orders.order": (VIEW,),
+        "orders.sellerorder": (VIEW,),
+        "orders.orderline": (VIEW,),
+        "sellers.commissionrule": ALL,
+        "sellers.seller": (VIEW,),
+        "pricing.taxrate": ALL,
+        "payouts.payout": (VIEW, ADD, CHANGE),
+        "payouts.payoutrun": (VIEW, ADD),
+        "payouts.statement": (VIEW,),
+        "reporting.fixedcost": ALL,
+    },
+}
+
+
+def _permissions_for(grants: dict[str, tuple[str, ...]]):
+    query = Q(pk__in=[])
+    for model_label, actions in grants.items():
+        app_label, model = model_label.split(".")
+        query |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return Permission.objects.filter(query)
+
+
+def roles_sync() -> dict[str, int]:
+    """Create or update every role's group; returns the number of permissions of each."""
+    counts = {}
+    for name, grants in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        permissions = list(_permissions_for(grants))
+        group.permissions.set(permissions)
+        counts[name] = len(permissions)
+    return counts
+
+
+def roles_sync_after_migrate(sender, **kwargs) -> None:
+    # Runs once per migrated app; only the last app's signal sees every permission, and
+    # syncing is idempotent, so run it each time (cheap: four groups).
+    if kwargs.get("using", "default") == "default":
+        roles_sync()
