@@ -61,7 +61,13 @@ def address_view(request):
     user = _user(request)
     state = checkout_state(request)
     saved = list(user.addresses.all()) if user else []
-    if not state and saved:
+    chosen = request.GET.get("adresse", "")
+    if chosen:
+        address = next((a for a in saved if str(a.pk) == chosen), None)
+        if address is None:
+            raise Http404(_("Adresse introuvable."))
+        state = {**state, "shipping": address.as_dict()}
+    elif not state and saved:
         state = {"shipping": saved[0].as_dict(), "billing_same": True}
     step = AddressStep(request.POST or None, need_email=user is None, initial=state)
     if request.method == "POST" and step.is_valid():

@@ -274,3 +274,40 @@ def test_someone_elses_order_is_404(client, offers):
     stranger = Client(HTTP_HOST=HOST)
     assert stranger.get(order.get_absolute_url()).status_code == 404
     assert stranger.post(f"/commandes/{order.public_id}/annuler/").status_code == 404
+
+
+def test_customer_picks_a_saved_address_and_can_save_a_new_one(client, offers):
+    from galerie.accounts.models import Address
+
+    user = User.objects.create_user("jean@example.fr", "jean@example.fr", "x")
+    home = Address.objects.create(
+        user=user, name="Jean", line1="1 rue A", postcode="75001", city="Paris", is_default=True
+    )
+    office = Address.objects.create(
+        user=user, label="Bureau", name="Jean", line1="9 quai B", postcode="69002", city="Lyon"
+    )
+    client.force_login(user)
+    add_to_cart(client, offers[0])
+
+    assert 'value="1 rue A"' in client.get("/commande/").content.decode()
+    assert 'value="9 quai B"' in client.get(f"/commande/?adresse={office.pk}").content.decode()
+    stranger = Address.objects.create(
+        user=User.objects.create_user("s@example.fr"), name="S", line1="x", postcode="75001",
+        city="Paris",
+    )  # fmt: skip
+    assert client.get(f"/commande/?adresse={stranger.pk}").status_code == 404
+
+    fill_address(client, email=None, **{"shipping-line1": "5 avenue C", "save_address": "on"})
+    assert user.addresses.filter(line1="5 avenue C").exists()
+    html, _key = recap(client)
+    assert "5 avenue C" in html and "France" in html
+    assert home.pk and "jean@example.fr" in html
+
+
+def test_recap_query_count_is_bounded(client, offers, django_assert_max_num_queries):
+    add_to_cart(client, *offers)
+    fill_address(client)
+    choose_delivery(client)
+    # Three sellers: 6 queries measured, whatever the number of groups.
+    with django_assert_max_num_queries(8):
+        recap(client)
