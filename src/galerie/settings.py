@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "galerie.ledger",
     "galerie.payouts",
     "galerie.portal",
+    "galerie.reporting",
 ]
 
 MIDDLEWARE = [

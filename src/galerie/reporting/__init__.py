@@ -1,0 +1,1 @@
+"""Reporting: the economics of each storefront, seller and category, read from the ledger."""
