@@ -17,6 +17,10 @@ from galerie.search.backends import CHUNK, PRODUCT_TABLE, people_sql
 TABLE = "search_document"
 CONFIG = "french_unaccent"
 
+# Upper bounds of the matches ranked by one search (see `search`).
+CANDIDATES = 1000
+TITLE_CANDIDATES = 500
+
 _PEOPLE = people_sql("p", "' '", "string_agg")
 _VECTOR = (
     f"setweight(to_tsvector('{CONFIG}', p.title), 'A') || "
@@ -37,16 +41,19 @@ _DELETE_GONE = (
 )
 
 
-def tsquery_text(terms: list[str]) -> str:
-    """to_tsquery text: every term quoted as a lexeme, ANDed, the last one as a prefix.
+def tsquery_text(terms: list[str], *, weights: str = "") -> str:
+    """to_tsquery text: every term quoted as a lexeme, ANDed, the last one as a prefix;
+    `weights` ("A") restricts every lexeme to those weights (the title).
 
     Terms hold letters and digits only (see `galerie.search.terms`); quotes and backslashes are
     escaped anyway so this stays safe on its own.
     """
-    quoted = ["'" + term.replace("\\", "\\\\").replace("'", "''") + "'" for term in terms]
-    if len(terms[-1]) >= 2:
-        quoted[-1] += ":*"
-    return " & ".join(quoted)
+    lexemes = []
+    for position, term in enumerate(terms, start=1):
+        prefix = "*" if position == len(terms) and len(term) >= 2 else ""
+        label = f":{prefix}{weights}" if prefix or weights else ""
+        lexemes.append("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + label)
+    return " & ".join(lexemes)
 
 
 def refresh(product_ids: list[int]) -> None:
@@ -72,18 +79,38 @@ def rebuild() -> int:
 
 
 def search(terms: list[str], category_ids: Collection[int] | None, limit: int) -> list[int]:
-    params: list = [tsquery_text(terms)]
-    category_filter = ""
+    """Best `limit` matches by ts_rank_cd, ranking a bounded candidate set as the SQLite
+    backend does (see `galerie.search.backends.sqlite.search`): the newest matches in the
+    categories plus the newest whose title (weight A) holds every word."""
+    restrict, restrict_params = "", []
     if category_ids is not None:
-        category_filter = "AND p.category_id = ANY(%s)"
-        params.append(list(category_ids))
-    params.append(limit)
-    sql = (
-        f"SELECT d.product_id FROM {TABLE} d "
-        f"JOIN {PRODUCT_TABLE} p ON p.id = d.product_id, to_tsquery('{CONFIG}', %s) q "
-        f"WHERE d.vector @@ q AND p.is_active {category_filter} "
-        "ORDER BY ts_rank_cd(d.vector, q) DESC, d.product_id LIMIT %s"
+        restrict = (
+            f"JOIN {PRODUCT_TABLE} p ON p.id = d.product_id AND p.is_active "
+            "AND p.category_id = ANY(%s)"
+        )
+        restrict_params = [list(category_ids)]
+    candidates = (
+        f"(SELECT d.product_id FROM {TABLE} d {restrict} "
+        f"WHERE d.vector @@ to_tsquery('{CONFIG}', %s) ORDER BY d.product_id DESC LIMIT %s)"
     )
+    sql = (
+        f"WITH hits AS ({candidates} UNION {candidates}) "
+        f"SELECT d.product_id FROM hits JOIN {TABLE} d ON d.product_id = hits.product_id "
+        f"JOIN {PRODUCT_TABLE} p ON p.id = d.product_id AND p.is_active "
+        f"ORDER BY ts_rank_cd(d.vector, to_tsquery('{CONFIG}', %s)) DESC, d.product_id "
+        "LIMIT %s"
+    )
+    query = tsquery_text(terms)
+    params = [
+        *restrict_params,
+        query,
+        max(limit, CANDIDATES),
+        *restrict_params,
+        tsquery_text(terms, weights="A"),
+        TITLE_CANDIDATES,
+        query,
+        limit,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
