@@ -5,7 +5,10 @@ active, in stock, product in the storefront's assortment), and never more units 
 A refused change leaves the cart exactly as it was.
 """
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +25,11 @@ from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
 
 MAX_LINE_QUANTITY = 99
+
+
+def _touch(cart: Cart) -> None:
+    """Record activity on the cart (stale guest carts are purged by age)."""
+    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
 
 
 def _check_quantity(quantity) -> int:
@@ -97,7 +105,7 @@ def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
     else:
         line.quantity = already + quantity
         line.save(update_fields=["quantity", "updated_at"])
-    Cart.objects.filter(pk=cart.pk).update(updated_at=line.updated_at)
+    _touch(cart)
     return line
 
 
@@ -122,6 +130,7 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
     line = _line_of(cart=cart, line_id=line_id)
     if quantity == 0 and not isinstance(quantity, bool):
         line.delete()
+        _touch(cart)
         return None
     _check_quantity(quantity)
     if quantity > line.quantity:
@@ -130,6 +139,7 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
         _check_stock(offer=offer, quantity=quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity", "updated_at"])
+    _touch(cart)
     return line
 
 
@@ -137,6 +147,7 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
 def cart_remove(*, cart: Cart, line_id: int) -> None:
     cart_lock(cart_id=cart.pk)
     _line_of(cart=cart, line_id=line_id).delete()
+    _touch(cart)
 
 
 def cart_clear(*, cart: Cart) -> None:
@@ -178,3 +189,17 @@ def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
             target.save(update_fields=["quantity", "updated_at"])
         guest.delete()
     return notices
+
+
+def carts_purge_stale(*, older_than_days: int = 30) -> int:
+    """Delete guest carts untouched for `older_than_days` (their session is long gone).
+
+    Customers' carts are kept: they are waiting for the next login.
+    """
+    if older_than_days < 1:
+        raise InvalidQuantity(_("La durée doit être d'au moins un jour."))
+    limit = timezone.now() - dt.timedelta(days=older_than_days)
+    stale = Cart.objects.filter(user__isnull=True, updated_at__lt=limit)
+    count = stale.count()
+    stale.delete()
+    return count

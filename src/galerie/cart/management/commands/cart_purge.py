@@ -1,0 +1,20 @@
+"""`galerie cart-purge [--days N]`: delete guest carts untouched for N days (default 30)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from galerie.cart.errors import CartError
+from galerie.cart.services import carts_purge_stale
+
+
+class Command(BaseCommand):
+    help = "Supprime les paniers d'invités inactifs depuis N jours (30 par défaut)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=30)
+
+    def handle(self, *args, days: int, **options):
+        try:
+            count = carts_purge_stale(older_than_days=days)
+        except CartError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(f"{count} panier(s) d'invité supprimé(s).")
