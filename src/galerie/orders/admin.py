@@ -7,6 +7,7 @@ from galerie.core.errors import DomainError
 from galerie.orders.models import Order, OrderEvent, OrderLine, SellerOrder
 from galerie.orders.services import (
     order_cancel,
+    order_refund,
     orders_release_expired,
     seller_order_accept,
     seller_order_deliver,
@@ -93,7 +94,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("storefront",)
     readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [SellerOrderInline, OrderLineInline, OrderEventInline]
-    actions = ["cancel_orders", "release_expired"]
+    actions = ["cancel_orders", "refund_in_full", "release_expired"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -110,6 +111,21 @@ class OrderAdmin(admin.ModelAdmin):
             queryset,
             lambda o: order_cancel(order=o, actor=request.user, reason="Annulée par l'opérateur"),
             "%(n)d commande(s) annulée(s).",
+        )
+
+    @admin.action(description=_("Rembourser intégralement (commandes payées)"))
+    def refund_in_full(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: order_refund(
+                order=o,
+                idempotency_key=f"admin-full-{o.pk}",
+                actor=request.user,
+                reason="Remboursement par l'opérateur",
+            ),
+            "%(n)d commande(s) remboursée(s).",
         )
 
     @admin.action(description=_("Libérer le stock des commandes non payées expirées"))

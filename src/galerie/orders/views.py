@@ -43,6 +43,7 @@ def order_detail(request, public_id):
         and not any(so.status in ("shipped", "delivered") for so in seller_orders),
         "events": order.events.order_by("created_at"),
         "refunds": order.refunds.order_by("created_at"),
+        "payment_outcome": request.GET.get("paiement", ""),
     }
     return render(request, "orders/detail.html", context)
 

@@ -179,6 +179,9 @@ def _webhook_apply(event: dict) -> str:
     if payment is None:
         return "ignored"
     kind = event["type"]
+    # Lock order: the Order row first, then its payment (as payment_start and order_cancel do),
+    # so a capture racing a cancellation waits instead of deadlocking.
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
     if kind == "charge.requires_action":
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
             status=PaymentStatus.REQUIRES_ACTION
@@ -192,7 +195,6 @@ def _webhook_apply(event: dict) -> str:
         )
         if not captured:
             return "ignored"
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
         if order.status == OrderStatus.PENDING_PAYMENT:
             order_mark_paid(order=order, note=_("Carte bancaire"))
         else:
@@ -215,7 +217,7 @@ def _webhook_apply(event: dict) -> str:
             status=PaymentStatus.FAILED, failure_code=code
         )
         if failed:
-            order_payment_failed(order=payment.order, reason=str(FAILURE_LABELS.get(code, code)))
+            order_payment_failed(order=order, reason=str(FAILURE_LABELS.get(code, code)))
         return "processed"
     return "ignored"
 

@@ -137,3 +137,9 @@ def test_api_pay_is_idempotent_and_errors_are_json(order):
     assert bad.json()["code"] == "unknown_payment_method"
     transfer = client.post(url, data={"method": "transfer"}, content_type="application/json")
     assert transfer.json()["bank_reference"].startswith("GAL")
+
+
+def test_payment_outcome_is_explained_on_return(order):
+    client = _guest_with(order)
+    html = client.get(order.get_absolute_url() + "?paiement=failed").content.decode()
+    assert "Paiement refusé" in html
