@@ -137,7 +137,7 @@ def order_quote(
     """
     problems: list[QuoteProblem] = []
     wanted = _merge_lines(lines, problems)
-    delivery_choices = delivery_choices or {}
+    delivery_choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
     known_prices = known_prices or {}
     on = on or timezone.localdate()
     offers = {
@@ -222,7 +222,7 @@ def order_quote(
         chosen = options[0] if options else None
         wanted_method = delivery_choices.get(seller_id)
         if wanted_method is not None:
-            match = [o for o in options if o.method_id == int(wanted_method)]
+            match = [o for o in options if o.method_id == wanted_method]
             if match:
                 chosen = match[0]
             else:
