@@ -6,6 +6,7 @@ loopback inside Chromium, so each storefront is browsed under its own host name.
 """
 
 import importlib
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -91,6 +92,14 @@ def mall():
     return {"galerie": "Germinal", "hightech": "Casque audio sans fil"}
 
 
+def _snap(page, name: str) -> None:
+    """GALERIE_SCREENSHOTS=/some/dir keeps a full-page screenshot of each step (for review)."""
+    folder = os.environ.get("GALERIE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
 def _journey(browser, base: str, title: str) -> str:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
@@ -110,6 +119,7 @@ def _journey(browser, base: str, title: str) -> str:
     page.locator(".other-offers button[type=submit]").first.click()
     page.wait_for_url(re.compile(r".*/panier/$"))
     assert page.locator(".cart-group").count() == 2
+    _snap(page, f"{urlparse(base).hostname}-1-cart")
 
     page.get_by_role("link", name="Passer la commande").click()
     page.fill("#id_email", "invitee@example.fr")
@@ -121,6 +131,7 @@ def _journey(browser, base: str, title: str) -> str:
     page.get_by_role("button", name="Continuer vers le récapitulatif").click()
     page.wait_for_url(re.compile(r".*/commande/recapitulatif/$"))
     assert "Droit de rétractation" in page.content()
+    _snap(page, f"{urlparse(base).hostname}-2-recap")
 
     page.get_by_role("button", name="Commander avec obligation de paiement").click()
     page.wait_for_url(re.compile(r".*/paiement/passerelle/.*"))
@@ -130,6 +141,7 @@ def _journey(browser, base: str, title: str) -> str:
     page.get_by_role("button", name=re.compile("^Payer")).click()
     page.wait_for_url(re.compile(r".*/commandes/[0-9a-f-]+/.*"))
     confirmation = page.content()
+    _snap(page, f"{urlparse(base).hostname}-3-confirmation")
     context.close()
     return confirmation
 
