@@ -114,7 +114,9 @@ def account_get(*, code: str) -> Account:
 
 
 def seller_payable_account(*, seller_id: int) -> Account:
-    """The seller's sub-account of 467100 (what the mall owes it), created on first use."""
+    """The seller's sub-account of 467100 (what the mall owes it), created on first use.
+    Creating it inserts a unique key that concurrent creators wait on: the posting helpers call
+    this while holding the ledger lock, and so should any other caller inside a transaction."""
     account = Account.objects.filter(number=chart.SELLER_PAYABLES, seller_id=seller_id).first()
     if account is not None:
         return account
@@ -454,6 +456,8 @@ def ledger_post_capture(
     captured amount; commissions are the frozen ones of the order lines. Give an idempotency key
     (e.g. "capture:<payment id>") so that a retried capture posts once.
     """
+    _require_atomic()
+    _ledger_lock()  # before creating a seller's sub-account: its unique key is a lock too
     lines = _sale_lines(splits=splits, via=via, refund=False)
     return journal_post(
         journal=chart.JOURNAL_SALES,
@@ -490,6 +494,8 @@ def ledger_post_refund(
     given back pro rata is computed by the caller from the frozen commission); inside the refund's
     transaction; idempotency key e.g. "refund:<refund id>".
     """
+    _require_atomic()
+    _ledger_lock()
     lines = _sale_lines(splits=splits, via=via, refund=True)
     return journal_post(
         journal=chart.JOURNAL_SALES,
@@ -524,8 +530,8 @@ def ledger_post_payout(
     value = _amount(amount, what="Versement")
     if not value:
         raise LedgerError("Versement : montant nul.", field="amount")
-    account = seller_payable_account(seller_id=seller_id)
     _ledger_lock()
+    account = seller_payable_account(seller_id=seller_id)
     if (
         idempotency_key is None
         or not JournalEntry.objects.filter(idempotency_key=idempotency_key).exists()
