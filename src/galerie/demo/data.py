@@ -688,6 +688,10 @@ DESTINATIONS = {
                       "Thaïlande", "Vietnam", "Pérou", "Costa Rica"],
 }  # fmt: skip
 TRIP_KINDS = ["Séjour", "Circuit", "Week-end", "Croisière"]
+COASTAL = {
+    "Corse", "Bretagne", "Côte basque", "Côte d'Azur", "Crète", "Sicile", "Croatie", "Baléares",
+    "Cyclades", "Martinique", "Guadeloupe", "La Réunion", "Thaïlande", "Vietnam", "Islande",
+}  # fmt: skip
 
 PUBLICATIONS = [
     ("L'Écho des cimes", "Mensuel", 12, "magazines"),

@@ -268,7 +268,8 @@ def _disc_offers(rng, index, list_cents, vinyl: bool) -> list[OfferSpec]:
     if rng.random() < 0.3:
         offers.append(
             OfferSpec(
-                BOOKSHOP, _sku(BOOKSHOP, index), money(list_cents * rng.randint(92, 104) // 100),
+                BOOKSHOP, _sku(BOOKSHOP, index),
+                money(list_cents * rng.randint(92, 104) // 10000 * 100 + rng.choice((49, 99))),
                 money(349), stock=_stock(rng, 6), lead_time_days=rng.randint(2, 4),
             )
         )  # fmt: skip
@@ -491,11 +492,12 @@ def _laptop(rng: random.Random, index: int) -> ProductSpec:
     price = base + (ram - 8) * 12 + (storage - 256) // 256 * 80
     ref = _model_ref(rng, rng.choice(("82", "9A", "NX", "MR", "FB")), 6) + "FR"
     size_text = size_text.replace(".", ",")
-    title = f'{brand} {line} {size_text}" {cpu}, {ram} Go, {storage} Go SSD ({ref})'
+    storage_text = "1 To" if storage == 1024 else f"{storage} Go"
+    title = f'{brand} {line} {size_text}" {cpu}, {ram} Go, {storage_text} SSD ({ref})'
     description = (
         f"Ordinateur portable {brand} {line} avec écran de {size_text} pouces"
         + (" tactile" if touch else "")
-        + f", processeur {cpu}, {ram} Go de mémoire vive et SSD de {storage} Go. "
+        + f", processeur {cpu}, {ram} Go de mémoire vive et SSD de {storage_text}. "
         f"Livré avec {os_name}"
         + (", clavier AZERTY." if brand != "Apple" else ", clavier AZERTY français.")
     )
@@ -567,7 +569,7 @@ def _washer(rng: random.Random, index: int) -> ProductSpec:
     energy = rng.choices(data.ENERGY_CLASSES, weights=(40, 25, 15, 10, 5, 3, 2), k=1)[0]
     spin = rng.choice((1200, 1400, 1400, 1600))
     ref = _model_ref(rng, brand[:2].upper(), 5) + rng.choice(("FR", "EU", "FRA"))
-    price = 299 + capacity * 30 + (7 - data.ENERGY_CLASSES.index(energy)) * 40 + (spin - 1200) // 2
+    price = 199 + capacity * 25 + (7 - data.ENERGY_CLASSES.index(energy)) * 25 + (spin - 1200) // 4
     if brand == "Miele":
         price = price * 2
     title = f"Lave-linge {loading.lower()} {brand} {ref} {capacity} kg – classe {energy}"
@@ -606,7 +608,7 @@ def _fridge(rng: random.Random, index: int) -> ProductSpec:
     litres = rng.randint(*volume) // 5 * 5
     energy = rng.choices(data.ENERGY_CLASSES, weights=(8, 15, 30, 25, 14, 6, 2), k=1)[0]
     no_frost = kind in ("Combiné", "Américain") and rng.random() < 0.7
-    price = 199 + litres * 16 // 10 + (7 - data.ENERGY_CLASSES.index(energy)) * 50
+    price = 199 + litres * 12 // 10 + (7 - data.ENERGY_CLASSES.index(energy)) * 30
     ref = _model_ref(rng, brand[:3].upper(), 4)
     kind_text = {"Combiné": "combiné", "Américain": "américain", "Une porte": "1 porte"}.get(
         kind, "table top"
@@ -717,7 +719,7 @@ def _tv(rng: random.Random, index: int) -> ProductSpec:
     resolution = "HD" if size == 32 else "4K UHD" if size < 75 or rng.random() < 0.9 else "8K"
     year = rng.choice((2023, 2024, 2025, 2026))
     ref = f"{tech.replace(' ', '')[:4].upper()}{size}{_model_ref(rng, '', 3)}"
-    price = {"LED": 6, "QLED": 9, "Mini LED": 12, "OLED": 18}[tech] * size * size // 10 + 149
+    price = {"LED": 6, "QLED": 9, "Mini LED": 12, "OLED": 18}[tech] * size * size // 40 + 149
     if resolution == "8K":
         price *= 2
     cm = round(size * 2.54)
@@ -751,6 +753,8 @@ def _trip(rng: random.Random, index: int) -> ProductSpec:
     region = rng.choices(list(data.DESTINATIONS), weights=(40, 40, 20), k=1)[0]
     destination = rng.choice(data.DESTINATIONS[region])
     kind = rng.choice(data.TRIP_KINDS)
+    if kind == "Croisière" and destination not in data.COASTAL:
+        kind = "Circuit"
     days = 3 if kind == "Week-end" else rng.choice((5, 8, 8, 10, 15))
     if region == "long-courrier" and days < 8:
         days = rng.choice((8, 10, 15))
