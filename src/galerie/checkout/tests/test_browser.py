@@ -5,7 +5,6 @@ on both storefronts of a demo-like mall built with the factories. `*.localhost` 
 loopback inside Chromium, so each storefront is browsed under its own host name.
 """
 
-import importlib
 import os
 import re
 from pathlib import Path
@@ -14,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from galerie.orders.models import Order, OrderStatus
-from galerie.pricing.models import TaxRate
+from galerie.pricing.services import tax_rates_ensure
 from galerie.search.services import search_index_refresh
 from galerie.testing.factories import (
     make_book_type,
@@ -65,12 +64,7 @@ def browser(monkeypatch):
 @pytest.fixture
 def mall():
     """Two storefronts like the demo's, each with one product sold by two sellers."""
-    # A transactional test database is flushed between tests, data migrations included.
-    seed = importlib.import_module("galerie.pricing.migrations.0002_seed_tax_rates")
-    for tax_class, rate, valid_from in seed.RATES:
-        TaxRate.objects.get_or_create(
-            tax_class=tax_class, valid_from=valid_from, defaults={"rate": rate}
-        )
+    tax_rates_ensure()  # the seeded VAT rates, also when run with --nomigrations
     books = make_category("Livres")
     sound = make_category("Image et son")
     make_storefront("galerie", name="Galerie Culture", categories=[books, sound])
