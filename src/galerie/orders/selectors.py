@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from galerie.orders.models import Order
+from galerie.orders.models import Order, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryMethod
 from galerie.pricing.services import (
     DeliveryOption,
@@ -294,3 +294,20 @@ def order_vat_breakdown(order: Order) -> list[VatRow]:
             for p in seller_order.delivery_vat
         ]
     return vat_breakdown(parts)
+
+
+def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[SellerOrder]:
+    """A seller's parts of orders (seller portal, back office), newest first, lines prefetched.
+
+    Unpaid parts are left out: a seller prepares only what has been paid for.
+    """
+    qs = (
+        SellerOrder.objects.filter(seller=seller)
+        .exclude(status=SellerOrderStatus.PENDING_PAYMENT)
+        .select_related("order")
+        .prefetch_related("lines")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs

@@ -334,3 +334,17 @@ def test_unpaid_order_cannot_be_refunded(place):
     order = place([(make_offer().pk, 1)])
     with pytest.raises(RefundError):
         order_refund(order=order, idempotency_key="r1")
+
+
+def test_seller_sees_only_its_paid_parts(place):
+    from galerie.orders.selectors import seller_orders_for_seller
+
+    a, b = make_offer(), make_offer()
+    unpaid = place([(a.pk, 1)])
+    paid = _paid(place([(a.pk, 1), (b.pk, 1)]))
+    mine = list(seller_orders_for_seller(seller=a.seller))
+    assert [so.order_id for so in mine] == [paid.pk]
+    assert unpaid.pk not in {so.order_id for so in seller_orders_for_seller(seller=a.seller)}
+    assert [so.order_id for so in seller_orders_for_seller(seller=b.seller, status="paid")] == [
+        paid.pk
+    ]
