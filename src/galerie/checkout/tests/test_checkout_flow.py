@@ -311,3 +311,27 @@ def test_recap_query_count_is_bounded(client, offers, django_assert_max_num_quer
     # Three sellers: 6 queries measured, whatever the number of groups.
     with django_assert_max_num_queries(8):
         recap(client)
+
+
+def test_insufficient_funds_and_failed_3ds_cancel_the_order(
+    client, offers, django_capture_on_commit_callbacks
+):
+    vinyl = offers[2]
+    add_to_cart(client, vinyl)
+    response, _html = checkout(client)
+    back = pay_by_card(
+        client, response["Location"], "4000 0000 0000 9995", django_capture_on_commit_callbacks
+    )
+    assert "paiement=failed" in back["Location"]
+
+    add_to_cart(client, vinyl)
+    second, _html = checkout(client)
+    challenge = pay_by_card(
+        client, second["Location"], CARD_3DS, django_capture_on_commit_callbacks
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(challenge["Location"], {"decision": "reject"})
+
+    assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.CANCELLED}
+    vinyl.refresh_from_db()
+    assert vinyl.stock == 2
