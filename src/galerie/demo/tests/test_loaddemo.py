@@ -277,3 +277,29 @@ def test_bad_product_count_is_refused_with_a_message_and_changes_nothing():
     with pytest.raises(CommandError, match="1000000"):
         call_command("loaddemo", products=2_000_000, stdout=StringIO())
     assert not Product.objects.exists() and not Storefront.objects.exists()
+
+
+def test_demo_command_migrates_loads_prints_the_storefronts_then_serves(monkeypatch):
+    from galerie.demo.management.commands import demo as demo_command
+
+    served = []
+
+    def fake_call_command(name, *args, **kwargs):
+        if name == "serve":  # exec's gunicorn: record it instead
+            served.append(kwargs)
+            return None
+        if name == "loaddemo":
+            kwargs["products"] = SMALL
+        return call_command(name, *args, **kwargs)
+
+    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    out = StringIO()
+
+    call_command("demo", port=8123, stdout=out)
+
+    text = out.getvalue()
+    assert "http://galerie.localhost:8123/" in text
+    assert "http://hightech.localhost:8123/" in text
+    assert "http://localhost:8123/admin/ (admin / admin)" in text
+    assert served == [{"port": 8123, "workers": 2}]
+    assert Product.objects.count() == SMALL
