@@ -46,7 +46,7 @@ def login_view(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request, reverse("accounts:home")))
     form = LoginForm(request.POST or None)
-    status = 200
+    status = 400 if form.is_bound and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
         email, ip = form.cleaned_data["email"], _client_ip(request)
         try:
@@ -162,6 +162,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # The e-mail speaks in the storefront's name, not its host name.
+        storefront = getattr(self.request, "storefront", None)
+        self.extra_email_context = {
+            "site_name": storefront.name if storefront else _("la galerie marchande")
+        }
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

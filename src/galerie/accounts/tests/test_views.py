@@ -127,6 +127,7 @@ def test_password_reset_by_email_in_french(client, storefront, customer):
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert "Choisissez un nouveau mot de passe" in body
+    assert "sur Culture" in mail.outbox[0].subject
     link = re.search(r"http://culture\.localhost(/compte/mot-de-passe/[^\s]+)", body)[1]
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
