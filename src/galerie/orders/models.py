@@ -202,3 +202,11 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status} ({self.actor_label})"
+
+    @property
+    def to_label(self) -> str:
+        choices = SellerOrderStatus if self.seller_order_id else OrderStatus
+        try:
+            return str(choices(self.to_status).label)
+        except ValueError:
+            return self.to_status

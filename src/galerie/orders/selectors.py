@@ -285,10 +285,15 @@ def order_for_request(request, public_id) -> Order | None:
     )
 
 
-def order_vat_breakdown(order: Order) -> list[VatRow]:
-    """Totals per rate of a placed order, from its stored lines and delivery parts."""
-    parts = [(line.vat_rate, line.line_total, line.vat_amount) for line in order.lines.all()]
-    for seller_order in order.seller_orders.all():
+def order_vat_breakdown(order: Order, *, seller_order: SellerOrder | None = None) -> list[VatRow]:
+    """Totals per rate of a placed order (or one seller's part: its invoice), from the stored
+    lines and delivery parts."""
+    if seller_order is not None:
+        lines, parts_of = seller_order.lines.all(), [seller_order]
+    else:
+        lines, parts_of = order.lines.all(), order.seller_orders.all()
+    parts = [(line.vat_rate, line.line_total, line.vat_amount) for line in lines]
+    for seller_order in parts_of:
         parts += [
             (Decimal(p["rate"]), Decimal(p["ttc"]), Decimal(p["vat"]))
             for p in seller_order.delivery_vat

@@ -8,4 +8,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.order_detail, name="detail"),
     path("<uuid:public_id>/payer/", views.order_pay, name="pay"),
     path("<uuid:public_id>/annuler/", views.order_cancel_view, name="cancel"),
+    path("<uuid:public_id>/facture/<int:seller_order_id>/", views.order_invoice, name="invoice"),
 ]

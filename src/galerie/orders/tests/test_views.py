@@ -143,3 +143,29 @@ def test_payment_outcome_is_explained_on_return(order):
     client = _guest_with(order)
     html = client.get(order.get_absolute_url() + "?paiement=failed").content.decode()
     assert "Paiement refusé" in html
+
+
+def test_invoice_per_seller_once_paid(place):
+    from decimal import Decimal
+
+    from galerie.payments.services import payment_start, payment_transfer_mark_received
+    from galerie.testing.factories import make_seller
+
+    seller = make_seller(legal_name="Librairie Dupont SARL", siren="123456789")
+    order = place([(make_offer(seller=seller, price="12.00").pk, 1), (make_offer().pk, 1)])
+    so = order.seller_orders.get(seller=seller)
+    client = _guest_with(order)
+    url = f"/commandes/{order.public_id}/facture/{so.pk}/"
+    assert client.get(url).status_code == 404  # not paid yet
+    payment_transfer_mark_received(
+        payment=payment_start(order=order, method="transfer", return_url="/").payment
+    )
+    html = client.get(url).content.decode()
+    assert "Librairie Dupont SARL" in html and "123456789" in html
+    assert "12,00" in html and "10,00" in html  # TTC and HT at 20 %
+    assert Decimal("12.00") == so.total
+    assert Client().get(url).status_code == 404  # someone else
+    other = order.seller_orders.exclude(pk=so.pk).get()
+    assert client.get(f"/commandes/{uuid.uuid4()}/facture/{other.pk}/").status_code == 404
+    detail = client.get(order.get_absolute_url()).content.decode()
+    assert "Historique" in detail and "Payée" in detail
