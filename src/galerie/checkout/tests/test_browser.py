@@ -113,6 +113,17 @@ def _journey(browser, base: str, title: str) -> str:
     page.locator(".other-offers button[type=submit]").first.click()
     page.wait_for_url(re.compile(r".*/panier/$"))
     assert page.locator(".cart-group").count() == 2
+
+    # htmx: changing a quantity re-renders the cart in place (no page load).
+    total_before = page.locator(".cart-total").inner_text()
+    quantity = page.locator("input.qty:not([max='1'])").first
+    with page.expect_response(lambda r: "/panier/lignes/" in r.url and r.status == 200):
+        quantity.fill("2")
+        quantity.dispatch_event("change")
+    page.wait_for_function(
+        "before => document.querySelector('.cart-total').innerText !== before", arg=total_before
+    )
+    assert page.url.endswith("/panier/")
     _snap(page, f"{urlparse(base).hostname}-1-cart")
 
     page.get_by_role("link", name="Passer la commande").click()
