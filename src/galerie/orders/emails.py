@@ -1,4 +1,8 @@
-"""Order e-mails, always sent after the transaction commits (never for a rolled-back order)."""
+"""Order e-mails, always sent after the transaction commits (never for a rolled-back order).
+
+Callers register them with `transaction.on_commit(..., robust=True)`: a mail server that is down
+is logged and never turns an order that was placed (committed) into an error page.
+"""
 
 from django.conf import settings
 from django.core.mail import send_mail

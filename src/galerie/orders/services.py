@@ -239,7 +239,7 @@ def _order_create(
         raise OutOfStockError(exc.message) from exc
     _event(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor=user, label=email)
     order_id = order.pk
-    transaction.on_commit(lambda: emails.order_confirmation_send(order_id))
+    transaction.on_commit(lambda: emails.order_confirmation_send(order_id), robust=True)
     return order
 
 
@@ -288,7 +288,7 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "") -> Order:
         note=note,
     )
     order.refresh_from_db()
-    transaction.on_commit(lambda: emails.order_paid_send(order.pk))
+    transaction.on_commit(lambda: emails.order_paid_send(order.pk), robust=True)
     return order
 
 
@@ -475,7 +475,7 @@ def seller_order_ship(
         reference=str(seller_order.order.public_id),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk))
+    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk), robust=True)
     return seller_order
 
 
@@ -545,7 +545,7 @@ def seller_order_cancel(*, seller_order: SellerOrder, actor=None, reason: str = 
             label="vendeur",
             note=reason,
         )
-    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk))
+    transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk), robust=True)
     return seller_order
 
 

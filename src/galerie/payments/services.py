@@ -226,7 +226,9 @@ def webhook_emit(*, event_type: str, reference: str, amount: Decimal, code: str 
     """The simulated provider notifies Galerie once the current transaction has committed.
 
     Mode "inline" (default: works without a worker) delivers right after commit; mode "task"
-    queues a django.tasks task, as a real provider's asynchronous delivery would arrive.
+    queues a django.tasks task, as a real provider's asynchronous delivery would arrive. A failed
+    delivery is logged (robust callback) and leaves the payment pending, as a lost webhook would;
+    the unpaid order then expires and its stock is released.
     """
     event = {
         "id": "evt_" + secrets.token_hex(12),
@@ -238,9 +240,9 @@ def webhook_emit(*, event_type: str, reference: str, amount: Decimal, code: str 
     if getattr(settings, "GALERIE_PAYMENT_WEBHOOKS", "inline") == "task":
         from galerie.payments.tasks import webhook_deliver
 
-        transaction.on_commit(lambda: webhook_deliver.enqueue(raw_body=raw))
+        transaction.on_commit(lambda: webhook_deliver.enqueue(raw_body=raw), robust=True)
     else:
-        transaction.on_commit(lambda: webhook_deliver_now(raw_body=raw))
+        transaction.on_commit(lambda: webhook_deliver_now(raw_body=raw), robust=True)
 
 
 def webhook_deliver_now(*, raw_body: str) -> str:

@@ -348,3 +348,25 @@ def test_seller_sees_only_its_paid_parts(place):
     assert [so.order_id for so in seller_orders_for_seller(seller=b.seller, status="paid")] == [
         paid.pk
     ]
+
+
+def test_order_mails_are_robust_on_commit_callbacks(place):
+    """A mail server that is down must not turn a committed order into an error page: every
+    mail is a robust on-commit callback (Django logs its exception instead of raising it)."""
+    from django.db import connection
+
+    place([(make_offer(stock=2).pk, 1)])
+    callbacks = list(connection.run_on_commit)
+    assert callbacks and all(robust for _sids, _callback, robust in callbacks)
+
+
+def test_transfer_gives_the_customer_more_time(place):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = place([(make_offer().pk, 1)])
+    assert order.expires_at < timezone.now() + timedelta(hours=2)
+    payment_start(order=order, method="transfer", return_url="/")
+    order.refresh_from_db()
+    assert order.expires_at > timezone.now() + timedelta(days=6)
