@@ -215,3 +215,25 @@ def test_facet_counts_take_one_query_per_group(shelf, django_assert_max_num_quer
     # filter check, count, page, price, attributes (shared + filtered group), condition, seller
     with django_assert_max_num_queries(8):
         product_listing(storefront=shop, filters={"auteur": "Victor Hugo"})
+
+
+def test_sorting_and_paging_reuse_the_cached_total_and_facets(shelf, django_assert_max_num_queries):
+    shop, _products, _fridge = shelf
+    first = product_listing(storefront=shop)
+
+    with django_assert_max_num_queries(1):  # the page itself, nothing else
+        again = product_listing(storefront=shop, sort=SORT_PRICE_DESC, page=2, per_page=3)
+
+    assert again.total == first.total == 4
+    assert [f.param for f in again.facets] == [f.param for f in first.facets]
+
+
+def test_an_offer_change_is_seen_at_once_despite_the_cache(shelf):
+    shop, products, _fridge = shelf
+    assert product_listing(storefront=shop).total == 4
+
+    offer_update(offer=products["D Sand"].offers.get(), stock=0)
+
+    listing = product_listing(storefront=shop)
+    assert listing.total == 3
+    assert "George Sand" not in facet(listing, "auteur")

@@ -314,14 +314,14 @@ def test_french_by_default_english_on_request(client, mall):
 
 
 def test_anonymous_pages_are_cached_until_offers_change(client, mall):
-    first = get(client, "culture", "/p/notre-dame/")
-    second = get(client, "culture", "/p/notre-dame/")
+    first = get(client, "hightech", "/p/portable-14/")
+    second = get(client, "hightech", "/p/portable-14/")
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
 
-    offer_update(offer=mall.notre_dame.offers.get(), price="7.25")
+    offer_update(offer=mall.laptop_p.offers.get(), price="749.25")
 
-    third = get(client, "culture", "/p/notre-dame/")
-    assert third["X-Page-Cache"] == "miss" and "7,25" in text(third)
+    third = get(client, "hightech", "/p/portable-14/")
+    assert third["X-Page-Cache"] == "miss" and "749,25" in text(third)
 
 
 def test_visitors_with_a_session_are_never_served_from_the_cache(client, mall):
