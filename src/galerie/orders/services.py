@@ -35,6 +35,7 @@ from galerie.orders.errors import (
     OfferUnavailable,
     OrderError,
     OutOfStockError,
+    PriceChanged,
     RefundError,
 )
 from galerie.orders.locks import order_lock, seller_order_lock
@@ -90,8 +91,13 @@ def order_place(
     shipping_address: dict,
     billing_address: dict,
     idempotency_key: str,
+    expected_total: Decimal | None = None,
 ) -> Order:
     """Place an order: validate, reserve stock, split per seller, snapshot lines, queue e-mails.
+
+    `expected_total` (optional) is the TTC total the customer saw on the recap: if prices or
+    delivery fees changed since, PriceChanged (409) is raised and nothing is written, so nobody
+    is charged an amount they did not accept.
 
     Idempotent: the same key with the same body returns the first Order; the same key with a
     different body raises IdempotencyConflict. The Order row (holding the unique key) is inserted
@@ -145,6 +151,7 @@ def order_place(
             billing=billing,
             key=key,
             request_hash=request_hash,
+            expected_total=expected_total,
         )
     except IntegrityError:
         existing = Order.objects.filter(idempotency_key=key).first()
@@ -163,9 +170,17 @@ def _idempotent_replay(order: Order, request_hash: str) -> Order:
 
 @transaction.atomic
 def _order_create(
-    *, storefront, email, user, lines, choices, shipping, billing, key, request_hash
+    *, storefront, email, user, lines, choices, shipping, billing, key, request_hash, expected_total
 ) -> Order:
     quote = order_quote(storefront=storefront, lines=lines, delivery_choices=choices)
+    if expected_total is not None and Decimal(str(expected_total)) != quote.total:
+        raise PriceChanged(
+            _(
+                "Le montant de la commande a changé (%(old)s € → %(new)s €) : vérifiez le "
+                "récapitulatif avant de commander."
+            )
+            % {"old": expected_total, "new": quote.total}
+        )
     for problem in quote.problems:
         if problem.code == "offer_unavailable":
             raise OfferUnavailable(problem.message)

@@ -370,3 +370,13 @@ def test_transfer_gives_the_customer_more_time(place):
     payment_start(order=order, method="transfer", return_url="/")
     order.refresh_from_db()
     assert order.expires_at > timezone.now() + timedelta(days=6)
+
+
+def test_changed_total_since_recap_is_refused_and_nothing_written(place):
+    offer = make_offer(price="10.00", stock=3)
+    with pytest.raises(Exception) as err:
+        place([(offer.pk, 1)], expected_total=Decimal("9.00"))
+    assert err.value.code == "price_changed" and err.value.status == 409
+    assert "10.00" in err.value.message
+    assert Order.objects.count() == 0 and _stock(offer) == 3
+    assert place([(offer.pk, 1)], expected_total=Decimal("10.00")).total == Decimal("10.00")
