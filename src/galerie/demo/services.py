@@ -3,7 +3,7 @@
 Idempotent: storefronts, categories, product types, attributes, sellers and the admin account are
 looked up by slug (or username) and created only when missing, never overwritten; demo products
 are looked up by slug and GTIN, chunk by chunk, and only the missing ones are written. When the
-last product of the requested catalogue already exists the product phase is skipped entirely.
+first and last products of the requested catalogue exist the product phase is skipped entirely.
 """
 
 import datetime
@@ -183,11 +183,12 @@ def _summary(spec: ProductSpec, verified: set[str]):
 
 
 class _Inserter:
-    """Plain multi-row INSERTs through Django's cursor (portable across SQLite and PostgreSQL).
+    """One prepared INSERT run with executemany through Django's cursor (SQLite and PostgreSQL).
 
-    Why not bulk_create: on this catalogue it spends ~90 % of its time preparing each value
-    through the field machinery (measured: ~1,500 rows/s against ~100,000 here). Rows are built
-    from values the generator already typed; constraints still apply in the database.
+    Why not bulk_create: it spends most of its time preparing every value through the field
+    machinery; `bench/creation.py` measures both on the same products (docs/benchmarks.md).
+    Rows are built from values the generator already typed; constraints still apply in the
+    database, and the demo tests check the result against the models' own rules.
     """
 
     def __init__(self, model, fields: list[str]):
