@@ -1,0 +1,14 @@
+"""Customers' addresses in the back office (customer service corrects a typo for a customer)."""
+
+from django.contrib import admin
+
+from galerie.accounts.models import Address
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("name", "postcode", "city", "country", "user", "is_default")
+    list_filter = ("country",)
+    search_fields = ("name", "city", "postcode", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
