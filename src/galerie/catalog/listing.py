@@ -53,6 +53,20 @@ PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
 ]
 _PRICE_BOUNDS = {key: (lo, hi) for key, lo, hi in PRICE_RANGES}
 
+# What a product card (page or API) shows: the sort never drags descriptions along.
+CARD_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "gtin",
+    "category_id",
+    "image_urls",
+    "best_price",
+    "offer_count",
+    "in_stock",
+    "created_at",
+)
+
 SORT_RELEVANCE = "pertinence"
 SORT_PRICE_ASC = "prix-croissant"
 SORT_PRICE_DESC = "prix-decroissant"
@@ -318,7 +332,12 @@ def _ids(qs: QuerySet[Product]):
 
 
 def _price_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
-    aggregates = {}
+    return _price_facet_and_total(qs, selected)[0]
+
+
+def _price_facet_and_total(qs: QuerySet[Product], selected: list[str]) -> tuple[Facet, int]:
+    """The price ranges' counts and, in the same scan, the number of products in `qs`."""
+    aggregates = {"total": Count("pk")}
     for i, (key, _lo, _hi) in enumerate(PRICE_RANGES):
         aggregates[f"r{i}"] = Count("pk", filter=_group_q(PRICE_PARAM, [key]))
     counts = qs.order_by().aggregate(**aggregates)
@@ -327,7 +346,7 @@ def _price_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
         n = counts[f"r{i}"]
         if n or key in selected:
             options.append(FacetOption(key, _price_label(lo, hi), n, key in selected))
-    return Facet(PRICE_PARAM, str(_("Prix")), options)
+    return Facet(PRICE_PARAM, str(_("Prix")), options), counts["total"]
 
 
 def _price_label(lo: Decimal | None, hi: Decimal | None) -> str:
@@ -467,8 +486,10 @@ def _summary_key(storefront, category, product_ids, clean, with_facets) -> str:
     return f"listing-summary:{catalog_generation()}:{digest}"
 
 
-def _facets(base, clean: dict[str, list[str]], storefront) -> list[Facet]:
-    facets = [_price_facet(_apply(base, clean, skip=PRICE_PARAM), clean.get(PRICE_PARAM, []))]
+def _facets(base, clean: dict[str, list[str]], storefront, price: Facet | None) -> list[Facet]:
+    if price is None:
+        price = _price_facet(_apply(base, clean, skip=PRICE_PARAM), clean.get(PRICE_PARAM, []))
+    facets = [price]
     facets.extend(_attribute_facets(base, clean))
     facets.append(
         _condition_facet(_apply(base, clean, skip=CONDITION_PARAM), clean.get(CONDITION_PARAM, []))
@@ -515,6 +536,7 @@ def product_listing(
     # for the catalogue generation, so paging and re-sorting cost one page query.
     summary_key = _summary_key(storefront, category, product_ids, clean, with_facets)
     summary = cache.get(summary_key)
+    price_facet: Facet | None = None
 
     page = parse_page(page)
     if product_ids is not None and sort == SORT_RELEVANCE:
@@ -524,10 +546,16 @@ def product_listing(
         num_pages = max(1, math.ceil(total / per_page))
         page = min(page, num_pages)
         page_ids = matching[(page - 1) * per_page : page * per_page]
-        by_id = qs.in_bulk(page_ids) if page_ids else {}
+        by_id = qs.only(*CARD_FIELDS).in_bulk(page_ids) if page_ids else {}
         products = [by_id[pk] for pk in page_ids if pk in by_id]
     else:
-        total = summary[0] if summary is not None else qs.count()
+        if summary is not None:
+            total = summary[0]
+        elif with_facets and PRICE_PARAM not in clean:
+            # Without a price filter the price facet counts `qs` itself: one scan for both.
+            price_facet, total = _price_facet_and_total(qs, [])
+        else:
+            total = qs.count()
         num_pages = max(1, math.ceil(total / per_page))
         page = min(page, num_pages)
         ordering = {
@@ -537,12 +565,14 @@ def product_listing(
             SORT_NEWEST: ["-created_at", "-pk"],
         }[sort]
         start = (page - 1) * per_page
-        products = list(qs.order_by(*ordering)[start : start + per_page]) if total else []
+        rows = qs.only(*CARD_FIELDS).order_by(*ordering)[start : start + per_page]
+        products = list(rows) if total else []
 
     if summary is not None:
         facets = summary[1]
     else:
-        facets = _facets(base, clean, storefront) if with_facets and total + len(clean) else []
+        wanted = with_facets and total + len(clean)
+        facets = _facets(base, clean, storefront, price_facet) if wanted else []
         cache.set(summary_key, (total, facets), _CACHE_SECONDS)
     return Listing(
         products=products,
