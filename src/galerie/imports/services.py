@@ -277,31 +277,81 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False):
-    """Plain INSERTs (the ORM's per-value compilation costs more than the database's work here).
+def _pg_cursor():
+    """A server-side-binding psycopg cursor on Django's connection (same transaction).
 
-    Values must already be database-ready (see `_db_now`). With `returning`, the new ids in the
-    order of `rows`, as Django's own bulk_create relies on for SQLite and PostgreSQL.
+    Django's default client-side binding quotes every value in Python; with server-side binding
+    psycopg pipelines `executemany`, several times faster for bulk writes.
     """
+    import psycopg
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
+def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False):
+    """Bulk INSERTs in plain SQL (the ORM's per-value compilation costs more than the database).
+
+    Values must already be database-ready (datetimes through connection.ops, JSON as text).
+    With `returning`, the new ids in the order of `rows`, as Django's own bulk_create relies on.
+    """
+    if not rows:
+        return [] if returning else None
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    pk = quote(model._meta.pk.column)
+    sql = f"INSERT INTO {_table(model)} ({cols}) VALUES {one}"  # noqa: S608 - model names
+    if connection.vendor == "postgresql":
+        with _pg_cursor() as cursor:
+            if not returning:
+                cursor.executemany(sql, rows)
+                return None
+            cursor.executemany(f"{sql} RETURNING {pk}", rows, returning=True)
+            ids: list[int] = []
+            while True:
+                ids.extend(r[0] for r in cursor.fetchall())
+                if not cursor.nextset():
+                    return ids
     with connection.cursor() as cursor:
         if not returning:
-            sql = f"INSERT INTO {_table(model)} ({cols}) VALUES {one}"  # noqa: S608 - model names
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, rows)  # one prepared statement for all rows
             return None
-        ids: list[int] = []
+        ids = []
         per = max(1, min(500, (connection.features.max_query_params or 30000) // len(columns)))
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
             cursor.execute(
                 f"INSERT INTO {_table(model)} ({cols}) "  # noqa: S608 - model names
-                f"VALUES {', '.join([one] * len(chunk))} RETURNING {quote(model._meta.pk.column)}",
+                f"VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
                 [value for row in chunk for value in row],
             )
             ids.extend(r[0] for r in cursor.fetchall())
         return ids
+
+
+def _offers_update(rows: list[tuple]) -> None:
+    """UPDATE offers from (product_id, price, stock, condition, note, is_active, delivery,
+    updated_at, id) tuples, as one prepared (or pipelined) statement."""
+    quote = connection.ops.quote_name
+    names = [
+        "product_id",
+        "price",
+        "stock",
+        "condition",
+        "condition_note",
+        "is_active",
+        "delivery_price",
+        "updated_at",
+    ]
+    sets = ", ".join(f"{quote(c)} = %s" for c in names)
+    sql = f"UPDATE {_table(Offer)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
+    if connection.vendor == "postgresql":
+        with _pg_cursor() as cursor:
+            cursor.executemany(sql, rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _select(model, columns: list[str], key: str, values: list, **equal) -> list[tuple]:
@@ -312,6 +362,14 @@ def _select(model, columns: list[str], key: str, values: list, **equal) -> list[
     cols = ", ".join(quote(c) for c in columns)
     extra = "".join(f" AND {quote(c)} = %s" for c in equal)
     rows: list[tuple] = []
+    if connection.vendor == "postgresql":
+        with _pg_cursor() as cursor:
+            cursor.execute(
+                f"SELECT {cols} FROM {_table(model)} "  # noqa: S608 - model names
+                f"WHERE {quote(key)} = ANY(%s){extra}",
+                [list(values), *equal.values()],
+            )
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         for start in range(0, len(values), 1000):
             chunk = values[start : start + 1000]
@@ -602,25 +660,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                 inserts.append(tuple(values))
         _insert(Offer, OFFER_COLUMNS, inserts)
     if changed_offers:
-        quote = connection.ops.quote_name
-        sets = ", ".join(
-            f"{quote(c)} = %s"
-            for c in (
-                "product_id",
-                "price",
-                "stock",
-                "condition",
-                "condition_note",
-                "is_active",
-                "delivery_price",
-                "updated_at",
-            )
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {_table(Offer)} SET {sets} WHERE {quote('id')} = %s",  # noqa: S608
-                [(*o[2:9], db_now, o[0]) for o in changed_offers],
-            )
+        _offers_update([(*o[2:9], db_now, o[0]) for o in changed_offers])
     if new_keys:
         _insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
     if errors:

@@ -1,0 +1,279 @@
+"""Benchmark of catalogue feed imports (issue 6), on SQLite and PostgreSQL.
+
+    uv run python bench/import_bench.py --rows 1000000            # both databases
+    uv run python bench/import_bench.py --rows 100000 --backends sqlite
+
+For each database, in a fresh empty mall, each phase in its own process (so that peak memory,
+ru_maxrss, is the phase's own):
+  plain    the rate at which the database takes plain bulk INSERTs of the feed's product rows
+           alone (executemany in transactions of 2,000; building the tuples is not timed),
+           then those rows are deleted again;
+  import   `feed_import` of the feed into the empty mall (a new seller);
+  reimport the same feed again (nothing changes).
+The feed comes from gen_feed.py (../shared/data, or the copy beside the import tests) into
+bench/out/. Results: a table on stdout and bench/out/import-results-<rows>.json.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_DB = "galerie_h_imports"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+
+
+def gen_feed_script() -> Path:
+    shared = ROOT.parent / "shared" / "data" / "gen_feed.py"
+    if shared.exists():
+        return shared
+    return ROOT / "src" / "galerie" / "imports" / "tests" / "data" / "gen_feed.py.txt"
+
+
+def feed_for(rows: int) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"feed-{rows}.tsv"
+    if not path.exists():
+        t = time.time()
+        with open(path, "w", encoding="utf-8") as out:
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(gen_feed_script()),
+                    "--rows",
+                    str(rows),
+                    "--seed",
+                    "7",
+                    "--shop",
+                    "bench",
+                ],
+                stdout=out,
+                check=True,
+            )
+        print(f"feed generated: {path} ({time.time() - t:.0f} s)", file=sys.stderr)
+    return path
+
+
+def env_for(backend: str) -> dict:
+    env = dict(os.environ)
+    env["GALERIE_VAR_DIR"] = str(OUT / f"var-{backend}")
+    env["DJANGO_SETTINGS_MODULE"] = "galerie.settings"
+    if backend == "postgres":
+        env["DATABASE_URL"] = PG_URL
+    else:
+        env.pop("DATABASE_URL", None)
+    return env
+
+
+def fresh_database(backend: str) -> None:
+    if backend == "sqlite":
+        var = OUT / "var-sqlite"
+        var.mkdir(parents=True, exist_ok=True)
+        for name in ("galerie.sqlite3", "galerie.sqlite3-wal", "galerie.sqlite3-shm"):
+            (var / name).unlink(missing_ok=True)
+    else:
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+            c.execute(f"CREATE DATABASE {PG_DB}")
+
+
+def run_phase(backend: str, phase: str, feed: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--feed", str(feed)],
+        env=env_for(backend),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if result.returncode:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"phase {phase} on {backend} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------- inside one phase
+
+
+def _setup():
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from galerie.imports.mappings import DEFAULT_MAPPINGS, category_mappings_load
+    from galerie.imports.models import CategoryMapping
+
+    if not CategoryMapping.objects.exists():
+        category_mappings_load(path=DEFAULT_MAPPINGS, create=True)
+
+
+def phase_plain(feed: Path) -> dict:
+    """Plain bulk INSERTs of the product rows alone: the database's own pace."""
+    _setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from django.utils.text import slugify
+
+    from galerie.catalog.models import Category, Product, ProductType
+    from galerie.imports.feeds import Feed
+
+    category = Category.objects.first().pk
+    product_type = ProductType.objects.first().pk
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(Product._meta.db_table)
+    columns = [
+        "title",
+        "slug",
+        "description",
+        "product_type_id",
+        "category_id",
+        "gtin",
+        "image_urls",
+        "is_active",
+        "offer_count",
+        "in_stock",
+        "created_at",
+        "updated_at",
+    ]
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    sql = f"INSERT INTO {table} ({cols}) VALUES {one}"
+    elapsed = 0.0
+    rows = 0
+    seen: set[str] = set()
+    batch: list[tuple] = []
+
+    def flush():
+        nonlocal elapsed
+        connection.ensure_connection()
+        t = time.perf_counter()
+        with transaction.atomic():
+            # The fastest plain form on each database: one prepared statement, executemany
+            # (pipelined by psycopg with server-side binding on PostgreSQL).
+            if connection.vendor == "postgresql":
+                import psycopg
+
+                with psycopg.Cursor(connection.connection) as cursor:
+                    cursor.executemany(sql, batch)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, batch)
+        elapsed += time.perf_counter() - t
+        batch.clear()
+
+    with Feed(feed) as f:
+        for _n, r in f.rows():
+            gtin = (r or {}).get("gtin", "")
+            if not r or not gtin or gtin in seen:
+                continue
+            seen.add(gtin)
+            batch.append(
+                (
+                    r["title"][:250],
+                    f"{slugify(r['title'])[:200]}-{gtin}",
+                    r["description"],
+                    product_type,
+                    category,
+                    gtin,
+                    json.dumps([r["image_link"]]),
+                    True,
+                    0,
+                    False,
+                    now,
+                    now,
+                )
+            )
+            rows += 1
+            if len(batch) >= 2000:
+                flush()
+    if batch:
+        flush()
+    with transaction.atomic():
+        Product.objects.all().delete()
+    return {"rows": rows, "seconds": elapsed, "rate": rows / elapsed}
+
+
+def phase_import(feed: Path) -> dict:
+    _setup()
+    from galerie.imports.services import feed_import
+    from galerie.sellers.models import Seller, SellerStatus
+
+    seller, _ = Seller.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench", "status": SellerStatus.VERIFIED}
+    )
+    t = time.perf_counter()
+    cpu = time.process_time()
+    report = feed_import(seller=seller, path=str(feed))
+    elapsed = time.perf_counter() - t
+    job = report.job
+    return {
+        "rows": job.last_row,
+        "seconds": elapsed,
+        "cpu_seconds": time.process_time() - cpu,
+        "rate": job.last_row / elapsed,
+        "rows_ok": job.rows_ok,
+        "rows_rejected": job.rows_rejected,
+        "offers_created": job.offers_created,
+        "offers_unchanged": job.offers_unchanged,
+        "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--backends", default="sqlite,postgres")
+    p.add_argument("--phase", choices=["plain", "import"], help=argparse.SUPPRESS)
+    p.add_argument("--feed", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.phase:
+        sys.path.insert(0, str(ROOT / "src"))
+        result = (phase_plain if a.phase == "plain" else phase_import)(Path(a.feed))
+        print(json.dumps(result))
+        return
+
+    feed = feed_for(a.rows)
+    results = {"rows": a.rows, "feed": str(feed), "cpus": os.cpu_count(), "backends": {}}
+    for backend in a.backends.split(","):
+        fresh_database(backend)
+        plain = run_phase(backend, "plain", feed)
+        print(f"[{backend}] plain inserts: {plain['rate']:,.0f} rows/s", file=sys.stderr)
+        first = run_phase(backend, "import", feed)
+        print(f"[{backend}] import: {first['rate']:,.0f} rows/s", file=sys.stderr)
+        again = run_phase(backend, "import", feed)
+        print(f"[{backend}] re-import: {again['rate']:,.0f} rows/s", file=sys.stderr)
+        results["backends"][backend] = {
+            "plain": plain,
+            "import": first,
+            "reimport": again,
+            "ratio_to_plain": first["rate"] / plain["rate"],
+            "reimport_speedup": first["seconds"] / again["seconds"],
+        }
+    out = OUT / f"import-results-{a.rows}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(
+        "| base | import lignes/s | CPU s | mémoire max | insert brut lignes/s | ratio "
+        "| ré-import lignes/s | accélération |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for backend, r in results["backends"].items():
+        print(
+            f"| {backend} | {r['import']['rate']:,.0f} | {r['import']['cpu_seconds']:.0f} "
+            f"| {r['import']['peak_memory_mb']:.0f} Mo | {r['plain']['rate']:,.0f} "
+            f"| 1/{1 / r['ratio_to_plain']:.1f} | {r['reimport']['rate']:,.0f} "
+            f"| ×{r['reimport_speedup']:.1f} |"
+        )
+    print(f"results: {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
