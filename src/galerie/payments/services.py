@@ -190,9 +190,11 @@ def _webhook_apply(event: dict) -> str:
     if kind == "charge.succeeded":
         if Decimal(str(data.get("amount"))) != payment.amount:
             return "ignored"
-        captured = Payment.objects.filter(pk=payment.pk, status__in=OPEN).update(
-            status=PaymentStatus.CAPTURED, captured_at=timezone.now()
-        )
+        # A voided payment can still be captured by the provider (the customer paid while we
+        # cancelled): the money is real, so record it and give it back below.
+        captured = Payment.objects.filter(
+            pk=payment.pk, status__in=[*OPEN, PaymentStatus.VOIDED]
+        ).update(status=PaymentStatus.CAPTURED, captured_at=timezone.now())
         if not captured:
             return "ignored"
         if order.status == OrderStatus.PENDING_PAYMENT:

@@ -13,7 +13,7 @@ from galerie.orders.errors import OrderError
 from galerie.orders.models import Order, OrderEvent
 from galerie.orders.services import order_place
 from galerie.payments.gateways import webhook_sign
-from galerie.payments.models import Payment, WebhookEvent
+from galerie.payments.models import Payment, SimulatedCharge, WebhookEvent
 from galerie.payments.services import payment_start, payment_webhook_receive
 from galerie.sellers.models import Offer
 from galerie.testing.factories import make_offer, make_storefront
@@ -120,3 +120,39 @@ def test_replayed_webhook_captures_once():
     assert OrderEvent.objects.filter(order=order, to_status="paid").count() == 1
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+def test_cancellation_racing_a_capture_never_deadlocks_and_stays_consistent():
+    from galerie.orders.services import order_cancel
+
+    storefront = make_storefront()
+    offer = make_offer(stock=10, price="20.00")
+    for round_ in range(5):
+        order = _buy(storefront, offer, f"race-{round_}")
+        payment = payment_start(order=order, method="card", return_url="/").payment
+        # The customer paid on the hosted page; the provider's webhook is on its way.
+        SimulatedCharge.objects.filter(token=payment.provider_ref).update(status="succeeded")
+        raw = json.dumps(
+            {
+                "id": f"evt_race_{round_}",
+                "type": "charge.succeeded",
+                "data": {"reference": payment.provider_ref, "amount": str(payment.amount)},
+            }
+        ).encode()
+        signature = webhook_sign(raw)
+
+        def work(i, order=order, raw=raw, signature=signature):
+            if i == 0:
+                return order_cancel(order=order, reason="course")
+            return payment_webhook_receive(raw_body=raw, signature=signature)
+
+        results = _race(2, work)
+        assert not any(isinstance(r, Exception) for r in results), results
+        order.refresh_from_db()
+        payment.refresh_from_db()
+        # Whichever came first, the money the provider captured is given back in full.
+        assert order.status == "cancelled"
+        assert payment.status == "captured"
+        assert payment.refunded_amount == payment.amount == order.total
+        assert SimulatedCharge.objects.get(token=payment.provider_ref).refunded == payment.amount
+    assert Offer.objects.get(pk=offer.pk).stock == 10  # every reservation released exactly once
