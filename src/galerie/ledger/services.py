@@ -273,6 +273,7 @@ def journal_post(
                     credit=credit,
                     label=(spec.label or label)[:200],
                     date=date,
+                    month=date.replace(day=1),
                     storefront_id=spec.storefront_id or storefront_id,
                     seller_id=spec.seller_id,
                     category_id=spec.category_id,

@@ -67,7 +67,7 @@ def test_corrupted_line_is_reported(ledger, capsys):
         call_command("ledger_check")
 
     out = capsys.readouterr().out
-    assert f"Écriture {ledger.pk} déséquilibrée : débit 42.01 € ≠ crédit 42.00 €." in out
+    assert f"Écriture {ledger.piece_number} déséquilibrée : débit 42.01 € ≠ crédit 42.00 €." in out
     assert "Balance générale : total débit" in out
     assert (
         "Compte 511200 : solde enregistré 42.00 € D / 42.00 € C, "
@@ -106,3 +106,13 @@ def test_registered_cross_check_runs(ledger, monkeypatch):
     with pytest.raises(CommandError, match="commandes et grand livre"):
         call_command("ledger_check")
     assert JournalLine.objects.count() == 16
+
+
+@pytest.mark.django_db
+def test_line_in_the_wrong_month_is_reported(ledger):
+    line = ledger.lines.first()
+    corrupt("UPDATE ledger_journalline SET month = %s WHERE id = %s", ["2026-02-01", line.pk])
+    results = {r.name: r for r in checks.ledger_check_run()}
+    assert results["le mois des lignes est celui de leur date"].problems == [
+        f"Ligne {line.pk} datée du 2026-03-14 rangée dans le mois du 2026-02-01."
+    ]
