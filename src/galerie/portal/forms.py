@@ -3,7 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from galerie.sellers.models import LegalForm
+from galerie.catalog.models import Category, ProductType
+from galerie.orders.models import SellerOrderStatus
+from galerie.portal.services import BULK_MODES, VALID_ROWS
+from galerie.pricing.models import DeliveryKind
+from galerie.sellers.models import Condition, LegalForm
 
 
 class SellerApplicationForm(forms.Form):
@@ -41,3 +45,138 @@ class SellerApplicationForm(forms.Form):
         ),
         required=False,
     )
+
+
+# --- Seller workspace --------------------------------------------------------------------------
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class OfferSearchForm(forms.Form):
+    q = forms.CharField(label=_("Titre, référence ou EAN"), required=False, max_length=200)
+    state = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[
+            ("", _("toutes")),
+            ("active", _("actives")),
+            ("inactive", _("désactivées")),
+            ("out_of_stock", _("en rupture")),
+        ],
+    )
+    condition = forms.ChoiceField(
+        label=_("État"), required=False, choices=[("", _("tous")), *Condition.choices]
+    )
+
+
+class ProductFindForm(forms.Form):
+    q = forms.CharField(label=_("EAN / ISBN ou titre du produit"), max_length=250)
+
+
+class OfferForm(forms.Form):
+    price = forms.DecimalField(label=_("Prix TTC (€)"), min_value=0.01, **MONEY)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+    condition = forms.ChoiceField(label=_("État"), choices=Condition.choices)
+    condition_note = forms.CharField(
+        label=_("Description de l'état"),
+        max_length=300,
+        required=False,
+        help_text=_("Obligatoire pour l'occasion et le reconditionné."),
+    )
+    delivery_price = forms.DecimalField(
+        label=_("Frais de port TTC (€)"), min_value=0, initial=0, **MONEY
+    )
+    lead_time_days = forms.IntegerField(
+        label=_("Délai d'expédition (jours)"), min_value=0, max_value=60, initial=2
+    )
+    sku = forms.CharField(label=_("Votre référence (SKU)"), max_length=64, required=False)
+
+
+class OfferEditForm(OfferForm):
+    is_active = forms.BooleanField(label=_("Offre active"), required=False)
+
+
+class ProductForm(forms.Form):
+    gtin = forms.CharField(label=_("EAN / ISBN"), max_length=20, required=False)
+    title = forms.CharField(label=_("Titre"), max_length=250)
+    product_type = forms.ModelChoiceField(
+        label=_("Type de produit"), queryset=ProductType.objects.order_by("name")
+    )
+    category = forms.ModelChoiceField(
+        label=_("Catégorie"), queryset=Category.objects.order_by("path")
+    )
+    publisher_price = forms.DecimalField(
+        label=_("Prix éditeur TTC (livres)"), required=False, min_value=0.01, **MONEY
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class BulkUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_(
+            "Colonnes : « sku » ou « gtin », puis « price » et/ou « stock ». Séparateur virgule "
+            "ou point-virgule, prix avec virgule ou point."
+        ),
+    )
+    mode = forms.ChoiceField(
+        label=_("En cas d'erreur"),
+        choices=list(
+            zip(
+                BULK_MODES,
+                [
+                    _("ne rien modifier tant qu'une ligne est en erreur"),
+                    _("appliquer les lignes valides, ignorer les lignes en erreur"),
+                ],
+                strict=True,
+            )
+        ),
+        initial=VALID_ROWS,
+        widget=forms.RadioSelect,
+    )
+
+
+class OrderFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[
+            ("", _("toutes")),
+            *[(v, label) for v, label in SellerOrderStatus.choices if v != "pending_payment"],
+        ],
+    )
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(label=_("Transporteur"), max_length=100)
+    tracking_number = forms.CharField(label=_("N° de suivi"), max_length=100)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Motif d'annulation"), max_length=200)
+
+
+class DeliveryMethodForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=100)
+    kind = forms.ChoiceField(label=_("Mode de calcul"), choices=DeliveryKind.choices)
+    fee = forms.DecimalField(label=_("Frais TTC (€)"), min_value=0, initial=0, **MONEY)
+    fee_per_kg = forms.DecimalField(
+        label=_("Frais par kg TTC (€)"), min_value=0, initial=0, **MONEY
+    )
+    free_above = forms.DecimalField(
+        label=_("Offerte à partir de (€ TTC)"), required=False, min_value=0, **MONEY
+    )
+    delivery_days_min = forms.IntegerField(
+        label=_("Délai de livraison min (jours)"), min_value=0, max_value=90, initial=2
+    )
+    delivery_days_max = forms.IntegerField(
+        label=_("Délai de livraison max (jours)"), min_value=0, max_value=90, initial=5
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+    is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Nom du jeton"), max_length=100)

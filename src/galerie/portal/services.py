@@ -1,0 +1,571 @@
+"""Writes of the seller portal and the seller API: the same functions serve both.
+
+They wrap the owning apps' services (sellers.offer_publish/offer_update, pricing.book_price_check,
+inventory.stock_adjust, orders' seller-order transitions) with the two things the portal adds:
+the seller's right to act (its status) and the per-seller scoping of every id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.catalog.models import Category, Product, ProductType
+from galerie.core.errors import DomainError, NotFound
+from galerie.core.money import CENT, to_money
+from galerie.inventory.services import stock_adjust
+from galerie.portal.errors import BulkUpdateError, ProductError, SellerCannotPublish
+from galerie.portal.locks import seller_offer_lock
+from galerie.pricing.models import DeliveryKind, DeliveryMethod
+from galerie.pricing.services import book_price_check
+from galerie.search.services import search_index_refresh
+from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
+from galerie.sellers.services import OfferError, offer_publish, offer_update
+
+MAX_PRICE = Decimal("1000000")
+MAX_STOCK = 1_000_000
+BULK_MAX_ROWS = 5000
+BULK_MAX_BYTES = 2 * 1024 * 1024
+
+
+# --- The seller's right to act -----------------------------------------------------------------
+
+
+def seller_can_publish_check(seller: Seller) -> None:
+    """Only a verified seller creates or changes offers and settings (DSA art. 30)."""
+    if seller.status == SellerStatus.VERIFIED:
+        return
+    if seller.status in (SellerStatus.SUSPENDED, SellerStatus.CLOSED):
+        message = _(
+            "Votre compte vendeur est %(s)s : vous ne pouvez ni publier ni modifier d'offre."
+        ) % {"s": seller.get_status_display()}
+    else:
+        message = _("Votre compte vendeur n'est pas encore vérifié : vous ne pouvez pas vendre.")
+    raise SellerCannotPublish(message)
+
+
+# --- Offers ------------------------------------------------------------------------------------
+
+
+def _check_sku_free(*, seller: Seller, sku: str, offer_id: int | None = None) -> None:
+    if sku and Offer.objects.filter(seller=seller, sku=sku).exclude(pk=offer_id).exists():
+        raise OfferError(
+            _("La référence « %(s)s » est déjà utilisée par une autre de vos offres.") % {"s": sku},
+            code="sku_taken",
+            field="sku",
+        )
+
+
+@transaction.atomic
+def portal_offer_create(
+    *,
+    seller: Seller,
+    product: Product,
+    price: Decimal,
+    stock: int,
+    condition: str = Condition.NEW,
+    condition_note: str = "",
+    delivery_price: Decimal = Decimal("0"),
+    lead_time_days: int = 2,
+    sku: str = "",
+) -> Offer:
+    """Publish a seller's offer: status, book law (loi Lang) and sku checked, then offer_publish."""
+    seller_can_publish_check(seller)
+    if not product.is_active:
+        raise ProductError(_("Ce produit n'est plus proposé à la vente."), field="product")
+    price = to_money(price)
+    book_price_check(product=product, price=price, condition=condition)
+    sku = (sku or "").strip()
+    _check_sku_free(seller=seller, sku=sku)
+    try:
+        with transaction.atomic():
+            return offer_publish(
+                seller=seller,
+                product=product,
+                price=price,
+                stock=stock,
+                condition=condition,
+                condition_note=(condition_note or "").strip(),
+                delivery_price=delivery_price,
+                lead_time_days=lead_time_days,
+                sku=sku,
+            )
+    except IntegrityError as exc:  # a concurrent create took the sku
+        raise OfferError(
+            _("La référence « %(s)s » est déjà utilisée par une autre de vos offres.") % {"s": sku},
+            code="sku_taken",
+            field="sku",
+        ) from exc
+
+
+@transaction.atomic
+def portal_offer_update(*, seller: Seller, offer_id: int, actor=None, **changes) -> Offer:
+    """Change one of the seller's offers. Stock goes through inventory.stock_adjust (a movement
+    is recorded); every other field through sellers.offer_update. Deactivating (alone) is allowed
+    whatever the seller's status; anything else needs a verified seller, and a new book's price
+    must respect the loi Lang."""
+    offer = seller_offer_lock(seller=seller, offer_id=offer_id)
+    # Taking an offer off sale is always allowed, even to a suspended seller.
+    withdrawing = changes in ({"is_active": False}, {"stock": 0})
+    if not withdrawing:
+        seller_can_publish_check(seller)
+    if "price" in changes:
+        changes["price"] = to_money(changes["price"])
+    if "sku" in changes:
+        changes["sku"] = (changes["sku"] or "").strip()
+        _check_sku_free(seller=seller, sku=changes["sku"], offer_id=offer.pk)
+    if "condition_note" in changes:
+        changes["condition_note"] = (changes["condition_note"] or "").strip()
+    if not withdrawing and changes.get("is_active", offer.is_active):
+        book_price_check(
+            product=offer.product,
+            price=changes.get("price", offer.price),
+            condition=changes.get("condition", offer.condition),
+        )
+    stock = changes.pop("stock", None)
+    if stock is not None:
+        if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
+            raise OfferError(_("Le stock doit être un entier positif ou nul."), field="stock")
+        if stock != offer.stock:
+            stock_adjust(
+                offer=offer,
+                delta=stock - offer.stock,
+                reason=_("Stock mis à jour par le vendeur"),
+                reference="portail",
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    if changes:
+        offer = offer_update(offer=offer, **changes)
+    return offer
+
+
+# --- Products ----------------------------------------------------------------------------------
+
+
+def _unique_product_slug(title: str, gtin: str | None) -> str:
+    base = slugify(title)[:200] or "produit"
+    if gtin:
+        base = f"{base}-{gtin}"
+    slug, n = base, 1
+    while Product.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def portal_product_create(
+    *,
+    seller: Seller,
+    title: str,
+    gtin: str,
+    product_type: ProductType,
+    category: Category,
+    description: str = "",
+    publisher_price: Decimal | None = None,
+) -> Product:
+    """A seller creates a catalogue product that does not exist yet (then puts an offer on it)."""
+    seller_can_publish_check(seller)
+    title = " ".join((title or "").split())
+    if not title or len(title) > 250:
+        raise ProductError(_("Indiquez un titre (250 caractères au plus)."), field="title")
+    normalized: str | None = None
+    if (gtin or "").strip():
+        try:
+            normalized = normalize_gtin(gtin)
+        except InvalidGTIN as exc:
+            raise ProductError(str(exc), code="invalid_gtin", field="gtin") from exc
+    elif product_type.gtin_required:
+        raise ProductError(
+            _("Un GTIN (EAN ou ISBN) est obligatoire pour ce type de produit."), field="gtin"
+        )
+    if normalized:
+        existing = Product.objects.filter(gtin=normalized).first()
+        if existing is not None:
+            raise ProductError(
+                _("Ce GTIN existe déjà : « %(t)s ». Proposez votre offre sur ce produit.")
+                % {"t": existing.title},
+                code="product_exists",
+                field="gtin",
+            )
+    if publisher_price is not None:
+        publisher_price = to_money(publisher_price)
+        if publisher_price <= 0:
+            raise ProductError(_("Le prix éditeur doit être positif."), field="publisher_price")
+    if product_type.is_book and publisher_price is None:
+        raise ProductError(
+            _("Le prix éditeur (prix unique du livre) est obligatoire pour un livre."),
+            field="publisher_price",
+        )
+    try:
+        with transaction.atomic():
+            product = Product.objects.create(
+                title=title,
+                slug=_unique_product_slug(title, normalized),
+                description=(description or "").strip(),
+                product_type=product_type,
+                category=category,
+                gtin=normalized,
+                publisher_price=publisher_price,
+            )
+    except IntegrityError as exc:  # a concurrent create took the GTIN
+        raise ProductError(
+            _("Ce GTIN vient d'être créé : recherchez-le et proposez votre offre."),
+            code="product_exists",
+            field="gtin",
+        ) from exc
+    search_index_refresh(product_ids=[product.pk])
+    return product
+
+
+# --- Bulk price and stock update ---------------------------------------------------------------
+
+ALL_OR_NOTHING = "all_or_nothing"
+VALID_ROWS = "valid_rows"
+BULK_MODES = (ALL_OR_NOTHING, VALID_ROWS)
+
+
+@dataclass(frozen=True)
+class BulkRowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class BulkResult:
+    mode: str
+    rows: int = 0
+    applied: int = 0
+    errors: list[BulkRowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Planned:
+    row: int
+    column: str  # the identifying column, for errors raised while applying
+    offer: Offer
+    changes: dict
+
+
+def _parse_price(raw: str) -> Decimal:
+    text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("« %(v)s » n'est pas un prix (exemple : 12,90).") % {"v": raw}) from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError(_("Le prix doit être supérieur à 0 €."))
+    if value != value.quantize(CENT):
+        raise ValueError(_("Le prix a au plus deux décimales."))
+    if value >= MAX_PRICE:
+        raise ValueError(_("Le prix est trop élevé."))
+    return value
+
+
+def _parse_stock(raw: str) -> int:
+    text = raw.strip()
+    if not text.isdigit():
+        raise ValueError(_("« %(v)s » n'est pas un stock (entier positif ou nul).") % {"v": raw})
+    value = int(text)
+    if value > MAX_STOCK:
+        raise ValueError(_("Le stock est trop élevé."))
+    return value
+
+
+def _cell(row: dict, name: str) -> str:
+    value = row.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _plan(*, seller: Seller, rows: list[tuple[int, dict]]) -> tuple[list[_Planned], list]:
+    """Check every row (shape, offer lookup within the seller, book law) without writing."""
+    errors: list[BulkRowError] = []
+    skus = {_cell(r, "sku") for _n, r in rows if _cell(r, "sku")}
+    gtins: dict[str, str] = {}
+    for _n, r in rows:
+        raw = _cell(r, "gtin")
+        if raw and not _cell(r, "sku"):
+            with contextlib.suppress(InvalidGTIN):
+                gtins[raw] = normalize_gtin(raw)
+    by_sku = {
+        o.sku: o
+        for o in Offer.objects.filter(seller=seller, sku__in=skus).select_related(
+            "product__product_type"
+        )
+    }
+    by_gtin: dict[str, list[Offer]] = {}
+    for o in Offer.objects.filter(
+        seller=seller, product__gtin__in=set(gtins.values())
+    ).select_related("product__product_type"):
+        by_gtin.setdefault(o.product.gtin, []).append(o)
+
+    planned: list[_Planned] = []
+    seen: dict[int, int] = {}
+    for number, row in rows:
+        sku, raw_gtin = _cell(row, "sku"), _cell(row, "gtin")
+        offer = None
+        if sku:
+            column = "sku"
+            offer = by_sku.get(sku)
+            if offer is None:
+                errors.append(
+                    BulkRowError(
+                        number,
+                        "sku",
+                        _("Aucune de vos offres n'a la référence « %(s)s ».") % {"s": sku},
+                    )
+                )
+                continue
+        elif raw_gtin:
+            column = "gtin"
+            if raw_gtin not in gtins:
+                try:
+                    normalize_gtin(raw_gtin)
+                except InvalidGTIN as exc:
+                    errors.append(BulkRowError(number, "gtin", str(exc)))
+                    continue
+            matches = by_gtin.get(gtins[raw_gtin], [])
+            if not matches:
+                errors.append(
+                    BulkRowError(
+                        number,
+                        "gtin",
+                        _("Aucune de vos offres ne porte le GTIN « %(g)s ».") % {"g": raw_gtin},
+                    )
+                )
+                continue
+            if len(matches) > 1:
+                errors.append(
+                    BulkRowError(
+                        number,
+                        "gtin",
+                        _("Vous avez plusieurs offres sur ce GTIN : identifiez-les par « sku »."),
+                    )
+                )
+                continue
+            offer = matches[0]
+        else:
+            errors.append(BulkRowError(number, "sku", _("Indiquez « sku » ou « gtin ».")))
+            continue
+        if offer.pk in seen:
+            errors.append(
+                BulkRowError(
+                    number,
+                    column,
+                    _("Offre déjà mise à jour à la ligne %(n)d.") % {"n": seen[offer.pk]},
+                )
+            )
+            continue
+        seen[offer.pk] = number
+        changes: dict = {}
+        bad = False
+        for name, parse in (("price", _parse_price), ("stock", _parse_stock)):
+            raw = _cell(row, name)
+            if raw:
+                try:
+                    changes[name] = parse(raw)
+                except ValueError as exc:
+                    errors.append(BulkRowError(number, name, str(exc)))
+                    bad = True
+        if bad:
+            continue
+        if not changes:
+            errors.append(BulkRowError(number, "price", _("Indiquez un prix ou un stock.")))
+            continue
+        if offer.is_active and changes != {"stock": 0}:
+            try:
+                book_price_check(
+                    product=offer.product,
+                    price=changes.get("price", offer.price),
+                    condition=offer.condition,
+                )
+            except DomainError as exc:
+                errors.append(BulkRowError(number, "price", exc.message))
+                continue
+        planned.append(_Planned(row=number, column=column, offer=offer, changes=changes))
+    return planned, errors
+
+
+def _apply_one(*, seller: Seller, item: _Planned, actor) -> BulkRowError | None:
+    try:
+        with transaction.atomic():
+            portal_offer_update(seller=seller, offer_id=item.offer.pk, actor=actor, **item.changes)
+    except DomainError as exc:
+        column = exc.field if exc.field in ("price", "stock") else item.column
+        return BulkRowError(item.row, column, exc.message)
+    return None
+
+
+def portal_offers_bulk_update(
+    *, seller: Seller, rows: list[tuple[int, dict]], mode: str = ALL_OR_NOTHING, actor=None
+) -> BulkResult:
+    """Update price and/or stock of the seller's offers from rows of {sku|gtin, price, stock}.
+
+    `rows` are (row number, cells) — the row number is what the report shows (the file's line,
+    header being line 1, or the item's position in an API call). Modes:
+    - ALL_OR_NOTHING: any faulty row → nothing is changed, every faulty row is reported;
+    - VALID_ROWS: the valid rows are applied, the faulty ones reported and left unchanged.
+    """
+    if mode not in BULK_MODES:
+        raise BulkUpdateError(_("Mode de mise à jour inconnu."), field="mode")
+    seller_can_publish_check(seller)
+    if len(rows) > BULK_MAX_ROWS:
+        raise BulkUpdateError(_("Trop de lignes : %(n)d au plus par envoi.") % {"n": BULK_MAX_ROWS})
+    result = BulkResult(mode=mode, rows=len(rows))
+    planned, result.errors = _plan(seller=seller, rows=rows)
+    if mode == ALL_OR_NOTHING:
+        if result.errors:
+            return result
+        with transaction.atomic():
+            for item in planned:
+                error = _apply_one(seller=seller, item=item, actor=actor)
+                if error is not None:
+                    result.errors.append(error)
+                    transaction.set_rollback(True)
+                    return result
+        result.applied = len(planned)
+        return result
+    for item in planned:
+        error = _apply_one(seller=seller, item=item, actor=actor)
+        if error is None:
+            result.applied += 1
+        else:
+            result.errors.append(error)
+    result.errors.sort(key=lambda e: e.row)
+    return result
+
+
+BULK_COLUMNS = ("sku", "gtin", "price", "stock")
+_HEADER_ALIASES = {"prix": "price", "ean": "gtin", "isbn": "gtin", "reference": "sku"}
+
+
+def bulk_csv_rows(data: bytes) -> list[tuple[int, dict]]:
+    """Read a CSV (comma, semicolon or tab; UTF-8 or Windows-1252) into numbered rows.
+
+    Row numbers are the file's record numbers, the header being 1, as a spreadsheet shows them.
+    Raises BulkUpdateError when the file as a whole is unusable.
+    """
+    if len(data) > BULK_MAX_BYTES:
+        raise BulkUpdateError(_("Fichier trop volumineux (2 Mo au plus)."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise BulkUpdateError(_("Le fichier doit être encodé en UTF-8.")) from None
+    if "\x00" in text:
+        raise BulkUpdateError(_("Ce fichier n'est pas un CSV (caractère nul)."))
+    if not text.strip():
+        raise BulkUpdateError(_("Le fichier est vide."))
+    first_line = text.splitlines()[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [_HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+        if not ({"sku", "gtin"} & set(header)) or not ({"price", "stock"} & set(header)):
+            raise BulkUpdateError(
+                _(
+                    "En-tête attendu : une colonne « sku » ou « gtin », et « price » et/ou "
+                    "« stock » (trouvé : %(h)s)."
+                )
+                % {"h": ", ".join(h for h in header if h) or "—"}
+            )
+        rows = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append(
+                (number, {name: cells[i] for i, name in enumerate(header) if i < len(cells)})
+            )
+    except csv.Error as exc:
+        raise BulkUpdateError(_("CSV illisible : %(e)s") % {"e": exc}) from None
+    return rows
+
+
+# --- Delivery methods --------------------------------------------------------------------------
+
+DELIVERY_FIELDS = (
+    "name",
+    "kind",
+    "fee",
+    "fee_per_kg",
+    "free_above",
+    "delivery_days_min",
+    "delivery_days_max",
+    "position",
+    "is_active",
+)
+
+
+def _delivery_check(values: dict) -> None:
+    if not (values.get("name") or "").strip():
+        raise DomainError(_("Indiquez un nom."), code="delivery_invalid", field="name")
+    if values["kind"] not in DeliveryKind.values:
+        raise DomainError(_("Mode de calcul inconnu."), code="delivery_invalid", field="kind")
+    for name in ("fee", "fee_per_kg"):
+        if values[name] < 0:
+            raise DomainError(
+                _("Les frais ne peuvent être négatifs."), code="delivery_invalid", field=name
+            )
+    if values["kind"] == DeliveryKind.FREE_ABOVE and values.get("free_above") is None:
+        raise DomainError(
+            _("Indiquez le montant à partir duquel la livraison est offerte."),
+            code="delivery_invalid",
+            field="free_above",
+        )
+    if values["delivery_days_max"] < values["delivery_days_min"]:
+        raise DomainError(
+            _("Le délai maximum doit être supérieur ou égal au délai minimum."),
+            code="delivery_invalid",
+            field="delivery_days_max",
+        )
+
+
+@transaction.atomic
+def delivery_method_save(
+    *, seller: Seller, method_id: int | None = None, **values
+) -> DeliveryMethod:
+    """Create (method_id None) or change one of the seller's delivery methods."""
+    seller_can_publish_check(seller)
+    unknown = set(values) - set(DELIVERY_FIELDS)
+    if unknown:
+        raise DomainError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+    if method_id is None:
+        method = DeliveryMethod(seller=seller)
+    else:
+        method = (
+            DeliveryMethod.objects.select_for_update().filter(pk=method_id, seller=seller).first()
+        )
+        if method is None:
+            raise NotFound(_("Mode de livraison introuvable."))
+    for name, value in values.items():
+        if name in ("fee", "fee_per_kg") or (name == "free_above" and value is not None):
+            value = to_money(value)
+        setattr(method, name, value)
+    method.name = (method.name or "").strip()
+    _delivery_check({name: getattr(method, name) for name in DELIVERY_FIELDS})
+    method.save()
+    return method
+
+
+@transaction.atomic
+def delivery_method_delete(*, seller: Seller, method_id: int) -> None:
+    """Placed orders keep their snapshot (label, fee); the link to the method is set to null."""
+    seller_can_publish_check(seller)
+    deleted, _detail = DeliveryMethod.objects.filter(pk=method_id, seller=seller).delete()
+    if not deleted:
+        raise NotFound(_("Mode de livraison introuvable."))

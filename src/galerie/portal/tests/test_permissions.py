@@ -1,0 +1,199 @@
+"""Permission matrix: every seller route × anonymous, customer, seller A owner, seller A staff,
+seller B owner and operator staff (is_staff, no membership) → the expected status.
+
+Ids in the URLs are seller A's objects, so seller B must get 404 on every route that names one.
+"""
+
+import pytest
+
+from galerie.portal.auth import api_token_create
+from galerie.pricing.models import DeliveryMethod
+from galerie.sellers.models import Offer, SellerMember
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "customer", "owner_a", "staff_a", "owner_b", "operator"]
+LOGIN, APPLY, BACK = "login", "apply", "redirect"  # 302 to login / to the application / elsewhere
+
+# expected outcome per role, in ROLES order
+LIST = (LOGIN, 403, 200, 200, 200, 403)  # a page about "my seller", no foreign id possible
+OBJECT = (LOGIN, 403, 200, 200, 404, 403)  # names seller A's object
+OBJECT_WRITE = (LOGIN, 403, BACK, BACK, 404, 403)
+OWNER_LIST = (LOGIN, 403, 200, 403, 200, 403)
+OWNER_OBJECT = (LOGIN, 403, 200, 403, 404, 403)
+OWNER_OBJECT_WRITE = (LOGIN, 403, BACK, 403, 404, 403)
+
+# (name, method, path template, data, expected per role)
+ROUTES = [
+    ("index", "get", "/vendeur/", None, (LOGIN, APPLY, 200, 200, 200, APPLY)),
+    ("apply", "get", "/vendeur/candidature/", None, (LOGIN, 200, 200, 200, 200, 200)),
+    (
+        "switch",
+        "post",
+        "/vendeur/compte-actif/",
+        {"seller": "{seller_a}"},
+        (LOGIN, 403, BACK, BACK, 404, 403),
+    ),
+    ("offers", "get", "/vendeur/offres/", None, LIST),
+    ("offer_new", "get", "/vendeur/offres/nouvelle/?q=abbey", None, LIST),
+    ("offer_create", "get", "/vendeur/offres/nouvelle/{book}/", None, LIST),
+    ("offer_bulk", "get", "/vendeur/offres/import/", None, LIST),
+    ("product_create", "get", "/vendeur/produits/nouveau/", None, LIST),
+    ("offer_edit", "get", "/vendeur/offres/{offer_a}/", None, OBJECT),
+    (
+        "offer_edit_post",
+        "post",
+        "/vendeur/offres/{offer_a}/",
+        {
+            "price": "21.00",
+            "stock": "10",
+            "condition": "new",
+            "delivery_price": "0",
+            "lead_time_days": "2",
+            "sku": "A-1",
+            "is_active": "on",
+        },
+        OBJECT_WRITE,
+    ),
+    ("offer_deactivate", "post", "/vendeur/offres/{offer_a}/desactiver/", {}, OBJECT_WRITE),
+    ("orders", "get", "/vendeur/commandes/", None, LIST),
+    ("order", "get", "/vendeur/commandes/{order_a}/", None, OBJECT),
+    ("order_accept", "post", "/vendeur/commandes/{order_a}/accepter/", {}, OBJECT_WRITE),
+    # not accepted yet: seller A is told why (400), seller B still gets 404
+    (
+        "order_ship",
+        "post",
+        "/vendeur/commandes/{order_a}/expedier/",
+        {"carrier": "Colissimo", "tracking_number": "6A123"},
+        (LOGIN, 403, 400, 400, 404, 403),
+    ),
+    (
+        "order_cancel",
+        "post",
+        "/vendeur/commandes/{order_a}/annuler/",
+        {"reason": "Rupture"},
+        OBJECT_WRITE,
+    ),
+    ("money", "get", "/vendeur/argent/", None, OWNER_LIST),
+    ("statement", "get", "/vendeur/argent/releves/2026-11/", None, OWNER_LIST),
+    ("delivery", "get", "/vendeur/livraison/", None, OWNER_LIST),
+    ("delivery_create", "get", "/vendeur/livraison/nouveau/", None, OWNER_LIST),
+    ("delivery_edit", "get", "/vendeur/livraison/{method_a}/", None, OWNER_OBJECT),
+    (
+        "delivery_edit_post",
+        "post",
+        "/vendeur/livraison/{method_a}/",
+        {
+            "name": "Express",
+            "kind": "flat",
+            "fee": "9.90",
+            "fee_per_kg": "0",
+            "delivery_days_min": "1",
+            "delivery_days_max": "2",
+            "position": "0",
+            "is_active": "on",
+        },
+        OWNER_OBJECT_WRITE,
+    ),
+    ("delivery_delete", "post", "/vendeur/livraison/{method_a}/supprimer/", {}, OWNER_OBJECT_WRITE),
+    ("tokens", "get", "/vendeur/jetons/", None, LIST),
+    # owner A's token: staff A sees only their own tokens, so it is not found for them either
+    (
+        "token_revoke",
+        "post",
+        "/vendeur/jetons/{token_a}/revoquer/",
+        {},
+        (LOGIN, 403, BACK, 404, 404, 403),
+    ),
+]
+
+
+@pytest.fixture
+def ids(world):
+    method = DeliveryMethod.objects.create(seller=world.seller_a, name="Colissimo", fee="4.90")
+    member = SellerMember.objects.get(seller=world.seller_a, user=world.users.owner_a)
+    return {
+        "seller_a": world.seller_a.pk,
+        "book": world.book.pk,
+        "offer_a": world.offer_a.pk,
+        "order_a": world.order_a.pk,
+        "method_a": method.pk,
+        "token_a": api_token_create(member=member, name="ERP").token.pk,
+    }
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+CASES = [
+    pytest.param(route, role, expected[i], id=f"{route[0]}-{role}")
+    for route in ROUTES
+    for i, role in enumerate(ROLES)
+    for expected in [route[4]]
+]
+
+
+@pytest.mark.parametrize(("route", "role", "expected"), CASES)
+def test_permission_matrix(world, ids, as_user, route, role, expected):
+    _name, method, path, data, _all = route
+    user = None if role == "anonymous" else getattr(world.users, role)
+    client = as_user(user)
+    url = _fill(path, ids)
+    response = client.post(url, _fill(data, ids)) if method == "post" else client.get(url)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/compte/connexion/")
+    elif expected == APPLY:
+        assert response.status_code == 302
+        assert response["Location"] == "/vendeur/candidature/"
+    elif expected == BACK:
+        assert response.status_code == 302
+        assert "/compte/connexion/" not in response["Location"]
+    else:
+        assert response.status_code == expected, response.content.decode()[:500]
+
+
+def test_matrix_covers_every_portal_route():
+    from galerie.portal.urls import urlpatterns
+
+    names = {p.name for p in urlpatterns}
+    covered = {route[0].removesuffix("_post") for route in ROUTES}
+    assert names <= covered, names - covered
+
+
+def test_foreign_writes_change_nothing(world, ids, as_user):
+    """Seller B's user posting to seller A's objects: 404 and nothing moved."""
+    client = as_user(world.users.owner_b)
+    before = Offer.objects.filter(pk=ids["offer_a"]).values().get()
+    paths = [
+        (
+            f"/vendeur/offres/{ids['offer_a']}/",
+            {
+                "price": "1.00",
+                "stock": "0",
+                "condition": "new",
+                "delivery_price": "0",
+                "lead_time_days": "1",
+            },
+        ),
+        (f"/vendeur/offres/{ids['offer_a']}/desactiver/", {}),
+        (f"/vendeur/commandes/{ids['order_a']}/accepter/", {}),
+        (f"/vendeur/commandes/{ids['order_a']}/annuler/", {"reason": "x"}),
+        (f"/vendeur/livraison/{ids['method_a']}/supprimer/", {}),
+        (f"/vendeur/jetons/{ids['token_a']}/revoquer/", {}),
+    ]
+    for path, data in paths:
+        assert client.post(path, data).status_code == 404, path
+    assert Offer.objects.filter(pk=ids["offer_a"]).values().get() == before
+    world.order_a.refresh_from_db()
+    assert world.order_a.status == "paid"
+    assert DeliveryMethod.objects.filter(pk=ids["method_a"]).exists()
+    from galerie.portal.models import SellerApiToken
+
+    assert SellerApiToken.objects.get(pk=ids["token_a"]).revoked_at is None
