@@ -11,7 +11,7 @@ ru_maxrss, is the phase's own):
   import   `feed_import` of the feed into the empty mall (a new seller);
   reimport the same feed again (nothing changes).
 The feed comes from gen_feed.py (../shared/data, or the copy beside the import tests) into
-bench/out/. Results: a table on stdout and bench/out/import-results-<rows>.json.
+bench/out/imports/. Results: a table on stdout and bench/out/imports/import-results-<rows>.json.
 """
 
 import argparse
@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+OUT = ROOT / "bench" / "out" / "imports"
 PG_DB = "galerie_h_imports"
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 

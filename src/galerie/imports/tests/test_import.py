@@ -377,3 +377,21 @@ def test_interrupted_import_resumes_after_the_last_committed_batch(
     assert report.job.status == ImportStatus.DONE and report.job.last_row == 300
     assert report.job.offers_created == 300
     assert Offer.objects.count() == 300
+
+
+def test_csv_variant_and_a_line_with_the_wrong_number_of_fields(mappings, seller, tmp_path):
+    feed = tmp_path / "feed.csv"
+    feed.write_text(
+        "id,title,price,gtin,product_type,quantity,availability\n"
+        'C-1,"Le Phare, tome 2",12.00 EUR,9782000000013,Livres > Romans,4,in_stock\n'
+        "C-2,Trop,de,champs,ici,1,in_stock,en plus\n"
+        "C-3,Sans quantité,9.00 EUR,9782000000020,Livres > Romans,,in_stock\n",
+        encoding="utf-8",
+    )
+    report = feed_import(seller=seller, path=str(feed))
+
+    offers = dict(Offer.objects.values_list("sku", "stock"))
+    assert offers == {"C-1": 4, "C-3": 1}  # no quantity in stock: one unit
+    assert Product.objects.get(gtin="9782000000013").title == "Le Phare, tome 2"
+    error = ImportRowError.objects.get(job=report.job)
+    assert (error.row, error.code) == (2, "row_width")

@@ -57,14 +57,18 @@ class Command(BaseCommand):
                 progress=bar,
                 batch_size=options["batch_size"],
             )
-        except DomainError as exc:
+        except Exception as exc:
             if bar:
                 bar.close()
+            message = exc.message if isinstance(exc, DomainError) else f"Import interrompu : {exc}"
             job = ImportJob.objects.filter(seller=seller).order_by("-pk").first()
             hint = ""
             if job is not None and job.status == "failed" and not options["dry_run"]:
-                hint = f" Reprendre après correction : --resume {job.pk}."
-            raise CommandError(exc.message + hint) from exc
+                hint = (
+                    f" Les lots déjà validés sont enregistrés (jusqu'à la ligne {job.last_row}) ;"
+                    f" reprendre après correction : --resume {job.pk}."
+                )
+            raise CommandError(message + hint) from exc
         if bar:
             bar.close()
         self.stdout.write("\n".join(report_lines(report)))
