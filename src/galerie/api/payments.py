@@ -6,10 +6,16 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
 
 router = Router(tags=["paiements"])
+
+
+class OperatorOnly(DomainError):
+    code = "forbidden"
+    status = 403
 
 
 class Error(Schema):
@@ -54,4 +60,61 @@ def order_pay(request, public_id: UUID, payload: PayIn):
         "iban": start.iban,
         "bic": start.bic,
         "instructions": start.instructions,
+    }
+
+
+class RefundIn(Schema):
+    lines: dict[int, int] | None = Field(
+        None, description="id de ligne → quantité ; absent : remboursement intégral"
+    )
+    delivery_for: list[int] = Field(
+        default_factory=list, description="sous-commandes dont les frais de port sont remboursés"
+    )
+    reason: str = Field("", max_length=200)
+
+
+class RefundOut(Schema):
+    id: int
+    order: UUID
+    amount: Decimal
+    status: str
+    refunded_total: Decimal
+
+
+@router.post(
+    "/orders/{public_id}/refunds",
+    response={200: RefundOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Rembourser (opérateur ; en-tête Idempotency-Key)",
+)
+def order_refund_create(request, public_id: UUID, payload: RefundIn):
+    """Operator only. The same Idempotency-Key and body return the same refund; the same key with
+    another body answers 409 idempotency_conflict."""
+    from galerie.orders.models import Order
+    from galerie.orders.services import order_refund
+
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise OperatorOnly("Réservé à l'opérateur.")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        raise DomainError(
+            "L'en-tête Idempotency-Key est obligatoire.", code="idempotency_key_required"
+        )
+    order = Order.objects.filter(public_id=public_id).first()
+    if order is None:
+        raise Http404("Commande introuvable.")
+    refund = order_refund(
+        order=order,
+        idempotency_key=key,
+        lines=payload.lines,
+        delivery_for=payload.delivery_for,
+        actor=request.user,
+        reason=payload.reason,
+    )
+    order.refresh_from_db()
+    return {
+        "id": refund.pk,
+        "order": order.public_id,
+        "amount": refund.amount,
+        "status": refund.status,
+        "refunded_total": order.refunded_total,
     }

@@ -1,4 +1,5 @@
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -169,3 +170,53 @@ def test_invoice_per_seller_once_paid(place):
     assert client.get(f"/commandes/{uuid.uuid4()}/facture/{other.pk}/").status_code == 404
     detail = client.get(order.get_absolute_url()).content.decode()
     assert "Historique" in detail and "Payée" in detail
+
+
+def test_api_refund_is_operator_only_and_idempotent(place):
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from galerie.payments.services import payment_start, payment_transfer_mark_received
+
+    order = place([(make_offer(price="10.00", stock=5).pk, 3)])
+    payment_transfer_mark_received(
+        payment=payment_start(order=order, method="transfer", return_url="/").payment
+    )
+    line = order.lines.get()
+    url = f"/api/payments/orders/{order.public_id}/refunds"
+    body = json.dumps({"lines": {str(line.pk): 1}, "reason": "Article abîmé"})
+
+    customer = _guest_with(order)
+    denied = customer.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "r1"}
+    )
+    assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
+
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_user("ops", is_staff=True))
+    first = staff.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "r1"}
+    )
+    again = staff.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "r1"}
+    )
+    assert first.status_code == again.status_code == 200
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["amount"] == "10.00" and again.json()["refunded_total"] == "10.00"
+    other = json.dumps({"lines": {str(line.pk): 2}})
+    conflict = staff.post(
+        url, other, content_type="application/json", headers={"Idempotency-Key": "r1"}
+    )
+    assert conflict.status_code == 409 and conflict.json()["code"] == "idempotency_conflict"
+    too_many = staff.post(
+        url,
+        json.dumps({"lines": {str(line.pk): 5}}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "r2"},
+    )
+    assert too_many.status_code == 400 and too_many.json()["code"] == "refund_invalid"
+    no_key = staff.post(url, body, content_type="application/json")
+    assert no_key.status_code == 400
+    order.refresh_from_db()
+    assert order.refunded_total == Decimal("10.00") and order.refunds.count() == 1
