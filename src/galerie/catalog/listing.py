@@ -156,6 +156,43 @@ def storefront_category_tree(storefront: Storefront) -> list[dict]:
     return tree
 
 
+def category_map() -> dict[int, Category]:
+    """Every category by id (a few hundred rows), cached per catalogue generation."""
+    key = f"category-map:{catalog_generation()}"
+    categories = cache.get(key)
+    if categories is None:
+        categories = {c.pk: c for c in Category.objects.all()}
+        cache.set(key, categories, _CACHE_SECONDS)
+    return categories
+
+
+def category_by_slug(slug: str) -> Category | None:
+    key = f"category-slugs:{catalog_generation()}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = {c.slug: pk for pk, c in category_map().items()}
+        cache.set(key, ids, _CACHE_SECONDS)
+    pk = ids.get(slug)
+    return category_map().get(pk) if pk else None
+
+
+def category_children(category: Category) -> list[Category]:
+    children = [c for c in category_map().values() if c.parent_id == category.pk]
+    return sorted(children, key=lambda c: (c.position, c.name))
+
+
+def storefront_breadcrumb(storefront: Storefront, category: Category, *, include_self: bool):
+    """The category's ancestors (and itself if asked) that belong to the storefront's assortment,
+    root first: a storefront whose assortment starts below the tree's root hides the levels
+    above it."""
+    allowed = storefront_visible_category_ids(storefront)
+    categories = category_map()
+    ids = [int(i) for i in category.path.strip("/").split("/") if i]
+    if not include_self:
+        ids = ids[:-1]
+    return [categories[i] for i in ids if i in allowed and i in categories]
+
+
 @dataclass(frozen=True)
 class AttributeGroup:
     """Facet attributes sharing one URL parameter (same name across product types)."""

@@ -17,14 +17,17 @@ from galerie.catalog.listing import (
     SORT_PARAM,
     SORT_RELEVANCE,
     SORTS,
+    category_by_slug,
+    category_children,
     clean_query,
     product_listing,
+    storefront_breadcrumb,
     storefront_category_tree,
     storefront_search,
     storefront_visible_category_ids,
     visible_products,
 )
-from galerie.catalog.models import AttributeValue, Category
+from galerie.catalog.models import AttributeValue
 from galerie.sellers.selectors import offers_for_product
 from galerie.storefronts.selectors import storefront_list
 from galerie.web.caching import catalogue_page
@@ -148,7 +151,7 @@ def home(request):
 @catalogue_page
 def category(request, slug: str):
     storefront = _storefront(request)
-    node = Category.objects.filter(slug=slug).first()
+    node = category_by_slug(slug)
     if node is None or node.pk not in storefront_visible_category_ids(storefront):
         raise Http404(_("Cette catégorie n'existe pas dans cette boutique."))
     listing = product_listing(
@@ -158,13 +161,9 @@ def category(request, slug: str):
         sort=request.GET.get(SORT_PARAM),
         page=request.GET.get(PAGE_PARAM, 1),
     )
-    ancestor_ids = [int(i) for i in node.path.strip("/").split("/")[:-1] if i]
+    ancestors = storefront_breadcrumb(storefront, node, include_self=False)
     allowed = storefront_visible_category_ids(storefront)
-    ancestors = sorted(
-        (c for c in Category.objects.filter(pk__in=ancestor_ids) if c.pk in allowed),
-        key=lambda c: c.depth,
-    )
-    children = [c for c in node.children.order_by("position", "name") if c.pk in allowed]
+    children = [c for c in category_children(node) if c.pk in allowed]
     context = {
         "category": node,
         "ancestors": ancestors,
@@ -195,12 +194,7 @@ def product(request, slug: str):
         .select_related("attribute")
         .order_by("attribute__position", "attribute__name")
     )
-    ancestor_ids = [int(i) for i in item.category.path.strip("/").split("/") if i]
-    allowed = storefront_visible_category_ids(storefront)
-    ancestors = sorted(
-        (c for c in Category.objects.filter(pk__in=ancestor_ids) if c.pk in allowed),
-        key=lambda c: c.depth,
-    )
+    ancestors = storefront_breadcrumb(storefront, item.category, include_self=True)
     return render(
         request,
         "web/product.html",
