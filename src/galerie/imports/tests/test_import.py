@@ -395,3 +395,20 @@ def test_csv_variant_and_a_line_with_the_wrong_number_of_fields(mappings, seller
     assert Product.objects.get(gtin="9782000000013").title == "Le Phare, tome 2"
     error = ImportRowError.objects.get(job=report.job)
     assert (error.row, error.code) == (2, "row_width")
+
+
+def test_storefront_option_reports_offers_outside_its_assortment(mappings, seller, tmp_path):
+    from galerie.catalog.models import Category
+    from galerie.testing.factories import make_storefront
+
+    storefront = make_storefront("lire", categories=[Category.objects.get(name="Livres")])
+    feed = write(
+        tmp_path / "f.tsv",
+        [
+            tsv_line("S-1", "Roman", "20.00 EUR", "9782000000013"),
+            tsv_line("S-2", "Disque", "12.00 EUR", "3000000000007", ptype=CD),
+        ],
+    )
+    report = feed_import(seller=seller, path=str(feed), storefront=storefront)
+    assert report.outside_assortment == 1
+    assert list(storefront.categories.values_list("name", flat=True)) == ["Livres"]
