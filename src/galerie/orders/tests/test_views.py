@@ -220,3 +220,14 @@ def test_api_refund_is_operator_only_and_idempotent(place):
     assert no_key.status_code == 400
     order.refresh_from_db()
     assert order.refunded_total == Decimal("10.00") and order.refunds.count() == 1
+
+
+def test_vat_rates_are_shown_the_french_way(place):
+    from galerie.orders.templatetags.orders import rate
+    from galerie.testing.factories import make_book_type, make_product
+
+    assert [rate(Decimal(v)) for v in ("20.00", "5.50", "2.10", "10")] == ["20", "5,5", "2,1", "10"]
+    book = make_product(product_type=make_book_type(), publisher_price="20.00")
+    order = place([(make_offer(book, price="20.00").pk, 1)])
+    html = _guest_with(order).get(order.get_absolute_url()).content.decode()
+    assert "5,5 %" in html and "5,50 %" not in html
