@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from galerie.api.errors import ErrorOut
 from galerie.catalog.listing import (
     Listing,
+    category_map,
     clean_query,
     product_listing,
     storefront_search,
@@ -173,8 +174,11 @@ def _summary(product, category_slugs: dict[int, str]) -> dict:
 
 
 def _category_slugs(products) -> dict[int, str]:
-    ids = {p.category_id for p in products}
-    return dict(Category.objects.filter(pk__in=ids).values_list("pk", "slug")) if ids else {}
+    categories = category_map()
+    return {
+        p.category_id: categories[p.category_id].slug if p.category_id in categories else ""
+        for p in products
+    }
 
 
 def _offer(offer, storefront) -> dict:

@@ -173,7 +173,10 @@ def category_by_slug(slug: str) -> Category | None:
         ids = {c.slug: pk for pk, c in category_map().items()}
         cache.set(key, ids, _CACHE_SECONDS)
     pk = ids.get(slug)
-    return category_map().get(pk) if pk else None
+    if pk is None:
+        # Created since the map was cached (categories do not bump the generation).
+        return Category.objects.filter(slug=slug).first()
+    return category_map().get(pk)
 
 
 def category_children(category: Category) -> list[Category]:
