@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
 from galerie.core.errors import DomainError
@@ -186,7 +187,7 @@ def feed_import(
         return report
     if resume is not None:
         if resume.seller_id != seller.pk:
-            raise ImportError_("Cet import concerne un autre vendeur.")
+            raise ImportError_(_("Cet import concerne un autre vendeur."))
         job = resume
     else:
         job = import_job_create(
@@ -206,7 +207,7 @@ def import_job_run(
 ) -> ImportReport:
     """Run (or resume after `job.last_row`) an import job to its end."""
     if job.status == ImportStatus.DONE:
-        raise ImportError_(f"L'import n° {job.pk} est déjà terminé.")
+        raise ImportError_(_("L'import n° %(n)d est déjà terminé.") % {"n": job.pk})
     seller = job.seller
     path = job.feed_path
     catalogue = _Catalogue()
@@ -439,7 +440,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
     for n, raw in batch:
         if raw is None:
             errors.append(
-                RowError(n, "*", "row_width", "Nombre de colonnes incorrect sur cette ligne.")
+                RowError(n, "*", "row_width", _("Nombre de colonnes incorrect sur cette ligne."))
             )
             continue
         row, problems = row_parse(n, raw)
@@ -458,7 +459,8 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                         n,
                         "id",
                         "id_duplicate",
-                        f"Identifiant « {sku} » en double : déjà présent ligne {earlier}.",
+                        _("Identifiant « %(id)s » en double : déjà présent ligne %(row)d.")
+                        % {"id": sku, "row": earlier},
                         sku[:200],
                     )
                 )
@@ -540,8 +542,11 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                         row.row,
                         "product_type",
                         "unmapped_category",
-                        f"Catégorie non reconnue « {value or '(vide)'} » : ajoutez une "
-                        "correspondance de catégorie (Imports › Correspondances de catégories).",
+                        _(
+                            "Catégorie non reconnue « %(v)s » : ajoutez une correspondance "
+                            "de catégorie (Imports › Correspondances de catégories)."
+                        )
+                        % {"v": value or _("(vide)")},
                         value[:200],
                     )
                 )
@@ -554,8 +559,8 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                         row.row,
                         "gtin",
                         "gtin_required",
-                        "GTIN (EAN, ISBN) manquant : obligatoire pour le type "
-                        f"« {type_info.name} ».",
+                        _("GTIN (EAN, ISBN) manquant : obligatoire pour le type « %(t)s ».")
+                        % {"t": type_info.name},
                     )
                 )
                 continue
@@ -703,9 +708,12 @@ def _book_law_problem(row: FeedRow, publisher_price: Decimal | None) -> RowError
         row.row,
         "sale_price" if row.price != row.list_price else "price",
         "book_price_law",
-        f"Loi Lang (prix unique du livre) : un livre neuf se vend entre 95 % et 100 % du prix "
-        f"éditeur ({publisher_price} €), soit entre {low} € et {high} € ; "
-        f"prix proposé : {row.price} €.",
+        _(
+            "Loi Lang (prix unique du livre) : un livre neuf se vend entre 95 %% et 100 %% du "
+            "prix éditeur (%(pp)s €), soit entre %(low)s € et %(high)s € ; prix proposé : "
+            "%(price)s €."
+        )
+        % {"pp": publisher_price, "low": low, "high": high, "price": row.price},
         str(row.price),
     )
 

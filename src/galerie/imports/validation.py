@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.core.money import CENT
@@ -76,8 +77,9 @@ class PriceError(ValueError):
         self.message = message
 
 
-def price_parse(raw: str, *, label: str = "prix") -> Decimal:
+def price_parse(raw: str, *, label: str = "") -> Decimal:
     """Parse a Merchant Center price « 12.99 EUR » into a Decimal, or raise PriceError."""
+    label = label or _("prix")
     text = raw.strip()
     amount, _sep, currency = text.partition(" ")
     currency = currency.strip()
@@ -87,28 +89,42 @@ def price_parse(raw: str, *, label: str = "prix") -> Decimal:
         else:
             raise PriceError(
                 "price_currency",
-                f"Devise manquante pour le {label} « {raw} » (attendu : 12.99 EUR).",
+                _("Devise manquante pour le %(label)s « %(raw)s » (attendu : 12.99 EUR).")
+                % {"label": label, "raw": raw},
             )
     if currency.upper() != "EUR":
         raise PriceError(
             "price_currency",
-            f"Devise « {currency} » refusée pour le {label} : seuls les prix en EUR sont acceptés.",
+            _("Devise « %(c)s » refusée pour le %(label)s : seuls les prix en EUR sont acceptés.")
+            % {"c": currency, "label": label},
         )
     match = _PRICE_RE.match(amount)
     if match is None:
         if "," in amount:
             raise PriceError(
                 "price_format",
-                f"Format du {label} invalide « {raw} » : utilisez le point décimal (12.99 EUR).",
+                _(
+                    "Format du %(label)s invalide « %(raw)s » : "
+                    "utilisez le point décimal (12.99 EUR)."
+                )
+                % {"label": label, "raw": raw},
             )
         raise PriceError(
-            "price_format", f"Format du {label} invalide « {raw} » (attendu : 12.99 EUR)."
+            "price_format",
+            _("Format du %(label)s invalide « %(raw)s » (attendu : 12.99 EUR).")
+            % {"label": label, "raw": raw},
         )
     if match.group(1) == "-":
-        raise PriceError("price_negative", f"Le {label} « {raw} » ne peut être négatif.")
+        raise PriceError(
+            "price_negative",
+            _("Le %(label)s « %(raw)s » ne peut être négatif.") % {"label": label, "raw": raw},
+        )
     value = Decimal(f"{match.group(2)}.{match.group(3) or '0'}").quantize(CENT)
     if value <= 0:
-        raise PriceError("price_negative", f"Le {label} « {raw} » doit être supérieur à 0 €.")
+        raise PriceError(
+            "price_negative",
+            _("Le %(label)s « %(raw)s » doit être supérieur à 0 €.") % {"label": label, "raw": raw},
+        )
     return value
 
 
@@ -137,14 +153,14 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     get = r.get
     sku = (get("id") or "").strip()
     if not sku:
-        errors.append(RowError(n, "id", "id_missing", "Identifiant (id) manquant."))
+        errors.append(RowError(n, "id", "id_missing", _("Identifiant (id) manquant.")))
     elif len(sku) > SKU_MAX:
         errors.append(
             RowError(
                 n,
                 "id",
                 "id_too_long",
-                f"Identifiant trop long (plus de {SKU_MAX} caractères).",
+                _("Identifiant trop long (plus de %(n)d caractères).") % {"n": SKU_MAX},
                 sku[:200],
             )
         )
@@ -152,7 +168,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     title = (get("title") or "").strip()
     warnings: list[RowError] = []
     if not title:
-        errors.append(RowError(n, "title", "title_missing", "Titre manquant."))
+        errors.append(RowError(n, "title", "title_missing", _("Titre manquant.")))
     else:
         if "\n" in title or "\r" in title or "  " in title:
             title = _SPACES_RE.sub(" ", title)
@@ -162,7 +178,8 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "title",
                     "title_too_long",
-                    f"Titre trop long : {len(title)} caractères, {TITLE_MAX} au plus.",
+                    _("Titre trop long : %(n)d caractères, %(max)d au plus.")
+                    % {"n": len(title), "max": TITLE_MAX},
                     title[:200],
                 )
             )
@@ -172,8 +189,10 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "title",
                     "html_in_title",
-                    "Balises HTML dans le titre : enregistrées comme du texte, "
-                    "jamais interprétées (échappées à l'affichage).",
+                    _(
+                        "Balises HTML dans le titre : enregistrées comme du texte, "
+                        "jamais interprétées (échappées à l'affichage)."
+                    ),
                     title[:200],
                     is_warning=True,
                 )
@@ -182,7 +201,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     price = sale = None
     raw_price = (get("price") or "").strip()
     if not raw_price:
-        errors.append(RowError(n, "price", "price_missing", "Prix manquant."))
+        errors.append(RowError(n, "price", "price_missing", _("Prix manquant.")))
     else:
         try:
             price = price_parse(raw_price)
@@ -191,7 +210,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     raw_sale = (get("sale_price") or "").strip()
     if raw_sale:
         try:
-            sale = price_parse(raw_sale, label="prix soldé")
+            sale = price_parse(raw_sale, label=_("prix soldé"))
         except PriceError as exc:
             errors.append(RowError(n, "sale_price", exc.code, exc.message, raw_sale[:200]))
         if price is not None and sale is not None and sale > price:
@@ -200,7 +219,8 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "sale_price",
                     "sale_price_above_price",
-                    f"Le prix soldé ({sale} EUR) dépasse le prix ({price} EUR).",
+                    _("Le prix soldé (%(sale)s EUR) dépasse le prix (%(price)s EUR).")
+                    % {"sale": sale, "price": price},
                     raw_sale[:200],
                 )
             )
@@ -215,8 +235,11 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "availability",
                     "availability_unknown",
-                    f"Disponibilité inconnue « {raw_availability} » (valeurs admises : "
-                    "in_stock, out_of_stock, preorder, backorder).",
+                    _(
+                        "Disponibilité inconnue « %(v)s » (valeurs admises : "
+                        "in_stock, out_of_stock, preorder, backorder)."
+                    )
+                    % {"v": raw_availability},
                     raw_availability[:200],
                 )
             )
@@ -228,7 +251,9 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
             stock = int(raw_quantity)
             if stock > 2_000_000_000:
                 errors.append(
-                    RowError(n, "quantity", "quantity_invalid", "Quantité démesurée.", raw_quantity)
+                    RowError(
+                        n, "quantity", "quantity_invalid", _("Quantité démesurée."), raw_quantity
+                    )
                 )
         else:
             errors.append(
@@ -236,8 +261,8 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "quantity",
                     "quantity_invalid",
-                    f"Quantité invalide « {raw_quantity} » : "
-                    "un nombre entier positif ou nul est attendu.",
+                    _("Quantité invalide « %(v)s » : un nombre entier positif ou nul est attendu.")
+                    % {"v": raw_quantity},
                     raw_quantity[:200],
                 )
             )
@@ -257,7 +282,8 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
                     n,
                     "condition",
                     "condition_unknown",
-                    f"État inconnu « {raw_condition} » (valeurs admises : new, used, refurbished).",
+                    _("État inconnu « %(v)s » (valeurs admises : new, used, refurbished).")
+                    % {"v": raw_condition},
                     raw_condition[:200],
                 )
             )
@@ -276,7 +302,9 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
         # Merchant Center's « country:region:service:price », e.g. « FR:::4.99 EUR ».
         amount = raw_shipping.rsplit(":", 1)[-1]
         try:
-            delivery_price = price_parse(amount, label="frais de port") if amount.strip() else None
+            delivery_price = (
+                price_parse(amount, label=_("frais de port")) if amount.strip() else None
+            )
         except PriceError as exc:
             if exc.code == "price_negative" and amount.strip().startswith("0"):
                 delivery_price = Decimal("0.00")
