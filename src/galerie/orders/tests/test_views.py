@@ -231,3 +231,13 @@ def test_vat_rates_are_shown_the_french_way(place):
     order = place([(make_offer(book, price="20.00").pk, 1)])
     html = _guest_with(order).get(order.get_absolute_url()).content.decode()
     assert "5,5 %" in html and "5,50 %" not in html
+
+
+def test_order_page_in_english_on_an_english_storefront(place):
+    from galerie.testing.factories import make_storefront
+
+    shop = make_storefront("english", language="en")
+    order = place([(make_offer().pk, 1)], storefront=shop)
+    client = _guest_with(order)
+    html = client.get(order.get_absolute_url(), HTTP_HOST="english.localhost").content.decode()
+    assert "Sold and shipped by" in html and "awaiting payment" in html
