@@ -193,3 +193,14 @@ def test_book_floor_for_any_basket(lines, seller_fee):
         assert fee >= Decimal("3.00")
     else:
         assert fee >= Decimal("0.01")
+
+
+def test_default_delivery_label_follows_the_storefront_language():
+    from django.utils import translation
+
+    seller = make_seller()
+    offer = make_offer(seller=seller)
+    with translation.override("en"):
+        assert delivery_options(seller=seller, lines=[(offer, 1)])[0].label == "Standard delivery"
+    with translation.override("fr"):
+        assert delivery_options(seller=seller, lines=[(offer, 1)])[0].label == "Livraison standard"
