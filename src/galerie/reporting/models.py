@@ -1,0 +1,96 @@
+"""Fixed costs that finance enters per storefront and month (staff, marketing, hosting, rent).
+
+A cost is posted to the ledger when it is recorded and never changes afterwards: a mistake is
+corrected by a reversal — a second row with the opposite amount, whose entry mirrors the first.
+The sum of the rows of a storefront and month is therefore what its ledger accounts say.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from galerie.core.errors import DomainError
+from galerie.core.money import MONEY_FIELD
+from galerie.reporting.chart import FixedCostKind
+
+
+class FixedCostError(DomainError):
+    code = "fixed_cost_invalid"
+
+
+class FixedCost(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.PROTECT,
+        related_name="fixed_costs",
+        verbose_name=_("boutique"),
+    )
+    month = models.DateField(_("mois"), help_text=_("Premier jour du mois concerné."))
+    kind = models.CharField(_("nature"), max_length=12, choices=FixedCostKind.choices)
+    # Excl. VAT; negative only on a reversal row.
+    amount = models.DecimalField(_("montant HT"), **MONEY_FIELD)
+    vat = models.DecimalField(_("TVA déductible"), default=0, **MONEY_FIELD)
+    label = models.CharField(_("libellé"), max_length=150)
+    entry = models.OneToOneField(
+        "ledger.JournalEntry",
+        on_delete=models.PROTECT,
+        related_name="fixed_cost",
+        verbose_name=_("écriture"),
+    )
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("annule le coût"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coût fixe")
+        verbose_name_plural = _("coûts fixes")
+        ordering = ["-month", "storefront_id", "kind", "pk"]
+        indexes = [models.Index(fields=["storefront", "month"], name="fixedcost_storefront_month")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0)
+                | Q(reverses__isnull=False, amount__lt=0),
+                name="fixedcost_sign_matches_reversal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.month:%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise FixedCostError(
+                str(_("Un coût comptabilisé ne se modifie pas : annulez-le puis saisissez-le.")),
+                code="fixed_cost_immutable",
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FixedCostError(
+            str(
+                _("Un coût comptabilisé ne se supprime pas : annulez-le par une contre-passation.")
+            ),
+            code="fixed_cost_immutable",
+        )
+
+    @property
+    def is_reversed(self) -> bool:
+        return hasattr(self, "reversal")

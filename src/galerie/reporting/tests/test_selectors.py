@@ -1,0 +1,116 @@
+"""The economics selector against hand-posted ledger entries: every column, groupings, totals."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from galerie.ledger.services import (
+    SaleSplit,
+    ledger_post_capture,
+    ledger_post_payment_fee,
+    ledger_post_refund,
+)
+from galerie.reporting.chart import FixedCostKind
+from galerie.reporting.selectors import economics, economics_total
+from galerie.reporting.services import fixed_cost_record
+
+from .conftest import FEB, JAN
+
+D = Decimal
+
+
+@pytest.fixture
+def trading(operator, trader, culture, tech, books, novels):
+    with transaction.atomic():
+        ledger_post_capture(
+            date=JAN + datetime.timedelta(days=9),
+            storefront_id=culture.pk,
+            splits=[
+                SaleSplit(seller_id=trader.pk, category_id=novels.pk, amount=D("20.00"),
+                          commission=D("2.50"), commission_vat=D("0.50")),
+                SaleSplit(seller_id=operator.pk, category_id=books.pk, amount=D("12.66"),
+                          vat=D("0.66")),
+                SaleSplit(seller_id=operator.pk, category_id=None, amount=D("6.00"),
+                          vat=D("1.00"), is_delivery=True),
+            ],
+        )  # fmt: skip
+        ledger_post_payment_fee(
+            date=JAN + datetime.timedelta(days=9), amount=D("0.80"), storefront_id=culture.pk
+        )
+        ledger_post_refund(
+            date=FEB + datetime.timedelta(days=2),
+            storefront_id=culture.pk,
+            splits=[SaleSplit(seller_id=trader.pk, category_id=novels.pk, amount=D("10.00"),
+                              commission=D("1.25"), commission_vat=D("0.25"))],
+        )  # fmt: skip
+        ledger_post_capture(
+            date=FEB + datetime.timedelta(days=5),
+            storefront_id=tech.pk,
+            splits=[SaleSplit(seller_id=operator.pk, category_id=books.pk, amount=D("120.00"),
+                              vat=D("20.00"))],
+        )  # fmt: skip
+    fixed_cost_record(
+        storefront=tech, month=FEB, kind=FixedCostKind.RENT, amount="300.00", vat="60.00",
+        label="Loyer entrepôt",
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_storefront_rows_carry_every_column(trading, culture, tech):
+    rows = {r.storefront_id: r for r in economics(start=JAN, end=datetime.date(2026, 2, 28))}
+    c = rows[culture.pk]
+    assert c.gmv == D("38.66")
+    assert c.refunds == D("10.00")
+    assert c.own_sales == D("12.00")
+    assert c.delivery_revenue == D("5.00")
+    assert c.commissions == D("1.25")  # 2.50 charged, 1.25 given back
+    assert c.payment_fees == D("0.80")
+    assert c.net_revenue == D("18.25")
+    assert c.contribution_margin == D("17.45")
+    assert c.fixed_costs == D("0.00")
+    assert c.operating_result == D("17.45")
+    t = rows[tech.pk]
+    assert (t.gmv, t.own_sales, t.fixed_costs) == (D("120.00"), D("100.00"), D("300.00"))
+    assert t.operating_result == D("-200.00")
+    assert t.label == "Tech"
+
+
+@pytest.mark.django_db
+def test_group_equals_sum_of_storefronts_and_of_any_grouping(trading):
+    period = {"start": JAN, "end": datetime.date(2026, 2, 28)}
+    (group,) = economics(group_by=(), **period)
+    for grouping in ["storefront", "month", "seller", "category", ["storefront", "month"]]:
+        total = economics_total(economics(group_by=grouping, **period))
+        assert total.operating_result == group.operating_result == D("-182.55")
+        assert (total.gmv, total.net_revenue, total.fixed_costs) == (
+            group.gmv, group.net_revenue, group.fixed_costs,
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_period_limits_and_storefront_filter(trading, culture, tech):
+    (january,) = economics(group_by=(), start=JAN, end=datetime.date(2026, 1, 31))
+    assert january.gmv == D("38.66") and january.refunds == 0
+    (only_tech,) = economics(
+        group_by=(), start=JAN, end=datetime.date(2026, 2, 28), storefront_ids=[tech.pk]
+    )
+    assert only_tech.operating_result == D("-200.00")
+
+
+@pytest.mark.django_db
+def test_categories_roll_up_to_departments(trading, books, novels):
+    period = {"start": JAN, "end": datetime.date(2026, 2, 28), "group_by": "category"}
+    leaves = {r.category_id for r in economics(**period)}
+    assert leaves == {books.pk, novels.pk, None}
+    rolled = {r.category_id: r for r in economics(category_depth=1, **period)}
+    assert set(rolled) == {books.pk, None}
+    assert rolled[books.pk].gmv == D("152.66")
+    assert rolled[None].label == "Non ventilé"
+
+
+@pytest.mark.django_db
+def test_unknown_grouping_is_refused():
+    with pytest.raises(ValueError, match="unknown grouping"):
+        economics(start=JAN, end=FEB, group_by=["colour"])
