@@ -91,16 +91,18 @@ class _Catalogue:
     """Small, per-import lookups: category mappings and product types (hundreds of rows)."""
 
     def __init__(self):
-        generic, _created = ProductType.objects.get_or_create(
-            slug=GENERIC_TYPE_SLUG, defaults={"name": "Générique"}
-        )
-        self.default_type_id = generic.pk
         self._cache: dict[tuple[str, ...], tuple[int, int] | None] = {}
+        rows = list(
+            CategoryMapping.objects.values_list("source_key", "category_id", "product_type_id")
+        )
+        default_type_id = None
+        if any(type_id is None for _k, _c, type_id in rows):
+            # A mapping without a product type gives the « Générique » one (created once).
+            default_type_id = ProductType.objects.get_or_create(
+                slug=GENERIC_TYPE_SLUG, defaults={"name": "Générique"}
+            )[0].pk
         self.mappings = {
-            key: (category_id, type_id or generic.pk)
-            for key, category_id, type_id in CategoryMapping.objects.values_list(
-                "source_key", "category_id", "product_type_id"
-            )
+            key: (category_id, type_id or default_type_id) for key, category_id, type_id in rows
         }
         brand_attrs: dict[int, int] = {}
         for type_id, code, attr_id in Attribute.objects.filter(
