@@ -265,6 +265,14 @@ def order_list_view(request):
 
 def _order_page(request, seller_order, *, ship_form=None, cancel_form=None, status=200):
     lines = [(line, selectors.line_commission(line)) for line in seller_order.lines.all()]
+    # A refused transition (e.g. cancelling a shipped order) is shown at the top: the form that
+    # was posted may no longer be displayed for the order's current status.
+    action_errors = [
+        error
+        for form in (ship_form, cancel_form)
+        if form is not None and form.is_bound
+        for error in form.non_field_errors()
+    ]
     return render(
         request,
         "portal/order_detail.html",
@@ -273,6 +281,7 @@ def _order_page(request, seller_order, *, ship_form=None, cancel_form=None, stat
             seller_order=seller_order,
             lines=lines,
             has_commission=any(c is not None for _l, c in lines),
+            action_errors=action_errors,
             ship_form=ship_form or ShipForm(),
             cancel_form=cancel_form or CancelForm(),
         ),

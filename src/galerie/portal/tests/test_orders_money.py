@@ -1,0 +1,109 @@
+"""Orders (accept, ship, cancel with a reason) and money (ledger balance, monthly statements)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from galerie.ledger.services import SaleSplit, ledger_post_capture
+from galerie.orders.models import SellerOrderStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_order_list_shows_only_own_orders(world, as_user):
+    page = as_user(world.users.staff_a).get("/vendeur/commandes/").context["page"]
+    assert [so.pk for so in page] == [world.order_a.pk]
+    filtered = as_user(world.users.staff_a).get("/vendeur/commandes/", {"status": "shipped"})
+    assert list(filtered.context["page"]) == []
+
+
+def test_accept_then_ship_with_tracking(world, as_user):
+    client = as_user(world.users.staff_a)
+    so = world.order_a
+    detail = client.get(f"/vendeur/commandes/{so.pk}/").content.decode()
+    assert "Accepter la commande" in detail and "Abbey Road" in detail
+
+    assert client.post(f"/vendeur/commandes/{so.pk}/accepter/").status_code == 302
+    so.refresh_from_db()
+    assert so.status == SellerOrderStatus.ACCEPTED
+
+    missing = client.post(f"/vendeur/commandes/{so.pk}/expedier/", {"carrier": "Colissimo"})
+    assert missing.status_code == 400
+    assert missing.context["ship_form"].errors["tracking_number"]
+    so.refresh_from_db()
+    assert so.status == SellerOrderStatus.ACCEPTED
+
+    shipped = client.post(
+        f"/vendeur/commandes/{so.pk}/expedier/",
+        {"carrier": "Colissimo", "tracking_number": "6A12345678901"},
+    )
+    assert shipped.status_code == 302
+    so.refresh_from_db()
+    assert (so.status, so.carrier, so.tracking_number) == ("shipped", "Colissimo", "6A12345678901")
+    # a shipped order cannot be cancelled any more: the service says why, nothing changes
+    late = client.post(f"/vendeur/commandes/{so.pk}/annuler/", {"reason": "Trop tard"})
+    assert late.status_code == 400 and "Passage impossible" in late.content.decode()
+    so.refresh_from_db()
+    assert so.status == "shipped"
+
+
+def test_cancel_needs_a_reason_and_refunds(world, as_user):
+    client = as_user(world.users.owner_a)
+    so = world.order_a
+    no_reason = client.post(f"/vendeur/commandes/{so.pk}/annuler/", {"reason": ""})
+    assert no_reason.status_code == 400
+    so.refresh_from_db()
+    assert so.status == "paid"
+    ok = client.post(f"/vendeur/commandes/{so.pk}/annuler/", {"reason": "Article abîmé"})
+    assert ok.status_code == 302
+    so.refresh_from_db()
+    assert so.status == "cancelled"
+    so.order.refresh_from_db()
+    assert so.order.refunded_total == so.order.total
+    assert so.events.filter(to_status="cancelled", note="Article abîmé").exists()
+
+
+def _capture_for_seller_a(world):
+    with transaction.atomic():
+        ledger_post_capture(
+            date=dt.date(2026, 11, 3),
+            storefront_id=world.storefront.pk,
+            splits=[
+                SaleSplit(
+                    seller_id=world.seller_a.pk,
+                    amount="20.00",
+                    category_id=world.category.pk,
+                    commission="2.50",
+                    commission_vat="0.50",
+                )
+            ],
+            order_id=world.order_a.order_id,
+            order_ref=world.order_a.order.number,
+            idempotency_key="capture:test-a",
+        )
+
+
+def test_money_page_shows_the_ledger_balance_and_statements(world, as_user):
+    _capture_for_seller_a(world)
+    response = as_user(world.users.owner_a).get("/vendeur/argent/")
+    assert response.status_code == 200
+    assert response.context["money"].balance == Decimal("17.00")
+    assert [(s.key, s.credit) for s in response.context["statements"]] == [
+        ("2026-11", Decimal("17.00"))
+    ]
+    assert response.context["money"].in_progress == world.order_a.total
+    statement = as_user(world.users.owner_a).get("/vendeur/argent/releves/2026-11/")
+    assert statement.context["total_credit"] == Decimal("17.00")
+    assert len(statement.context["lines"]) == 1
+    # seller B sees none of it
+    other = as_user(world.users.owner_b).get("/vendeur/argent/")
+    assert other.context["money"].balance == 0 and other.context["statements"] == []
+    assert (
+        as_user(world.users.owner_b).get("/vendeur/argent/releves/2026-11/").context["lines"] == []
+    )
+
+
+def test_bad_statement_month_is_404(world, as_user):
+    assert as_user(world.users.owner_a).get("/vendeur/argent/releves/2026-13/").status_code == 404
