@@ -79,7 +79,6 @@ class PriceError(ValueError):
 
 def price_parse(raw: str, *, label: str = "") -> Decimal:
     """Parse a Merchant Center price « 12.99 EUR » into a Decimal, or raise PriceError."""
-    label = label or _("prix")
     text = raw.strip()
     amount, _sep, currency = text.partition(" ")
     currency = currency.strip()
@@ -90,13 +89,13 @@ def price_parse(raw: str, *, label: str = "") -> Decimal:
             raise PriceError(
                 "price_currency",
                 _("Devise manquante pour le %(label)s « %(raw)s » (attendu : 12.99 EUR).")
-                % {"label": label, "raw": raw},
+                % {"label": label or _("prix"), "raw": raw},
             )
     if currency.upper() != "EUR":
         raise PriceError(
             "price_currency",
             _("Devise « %(c)s » refusée pour le %(label)s : seuls les prix en EUR sont acceptés.")
-            % {"c": currency, "label": label},
+            % {"c": currency, "label": label or _("prix")},
         )
     match = _PRICE_RE.match(amount)
     if match is None:
@@ -107,23 +106,25 @@ def price_parse(raw: str, *, label: str = "") -> Decimal:
                     "Format du %(label)s invalide « %(raw)s » : "
                     "utilisez le point décimal (12.99 EUR)."
                 )
-                % {"label": label, "raw": raw},
+                % {"label": label or _("prix"), "raw": raw},
             )
         raise PriceError(
             "price_format",
             _("Format du %(label)s invalide « %(raw)s » (attendu : 12.99 EUR).")
-            % {"label": label, "raw": raw},
+            % {"label": label or _("prix"), "raw": raw},
         )
     if match.group(1) == "-":
         raise PriceError(
             "price_negative",
-            _("Le %(label)s « %(raw)s » ne peut être négatif.") % {"label": label, "raw": raw},
+            _("Le %(label)s « %(raw)s » ne peut être négatif.")
+            % {"label": label or _("prix"), "raw": raw},
         )
     value = Decimal(f"{match.group(2)}.{match.group(3) or '0'}").quantize(CENT)
     if value <= 0:
         raise PriceError(
             "price_negative",
-            _("Le %(label)s « %(raw)s » doit être supérieur à 0 €.") % {"label": label, "raw": raw},
+            _("Le %(label)s « %(raw)s » doit être supérieur à 0 €.")
+            % {"label": label or _("prix"), "raw": raw},
         )
     return value
 
