@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from galerie.core.money import CENT
-from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine
+from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine, LedgerTotal
 
 Check = Callable[[], list[str]]
 ZERO = Decimal("0.00")
@@ -119,6 +119,35 @@ def _account_totals_match_lines() -> list[str]:
     return problems[:MAX_REPORTED]
 
 
+def _monthly_totals_match_lines() -> list[str]:
+    keys = ["month", "account_id", "storefront_id", "seller_id", "category_id"]
+
+    def grouped(queryset):
+        rows = queryset.order_by().values(*keys).annotate(d=Sum("debit"), c=Sum("credit"))
+        return {
+            tuple(row[key] for key in keys): (_cents(row["d"]), _cents(row["c"]))
+            for row in rows.iterator()
+        }
+
+    from_lines, from_totals = grouped(JournalLine.objects.all()), grouped(LedgerTotal.objects.all())
+    problems = []
+    for key in sorted(
+        set(from_lines) | set(from_totals), key=lambda k: [(v is None, v) for v in k]
+    ):
+        expected = from_lines.get(key, (ZERO, ZERO))
+        stored = from_totals.get(key, (ZERO, ZERO))
+        if expected != stored:
+            month, account_id, storefront_id, seller_id, category_id = key
+            problems.append(
+                f"Cumul {month:%Y-%m} compte {account_id} boutique {storefront_id} vendeur "
+                f"{seller_id} catégorie {category_id} : {stored[0]} € D / {stored[1]} € C, "
+                f"les lignes donnent {expected[0]} € D / {expected[1]} € C."
+            )
+            if len(problems) == MAX_REPORTED:
+                break
+    return problems
+
+
 def _journal_numbering_gapless() -> list[str]:
     problems = []
     stats = {
@@ -176,6 +205,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("le mois des lignes est celui de leur date", _lines_month_match_date),
     ("la balance générale est à zéro", _trial_balance_zero),
     ("le solde de chaque compte est la somme de ses lignes", _account_totals_match_lines),
+    ("les cumuls mensuels sont la somme des lignes", _monthly_totals_match_lines),
     ("la numérotation des journaux est continue", _journal_numbering_gapless),
     ("chaque contre-passation est le miroir de l'écriture", _reversals_mirror),
 ]

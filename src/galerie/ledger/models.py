@@ -267,3 +267,55 @@ class JournalLine(ImmutableModel):
     def clean(self):
         if (self.debit > 0) == (self.credit > 0) or self.debit < 0 or self.credit < 0:
             raise ValidationError(_("Une ligne porte un montant positif au débit OU au crédit."))
+
+
+class LedgerTotal(models.Model):
+    """Running debit and credit totals per month × account × storefront × seller × category.
+
+    Derived data, kept by `journal_post` under the ledger lock so that period reports read a few
+    thousand rows instead of millions of lines; `ledger_check` proves it equals the lines.
+    """
+
+    month = models.DateField(_("mois"))
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("compte")
+    )
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("boutique"),
+    )
+    seller = models.ForeignKey(
+        "sellers.Seller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vendeur"),
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("catégorie"),
+    )
+    debit = models.DecimalField(_("débit"), default=0, max_digits=16, decimal_places=2)
+    credit = models.DecimalField(_("crédit"), default=0, max_digits=16, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("cumul mensuel")
+        verbose_name_plural = _("cumuls mensuels")
+        indexes = [
+            models.Index(
+                fields=["month", "account", "storefront", "seller", "category"],
+                name="ledger_total_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.account_id}"

@@ -29,6 +29,7 @@ from galerie.ledger.models import (
     Journal,
     JournalEntry,
     JournalLine,
+    LedgerTotal,
 )
 from galerie.sellers.models import Seller
 
@@ -287,7 +288,32 @@ def journal_post(
             Account.objects.filter(pk=account_pk).update(
                 debit_total=F("debit_total") + debit, credit_total=F("credit_total") + credit
             )
+        _monthly_totals_add(rows)
     return entry
+
+
+def _monthly_totals_add(lines: Iterable[JournalLine]) -> None:
+    """Add the lines to the monthly totals. Runs under the ledger lock: read-then-write is safe."""
+    sums: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for line in lines:
+        key = (line.month, line.account_id, line.storefront_id, line.seller_id, line.category_id)
+        sums[key][0] += line.debit
+        sums[key][1] += line.credit
+    for (month, account_id, storefront_id, seller_id, category_id), (debit, credit) in sorted(
+        sums.items(), key=lambda item: [(v is None, v) for v in item[0]]
+    ):
+        key = {
+            "month": month,
+            "account_id": account_id,
+            "storefront_id": storefront_id,
+            "seller_id": seller_id,
+            "category_id": category_id,
+        }
+        updated = LedgerTotal.objects.filter(**key).update(
+            debit=F("debit") + debit, credit=F("credit") + credit
+        )
+        if not updated:
+            LedgerTotal.objects.create(**key, debit=debit, credit=credit)
 
 
 def _same_entry_or_error(entry: JournalEntry, *, journal: str, total: Decimal) -> JournalEntry:

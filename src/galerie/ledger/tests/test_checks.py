@@ -116,3 +116,14 @@ def test_line_in_the_wrong_month_is_reported(ledger):
     assert results["le mois des lignes est celui de leur date"].problems == [
         f"Ligne {line.pk} datée du 2026-03-14 rangée dans le mois du 2026-02-01."
     ]
+
+
+@pytest.mark.django_db
+def test_monthly_total_out_of_step_is_reported(ledger):
+    from galerie.ledger.models import LedgerTotal
+
+    total = LedgerTotal.objects.filter(account__code=chart.COMMISSION_REVENUE).get()
+    LedgerTotal.objects.filter(pk=total.pk).update(credit=D("4.00"))
+    results = {r.name: r for r in checks.ledger_check_run()}
+    [problem] = results["les cumuls mensuels sont la somme des lignes"].problems
+    assert problem.endswith(": 3.75 € D / 4.00 € C, les lignes donnent 3.75 € D / 3.75 € C.")

@@ -114,3 +114,26 @@ def test_aggregate_gmv_by_seller_and_category(trading, operator, seller_a, selle
 def test_aggregate_refuses_an_unknown_grouping():
     with pytest.raises(ValueError, match="unknown grouping: week"):
         ledger_aggregate(group_by=["week"])
+
+
+@pytest.mark.django_db
+def test_monthly_totals_give_the_same_figures_as_the_lines(trading):
+    for group_by in (["kind", "storefront", "seller", "category", "month"], ["account", "seller"]):
+        for start, end in ((None, None), (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))):
+            kw = {"group_by": group_by, "start": start, "end": end}
+            assert ledger_aggregate(**kw) == ledger_aggregate(**kw, from_lines=True)
+    february = ledger_aggregate(group_by=["month"], start=datetime.date(2026, 2, 1))
+    assert [row["month"] for row in february] == [datetime.date(2026, 2, 1)]
+
+
+@pytest.mark.django_db
+def test_mid_month_period_reads_the_lines(trading):
+    rows = ledger_aggregate(
+        group_by=["account"],
+        start=datetime.date(2026, 1, 11),
+        end=datetime.date(2026, 2, 28),
+        account_numbers=[chart.COMMISSION_REVENUE],
+    )
+    assert rows == [
+        {"account_number": "706000", "debit": D("0.00"), "credit": D("2.50"), "net": D("2.50")}
+    ]
