@@ -239,3 +239,36 @@ def economics_monthly(
         for month in months:
             by_month.setdefault(month, EconomicsRow(storefront_id=storefront_id, month=month))
     return grid
+
+
+def economics_regroup(
+    rows: Iterable[EconomicsRow],
+    *,
+    group_by: str | Sequence[str],
+    category_depth: int | None = None,
+    storefront_ids: Iterable[int] | None = None,
+) -> list[EconomicsRow]:
+    """Fold rows fetched at a finer grouping (e.g. the dashboard's one query grouped by storefront,
+    month, category and seller) into a coarser one, with the same labels and order as `economics`.
+    """
+    names = _grouping(group_by)
+    wanted = set(storefront_ids) if storefront_ids is not None else None
+    rollup = category_ancestors(category_depth) if category_depth and "category" in names else None
+    folded: dict[tuple, EconomicsRow] = {}
+    for row in rows:
+        if wanted is not None and row.storefront_id not in wanted:
+            continue
+        values = {}
+        for name in names:
+            value = getattr(row, _KEY_OF[name])
+            if name == "category" and rollup is not None and value is not None:
+                value = rollup.get(value, value)
+            values[_KEY_OF[name]] = value
+        key = tuple(values.values())
+        if key not in folded:
+            folded[key] = EconomicsRow(**values)
+        folded[key].add(row)
+    result = list(folded.values())
+    _label(result, names)
+    result.sort(key=lambda r: [_sort_key(r, name) for name in names])
+    return result

@@ -4,57 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 
-from galerie.ledger.services import (
-    SaleSplit,
-    ledger_post_capture,
-    ledger_post_payment_fee,
-    ledger_post_refund,
-)
-from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.selectors import economics, economics_total
-from galerie.reporting.services import fixed_cost_record
 
 from .conftest import FEB, JAN
 
 D = Decimal
-
-
-@pytest.fixture
-def trading(operator, trader, culture, tech, books, novels):
-    with transaction.atomic():
-        ledger_post_capture(
-            date=JAN + datetime.timedelta(days=9),
-            storefront_id=culture.pk,
-            splits=[
-                SaleSplit(seller_id=trader.pk, category_id=novels.pk, amount=D("20.00"),
-                          commission=D("2.50"), commission_vat=D("0.50")),
-                SaleSplit(seller_id=operator.pk, category_id=books.pk, amount=D("12.66"),
-                          vat=D("0.66")),
-                SaleSplit(seller_id=operator.pk, category_id=None, amount=D("6.00"),
-                          vat=D("1.00"), is_delivery=True),
-            ],
-        )  # fmt: skip
-        ledger_post_payment_fee(
-            date=JAN + datetime.timedelta(days=9), amount=D("0.80"), storefront_id=culture.pk
-        )
-        ledger_post_refund(
-            date=FEB + datetime.timedelta(days=2),
-            storefront_id=culture.pk,
-            splits=[SaleSplit(seller_id=trader.pk, category_id=novels.pk, amount=D("10.00"),
-                              commission=D("1.25"), commission_vat=D("0.25"))],
-        )  # fmt: skip
-        ledger_post_capture(
-            date=FEB + datetime.timedelta(days=5),
-            storefront_id=tech.pk,
-            splits=[SaleSplit(seller_id=operator.pk, category_id=books.pk, amount=D("120.00"),
-                              vat=D("20.00"))],
-        )  # fmt: skip
-    fixed_cost_record(
-        storefront=tech, month=FEB, kind=FixedCostKind.RENT, amount="300.00", vat="60.00",
-        label="Loyer entrepôt",
-    )  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -114,3 +69,21 @@ def test_categories_roll_up_to_departments(trading, books, novels):
 def test_unknown_grouping_is_refused():
     with pytest.raises(ValueError, match="unknown grouping"):
         economics(start=JAN, end=FEB, group_by=["colour"])
+
+
+@pytest.mark.django_db
+def test_regrouping_a_fine_cube_gives_what_the_database_groups(trading, tech):
+    from galerie.reporting.selectors import GROUPINGS, economics_regroup
+
+    period = {"start": JAN, "end": datetime.date(2026, 2, 28)}
+    cube = economics(group_by=GROUPINGS, **period)
+    for grouping in ["storefront", "month", "seller", ["storefront", "month"]]:
+        direct = economics(group_by=grouping, **period)
+        folded = economics_regroup(cube, group_by=grouping)
+        assert [(r.label, r.gmv, r.operating_result) for r in folded] == [
+            (r.label, r.gmv, r.operating_result) for r in direct
+        ]
+    departments = economics_regroup(cube, group_by="category", category_depth=1)
+    assert [r.label for r in departments] == ["Livres", "Non ventilé"]
+    only_tech = economics_regroup(cube, group_by=(), storefront_ids=[tech.pk])
+    assert only_tech[0].operating_result == D("-200.00")
