@@ -181,6 +181,8 @@ def test_htmx_requests_get_only_the_listing(client, mall):
     assert "2 produits" in body
     full = text(get(client, "culture", "/c/livres/?auteur=Victor+Hugo"))
     assert "<html" in full
+    # Product links leave the boosted listing: a product page must not land inside #listing.
+    assert '<ul class="product-grid" hx-boost="false">' in body
 
 
 # --- product page -------------------------------------------------------------------------
