@@ -76,22 +76,37 @@ def trial_balance(
 ) -> list[TrialBalanceRow]:
     """Per account: debit and credit movements over the period (balance = debit − credit).
     The debits and the credits of all rows add up to the same total."""
+    source = _source(start=start, end=end)
     rows = (
-        _lines(start=start, end=end)
-        .values("account__code", "account__name", "account__kind")
-        .annotate(debit=_sum("debit"), credit=_sum("credit"))
-        .order_by("account__code")
+        source.order_by().values("account_id").annotate(debit=_sum("debit"), credit=_sum("credit"))
     )
-    return [
+    accounts = Account.objects.in_bulk([row["account_id"] for row in rows])
+    result = [
         TrialBalanceRow(
-            code=r["account__code"],
-            name=r["account__name"],
-            kind=r["account__kind"],
-            debit=_cents(r["debit"]),
-            credit=_cents(r["credit"]),
+            code=accounts[row["account_id"]].code,
+            name=accounts[row["account_id"]].name,
+            kind=accounts[row["account_id"]].kind,
+            debit=_cents(row["debit"]),
+            credit=_cents(row["credit"]),
         )
-        for r in rows
+        for row in rows
     ]
+    return sorted(result, key=lambda row: row.code)
+
+
+def _source(
+    *, start: datetime.date | None, end: datetime.date | None, from_lines: bool = False
+) -> QuerySet:
+    """The monthly totals over whole months (a few thousand rows a year), else the lines."""
+    whole_months = (start is None or start.day == 1) and (end is None or _is_month_end(end))
+    if not whole_months or from_lines:
+        return _lines(start=start, end=end)
+    totals = LedgerTotal.objects.all()
+    if start is not None:
+        totals = totals.filter(month__gte=start)
+    if end is not None:
+        totals = totals.filter(month__lte=end)
+    return totals
 
 
 # grouping name -> (key in each row, column or expression grouped in the database). Kind and
@@ -138,16 +153,8 @@ def ledger_aggregate(
     accounts = {pk: (kind, number) for pk, kind, number in Account.objects.values_list(
         "pk", "kind", "number"
     )}  # fmt: skip
-    whole_months = (start is None or start.day == 1) and (end is None or _is_month_end(end))
-    if whole_months and not from_lines and not {"journal", "entry_kind"} & set(group_by):
-        # The monthly totals hold the same sums as the lines, a few thousand rows a year.
-        lines = LedgerTotal.objects.all()
-        if start is not None:
-            lines = lines.filter(month__gte=start)
-        if end is not None:
-            lines = lines.filter(month__lte=end)
-    else:
-        lines = _lines(start=start, end=end)
+    needs_entries = bool({"journal", "entry_kind"} & set(group_by))
+    lines = _source(start=start, end=end, from_lines=from_lines or needs_entries)
     if account_numbers is not None:
         wanted = set(account_numbers)
         lines = lines.filter(account_id__in=[pk for pk, a in accounts.items() if a[1] in wanted])
