@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
+from galerie.core.cache import catalog_generation_bump
 from galerie.sellers.models import Offer
 
 
@@ -31,6 +32,11 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Cached category maps and pages must see the new tree.
+        transaction.on_commit(catalog_generation_bump)
 
     @admin.display(description=_("nom"), ordering="path")
     def indented_name(self, obj):

@@ -160,6 +160,7 @@ class Product(TimeStampedModel):
         indexes = [
             models.Index(fields=["category", "in_stock", "best_price"], name="product_cat_price"),
             models.Index(fields=["category", "in_stock", "-created_at"], name="product_cat_new"),
+            models.Index(fields=["category", "in_stock", "title"], name="product_cat_title"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
 from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.storefronts.selectors import storefront_cache_clear
 
 
 class StorefrontHostInline(admin.TabularInline):
@@ -16,6 +18,13 @@ class StorefrontAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["categories"]
     inlines = [StorefrontHostInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Hosts and assortment are cached: drop the storefront's cache and cached pages.
+        storefront_id = form.instance.pk
+        transaction.on_commit(lambda: storefront_cache_clear(storefront_id=storefront_id))
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "language", "is_active"]}),
         ("Image de marque", {"fields": ["logo_text", "primary_color", "accent_color"]}),

@@ -47,3 +47,17 @@ def storefront_category_ids(storefront: Storefront) -> list[int]:
 
     roots = list(storefront.categories.values_list("id", flat=True))
     return category_descendant_ids(roots)
+
+
+def storefront_cache_clear(*, storefront_id: int) -> None:
+    """Forget the cached storefront, its host mapping and every cached page (after an edit)."""
+    from galerie.core.cache import catalog_generation_bump
+    from galerie.storefronts.models import StorefrontHost
+
+    keys = [f"storefront:{storefront_id}"]
+    keys += [
+        f"storefront-host:{hostname}"
+        for hostname in StorefrontHost.objects.values_list("hostname", flat=True)
+    ]
+    cache.delete_many(keys)
+    catalog_generation_bump()

@@ -70,3 +70,13 @@ def test_assortment_includes_descendants_only_of_its_roots():
     culture = make_storefront("culture", categories=[books])
     assert set(storefront_category_ids(culture)) == {books.pk, novels.pk}
     assert phones.pk not in storefront_category_ids(culture)
+
+
+def test_an_edited_host_is_served_at_once_after_the_cache_is_cleared():
+    from galerie.storefronts.selectors import storefront_cache_clear
+
+    culture = make_storefront("culture")
+    assert storefront_for_host("livres.localhost") is None  # cached as unknown
+    StorefrontHost.objects.create(storefront=culture, hostname="livres.localhost")
+    storefront_cache_clear(storefront_id=culture.pk)
+    assert storefront_for_host("livres.localhost") == culture
