@@ -147,6 +147,14 @@ class Product(TimeStampedModel):
         help_text=_("Prix public fixé par l'éditeur (loi Lang), pour les livres."),
         **MONEY_FIELD,
     )
+    weight_kg = models.DecimalField(
+        _("poids (kg)"),
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Poids expédié d'une unité, pour les frais de port au poids."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     # Summary of the product's purchasable offers (see module docstring).
     best_price = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
