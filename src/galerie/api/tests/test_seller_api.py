@@ -269,3 +269,15 @@ def test_statements_are_the_owners_and_only_their_sellers(world, api_a, api_staf
     api_b = Api(_token(world, world.users.owner_b, world.seller_b))
     assert api_b.get("/statements").json() == {"balance": "0.00", "months": []}
     assert api_b.get("/statements/2026-10").json()["lines"] == []
+
+
+def test_lists_do_not_query_per_row(world, api_a, django_assert_max_num_queries):  # noqa: F811
+    from galerie.testing.factories import make_offer, make_product
+
+    for n in range(20):
+        make_offer(make_product(f"Titre {n}"), seller=world.seller_a)
+    with django_assert_max_num_queries(8):
+        body = api_a.get("/offers", limit=100).json()
+    assert body["total"] == 21 and len(body["items"]) == 21
+    with django_assert_max_num_queries(8):
+        assert len(api_a.get("/orders").json()) == 1

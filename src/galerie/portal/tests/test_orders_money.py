@@ -107,3 +107,18 @@ def test_money_page_shows_the_ledger_balance_and_statements(world, as_user):
 
 def test_bad_statement_month_is_404(world, as_user):
     assert as_user(world.users.owner_a).get("/vendeur/argent/releves/2026-13/").status_code == 404
+
+
+def test_order_pages_do_not_query_per_order(world, as_user, django_assert_max_num_queries):
+    from galerie.portal.tests.conftest import _paid_order
+    from galerie.testing.factories import make_offer, make_product
+
+    for n in range(8):
+        offer = make_offer(make_product(f"Single {n}"), seller=world.seller_a, stock=3)
+        _paid_order(world.storefront, offer, f"extra-{n}")
+    client = as_user(world.users.owner_a)
+    with django_assert_max_num_queries(11):
+        response = client.get("/vendeur/commandes/")
+    assert len(response.context["page"].object_list) == 9
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/vendeur/commandes/{world.order_a.pk}/").status_code == 200
