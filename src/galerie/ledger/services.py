@@ -240,12 +240,10 @@ def journal_post(
             )
             if existing is not None:
                 return _same_entry_or_error(existing, journal=journal, total=total_debit)
-        accounts = {}
-        for spec, _debit, _credit in checked:
-            if isinstance(spec.account, Account):
-                accounts[spec.account.code] = spec.account
-            elif spec.account not in accounts:
-                accounts[spec.account] = account_get(code=spec.account)
+        codes = {spec.account for spec, _d, _c in checked if not isinstance(spec.account, Account)}
+        accounts = {account.code: account for account in Account.objects.filter(code__in=codes)}
+        for code in sorted(codes - set(accounts)):
+            accounts[code] = account_get(code=code)
 
         journal_row.last_number += 1
         journal_row.save(update_fields=["last_number"])

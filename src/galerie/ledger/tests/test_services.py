@@ -434,3 +434,18 @@ def test_chart_seeded_by_migration_matches_the_code():
     }
     assert seeded == {n: (n, d.name, d.kind) for n, d in chart.CHART.items()}
     assert dict(Journal.objects.values_list("code", "name")) == chart.JOURNALS
+
+
+@pytest.mark.django_db
+def test_capture_query_count_is_pinned(
+    operator, seller_a, storefront, books, django_assert_max_num_queries
+):
+    splits = [
+        SaleSplit(seller_id=seller_a.pk, category_id=books.pk, amount=D("30.00"),
+                  commission=D("3.75"), commission_vat=D("0.75")),
+        SaleSplit(seller_id=operator.pk, category_id=books.pk, amount=D("24.00"), vat=D("4.00")),
+    ]  # fmt: skip
+    ledger_post_capture(date=DAY, storefront_id=storefront.pk, splits=splits)
+    # lock, sellers, sub-account, accounts, number, entry, lines, 5 account and 7 monthly totals
+    with django_assert_max_num_queries(22):
+        ledger_post_capture(date=DAY, storefront_id=storefront.pk, splits=splits)
