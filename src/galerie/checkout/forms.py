@@ -84,6 +84,10 @@ PAYMENT_METHODS = [
 
 class PlaceOrderForm(forms.Form):
     idempotency_key = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", widget=forms.HiddenInput)
+    # The total shown on the recap: if prices moved before the click, the order is refused.
+    expected_total = forms.DecimalField(
+        max_digits=12, decimal_places=2, required=False, widget=forms.HiddenInput
+    )
     payment_method = forms.ChoiceField(
         label=_("Moyen de paiement"),
         choices=PAYMENT_METHODS,

@@ -6,6 +6,7 @@ order (stock gone at the last second, …) leaves the cart as it was.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -67,6 +68,7 @@ def checkout_place(
     idempotency_key: str,
     payment_method: str,
     return_url: str | None = None,
+    expected_total: Decimal | None = None,
 ) -> CheckoutResult:
     """Place the order of `cart` and start its payment.
 
@@ -92,6 +94,7 @@ def checkout_place(
             shipping_address=shipping_address,
             billing_address=billing_address,
             idempotency_key=idempotency_key,
+            expected_total=expected_total,
         )
     except (EmptyOrder, IdempotencyConflict):
         # A double click whose first request already placed the order and emptied the cart:

@@ -124,7 +124,12 @@ def recap_view(request):
     if early:
         return early
     # Issued here, once per recap shown: a double click posts the same key twice → one order.
-    form = PlaceOrderForm(initial={"idempotency_key": secrets.token_urlsafe(24)})
+    form = PlaceOrderForm(
+        initial={
+            "idempotency_key": secrets.token_urlsafe(24),
+            "expected_total": page.quote.total if page.quote is not None else None,
+        }
+    )
     return render(
         request,
         "checkout/recap.html",
@@ -159,6 +164,7 @@ def place_view(request):
             billing_address=state.get("billing") or state["shipping"],
             idempotency_key=form.cleaned_data["idempotency_key"],
             payment_method=form.cleaned_data["payment_method"],
+            expected_total=form.cleaned_data.get("expected_total"),
         )
     except DomainError as error:
         messages.error(request, error.message)

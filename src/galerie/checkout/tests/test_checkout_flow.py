@@ -335,3 +335,23 @@ def test_insufficient_funds_and_failed_3ds_cancel_the_order(
     assert set(Order.objects.values_list("status", flat=True)) == {OrderStatus.CANCELLED}
     vinyl.refresh_from_db()
     assert vinyl.stock == 2
+
+
+def test_price_raised_after_the_recap_is_refused_not_charged(client, offers):
+    import re
+
+    vinyl = offers[2]
+    add_to_cart(client, vinyl)
+    fill_address(client)
+    choose_delivery(client)
+    html, key = recap(client)
+    shown = re.search(r'name="expected_total" value="([^"]+)"', html)[1]
+    Offer.objects.filter(pk=vinyl.pk).update(price=vinyl.price + 5)
+
+    response = client.post(
+        "/commande/valider/",
+        {"idempotency_key": key, "payment_method": "card", "expected_total": shown},
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/panier/"
+    assert not Order.objects.exists()
