@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.money import format_money
-from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine
+from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine, LedgerTotal
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -118,3 +118,12 @@ class JournalLineAdmin(ReadOnlyAdmin):
     date_hierarchy = "date"
     list_select_related = ["entry__journal", "account", "seller", "storefront"]
     raw_id_fields = ["entry", "account", "seller", "category", "storefront"]
+
+
+@admin.register(LedgerTotal)
+class LedgerTotalAdmin(ReadOnlyAdmin):
+    list_display = ["month", "account", "storefront", "seller", "category", "debit", "credit"]
+    list_filter = ["account__kind", "storefront", "account"]
+    search_fields = ["account__code", "account__name", "seller__name", "category__name"]
+    date_hierarchy = "month"
+    list_select_related = ["account", "storefront", "seller", "category"]

@@ -23,7 +23,9 @@ def entry(seller_a, storefront, books):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", ["journalentry", "journalline", "account", "journal"])
+@pytest.mark.parametrize(
+    "model", ["journalentry", "journalline", "account", "journal", "ledgertotal"]
+)
 def test_changelists_render(admin_client, entry, model):
     response = admin_client.get(reverse(f"admin:ledger_{model}_changelist"))
     assert response.status_code == 200
