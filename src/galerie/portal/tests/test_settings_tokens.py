@@ -98,3 +98,41 @@ def test_session_planted_with_a_foreign_seller_id_is_ignored(world, as_user):
     session.save()
     page = client.get("/vendeur/commandes/").context["page"]
     assert [so.pk for so in page] == [world.order_b.pk]
+
+
+def test_operator_revokes_a_token_from_the_admin(world, as_user):
+    from galerie.portal.auth import api_token_create
+
+    member = SellerMember.objects.get(user=world.users.owner_a)
+    token = api_token_create(member=member, name="ERP").token
+    admin_user = world.users.operator
+    admin_user.is_superuser = True
+    admin_user.save()
+    client = as_user(admin_user)
+    assert client.get("/admin/portal/sellerapitoken/").status_code == 200
+    response = client.post(
+        "/admin/portal/sellerapitoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_unpaid_seller_orders_are_not_the_sellers_business_yet(world, as_user):
+    from galerie.orders.services import order_place
+    from galerie.portal.tests.conftest import ADDRESS
+
+    order = order_place(
+        storefront=world.storefront,
+        email="c@example.fr",
+        lines=[(world.offer_a.pk, 1)],
+        delivery_choices={},
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        idempotency_key="unpaid",
+    )
+    pending = order.seller_orders.get()
+    client = as_user(world.users.owner_a)
+    assert client.get(f"/vendeur/commandes/{pending.pk}/").status_code == 404
+    assert pending.pk not in [so.pk for so in client.get("/vendeur/commandes/").context["page"]]
