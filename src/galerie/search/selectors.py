@@ -31,10 +31,10 @@ def product_search_ids(
     ids: list[int] = []
     gtin = query_gtin(query)
     if gtin:
-        exact = Product.objects.filter(gtin=gtin, is_active=True)
-        if category_ids is not None:
-            exact = exact.filter(category_id__in=category_ids)
-        ids.extend(exact.values_list("pk", flat=True)[:1])
+        exact = Product.objects.filter(gtin=gtin, is_active=True).values_list("pk", "category_id")
+        # Membership checked here, not in SQL: an assortment can exceed SQLite's parameter cap.
+        allowed = None if category_ids is None else set(category_ids)
+        ids.extend(pk for pk, category_id in exact if allowed is None or category_id in allowed)
     terms = search_terms(query)
     if terms:
         found = backend().search(terms, category_ids, limit)

@@ -308,3 +308,15 @@ def test_search_terms_are_bounded():
     assert len(search_terms(" ".join(f"mot{i}" for i in range(50)))) == 12
     assert search_terms("x" * 2048) == ["x" * 60]
     assert search_terms(" " * 199 + "tardif") == []
+
+
+def test_huge_assortment_is_accepted(books):
+    novels = books["miserables"].category
+    category_ids = [*range(10**9, 10**9 + 40_000), novels.pk]  # past SQLite's parameter cap
+
+    found = product_search_ids(query="victor", category_ids=category_ids)
+
+    assert set(found) == set(ids(books["miserables"], books["notre_dame"]))
+    assert product_search_ids(query=MISERABLES_ISBN13, category_ids=category_ids) == ids(
+        books["miserables"]
+    )
