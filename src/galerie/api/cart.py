@@ -8,6 +8,7 @@ the usual CSRF check applies to every change, since a cookie alone must not be e
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
@@ -121,7 +122,9 @@ def cart_of(request, *, create: bool = False, change: bool = False):
             # Another storefront's or a made-up token: indistinguishable from none at all.
             raise NotFound("Panier introuvable.", code="cart_not_found")
         return cart
-    if change:
+    # CSRF protects ambient credentials: without a session cookie there is nothing to forge,
+    # so an API client's very first call may create its cart (and receive its X-Cart-Token).
+    if change and settings.SESSION_COOKIE_NAME in request.COOKIES:
         csrf_check(request)
     return cart_for_request(request, create=create)
 

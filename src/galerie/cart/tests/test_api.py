@@ -115,11 +115,23 @@ def test_foreign_ids_and_tokens_are_404(api, category):
 def test_session_cart_changes_need_csrf(category):
     offer = make_offer(make_product(category=category))
     strict = Client(enforce_csrf_checks=True, HTTP_HOST="culture.localhost")
+    strict.get("/")  # a browser with a session cookie: its ambient credential could be forged
+    strict.cookies["sessionid"] = "x" * 32
     response = strict.post(
         "/api/cart/lines", {"offer_id": offer.pk}, content_type="application/json"
     )
     assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
     assert not CartLine.objects.exists()
+
+
+def test_an_api_client_without_cookies_creates_its_first_cart(category):
+    offer = make_offer(make_product(category=category))
+    fresh = Client(enforce_csrf_checks=True, HTTP_HOST="culture.localhost")
+    response = fresh.post(
+        "/api/cart/lines", {"offer_id": offer.pk}, content_type="application/json"
+    )
+    assert response.status_code == 201 and response["X-Cart-Token"]
+    assert CartLine.objects.get().offer == offer
 
 
 def test_no_storefront_is_404(category):
