@@ -357,13 +357,17 @@ def _offers_update(rows: list[tuple]) -> None:
             cursor.executemany(sql, rows)
 
 
-def _select(model, columns: list[str], key: str, values: list, **equal) -> list[tuple]:
-    """SELECT columns WHERE key IN values (and column = value for `equal`), in chunks."""
+def _select(
+    model, columns: list[str], key: str, values: list, *, where: str = "", **equal
+) -> list[tuple]:
+    """SELECT columns WHERE key IN values (and column = value for `equal`, and `where`)."""
     if not values:
         return []
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in columns)
     extra = "".join(f" AND {quote(c)} = %s" for c in equal)
+    if where:
+        extra += f" AND {where}"
     rows: list[tuple] = []
     if connection.vendor == "postgresql":
         with _pg_cursor() as cursor:
@@ -492,6 +496,9 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
             "sku",
             [row.sku for row in parsed],
             seller_id=seller.pk,
+            # The partial unique index's own condition, verbatim: SQLite's planner only uses
+            # (seller, sku) when the query repeats it, else it scans all the seller's offers.
+            where=f"NOT ({connection.ops.quote_name('sku')} = '')",
         )
     }
     gtins = list({row.gtin for row in parsed if row.gtin})
