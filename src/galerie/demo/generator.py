@@ -79,6 +79,7 @@ class OfferSpec:
     stock: int = 0
     lead_time_days: int = 2
     is_active: bool = True
+    purchase_cost: Decimal | None = None  # excl. VAT, the operator's own offers only
 
 
 @dataclass(slots=True)
@@ -94,6 +95,7 @@ class ProductSpec:
     # How long ago the product entered the catalogue (its created_at), so « nouveautés » sorts
     # meaningfully: a book's publication date, a random age for the rest.
     listed_days: int = 0
+    weight_kg: Decimal | None = None
     attributes: dict = field(default_factory=dict)
     offers: list[OfferSpec] = field(default_factory=list)
 
@@ -852,6 +854,71 @@ _BUILDERS = {
 }
 
 
+_GRAM = Decimal("0.001")
+_SMALL_APPLIANCE_KG = {
+    "Machine expresso broyeur": "9.2", "Machine à café à capsules": "3.4",
+    "Cafetière filtre programmable": "2.1", "Cafetière filtre": "1.8",
+    "Cafetière filtre années 50": "2.6", "Bouilloire": "1.1", "Bouilloire années 50": "1.4",
+    "Aspirateur balai sans fil": "2.9", "Aspirateur traîneau sans sac": "6.1",
+    "Aspirateur traîneau avec sac": "5.4", "Aspirateur robot laveur": "4.2",
+    "Aspirateur robot": "3.4",
+}  # fmt: skip
+# Share of the price excl. VAT the operator pays its supplier: booksellers get about a third
+# off the publisher's price, electronics margins are thin.
+_COST_SHARE = {
+    "livre": Decimal("0.64"), "musique": Decimal("0.70"), "video": Decimal("0.68"),
+    "ordinateur-portable": Decimal("0.86"), "smartphone": Decimal("0.84"),
+    "lave-linge": Decimal("0.74"), "refrigerateur": Decimal("0.74"),
+    "petit-electromenager": Decimal("0.70"), "casque": Decimal("0.72"),
+    "televiseur": Decimal("0.82"), "voyage": Decimal("0.80"),
+    "abonnement-presse": Decimal("0.55"),
+}  # fmt: skip
+_VAT = {"livre": Decimal("1.055"), "abonnement-presse": Decimal("1.021")}
+
+
+def _weight(spec: ProductSpec) -> Decimal | None:
+    """Shipping weight from the product's own attributes (no random draw: adding it left every
+    earlier product unchanged)."""
+    a = spec.attributes
+    kind = spec.product_type
+    if kind == "livre":
+        per_page = Decimal("0.0006") if a["binding"] == "Poche" else Decimal("0.0011")
+        return (Decimal("0.04") + per_page * a["pages"]).quantize(_GRAM)
+    if kind == "musique":
+        return Decimal("0.32") if a["format"] == "Vinyle" else Decimal("0.11")
+    if kind == "video":
+        return Decimal("0.10")
+    if kind == "ordinateur-portable":
+        return (a["screen_size"] * Decimal("0.13") - Decimal("0.35")).quantize(_GRAM)
+    if kind == "smartphone":
+        return Decimal("0.195")
+    if kind == "lave-linge":
+        return Decimal(58 + 2 * a["capacity"])
+    if kind == "refrigerateur":
+        return (Decimal(a["volume"]) * Decimal("0.19")).quantize(_GRAM)
+    if kind == "petit-electromenager":
+        for name, kg in sorted(_SMALL_APPLIANCE_KG.items(), key=lambda kv: -len(kv[0])):
+            if spec.title.startswith(name):
+                return Decimal(kg)
+        return Decimal("2.0")
+    if kind == "casque":
+        return {"Intra-auriculaire": Decimal("0.06"), "Supra-auriculaire": Decimal("0.19")}.get(
+            a["form"], Decimal("0.29")
+        )
+    if kind == "televiseur":
+        return (Decimal(a["screen_size"] ** 2) * Decimal("0.0055")).quantize(_GRAM)
+    return None  # travel and subscriptions are not shipped parcels
+
+
+def _finish(spec: ProductSpec) -> None:
+    spec.weight_kg = _weight(spec)
+    vat = _VAT.get(spec.product_type, Decimal("1.2"))
+    share = _COST_SHARE[spec.product_type]
+    for offer in spec.offers:
+        if offer.seller == OPERATOR:
+            offer.purchase_cost = (offer.price / vat * share).quantize(Decimal("0.01"))
+
+
 def chunk_specs(chunk: int, stop: int | None = None) -> list[ProductSpec]:
     """Products chunk*CHUNK … (chunk+1)*CHUNK - 1 (or up to `stop`, exclusive)."""
     rng = random.Random(f"{SEED}:chunk:{chunk}")
@@ -863,6 +930,7 @@ def chunk_specs(chunk: int, stop: int | None = None) -> list[ProductSpec]:
         spec = _BUILDERS[type_slug](rng, index)
         if not spec.listed_days:
             spec.listed_days = rng.randint(0, 720)
+        _finish(spec)
         specs.append(spec)
     return specs
 

@@ -207,8 +207,8 @@ class _Inserter:
 
 _PRODUCT_FIELDS = [
     "title", "slug", "description", "product_type", "category", "gtin", "image_urls",
-    "publisher_price", "is_active", "best_price", "offer_count", "in_stock", "created_at",
-    "updated_at",
+    "publisher_price", "weight_kg", "is_active", "best_price", "offer_count", "in_stock",
+    "created_at", "updated_at",
 ]  # fmt: skip
 _VALUE_FIELDS = [
     "product", "attribute", "value_text", "value_int", "value_decimal", "value_bool",
@@ -216,7 +216,7 @@ _VALUE_FIELDS = [
 ]  # fmt: skip
 _OFFER_FIELDS = [
     "seller", "product", "sku", "price", "delivery_price", "condition", "condition_note",
-    "stock", "lead_time_days", "is_active", "created_at", "updated_at",
+    "stock", "lead_time_days", "is_active", "purchase_cost", "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -269,8 +269,8 @@ def _write_chunk(
         rows.append(
             (
                 spec.title, spec.slug, spec.description, ref.product_types[spec.product_type],
-                ref.categories[spec.category], spec.gtin, no_images, spec.publisher_price, True,
-                best, count, in_stock, created, stamp,
+                ref.categories[spec.category], spec.gtin, no_images, spec.publisher_price,
+                spec.weight_kg, True, best, count, in_stock, created, stamp,
             )
         )  # fmt: skip
     _Inserter(Product, _PRODUCT_FIELDS).insert(rows)
@@ -289,7 +289,7 @@ def _write_chunk(
                 (
                     ref.sellers[o.seller], product_id, o.sku, o.price, o.delivery_price,
                     o.condition, o.condition_note, o.stock, o.lead_time_days, o.is_active,
-                    stamp, stamp,
+                    o.purchase_cost, stamp, stamp,
                 )
             )  # fmt: skip
     _Inserter(AttributeValue, _VALUE_FIELDS).insert(values)

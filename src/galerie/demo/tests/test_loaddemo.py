@@ -303,3 +303,29 @@ def test_demo_command_migrates_loads_prints_the_storefronts_then_serves(monkeypa
     assert "http://localhost:8123/admin/ (admin / admin)" in text
     assert served == [{"port": 8123, "workers": 2}]
     assert Product.objects.count() == SMALL
+
+
+def test_shipped_products_weigh_something_plausible_and_services_weigh_nothing():
+    demo_load(products=SMALL)
+    products = Product.objects.select_related("product_type")
+    assert (
+        not products.filter(product_type__slug__in=["voyage", "abonnement-presse"])
+        .exclude(weight_kg=None)
+        .exists()
+    )
+    shipped = products.exclude(product_type__slug__in=["voyage", "abonnement-presse"])
+    assert not shipped.filter(weight_kg=None).exists()
+    assert not shipped.filter(weight_kg__lte=0).exists()
+    books = shipped.filter(product_type__is_book=True)
+    assert books.filter(weight_kg__lt=Decimal("2")).count() == books.count()
+    washers = shipped.filter(product_type__slug="lave-linge")
+    assert washers.exists() and not washers.filter(weight_kg__lt=Decimal("50")).exists()
+
+
+def test_only_the_operator_records_purchase_costs_and_they_leave_a_margin():
+    demo_load(products=SMALL)
+    assert not Offer.objects.exclude(seller__is_operator=True).exclude(purchase_cost=None).exists()
+    own = Offer.objects.filter(seller__is_operator=True)
+    assert own.exists() and not own.filter(purchase_cost=None).exists()
+    for offer in own.select_related("product__product_type"):
+        assert Decimal("0") < offer.purchase_cost < offer.price / Decimal("1.021")
