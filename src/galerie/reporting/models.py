@@ -94,3 +94,24 @@ class FixedCost(models.Model):
     @property
     def is_reversed(self) -> bool:
         return hasattr(self, "reversal")
+
+
+class SimulationRun(models.Model):
+    """One run of `galerie simulate`: makes the demo's year of trading idempotent and visible."""
+
+    seed = models.IntegerField(_("graine"))
+    months = models.PositiveSmallIntegerField(_("mois simulés"))
+    scale = models.DecimalField(_("échelle"), max_digits=6, decimal_places=2, default=1)
+    started_at = models.DateTimeField(_("lancée le"))
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+    orders_placed = models.PositiveIntegerField(_("commandes passées"), default=0)
+    simulated_until = models.DateField(_("simulée jusqu'au"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("simulation d'activité")
+        verbose_name_plural = _("simulations d'activité")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"simulation {self.months} mois (graine {self.seed})"

@@ -10,9 +10,16 @@ from galerie.ledger.services import (
     ledger_post_payment_fee,
     ledger_post_refund,
 )
+from galerie.pricing.services import tax_rates_ensure
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.services import fixed_cost_record
-from galerie.testing.factories import make_category, make_seller, make_storefront
+from galerie.testing.factories import (
+    make_category,
+    make_offer,
+    make_product,
+    make_seller,
+    make_storefront,
+)
 
 
 @pytest.fixture
@@ -83,3 +90,22 @@ def trading(operator, trader, culture, tech, books, novels):
         storefront=tech, month=FEB, kind=FixedCostKind.RENT, amount="300.00", vat="60.00",
         label="Loyer entrepôt",
     )  # fmt: skip
+
+
+@pytest.fixture
+def mall():
+    tax_rates_ensure()
+    books = make_category("Livres", slug="livres")
+    phones = make_category("Téléphonie", slug="telephonie")
+    culture = make_storefront("galerie", name="Galerie Culture", categories=[books])
+    tech = make_storefront("hightech", name="Galerie High-Tech", categories=[phones])
+    operator = make_seller("Galerie", is_operator=True, slug="galerie")
+    trader = make_seller("Bouquinerie")
+    for i in range(6):
+        book = make_product(f"Roman {i}", category=make_category(f"Romans {i}", parent=books))
+        make_offer(book, seller=operator, price=f"{12 + i}.90", stock=50, purchase_cost="7.00")
+        make_offer(book, seller=trader, price=f"{11 + i}.50", stock=50, condition="used")
+        phone = make_product(f"Téléphone {i}", category=phones)
+        make_offer(phone, seller=operator, price=f"{300 + 40 * i}.00", stock=50,
+                   purchase_cost=f"{230 + 30 * i}.00")  # fmt: skip
+    return culture, tech
