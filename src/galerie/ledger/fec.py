@@ -70,7 +70,8 @@ def _general_names() -> dict[str, str]:
 
 def fec_rows(*, start: datetime.date, end: datetime.date):
     """The FEC records (lists of 18 strings) of the entries dated from `start` to `end` included,
-    in chronological order, then by journal and number."""
+    in the order they were validated (posted). Posts hold the ledger lock until commit, so entry
+    ids follow that order and each journal's numbers appear in sequence."""
     if start > end:
         raise LedgerError(
             f"Période vide : le {start:%d/%m/%Y} est après le {end:%d/%m/%Y}.", field="start"
@@ -82,7 +83,7 @@ def _records(*, start: datetime.date, end: datetime.date, general_names: dict[st
     lines = (
         JournalLine.objects.filter(entry__date__gte=start, entry__date__lte=end)
         .select_related("entry", "entry__journal", "account")
-        .order_by("entry__date", "entry__journal__code", "entry__number", "pk")
+        .order_by("entry_id", "pk")
     )
     for line in lines.iterator(chunk_size=2000):
         entry, account = line.entry, line.account

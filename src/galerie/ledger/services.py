@@ -330,6 +330,8 @@ def journal_reverse(
 ) -> JournalEntry:
     """Post the mirror of `entry` (debits become credits) in the same journal, linked to it.
     An entry is reversed at most once, and a reversal is not itself reversed: post a new entry."""
+    _require_atomic()
+    _ledger_lock()  # two simultaneous reversals: the second one sees the first
     if entry.reverses_id is not None:
         raise LedgerError(
             "Une contre-passation ne se contre-passe pas : passez une nouvelle écriture.",

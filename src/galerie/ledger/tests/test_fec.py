@@ -151,3 +151,25 @@ def test_fec_refuses_an_empty_period(tmp_path):
     with pytest.raises(LedgerError, match="Période vide"):
         fec_export(start=datetime.date(2026, 2, 1), end=datetime.date(2026, 1, 1), stream=None)
     assert not target.exists()
+
+
+@pytest.mark.django_db
+def test_fec_lists_entries_in_validation_order_so_numbers_stay_in_sequence():
+    for day in (20, 14, 17):  # posted out of date order
+        journal_post(
+            journal="OD",
+            date=datetime.date(2026, 3, day),
+            label=f"Le {day}",
+            lines=[
+                LineSpec(account=chart.PAYMENT_FEES, debit=D("1.00")),
+                LineSpec(account=chart.BANK, credit=D("1.00")),
+            ],
+        )
+    stream = io.StringIO()
+    fec_export(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31), stream=stream)
+    records = [row.split("\t") for row in stream.getvalue().split("\r\n")[1:] if row]
+    assert [(r[2], r[3]) for r in records[::2]] == [
+        ("OD000001", "20260320"),
+        ("OD000002", "20260314"),
+        ("OD000003", "20260317"),
+    ]
