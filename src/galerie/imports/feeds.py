@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError, iterparse
 
+from django.utils.translation import gettext as _
+
 from galerie.core.errors import DomainError
 
 COLUMNS = (
@@ -61,7 +63,8 @@ class Feed:
             self._raw = open(self.path, "rb")  # noqa: SIM115 - closed by __exit__
         except OSError as exc:
             raise FeedError(
-                f"Impossible d'ouvrir le flux « {self.path} » : {exc.strerror}."
+                _("Impossible d'ouvrir le flux « %(path)s » : %(reason)s.")
+                % {"path": self.path, "reason": exc.strerror}
             ) from exc
         head = self._raw.peek(512)[:512]
         self.is_xml = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
@@ -96,7 +99,7 @@ class Feed:
         try:
             header_line = text.readline()
         except UnicodeDecodeError as exc:
-            raise FeedError("Le flux n'est pas encodé en UTF-8 (ligne d'en-tête).") from exc
+            raise FeedError(_("Le flux n'est pas encodé en UTF-8 (ligne d'en-tête).")) from exc
         if "\t" in header_line:
             # Merchant Center's TSV has no quoting: a stray quote must not swallow the next lines.
             dialect = {"delimiter": "\t", "quoting": csv.QUOTE_NONE}
@@ -108,11 +111,11 @@ class Feed:
         missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
         if missing:
             raise FeedError(
-                "En-tête du flux incomplet : colonne(s) manquante(s) "
-                + ", ".join(missing)
-                + ". Colonnes attendues : "
-                + ", ".join(COLUMNS)
-                + "."
+                _(
+                    "En-tête du flux incomplet : colonne(s) manquante(s) %(missing)s. "
+                    "Colonnes attendues : %(expected)s."
+                )
+                % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
             )
         columns = self.columns
         width = len(columns)
@@ -135,9 +138,13 @@ class Feed:
                         continue
                 yield n, dict(zip(columns, values, strict=True))
         except UnicodeDecodeError as exc:
-            raise FeedError(f"Le flux n'est pas encodé en UTF-8 (après la ligne {n}).") from exc
+            raise FeedError(
+                _("Le flux n'est pas encodé en UTF-8 (après la ligne %(n)d).") % {"n": n}
+            ) from exc
         except csv.Error as exc:
-            raise FeedError(f"Flux illisible après la ligne {n} : {exc}.") from exc
+            raise FeedError(
+                _("Flux illisible après la ligne %(n)d : %(e)s.") % {"n": n, "e": exc}
+            ) from exc
 
     def _xml_rows(self, skip_to: int):
         n = 0
@@ -179,6 +186,8 @@ class Feed:
                     continue
                 yield n, row
         except ParseError as exc:
-            raise FeedError(f"XML invalide après l'article {n} : {exc}.") from exc
+            raise FeedError(
+                _("XML invalide après l'article %(n)d : %(e)s.") % {"n": n, "e": exc}
+            ) from exc
         if n == 0 and skip_to == 0:
-            raise FeedError("Aucun article <item> dans le flux XML.")
+            raise FeedError(_("Aucun article <item> dans le flux XML."))

@@ -21,6 +21,9 @@ class ProgressBar:
             self.started_row = 0 if row <= 2000 else row
         if now - self.last < self.min_interval and job.done_bytes < job.total_bytes:
             return
+        if row == getattr(self, "_printed", None):
+            return
+        self._printed = row
         self.last = now
         elapsed = max(now - self.started, 1e-6)
         done, total = job.done_bytes, job.total_bytes or 1
