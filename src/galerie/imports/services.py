@@ -519,6 +519,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
     new_products: dict[str, _NewProduct] = {}  # gtin or "sku:<sku>" → pending product
     new_brands: list[tuple[_NewProduct, int, str]] = []
     new_offers: list[tuple[list, _NewProduct | None]] = []
+    moved: list[tuple[list, _NewProduct]] = []  # existing offers going to a new product
     changed_offers: list[list] = []
     touched: set[int] = set()
     matched = unchanged = 0
@@ -621,7 +622,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                 changed_offers.append(existing)
                 touched.add(old[2])
                 if existing[2] is None:
-                    new_offers.append((existing, pending))  # product id filled after insert
+                    moved.append((existing, pending))  # product id known after the insert
                 else:
                     touched.add(existing[2])
             else:
@@ -670,9 +671,10 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
         for values, pending in new_offers:
             if pending is not None:
                 values[1] = pending.id
-            if len(values) == len(OFFER_COLUMNS):
-                inserts.append(tuple(values))
+            inserts.append(tuple(values))
         _insert(Offer, OFFER_COLUMNS, inserts)
+    for existing, pending in moved:
+        existing[2] = pending.id
     if changed_offers:
         _offers_update([(*o[2:9], db_now, o[0]) for o in changed_offers])
     if new_keys:
@@ -701,7 +703,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
     job.rows_rejected += len({e.row for e in errors if not e.is_warning})
     job.products_created += len(new_products)
     job.products_matched += matched
-    job.offers_created += sum(1 for v, _p in new_offers if len(v) == len(OFFER_COLUMNS))
+    job.offers_created += len(new_offers)
     job.offers_updated += len(changed_offers)
     job.offers_unchanged += unchanged
 

@@ -412,3 +412,57 @@ def test_storefront_option_reports_offers_outside_its_assortment(mappings, selle
     report = feed_import(seller=seller, path=str(feed), storefront=storefront)
     assert report.outside_assortment == 1
     assert list(storefront.categories.values_list("name", flat=True)) == ["Livres"]
+
+
+def test_rows_without_gtin_match_by_the_sellers_id_and_same_gtin_twice_is_one_product(
+    seller, tmp_path
+):
+    from galerie.catalog.models import ProductType
+
+    category = make_category("Voyages")
+    trips = ProductType.objects.create(slug="sejour", name="Séjour", gtin_required=False)
+    CategoryMapping.objects.create(source="Voyages", category=category, product_type=trips)
+    CategoryMapping.objects.create(source="Livres > Romans", category=category)
+    feed = write(
+        tmp_path / "f.tsv",
+        [
+            tsv_line("T-1", "Séjour à Lisbonne", "450.00 EUR", "", ptype="Voyages"),
+            tsv_line("B-1", "Roman", "20.00 EUR", "9782000000013"),
+            tsv_line("B-2", "Roman (autre lot)", "18.00 EUR", "9782000000013"),
+            tsv_line("B-3", "Sans code", "9.00 EUR", ""),  # the generic type needs a GTIN
+        ],
+    )
+    report = feed_import(seller=seller, path=str(feed))
+
+    assert Product.objects.count() == 2
+    book = Product.objects.get(gtin="9782000000013")
+    assert sorted(book.offers.values_list("sku", flat=True)) == ["B-1", "B-2"]
+    assert (book.offer_count, book.best_price) == (2, Decimal("18.00"))
+    error = ImportRowError.objects.get(job=report.job)
+    assert (error.row, error.code) == (4, "gtin_required")
+
+    write(
+        feed,
+        [
+            tsv_line("T-1", "Séjour à Lisbonne", "480.00 EUR", "", ptype="Voyages"),
+            tsv_line("B-1", "Roman", "20.00 EUR", "9782000000013"),
+            tsv_line("B-2", "Roman (autre lot)", "18.00 EUR", "9782000000013"),
+        ],
+    )
+    feed_import(seller=seller, path=str(feed))
+    trip = Offer.objects.get(sku="T-1")
+    assert trip.price == Decimal("480.00") and Product.objects.count() == 2
+
+
+def test_an_offer_whose_gtin_changes_moves_to_the_right_product(mappings, seller, tmp_path):
+    feed = write(tmp_path / "f.tsv", [tsv_line("S-1", "Disque", "12.00 EUR", "3000000000007")])
+    feed_import(seller=seller, path=str(feed))
+    old = Product.objects.get()
+    write(feed, [tsv_line("S-1", "Disque (corrigé)", "12.00 EUR", "3000000000014", ptype=CD)])
+
+    feed_import(seller=seller, path=str(feed))
+
+    offer = Offer.objects.get(sku="S-1")
+    assert offer.product.gtin == "3000000000014"
+    old.refresh_from_db()
+    assert (old.offer_count, old.in_stock) == (0, False)
