@@ -646,3 +646,47 @@ def simulate(
     )
     run.refresh_from_db()
     return run, result
+
+
+def simulation_launch_for_demo(*, write: Callable[[str], None], months: int = 12) -> str:
+    """Called by `galerie demo` after loading: start the year of trading once, in a background
+    process, so the shop answers at once while the dashboards fill month by month (a year through
+    the real services takes a few minutes). Returns "exists", "skipped" or "started".
+
+    GALERIE_DEMO_SIMULATION=off skips it, =inline runs it before serving. Never from a test
+    database (an in-memory SQLite or a test_… PostgreSQL database).
+    """
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+
+    mode = os.environ.get("GALERIE_DEMO_SIMULATION", "background")
+    if simulation_exists():
+        return "exists"
+    name = str(connection.settings_dict.get("NAME") or "")
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if mode == "off" or in_memory or name.startswith("test_"):
+        return "skipped"
+    if mode == "inline":
+        run, result = simulate(months=months, progress=write)
+        write(f"Activité simulée : {result.orders_placed} commandes en {result.seconds:.0f} s.")
+        return "started"
+    log_path = settings.VAR_DIR / "simulation.log"
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(  # noqa: S603 — our own command, fixed arguments
+            [sys.executable, "-m", "galerie.cli", "simulate", "--months", str(months),
+             "--if-needed"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # survives the server's restarts and Ctrl-C
+        )  # fmt: skip
+    write(
+        f"Une année d'activité est simulée en arrière-plan (processus {process.pid}, journal "
+        f"{log_path}) : le pilotage (/admin/pilotage/) se remplit mois par mois en quelques "
+        "minutes."
+    )
+    return "started"

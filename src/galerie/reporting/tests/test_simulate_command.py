@@ -20,3 +20,16 @@ def test_simulate_command_runs_once(mall):
         call_command("simulate", months=1, stdout=io.StringIO())
     with pytest.raises(CommandError, match="entre 1 et 36"):
         call_command("simulate", months=0, again=True, stdout=io.StringIO())
+
+
+def test_demo_never_simulates_from_a_test_database_nor_twice():
+    from django.utils import timezone
+
+    from galerie.reporting.models import SimulationRun
+    from galerie.reporting.simulation import simulation_launch_for_demo
+
+    said = []
+    assert simulation_launch_for_demo(write=said.append) == "skipped"
+    SimulationRun.objects.create(seed=1, months=12, started_at=timezone.now())
+    assert simulation_launch_for_demo(write=said.append) == "exists"
+    assert said == []
