@@ -103,6 +103,7 @@ class ImportJob(TimeStampedModel):
     status = models.CharField(
         _("statut"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    fingerprint = models.CharField(max_length=80, blank=True, editable=False)
     total_bytes = models.BigIntegerField(default=0)
     done_bytes = models.BigIntegerField(default=0)
     last_row = models.PositiveIntegerField(_("dernière ligne validée"), default=0)

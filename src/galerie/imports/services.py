@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -158,6 +159,30 @@ def import_job_create(
     return job
 
 
+def feed_fingerprint(path: str) -> str:
+    """Size, modification time and a hash of the first MiB: a resumed job reads the same file."""
+    stat = os.stat(path)
+    with open(path, "rb") as f:
+        digest = hashlib.blake2b(f.read(1 << 20), digest_size=10).hexdigest()
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{digest}"
+
+
+def import_job_resumable(*, seller: Seller, path: str) -> ImportJob | None:
+    """The seller's last interrupted job on this very file, if any (automatic resumption)."""
+    job = (
+        ImportJob.objects.filter(seller=seller, path=path, status=ImportStatus.FAILED)
+        .exclude(last_row=0)
+        .order_by("-pk")
+        .first()
+    )
+    try:
+        if job is not None and job.fingerprint == feed_fingerprint(path):
+            return job
+    except OSError:
+        return None
+    return None
+
+
 def feed_import(
     *,
     seller: Seller,
@@ -212,10 +237,23 @@ def import_job_run(
         raise ImportError_(_("L'import n° %(n)d est déjà terminé.") % {"n": job.pk})
     seller = job.seller
     path = job.feed_path
+    try:
+        fingerprint = feed_fingerprint(path)
+    except OSError:
+        fingerprint = ""  # Feed() below reports the unreadable file
+    if job.last_row and job.fingerprint and fingerprint != job.fingerprint:
+        raise ImportError_(
+            _(
+                "Le fichier a changé depuis l'interruption de l'import n° %(n)d : "
+                "relancez un import complet plutôt qu'une reprise."
+            )
+            % {"n": job.pk}
+        )
     catalogue = _Catalogue()
     job.status = ImportStatus.RUNNING
     job.message = ""
-    job.save(update_fields=["status", "message", "updated_at"])
+    job.fingerprint = fingerprint
+    job.save(update_fields=["status", "message", "fingerprint", "updated_at"])
     state = _RunState(job=job, seller=seller, catalogue=catalogue)
     try:
         with Feed(path) as feed:

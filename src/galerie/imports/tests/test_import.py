@@ -466,3 +466,51 @@ def test_an_offer_whose_gtin_changes_moves_to_the_right_product(mappings, seller
     assert offer.product.gtin == "3000000000014"
     old.refresh_from_db()
     assert (old.offer_count, old.in_stock) == (0, False)
+
+
+def test_the_command_resumes_an_interrupted_import_automatically(
+    mappings, seller, small_feed, monkeypatch, capsys
+):
+    from galerie.imports import services
+
+    original = services._batch_apply
+
+    def failing(state, batch):
+        if batch[0][0] > 100:
+            raise RuntimeError("coupure de courant")
+        return original(state, batch)
+
+    monkeypatch.setattr(services, "_batch_apply", failing)
+    with pytest.raises(CommandError, match="--resume 1"):
+        call_command("import", str(small_feed), seller=seller.slug, batch_size=100)
+    assert Offer.objects.count() == 100
+
+    monkeypatch.setattr(services, "_batch_apply", original)
+    call_command("import", str(small_feed), seller=seller.slug, batch_size=100, no_progress=True)
+    assert "Reprise automatique de l'import n° 1 après la ligne 100" in capsys.readouterr().err
+    assert ImportJob.objects.count() == 1
+    assert ImportJob.objects.get().status == ImportStatus.DONE
+    assert Offer.objects.count() == 300
+
+
+def test_a_changed_file_is_not_resumed(mappings, seller, small_feed, monkeypatch):
+    from galerie.imports import services
+
+    original = services._batch_apply
+
+    def failing(state, batch):
+        if batch[0][0] > 100:
+            raise RuntimeError("coupure")
+        return original(state, batch)
+
+    monkeypatch.setattr(services, "_batch_apply", failing)
+    with pytest.raises(RuntimeError):
+        feed_import(seller=seller, path=str(small_feed), batch_size=100)
+    monkeypatch.setattr(services, "_batch_apply", original)
+    job = ImportJob.objects.get()
+    small_feed.write_text(small_feed.read_text(encoding="utf-8")[:-200], encoding="utf-8")
+
+    assert services.import_job_resumable(seller=seller, path=str(small_feed)) is None
+    with pytest.raises(services.ImportError_, match="Le fichier a changé"):
+        feed_import(seller=seller, path=str(small_feed), resume=job)
+    assert Offer.objects.count() == 100

@@ -6,7 +6,7 @@ from galerie.core.errors import DomainError
 from galerie.imports.models import ImportJob
 from galerie.imports.progress import ProgressBar
 from galerie.imports.reports import report_lines
-from galerie.imports.services import BATCH_SIZE, feed_import
+from galerie.imports.services import BATCH_SIZE, feed_import, import_job_resumable
 from galerie.sellers.models import Seller
 from galerie.storefronts.models import Storefront
 
@@ -27,6 +27,11 @@ class Command(BaseCommand):
             "--full", action="store_true", help="flux complet : désactiver les offres absentes"
         )
         parser.add_argument("--resume", type=int, help="reprendre l'import n° JOB_ID interrompu")
+        parser.add_argument(
+            "--restart",
+            action="store_true",
+            help="ne pas reprendre automatiquement un import interrompu du même fichier",
+        )
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--no-progress", action="store_true")
 
@@ -44,6 +49,13 @@ class Command(BaseCommand):
             resume = ImportJob.objects.filter(pk=options["resume"]).first()
             if resume is None:
                 raise CommandError(f"Import n° {options['resume']} introuvable.")
+        if resume is None and not options["restart"] and not options["dry_run"]:
+            resume = import_job_resumable(seller=seller, path=options["feed"])
+            if resume is not None:
+                self.stderr.write(
+                    f"Reprise automatique de l'import n° {resume.pk} après la ligne "
+                    f"{resume.last_row} (--restart pour repartir de zéro)."
+                )
         bar = None if options["no_progress"] or options["verbosity"] < 1 else ProgressBar()
         try:
             report = feed_import(
