@@ -120,7 +120,7 @@ def _account_totals_match_lines() -> list[str]:
 
 
 def _monthly_totals_match_lines() -> list[str]:
-    keys = ["month", "account_id", "storefront_id", "seller_id", "category_id"]
+    keys = ["month", "account_id", "storefront_id", "seller_id", "category_id", "entry_kind"]
 
     def grouped(queryset):
         rows = queryset.order_by().values(*keys).annotate(d=Sum("debit"), c=Sum("credit"))
@@ -129,7 +129,8 @@ def _monthly_totals_match_lines() -> list[str]:
             for row in rows.iterator()
         }
 
-    from_lines, from_totals = grouped(JournalLine.objects.all()), grouped(LedgerTotal.objects.all())
+    from_lines = grouped(JournalLine.objects.annotate(entry_kind=F("entry__kind")))
+    from_totals = grouped(LedgerTotal.objects.all())
     problems = []
     for key in sorted(
         set(from_lines) | set(from_totals), key=lambda k: [(v is None, v) for v in k]
@@ -137,11 +138,11 @@ def _monthly_totals_match_lines() -> list[str]:
         expected = from_lines.get(key, (ZERO, ZERO))
         stored = from_totals.get(key, (ZERO, ZERO))
         if expected != stored:
-            month, account_id, storefront_id, seller_id, category_id = key
+            month, account_id, storefront_id, seller_id, category_id, kind = key
             problems.append(
                 f"Cumul {month:%Y-%m} compte {account_id} boutique {storefront_id} vendeur "
-                f"{seller_id} catégorie {category_id} : {stored[0]} € D / {stored[1]} € C, "
-                f"les lignes donnent {expected[0]} € D / {expected[1]} € C."
+                f"{seller_id} catégorie {category_id} ({kind}) : {stored[0]} € D / "
+                f"{stored[1]} € C, les lignes donnent {expected[0]} € D / {expected[1]} € C."
             )
             if len(problems) == MAX_REPORTED:
                 break

@@ -270,7 +270,8 @@ class JournalLine(ImmutableModel):
 
 
 class LedgerTotal(models.Model):
-    """Running debit and credit totals per month × account × storefront × seller × category.
+    """Running debit and credit totals per month × account × storefront × seller × category ×
+    entry kind (capture, refund, payout …).
 
     Derived data, kept by `journal_post` under the ledger lock so that period reports read a few
     thousand rows instead of millions of lines; `ledger_check` proves it equals the lines.
@@ -303,6 +304,9 @@ class LedgerTotal(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("catégorie"),
+    )
+    entry_kind = models.CharField(
+        _("type d'écriture"), max_length=12, choices=EntryKind.choices, default=EntryKind.MANUAL
     )
     debit = models.DecimalField(_("débit"), default=0, max_digits=16, decimal_places=2)
     credit = models.DecimalField(_("crédit"), default=0, max_digits=16, decimal_places=2)

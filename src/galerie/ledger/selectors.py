@@ -119,7 +119,7 @@ GROUPS = {
     "seller": ("seller_id", "seller_id"),
     "category": ("category_id", "category_id"),
     "journal": ("journal", F("entry__journal__code")),
-    "entry_kind": ("entry_kind", F("entry__kind")),
+    "entry_kind": ("entry_kind", "entry_kind"),
     "month": ("month", "month"),
 }
 
@@ -134,7 +134,7 @@ def ledger_aggregate(
     from_lines: bool = False,
 ) -> list[dict]:
     """Debit and credit totals grouped in the database, one dict per group, sorted by the groups.
-    Over whole months without journal/entry_kind grouping, reads the monthly totals table
+    Over whole months without journal grouping, reads the monthly totals table
     (from_lines=True forces reading the lines, to cross-check).
 
     group_by: any of "kind" (account kind), "account" (general account number), "storefront",
@@ -153,8 +153,9 @@ def ledger_aggregate(
     accounts = {pk: (kind, number) for pk, kind, number in Account.objects.values_list(
         "pk", "kind", "number"
     )}  # fmt: skip
-    needs_entries = bool({"journal", "entry_kind"} & set(group_by))
-    lines = _source(start=start, end=end, from_lines=from_lines or needs_entries)
+    lines = _source(start=start, end=end, from_lines=from_lines or "journal" in group_by)
+    if lines.model is JournalLine and "entry_kind" in group_by:
+        lines = lines.annotate(entry_kind=F("entry__kind"))
     if account_numbers is not None:
         wanted = set(account_numbers)
         lines = lines.filter(account_id__in=[pk for pk, a in accounts.items() if a[1] in wanted])

@@ -286,11 +286,11 @@ def journal_post(
             Account.objects.filter(pk=account_pk).update(
                 debit_total=F("debit_total") + debit, credit_total=F("credit_total") + credit
             )
-        _monthly_totals_add(rows)
+        _monthly_totals_add(rows, entry_kind=kind)
     return entry
 
 
-def _monthly_totals_add(lines: Iterable[JournalLine]) -> None:
+def _monthly_totals_add(lines: Iterable[JournalLine], *, entry_kind: str) -> None:
     """Add the lines to the monthly totals. Runs under the ledger lock: read-then-write is safe."""
     sums: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for line in lines:
@@ -306,6 +306,7 @@ def _monthly_totals_add(lines: Iterable[JournalLine]) -> None:
             "storefront_id": storefront_id,
             "seller_id": seller_id,
             "category_id": category_id,
+            "entry_kind": entry_kind,
         }
         updated = LedgerTotal.objects.filter(**key).update(
             debit=F("debit") + debit, credit=F("credit") + credit

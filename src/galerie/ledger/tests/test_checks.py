@@ -122,8 +122,10 @@ def test_line_in_the_wrong_month_is_reported(ledger):
 def test_monthly_total_out_of_step_is_reported(ledger):
     from galerie.ledger.models import LedgerTotal
 
-    total = LedgerTotal.objects.filter(account__code=chart.COMMISSION_REVENUE).get()
+    total = LedgerTotal.objects.get(account__code=chart.COMMISSION_REVENUE, entry_kind="capture")
     LedgerTotal.objects.filter(pk=total.pk).update(credit=D("4.00"))
     results = {r.name: r for r in checks.ledger_check_run()}
     [problem] = results["les cumuls mensuels sont la somme des lignes"].problems
-    assert problem.endswith(": 3.75 € D / 4.00 € C, les lignes donnent 3.75 € D / 3.75 € C.")
+    assert problem.endswith(
+        "(capture) : 0.00 € D / 4.00 € C, les lignes donnent 0.00 € D / 3.75 € C."
+    )

@@ -118,7 +118,11 @@ def test_aggregate_refuses_an_unknown_grouping():
 
 @pytest.mark.django_db
 def test_monthly_totals_give_the_same_figures_as_the_lines(trading):
-    for group_by in (["kind", "storefront", "seller", "category", "month"], ["account", "seller"]):
+    for group_by in (
+        ["kind", "storefront", "seller", "category", "month"],
+        ["account", "seller"],
+        ["entry_kind", "storefront", "month"],
+    ):
         for start, end in ((None, None), (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))):
             kw = {"group_by": group_by, "start": start, "end": end}
             assert ledger_aggregate(**kw) == ledger_aggregate(**kw, from_lines=True)
