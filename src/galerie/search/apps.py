@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchConfig(AppConfig):
     name = "galerie.search"
-    verbose_name = "Recherche"
+    verbose_name = _("Recherche")

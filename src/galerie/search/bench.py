@@ -1,8 +1,9 @@
 """Search benchmark: seed N synthetic products, time the rebuild and a mix of queries.
 
 Run against a throw-away database only, e.g.:
-    DATABASE_URL=sqlite:////tmp/search-bench.sqlite3 uv run galerie migrate
-    DATABASE_URL=sqlite:////tmp/search-bench.sqlite3 uv run python -m galerie.search.bench 100000
+    export DATABASE_URL=sqlite:////tmp/search-bench.sqlite3
+    uv run galerie migrate && uv run python -m galerie.search.bench 100000 [TITLES]
+(TITLES: how many product titles the ~4×TITLES queries are drawn from, 2000 by default.)
 A database that already holds products is not seeded again, only re-indexed and queried.
 """
 
@@ -94,6 +95,7 @@ def main() -> None:
     from galerie.search.services import search_index_rebuild
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    sampled_titles = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     rng = random.Random(42)
     started = time.perf_counter()
     if Product.objects.exists():
@@ -109,7 +111,9 @@ def main() -> None:
     indexed = search_index_rebuild()
     print(f"rebuild: {indexed} products in {time.perf_counter() - started:.1f} s")
 
-    titles = list(Product.objects.values_list("title", flat=True)[:: max(1, count // 2000)])
+    titles = list(
+        Product.objects.values_list("title", flat=True)[:: max(1, count // sampled_titles)]
+    )
     authors = [t.split()[0] for t in titles]
     category_ids = list(Category.objects.values_list("id", flat=True))
     assortment = category_ids[: len(category_ids) // 4]

@@ -22,6 +22,7 @@ CANDIDATES = 1000
 TITLE_CANDIDATES = 500
 
 _PEOPLE = people_sql("p", "' '", "string_agg")
+_TITLE = f"to_tsvector('{CONFIG}', p.title)"
 _VECTOR = (
     f"setweight(to_tsvector('{CONFIG}', p.title), 'A') || "
     f"setweight(to_tsvector('{CONFIG}', coalesce(({_PEOPLE}), '')), 'B') || "
@@ -31,9 +32,9 @@ _VECTOR = (
 # An upsert, not delete + insert: two concurrent refreshes of one product must not collide on
 # the primary key.
 _UPSERT = (
-    f"INSERT INTO {TABLE} (product_id, vector) SELECT p.id, {_VECTOR} "
+    f"INSERT INTO {TABLE} (product_id, vector, title) SELECT p.id, {_VECTOR}, {_TITLE} "
     f"FROM {PRODUCT_TABLE} p WHERE p.is_active AND p.id = ANY(%s) "
-    "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector"
+    "ON CONFLICT (product_id) DO UPDATE SET vector = EXCLUDED.vector, title = EXCLUDED.title"
 )
 _DELETE_GONE = (
     f"DELETE FROM {TABLE} d WHERE d.product_id = ANY(%s) AND NOT EXISTS ("
@@ -41,18 +42,16 @@ _DELETE_GONE = (
 )
 
 
-def tsquery_text(terms: list[str], *, weights: str = "") -> str:
-    """to_tsquery text: every term quoted as a lexeme, ANDed, the last one as a prefix;
-    `weights` ("A") restricts every lexeme to those weights (the title).
+def tsquery_text(terms: list[str]) -> str:
+    """to_tsquery text: every term quoted as a lexeme, ANDed, the last one as a prefix.
 
     Terms hold letters and digits only (see `galerie.search.terms`); quotes and backslashes are
     escaped anyway so this stays safe on its own.
     """
     lexemes = []
     for position, term in enumerate(terms, start=1):
-        prefix = "*" if position == len(terms) and len(term) >= 2 else ""
-        label = f":{prefix}{weights}" if prefix or weights else ""
-        lexemes.append("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + label)
+        prefix = ":*" if position == len(terms) and len(term) >= 2 else ""
+        lexemes.append("'" + term.replace("\\", "\\\\").replace("'", "''") + "'" + prefix)
     return " & ".join(lexemes)
 
 
@@ -69,7 +68,7 @@ def rebuild() -> int:
         # DELETE rather than TRUNCATE: searches keep reading the old rows until this commits.
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(
-            f"INSERT INTO {TABLE} (product_id, vector) SELECT p.id, {_VECTOR} "
+            f"INSERT INTO {TABLE} (product_id, vector, title) SELECT p.id, {_VECTOR}, {_TITLE} "
             f"FROM {PRODUCT_TABLE} p WHERE p.is_active"
         )
         count = cursor.rowcount
@@ -81,7 +80,7 @@ def rebuild() -> int:
 def search(terms: list[str], category_ids: Collection[int] | None, limit: int) -> list[int]:
     """Best `limit` matches by ts_rank_cd, ranking a bounded candidate set as the SQLite
     backend does (see `galerie.search.backends.sqlite.search`): the newest matches in the
-    categories plus the newest whose title (weight A) holds every word."""
+    categories plus the newest whose title holds every word (its own indexed tsvector)."""
     restrict, restrict_params = "", []
     if category_ids is not None:
         restrict = (
@@ -89,12 +88,15 @@ def search(terms: list[str], category_ids: Collection[int] | None, limit: int) -
             "AND p.category_id = ANY(%s)"
         )
         restrict_params = [list(category_ids)]
-    candidates = (
-        f"(SELECT d.product_id FROM {TABLE} d {restrict} "
-        f"WHERE d.vector @@ to_tsquery('{CONFIG}', %s) ORDER BY d.product_id DESC LIMIT %s)"
-    )
+
+    def candidates(column: str) -> str:
+        return (
+            f"(SELECT d.product_id FROM {TABLE} d {restrict} "
+            f"WHERE d.{column} @@ to_tsquery('{CONFIG}', %s) ORDER BY d.product_id DESC LIMIT %s)"
+        )
+
     sql = (
-        f"WITH hits AS ({candidates} UNION {candidates}) "
+        f"WITH hits AS ({candidates('vector')} UNION {candidates('title')}) "
         f"SELECT d.product_id FROM hits JOIN {TABLE} d ON d.product_id = hits.product_id "
         f"JOIN {PRODUCT_TABLE} p ON p.id = d.product_id AND p.is_active "
         f"ORDER BY ts_rank_cd(d.vector, to_tsquery('{CONFIG}', %s)) DESC, d.product_id "
@@ -106,7 +108,7 @@ def search(terms: list[str], category_ids: Collection[int] | None, limit: int) -
         query,
         max(limit, CANDIDATES),
         *restrict_params,
-        tsquery_text(terms, weights="A"),
+        query,
         TITLE_CANDIDATES,
         query,
         limit,

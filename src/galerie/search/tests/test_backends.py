@@ -17,7 +17,6 @@ def test_fts5_match_expression_quotes_every_term_and_prefixes_the_last():
 def test_tsquery_text_quotes_every_lexeme_and_prefixes_the_last():
     assert postgresql.tsquery_text(["victor", "hu"]) == "'victor' & 'hu':*"
     assert postgresql.tsquery_text(["tome", "2"]) == "'tome' & '2'"
-    assert postgresql.tsquery_text(["victor", "hu"], weights="A") == "'victor':A & 'hu':*A"
     assert postgresql.tsquery_text(["l'a\\"]) == "'l''a\\\\':*"
 
 
