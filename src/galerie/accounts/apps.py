@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "galerie.accounts"
-    verbose_name = "Comptes clients"
+    verbose_name = _("Comptes clients")

@@ -48,7 +48,7 @@ class Cart(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"Panier {self.pk} ({self.storefront})"
+        return _("Panier %(pk)s (%(storefront)s)") % {"pk": self.pk, "storefront": self.storefront}
 
 
 class CartLine(TimeStampedModel):

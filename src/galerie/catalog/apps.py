@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "galerie.catalog"
-    verbose_name = "Catalogue"
+    verbose_name = _("Catalogue")

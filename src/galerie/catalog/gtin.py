@@ -1,5 +1,6 @@
 """GTIN validation and normalisation with python-stdnum: ISBN-10 → ISBN-13, UPC-A → EAN-13."""
 
+from django.utils.translation import gettext as _
 from stdnum import ean, isbn
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -16,22 +17,29 @@ def normalize_gtin(raw: str) -> str:
     """
     value = (raw or "").strip().replace(" ", "").replace("-", "").upper()
     if not value:
-        raise InvalidGTIN("Le GTIN est vide.")
+        raise InvalidGTIN(_("Le GTIN est vide."))
     if len(value) == 10:
         try:
             return isbn.to_isbn13(isbn.validate(value))
         except StdnumError as exc:
-            raise InvalidGTIN(f"ISBN-10 invalide « {raw} » : clé de contrôle fausse.") from exc
+            raise InvalidGTIN(
+                _("ISBN-10 invalide « %(raw)s » : clé de contrôle fausse.") % {"raw": raw}
+            ) from exc
     if not value.isdigit():
-        raise InvalidGTIN(f"Le GTIN « {raw} » ne doit contenir que des chiffres.")
+        raise InvalidGTIN(
+            _("Le GTIN « %(raw)s » ne doit contenir que des chiffres.") % {"raw": raw}
+        )
     if len(value) not in (8, 12, 13, 14):
         raise InvalidGTIN(
-            f"Le GTIN « {raw} » doit compter 8, 12, 13 ou 14 chiffres (ou être un ISBN-10)."
+            _("Le GTIN « %(raw)s » doit compter 8, 12, 13 ou 14 chiffres (ou être un ISBN-10).")
+            % {"raw": raw}
         )
     try:
         value = ean.validate(value)
     except StdnumError as exc:
-        raise InvalidGTIN(f"Clé de contrôle invalide pour le GTIN « {raw} ».") from exc
+        raise InvalidGTIN(
+            _("Clé de contrôle invalide pour le GTIN « %(raw)s ».") % {"raw": raw}
+        ) from exc
     if len(value) == 12:
         value = "0" + value
     if len(value) == 14 and value.startswith("0"):

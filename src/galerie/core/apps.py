@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "galerie.core"
-    verbose_name = "Noyau"
+    verbose_name = _("Noyau")
 
     def ready(self):
         from galerie.core.roles import roles_sync_after_migrate

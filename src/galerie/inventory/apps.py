@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InventoryConfig(AppConfig):
     name = "galerie.inventory"
-    verbose_name = "Stocks"
+    verbose_name = _("Stocks")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from galerie.inventory.errors import InventoryError, OutOfStock
 from galerie.inventory.models import MovementKind, StockMovement
@@ -70,7 +71,11 @@ def stock_reserve(
         if updated != 1:
             available = Offer.objects.filter(pk=offer_id).values_list("stock", flat=True).first()
             raise OutOfStock(
-                _("Stock insuffisant : il reste %(n)d exemplaire(s) de cette offre.")
+                ngettext(
+                    "Stock insuffisant : il reste %(n)d exemplaire de cette offre.",
+                    "Stock insuffisant : il reste %(n)d exemplaires de cette offre.",
+                    available or 0,
+                )
                 % {"n": available or 0},
                 offer_id=offer_id,
                 available=available or 0,

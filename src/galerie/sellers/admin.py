@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from galerie.core.errors import DomainError
 from galerie.sellers import onboarding
@@ -64,9 +65,18 @@ def _status_action(service, label: str, *, needs_reason: bool):
                 service(seller=seller, actor=request.user, reason=reason)
                 done += 1
             except DomainError as exc:
-                modeladmin.message_user(request, f"{seller} : {exc.message}", messages.ERROR)
+                modeladmin.message_user(
+                    request,
+                    _("%(seller)s : %(error)s") % {"seller": seller, "error": exc.message},
+                    messages.ERROR,
+                )
         if done:
-            modeladmin.message_user(request, f"{label} : {done} vendeur(s).", messages.SUCCESS)
+            modeladmin.message_user(
+                request,
+                ngettext("%(action)s : %(n)d vendeur.", "%(action)s : %(n)d vendeurs.", done)
+                % {"action": label, "n": done},
+                messages.SUCCESS,
+            )
         return None
 
     action.__name__ = service.__name__

@@ -268,6 +268,6 @@ class CommissionRule(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.rate} % + {self.fixed_fee} € ({self.storefront or 'toutes'} / "
-            f"{self.category or 'toutes'})"
+            f"{self.rate} % + {self.fixed_fee} € ({self.storefront or _('toutes')} / "
+            f"{self.category or _('toutes')})"
         )

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.eu import vat
@@ -75,8 +76,11 @@ def check_siren(value: str) -> str:
         return fr_siren.validate(compact)
     except StdnumError as exc:
         raise ValueError(
-            f"« {value} » n'est pas un SIREN (9 chiffres) ou SIRET (14 chiffres) valide : "
-            "vérifiez les chiffres, la clé de contrôle ne correspond pas."
+            _(
+                "« %(value)s » n'est pas un SIREN (9 chiffres) ou SIRET (14 chiffres) valide : "
+                "vérifiez les chiffres, la clé de contrôle ne correspond pas."
+            )
+            % {"value": value}
         ) from exc
 
 
@@ -86,12 +90,16 @@ def check_vat(value: str, siren: str = "") -> str:
         number = vat.validate(value)
     except StdnumError as exc:
         raise ValueError(
-            f"« {value} » n'est pas un numéro de TVA intracommunautaire valide "
-            "(ex. FR40303265045 : code pays, clé, puis numéro)."
+            _(
+                "« %(value)s » n'est pas un numéro de TVA intracommunautaire valide "
+                "(ex. FR40303265045 : code pays, clé, puis numéro)."
+            )
+            % {"value": value}
         ) from exc
     if number.startswith("FR") and siren and number[4:13] != siren[:9]:
         raise ValueError(
-            f"Le numéro de TVA {number} ne correspond pas au SIREN {siren[:9]} déclaré."
+            _("Le numéro de TVA %(number)s ne correspond pas au SIREN %(siren)s déclaré.")
+            % {"number": number, "siren": siren[:9]}
         )
     return number
 
@@ -100,25 +108,30 @@ def check_iban(value: str) -> str:
     try:
         return IBAN(value).compact
     except SchwiftyException as exc:
-        raise ValueError(f"IBAN « {value} » invalide : {_iban_reason(exc)}.") from exc
+        raise ValueError(
+            _("IBAN « %(value)s » invalide : %(reason)s.")
+            % {"value": value, "reason": _iban_reason(exc)}
+        ) from exc
 
 
 def check_bic(value: str) -> str:
     try:
         return str(BIC(value))
     except SchwiftyException as exc:
-        raise ValueError(f"BIC « {value} » invalide (8 ou 11 caractères, ex. AGRIFRPP).") from exc
+        raise ValueError(
+            _("BIC « %(value)s » invalide (8 ou 11 caractères, ex. AGRIFRPP).") % {"value": value}
+        ) from exc
 
 
 def _iban_reason(exc: SchwiftyException) -> str:
     name = type(exc).__name__
     return {
-        "InvalidChecksumDigits": "la clé de contrôle ne correspond pas",
-        "InvalidLength": "la longueur ne correspond pas au pays",
-        "InvalidCountryCode": "code pays inconnu",
-        "InvalidStructure": "la structure ne correspond pas au pays",
-        "InvalidBBANChecksum": "la clé RIB ne correspond pas",
-    }.get(name, "format incorrect")
+        "InvalidChecksumDigits": _("la clé de contrôle ne correspond pas"),
+        "InvalidLength": _("la longueur ne correspond pas au pays"),
+        "InvalidCountryCode": _("code pays inconnu"),
+        "InvalidStructure": _("la structure ne correspond pas au pays"),
+        "InvalidBBANChecksum": _("la clé RIB ne correspond pas"),
+    }.get(name) or _("format incorrect")
 
 
 @transaction.atomic
@@ -152,17 +165,17 @@ def seller_apply(
     }
     for field, value in required.items():
         if not (value or "").strip():
-            errors[field] = "Ce champ est obligatoire."
+            errors[field] = _("Ce champ est obligatoire.")
     if legal_form not in LegalForm.values:
-        errors["legal_form"] = "Forme juridique inconnue."
+        errors["legal_form"] = _("Forme juridique inconnue.")
     elif is_trader == (legal_form == LegalForm.INDIVIDUAL):
-        errors["legal_form"] = (
+        errors["legal_form"] = _(
             "Un vendeur professionnel indique sa forme de société ; un particulier choisit "
             "« Particulier »."
         )
     if is_trader:
         if not siren.strip():
-            errors["siren"] = "Un vendeur professionnel doit indiquer son SIREN ou SIRET."
+            errors["siren"] = _("Un vendeur professionnel doit indiquer son SIREN ou SIRET.")
         else:
             try:
                 cleaned["siren"] = check_siren(siren)
@@ -175,14 +188,14 @@ def seller_apply(
             errors["vat_number"] = str(exc)
     for field, value, check in (("iban", iban, check_iban), ("bic", bic, check_bic)):
         if not value.strip():
-            errors[field] = "Ce champ est obligatoire pour recevoir vos versements."
+            errors[field] = _("Ce champ est obligatoire pour recevoir vos versements.")
             continue
         try:
             cleaned[field] = check(value)
         except ValueError as exc:
             errors[field] = str(exc)
     if not certifies_compliance:
-        errors["certifies_compliance"] = (
+        errors["certifies_compliance"] = _(
             "Vous devez certifier ne proposer que des produits conformes au droit de l'Union."
         )
     if errors:
@@ -228,13 +241,13 @@ def seller_status_change(*, seller: Seller, to_status: str, actor, reason: str) 
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     if to_status not in TRANSITIONS.get(seller.status, set()):
         raise SellerStatusError(
-            f"Impossible de passer de « {seller.get_status_display()} » à "
-            f"« {SellerStatus(to_status).label} »."
+            _("Impossible de passer de « %(from)s » à « %(to)s ».")
+            % {"from": seller.get_status_display(), "to": SellerStatus(to_status).label}
         )
     if to_status != SellerStatus.VERIFIED and not reason.strip():
-        raise SellerStatusError("Un motif est obligatoire.", field="reason")
+        raise SellerStatusError(_("Un motif est obligatoire."), field="reason")
     if seller.is_operator and to_status != SellerStatus.VERIFIED:
-        raise SellerStatusError("Le compte vendeur de l'opérateur ne peut être suspendu.")
+        raise SellerStatusError(_("Le compte vendeur de l'opérateur ne peut être suspendu."))
     SellerStatusEvent.objects.create(
         seller=seller,
         from_status=seller.status,

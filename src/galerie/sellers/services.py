@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Min, Q
+from django.utils.translation import gettext as _
 
 from galerie.catalog.models import Product
 from galerie.core.cache import catalog_generation_bump
@@ -47,16 +48,17 @@ def _check_offer(
     *, price: Decimal, condition: str, condition_note: str, stock: int, delivery_price: Decimal
 ) -> None:
     if price <= 0:
-        raise OfferError("Le prix doit être supérieur à 0 €.", field="price")
+        raise OfferError(_("Le prix doit être supérieur à 0 €."), field="price")
     if delivery_price < 0:
-        raise OfferError("Les frais de port ne peuvent être négatifs.", field="delivery_price")
+        raise OfferError(_("Les frais de port ne peuvent être négatifs."), field="delivery_price")
     if stock < 0:
-        raise OfferError("Le stock ne peut être négatif.", field="stock")
+        raise OfferError(_("Le stock ne peut être négatif."), field="stock")
     if condition not in Condition.values:
-        raise OfferError(f"État inconnu « {condition} ».", field="condition")
+        raise OfferError(_("État inconnu « %(c)s ».") % {"c": condition}, field="condition")
     if condition != Condition.NEW and not condition_note.strip():
         raise OfferError(
-            "Un article d'occasion ou reconditionné doit décrire son état.", field="condition_note"
+            _("Un article d'occasion ou reconditionné doit décrire son état."),
+            field="condition_note",
         )
 
 
@@ -116,7 +118,9 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise OfferError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+        raise OfferError(
+            _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     for name, value in changes.items():
         if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)

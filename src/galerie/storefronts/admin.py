@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from galerie.storefronts.models import Storefront, StorefrontHost
 from galerie.storefronts.selectors import storefront_cache_clear
@@ -27,6 +28,6 @@ class StorefrontAdmin(admin.ModelAdmin):
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "tagline", "language", "is_active"]}),
-        ("Image de marque", {"fields": ["logo_text", "primary_color", "accent_color"]}),
-        ("Assortiment", {"fields": ["categories", "show_out_of_stock"]}),
+        (_("Image de marque"), {"fields": ["logo_text", "primary_color", "accent_color"]}),
+        (_("Assortiment"), {"fields": ["categories", "show_out_of_stock"]}),
     ]
