@@ -276,7 +276,7 @@ def import_job_run(
                 progress(job, job.last_row)
         if job.full:
             _deactivate_missing(state)
-    except Exception as exc:
+    except BaseException as exc:  # Ctrl-C too: the job must show as resumable, not running
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED,
             message=exc.message if isinstance(exc, DomainError) else f"Erreur : {exc}",
@@ -299,7 +299,6 @@ class _RunState:
     job: ImportJob
     seller: Seller
     catalogue: _Catalogue
-    category_ids: set[int] = field(default_factory=set)
 
 
 def _batch_commit(state: _RunState, batch: list[tuple[int, dict | None]]) -> None:
@@ -572,7 +571,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
         elif existing is not None:
             info = products_by_id.get(existing[2])
         if info is not None:
-            _pk, _gtin, type_id, publisher_price, category_id = info
+            _pk, _gtin, type_id, publisher_price, _category_id = info
             type_info = catalogue.types.get(type_id)
             if type_info is not None and type_info.is_book and row.condition == "new":
                 problem = _book_law_problem(row, publisher_price)
@@ -580,7 +579,6 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                     errors.append(problem)
                     continue
             matched += 1
-            state.category_ids.add(category_id)
         elif pending is None:
             mapped = catalogue.map(row.categories)
             if mapped is None:
@@ -642,7 +640,6 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                 row=row,
             )
             new_products[row.gtin or f"sku:{row.sku}"] = pending
-            state.category_ids.add(category_id)
             if row.brand and type_info.brand_attribute_id:
                 new_brands.append((pending, type_info.brand_attribute_id, row.brand))
         accepted_rows += 1
@@ -822,7 +819,13 @@ def _report(state: _RunState) -> ImportReport:
         from galerie.storefronts.selectors import storefront_category_ids
 
         assortment = set(storefront_category_ids(storefront))
-        outside = sorted(state.category_ids - assortment)
+        # From the database rather than memory: a resumed job brought categories before, too.
+        brought = set(
+            Product.objects.filter(pk__in=_job_offers(job).values("product_id"))
+            .values_list("category_id", flat=True)
+            .distinct()
+        )
+        outside = sorted(brought - assortment)
         if job.merge and outside:
             from galerie.catalog.models import Category
 
