@@ -11,7 +11,8 @@ ru_maxrss, is the phase's own):
   import   `feed_import` of the feed into the empty mall (a new seller);
   reimport the same feed again (nothing changes).
 The feed comes from gen_feed.py (../shared/data, or the copy beside the import tests) into
-bench/out/imports/. Results: a table on stdout and bench/out/imports/import-results-<rows>.json.
+bench/out/imports/. Results: a table on stdout and
+bench/out/imports/import-results-<rows>-<backends>.json.
 """
 
 import argparse
@@ -258,7 +259,7 @@ def main() -> None:
             "ratio_to_plain": first["rate"] / plain["rate"],
             "reimport_speedup": first["seconds"] / again["seconds"],
         }
-    out = OUT / f"import-results-{a.rows}.json"
+    out = OUT / f"import-results-{a.rows}-{a.backends.replace(',', '-')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(
         "| base | import lignes/s | CPU s | mémoire max | insert brut lignes/s | ratio "
