@@ -18,7 +18,6 @@ from galerie.reporting.charts import Series, bar_chart_svg, compact_euros, hbar_
 from galerie.reporting.periods import MONTH_NAMES, PeriodError, period_from_params, period_rolling
 from galerie.reporting.selectors import (
     COLUMNS,
-    GROUPINGS,
     EconomicsRow,
     economics,
     economics_regroup,
@@ -97,11 +96,13 @@ def dashboard(request):
     period, error = _period(request)
     storefronts = list(Storefront.objects.order_by("name"))
     chosen, store_error = _storefront_filter(request, storefronts)
-    cube = economics(start=period.start, end=period.end, group_by=GROUPINGS)
     if request.GET.get("export"):
-        return _export(request, cube, period, chosen)
+        return _export(request, period, chosen)
 
-    by_storefront = {r.storefront_id: r for r in economics_regroup(cube, group_by="storefront")}
+    # Three grouped reads of the ledger's monthly totals; the storefront cards fold the first.
+    span = {"start": period.start, "end": period.end}
+    monthly = economics(group_by=["storefront", "month"], **span)
+    by_storefront = {r.storefront_id: r for r in economics_regroup(monthly, group_by="storefront")}
     group = economics_total(by_storefront.values(), label=_("Groupe"))
     cards = [
         {
@@ -118,10 +119,7 @@ def dashboard(request):
 
     months = period.months
     month_labels = [f"{MONTH_NAMES[m.month - 1]} {m.year}" for m in months]
-    grid = {
-        (r.storefront_id, r.month): r
-        for r in economics_regroup(cube, group_by=["storefront", "month"])
-    }
+    grid = {(r.storefront_id, r.month): r for r in monthly}
 
     def series(attribute: str) -> list[Series]:
         return [
@@ -139,10 +137,8 @@ def dashboard(request):
     revenue_series, result_series = series("net_revenue"), series("operating_result")
     scope = chosen.name if chosen else _("toutes boutiques")
     scoped = [chosen.pk] if chosen else None
-    categories = economics_regroup(
-        cube, group_by="category", category_depth=1, storefront_ids=scoped
-    )
-    sellers = economics_regroup(cube, group_by="seller", storefront_ids=scoped)
+    categories = economics(group_by="category", category_depth=1, storefront_ids=scoped, **span)
+    sellers = economics(group_by="seller", storefront_ids=scoped, **span)
     sellers.sort(key=lambda r: (r.seller_id is None, -r.gmv))
     charted = [r for r in categories if r.category_id is not None]
     context = {
@@ -197,7 +193,7 @@ def dashboard(request):
     return TemplateResponse(request, "reporting/dashboard.html", context)
 
 
-def _export(request, cube, period, chosen) -> HttpResponse:
+def _export(request, period, chosen) -> HttpResponse:
     name = request.GET.get("export", "")
     if name not in EXPORTS:
         return HttpResponse(
@@ -207,8 +203,9 @@ def _export(request, cube, period, chosen) -> HttpResponse:
         )
     group_by = EXPORTS[name]
     scoped = [chosen.pk] if chosen and name in ("categories", "vendeurs") else None
-    rows = economics_regroup(
-        cube,
+    rows = economics(
+        start=period.start,
+        end=period.end,
         group_by=group_by,
         category_depth=1 if name == "categories" else None,
         storefront_ids=scoped,
