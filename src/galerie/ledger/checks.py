@@ -219,4 +219,12 @@ def ledger_check_register(name: str, check: Check) -> None:
 
 
 def ledger_check_run() -> list[CheckResult]:
-    return [CheckResult(name=name, problems=list(check())) for name, check in CHECKS]
+    """Run every check; a check that crashes is reported as failed, the others still run."""
+    results = []
+    for name, check in CHECKS:
+        try:
+            problems = list(check())
+        except Exception as exc:  # a broken cross-check must not hide the other results
+            problems = [f"le contrôle a échoué : {exc.__class__.__name__}: {exc}"]
+        results.append(CheckResult(name=name, problems=problems))
+    return results

@@ -129,3 +129,16 @@ def test_monthly_total_out_of_step_is_reported(ledger):
     assert problem.endswith(
         "(capture) : 0.00 € D / 4.00 € C, les lignes donnent 0.00 € D / 3.75 € C."
     )
+
+
+@pytest.mark.django_db
+def test_crashing_cross_check_is_reported_and_the_others_still_run(ledger, monkeypatch):
+    def broken():
+        raise RuntimeError("table des paiements absente")
+
+    monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, ("paiements", broken)])
+    results = {r.name: r for r in checks.ledger_check_run()}
+    assert results["paiements"].problems == [
+        "le contrôle a échoué : RuntimeError: table des paiements absente"
+    ]
+    assert results["chaque écriture est équilibrée"].ok
