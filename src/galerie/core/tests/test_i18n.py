@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import translation
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.checkout.tests.helpers import choose_delivery
 from galerie.sellers.onboarding import check_siren
 from galerie.testing.factories import (
     make_category,
@@ -94,6 +95,8 @@ LOGIN_FR = ["Connexion", "Adresse e-mail", "Mot de passe", "Pas encore de compte
 REGISTER_EN = ["Create an account", "Confirm password", "Create my account", "Already a customer?"]
 REGISTER_FR = ["Créer un compte", "Confirmation du mot de passe", "Déjà client ?"]
 ADDRESS_EN = ["Your details", "Delivery address", "Postcode", "Billing", "Continue to delivery"]
+RECAP_EN = ["Your order summary", "Right of withdrawal", "Order with obligation to pay", "20%"]
+RECAP_FR = ["Récapitulatif de votre commande", "Droit de rétractation", "20 %", "Commander avec"]
 ADDRESS_FR = ["Vos coordonnées", "Adresse de livraison", "Code postal", "Continuer vers la livr"]
 
 
@@ -112,6 +115,9 @@ def test_key_pages_render_in_english(shops, host, cookie):
     _assert_english(_page(client, "/commande/"), ADDRESS_EN, ADDRESS_FR)
     _assert_english(_page(client, "/compte/connexion/"), LOGIN_EN, LOGIN_FR)
     _assert_english(_page(client, "/compte/inscription/"), REGISTER_EN, REGISTER_FR)
+    client.post("/commande/", ADDRESS)
+    choose_delivery(client)
+    _assert_english(_page(client, "/commande/recapitulatif/"), RECAP_EN, RECAP_FR)
 
 
 def test_key_pages_render_in_french_by_default(shops):
