@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from galerie.inventory.models import StockMovement
 from galerie.portal.services import bulk_csv_rows
 from galerie.sellers.models import Offer
 from galerie.testing.factories import make_offer, make_product
@@ -92,6 +93,13 @@ def test_valid_rows_mode_applies_valid_rows_and_reports_the_others(world, offers
     assert "2 offres mises à jour" in html and "6 lignes en erreur" in html
     world.offer_b.refresh_from_db()
     assert world.offer_b.stock == 9 and str(world.offer_b.price) == "15.00"
+    moves = StockMovement.objects.filter(kind="adjust").order_by("offer_id")
+    assert [(m.offer_id, m.delta, m.stock_after, m.actor) for m in moves] == [
+        (world.offer_a.pk, 3, 12, world.users.staff_a),
+        (offers["by-gtin"].pk, 6, 7, world.users.staff_a),
+    ]
+    world.offer_a.product.refresh_from_db()
+    assert str(world.offer_a.product.best_price) == "19.90"
 
 
 def test_all_or_nothing_mode_changes_nothing_when_a_row_is_faulty(world, offers, as_user):
