@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
 
@@ -153,6 +154,18 @@ def test_error_messages_from_forms_views_and_services_are_english(shops):
     assert "Not enough stock: Librairie Alice has only 3 copies of “Germinal” left." in refused
     assert "You already have 1 in your cart." in refused
     assert "A French postcode has 5 digits (e.g. 75011)." in address.content.decode()
+
+
+def test_back_office_speaks_english_to_a_staff_member_who_chose_it(db):
+    admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "x")
+    client = _client("testserver", language="en")
+    client.force_login(admin)
+
+    index = _page(client, "/admin/")
+    sellers = _page(client, "/admin/sellers/seller/add/")
+
+    _assert_english(index, ["Sellers and offers", "Carts", "Shops", "Customer accounts"], [])
+    _assert_english(sellers, ["Trading name", "Registered company name", "Payouts"], ["Versements"])
 
 
 def test_services_messages_follow_the_active_language():
