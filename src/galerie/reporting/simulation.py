@@ -126,10 +126,10 @@ COMMISSION_RATES = {
 # a share of the month's sales (performance marketing is bought per sale).
 FIXED_COSTS = {
     "galerie": {
-        FixedCostKind.STAFF: Decimal("2600"),
-        FixedCostKind.RENT: Decimal("600"),
-        FixedCostKind.HOSTING: Decimal("250"),
-        FixedCostKind.OTHER: Decimal("150"),
+        FixedCostKind.STAFF: Decimal("1700"),
+        FixedCostKind.RENT: Decimal("400"),
+        FixedCostKind.HOSTING: Decimal("200"),
+        FixedCostKind.OTHER: Decimal("120"),
     },
     "hightech": {
         FixedCostKind.STAFF: Decimal("3900"),
@@ -322,7 +322,8 @@ class Simulation:
                 share = PURCHASE_COST_SHARE.get(
                     self.department_of.get(category_id), Decimal("0.75")
                 )
-                price_ht = price / (1 + rates.get(tax_class, Decimal("0.20")))
+                rate = rates.get(tax_class, Decimal("20"))  # a percentage: 5.5, 20
+                price_ht = price / (1 + rate / 100)
                 changed.append(Offer(pk=pk, purchase_cost=to_money(price_ht * share)))
             # Reference data of the operator's offers, not a sale: written in one statement.
             Offer.objects.bulk_update(changed, ["purchase_cost"], batch_size=500)
@@ -376,6 +377,11 @@ class Simulation:
                 except DomainError as exc:
                     # A refusal is part of trading (sold out meanwhile, already cancelled …).
                     self.result.refused[exc.code] += 1
+            # The month under way: its fixed costs so far, pro rata of the days elapsed.
+            today = timezone.localdate(self.end)
+            if (today + dt.timedelta(days=1)).day != 1:
+                clock.set(self.end)
+                self._close_month(today, through=today)
         return self.result
 
     def _open_day(self, day: dt.date) -> None:
@@ -556,15 +562,20 @@ class Simulation:
         payouts = payout_run(as_of=day)
         self.result.payouts += len(payouts) if isinstance(payouts, list | tuple) else 1
 
-    def _close_month(self, last_day: dt.date) -> None:
+    def _close_month(self, last_day: dt.date, *, through: dt.date | None = None) -> None:
         """Finance books the month's fixed costs of every storefront (marketing: a share of the
-        month's paid orders, as acquisition is bought per sale)."""
+        month's paid orders, as acquisition is bought per sale). `through`: a month still under
+        way, whose fixed costs are booked pro rata of the days elapsed."""
         month = last_day.replace(day=1)
+        share = Decimal(str(self.scale))
+        if through is not None:
+            days = ((month + dt.timedelta(days=32)).replace(day=1) - month).days
+            share *= Decimal(through.day) / Decimal(days)
         for storefront in self.storefronts:
             plan = FIXED_COSTS.get(storefront.slug)
             if plan is None:
                 continue
-            amounts = {kind: amount * Decimal(str(self.scale)) for kind, amount in plan.items()}
+            amounts = {kind: amount * share for kind, amount in plan.items()}
             sales = self.month_sales.get((storefront.pk, month), Decimal("0"))
             amounts[FixedCostKind.MARKETING] = sales * MARKETING_SHARE.get(
                 storefront.slug, Decimal("0.03")
@@ -582,7 +593,8 @@ class Simulation:
                         kind=kind,
                         amount=amount,
                         vat=vat,
-                        label=f"{FIXED_LABELS[kind]} — {month:%m/%Y}",
+                        label=f"{FIXED_LABELS[kind]} — {month:%m/%Y}"
+                        + (f" (au {through:%d/%m})" if through else ""),
                     )
                 self.result.fixed_costs += 1
         self.progress(f"  {month:%m/%Y} : {self.result.orders_placed} commandes passées au total")
