@@ -36,12 +36,15 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
             )
             .values_list("pk", "n", "best", "n_visible", "best_price", "offer_count", "in_stock")
         )
+        changed = []
         for pk, n, best, n_visible, old_best, old_count, old_in_stock in rows:
             new = (best, n if n else n_visible, bool(n))
             if new != (old_best, old_count, old_in_stock):
-                Product.objects.filter(pk=pk).update(
-                    best_price=new[0], offer_count=new[1], in_stock=new[2]
+                changed.append(
+                    Product(pk=pk, best_price=new[0], offer_count=new[1], in_stock=new[2])
                 )
+        # One UPDATE … CASE per chunk rather than one per product (bulk price/stock uploads).
+        Product.objects.bulk_update(changed, ["best_price", "offer_count", "in_stock"])
 
 
 def _check_offer(
@@ -121,19 +124,23 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         raise OfferError(
             _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    # Work on the row as it is now, locked: a stock reservation committed since `offer` was read
+    # must not be overwritten, and only the fields asked for are written.
+    locked = Offer.objects.select_for_update().select_related("product__product_type")
+    current = locked.get(pk=offer.pk)
     for name, value in changes.items():
         if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)
-        setattr(offer, name, value)
+        setattr(current, name, value)
     _check_offer(
-        price=offer.price,
-        condition=offer.condition,
-        condition_note=offer.condition_note,
-        stock=offer.stock,
-        delivery_price=offer.delivery_price,
+        price=current.price,
+        condition=current.condition,
+        condition_note=current.condition_note,
+        stock=current.stock,
+        delivery_price=current.delivery_price,
     )
     if {"price", "condition"} & set(changes):
-        book_price_check(product=offer.product, price=offer.price, condition=offer.condition)
-    offer.save()
-    product_offer_summary_refresh(product_ids=[offer.product_id])
-    return offer
+        book_price_check(product=current.product, price=current.price, condition=current.condition)
+    current.save(update_fields=[*changes, "updated_at"])
+    product_offer_summary_refresh(product_ids=[current.product_id])
+    return current

@@ -109,3 +109,13 @@ def test_new_book_offers_must_respect_the_book_price_law():
         condition_note="Coins cornés",
     )
     assert used.price == Decimal("4.00")  # second-hand books are free of the law
+
+
+def test_update_writes_only_its_fields_over_the_current_row():
+    offer = make_offer(price="10.00", stock=5)
+    stale = Offer.objects.get(pk=offer.pk)
+    Offer.objects.filter(pk=offer.pk).update(stock=3)  # a reservation committed meanwhile
+    updated = offer_update(offer=stale, price=Decimal("11.00"))
+    stored = Offer.objects.get(pk=offer.pk)
+    assert (stored.price, stored.stock) == (Decimal("11.00"), 3)
+    assert updated.stock == 3
