@@ -131,11 +131,10 @@ class Feed:
                     yield n, {"id": values[id_index].strip() if len(values) > id_index else ""}
                     continue
                 if len(values) != width:
-                    if len(values) < width and not any(values[len(values) :]):
-                        values = values + [""] * (width - len(values))
-                    else:
+                    if len(values) > width:
                         yield n, None
                         continue
+                    values = values + [""] * (width - len(values))  # trailing empty cells cut
                 yield n, dict(zip(columns, values, strict=True))
         except UnicodeDecodeError as exc:
             raise FeedError(

@@ -169,6 +169,7 @@ def feed_fingerprint(path: str) -> str:
 
 def import_job_resumable(*, seller: Seller, path: str) -> ImportJob | None:
     """The seller's last interrupted job on this very file, if any (automatic resumption)."""
+    path = os.path.abspath(path)
     job = (
         ImportJob.objects.filter(seller=seller, path=path, status=ImportStatus.FAILED)
         .exclude(last_row=0)
@@ -201,6 +202,7 @@ def feed_import(
     With dry_run everything happens inside one transaction that is rolled back at the end: the
     report is the one a real run would give, and nothing is written.
     """
+    path = os.path.abspath(path)  # a job may be resumed from another directory
     if dry_run:
         with transaction.atomic():
             job = import_job_create(
