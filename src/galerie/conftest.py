@@ -31,10 +31,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The storefront host cache must not leak between tests (ids are reused after rollback)."""
+def _isolate():
+    """Neither the cache (storefront ids are reused after rollback) nor the language that the
+    storefront middleware activated in this thread may leak into the next test."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
     yield
     cache.clear()
+    translation.deactivate()
