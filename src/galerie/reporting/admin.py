@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.money import format_money
 from galerie.reporting import urls as pilotage_urls
-from galerie.reporting.models import FixedCost, FixedCostError
+from galerie.reporting.models import FixedCost, FixedCostError, SimulationRun
 from galerie.reporting.services import (
     fixed_cost_record,
     fixed_cost_reverse,
@@ -134,6 +134,30 @@ class FixedCostAdmin(admin.ModelAdmin):
             "pilotage_url": reverse("admin:pilotage:dashboard"),
         }
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(SimulationRun)
+class SimulationRunAdmin(admin.ModelAdmin):
+    """Progress of `galerie simulate` (the demo runs it in the background): read-only."""
+
+    list_display = [
+        "started_at",
+        "months",
+        "seed",
+        "orders_placed",
+        "simulated_until",
+        "finished_at",
+        "error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _with_pilotage(get_urls):

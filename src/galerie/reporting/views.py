@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.reporting.charts import Series, bar_chart_svg, compact_euros, hbar_chart_svg
+from galerie.reporting.models import SimulationRun
 from galerie.reporting.periods import MONTH_NAMES, PeriodError, period_from_params, period_rolling
 from galerie.reporting.selectors import (
     COLUMNS,
@@ -146,6 +147,7 @@ def dashboard(request):
         "title": _("Pilotage économique"),
         "period": period,
         "error": error or store_error,
+        "simulation": SimulationRun.objects.filter(finished_at__isnull=True, error="").first(),
         "params": request.GET,
         "query": request.GET.urlencode(),
         "storefronts": storefronts,

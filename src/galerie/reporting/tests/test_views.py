@@ -187,3 +187,19 @@ def test_posted_cost_cannot_be_edited_only_reversed(client, tech):
     assert reversal.amount == Decimal("-1000.00")
     assert reversal.entry.reverses_id == cost.entry_id
     assert JournalEntry.objects.count() == 2
+
+
+def test_dashboard_says_when_a_simulation_is_still_filling_it(client):
+    from django.utils import timezone
+
+    from galerie.reporting.models import SimulationRun
+
+    _staff(client, "Finance")
+    run = SimulationRun.objects.create(
+        seed=1, months=12, started_at=timezone.now(), orders_placed=420,
+        simulated_until=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    assert "Simulation d'activité en cours (420 commandes" in _get(client).content.decode()
+    SimulationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+    assert "Simulation d'activité en cours" not in _get(client).content.decode()
+    assert client.get("/admin/reporting/simulationrun/", HTTP_HOST="localhost").status_code == 403
