@@ -516,3 +516,19 @@ def test_a_changed_file_is_not_resumed(mappings, seller, small_feed, monkeypatch
     with pytest.raises(services.ImportError_, match="Le fichier a changé"):
         feed_import(seller=seller, path=str(small_feed), resume=job)
     assert Offer.objects.count() == 100
+
+
+def test_book_law_also_applies_to_a_book_created_earlier_in_the_same_batch(
+    mappings, seller, tmp_path
+):
+    feed = write(
+        tmp_path / "f.tsv",
+        [
+            tsv_line("S-1", "Neuf", "20.00 EUR", "9782000000013"),
+            tsv_line("S-2", "Bradé", "20.00 EUR", "9782000000013", sale="12.00 EUR"),
+        ],
+    )
+    report = feed_import(seller=seller, path=str(feed))
+    assert list(Offer.objects.values_list("sku", flat=True)) == ["S-1"]
+    error = ImportRowError.objects.get(job=report.job)
+    assert (error.row, error.column, error.code) == (2, "sale_price", "book_price_law")
