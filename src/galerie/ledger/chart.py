@@ -9,12 +9,15 @@ from dataclasses import dataclass
 
 from galerie.ledger.models import AccountKind
 
+SUPPLIERS = "401000"
 CUSTOMERS = "411000"
 VAT_DEDUCTIBLE = "445660"
 VAT_COLLECTED = "445710"
 SELLER_PAYABLES = "467100"
 PROVIDER_CLEARING = "511200"
 BANK = "512000"
+PURCHASES = "607000"
+DELIVERY_COSTS = "624200"
 PAYMENT_FEES = "627000"
 COMMISSION_REVENUE = "706000"
 OWN_SALES = "707000"
@@ -38,6 +41,7 @@ class AccountDef:
 CHART: dict[str, AccountDef] = {
     d.number: d
     for d in [
+        AccountDef(SUPPLIERS, "Fournisseurs", AccountKind.LIABILITY),
         AccountDef(CUSTOMERS, "Clients", AccountKind.ASSET),
         AccountDef(
             VAT_DEDUCTIBLE, "TVA déductible sur autres biens et services", AccountKind.ASSET
@@ -54,6 +58,8 @@ CHART: dict[str, AccountDef] = {
             AccountKind.ASSET,
         ),
         AccountDef(BANK, "Banque", AccountKind.ASSET),
+        AccountDef(PURCHASES, "Achats de marchandises", AccountKind.EXPENSE),
+        AccountDef(DELIVERY_COSTS, "Transports sur ventes", AccountKind.EXPENSE),
         AccountDef(PAYMENT_FEES, "Frais de paiement (services bancaires)", AccountKind.EXPENSE),
         AccountDef(COMMISSION_REVENUE, "Commissions sur ventes des vendeurs", AccountKind.REVENUE),
         AccountDef(OWN_SALES, "Ventes de marchandises", AccountKind.REVENUE),
