@@ -28,6 +28,11 @@ class OrderLineInline(admin.TabularInline):
         "vat_amount",
         "line_total",
         "refunded_quantity",
+        "category",
+        "commission_rate",
+        "commission_fixed_fee",
+        "commission_amount",
+        "purchase_cost",
     )
     readonly_fields = fields
 
@@ -44,6 +49,7 @@ class SellerOrderInline(admin.TabularInline):
         "status",
         "delivery_label",
         "delivery_fee",
+        "delivery_refunded",
         "total",
         "carrier",
         "tracking_number",

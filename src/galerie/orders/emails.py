@@ -50,7 +50,7 @@ def order_paid_send(order_id: int) -> None:
         _send(
             f"Nouvelle commande {order.number} à préparer",
             "orders/email/seller_new_order.txt",
-            {"order": order, "seller_order": seller_order, "lines": seller_order.lines.all()},
+            _seller_order_context(order, seller_order),
             [seller_order.seller.email],
         )
 
@@ -64,3 +64,16 @@ def seller_order_status_send(seller_order_id: int) -> None:
         {"order": order, "seller_order": seller_order},
         [order.email],
     )
+
+
+def _seller_order_context(order, seller_order) -> dict:
+    """The seller's part with the commission frozen at payment (none on the operator's)."""
+    lines = list(seller_order.lines.all())
+    commission = sum((line.commission_amount or 0 for line in lines), 0)
+    return {
+        "order": order,
+        "seller_order": seller_order,
+        "lines": lines,
+        "commission_total": commission if not seller_order.seller.is_operator else None,
+        "net_total": seller_order.total - commission,
+    }

@@ -117,6 +117,7 @@ class SellerOrder(TimeStampedModel):
     delivery_date_max = models.DateField(_("livraison au plus tard"), null=True, blank=True)
     items_total = models.DecimalField(_("articles TTC"), **MONEY_FIELD)
     total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
+    delivery_refunded = models.DecimalField(_("frais de port remboursés"), default=0, **MONEY_FIELD)
     carrier = models.CharField(_("transporteur"), max_length=100, blank=True)
     tracking_number = models.CharField(_("n° de suivi"), max_length=100, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -156,6 +157,30 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
     vat_amount = models.DecimalField(_("dont TVA"), **MONEY_FIELD)
     refunded_quantity = models.PositiveIntegerField(_("quantité remboursée"), default=0)
+    # Frozen by `order_commissions_freeze` when the order is paid, never recomputed: a later
+    # change of the commission rules, the product's category or the offer's purchase cost leaves
+    # this line as it was sold. Commission: what the operator keeps on a third-party seller's line,
+    # VAT included (None on the operator's own lines); purchase cost: the operator's own lines only.
+    commission_rate = models.DecimalField(
+        _("taux de commission (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    commission_fixed_fee = models.DecimalField(
+        _("frais fixes de commission"), null=True, blank=True, **MONEY_FIELD
+    )
+    commission_amount = models.DecimalField(
+        _("commission TTC"), null=True, blank=True, **MONEY_FIELD
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("catégorie à la commande"),
+    )
+    purchase_cost = models.DecimalField(
+        _("coût d'achat unitaire HT"), null=True, blank=True, **MONEY_FIELD
+    )
 
     class Meta:
         verbose_name = _("ligne de commande")
@@ -169,6 +194,11 @@ class OrderLine(models.Model):
                 condition=models.Q(refunded_quantity__lte=models.F("quantity")),
                 name="orderline_refund_within_qty",
             ),
+            models.CheckConstraint(
+                condition=models.Q(commission_amount__isnull=True)
+                | models.Q(commission_amount__gte=0, commission_amount__lte=models.F("line_total")),
+                name="orderline_commission_within_line",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,6 +207,11 @@ class OrderLine(models.Model):
     @property
     def line_ht(self):
         return self.line_total - self.vat_amount
+
+    @property
+    def seller_net(self):
+        """What the seller is owed for the line: its total less the frozen commission."""
+        return self.line_total - (self.commission_amount or 0)
 
 
 class OrderEvent(models.Model):

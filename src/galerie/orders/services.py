@@ -48,6 +48,7 @@ from galerie.orders.models import (
     SellerOrderStatus,
 )
 from galerie.orders.selectors import order_quote
+from galerie.sellers.commissions import commission_compute, commission_rule_for
 
 S = SellerOrderStatus
 PAYMENT_TIMEOUT = dt.timedelta(minutes=getattr(settings, "GALERIE_ORDER_PAYMENT_MINUTES", 60))
@@ -281,9 +282,51 @@ def _lines_of(order_id: int, seller_order_ids=None) -> list[tuple[int, int]]:
     return list(qs.values_list("offer_id", "quantity"))
 
 
+def order_commissions_freeze(*, order: Order) -> None:
+    """Freeze on each line what the money flows need, as it is when the order is paid: the
+    product's category, the commission of a third-party seller's line (rule by storefront and
+    category, `galerie.sellers.commissions`) and the operator's purchase cost of its own lines.
+    A line frozen once is never recomputed (a later rule change leaves paid orders alone)."""
+    lines = list(
+        OrderLine.objects.filter(
+            order_id=order.pk, category__isnull=True, commission_amount__isnull=True
+        ).select_related("seller_order__seller", "product__category", "offer")
+    )
+    rules: dict[int | None, object] = {}
+    for line in lines:
+        category = line.product.category if line.product_id else None
+        line.category = category
+        if line.seller_order.seller.is_operator:
+            line.purchase_cost = line.offer.purchase_cost if line.offer_id else None
+            continue
+        key = category.pk if category else None
+        if key not in rules:
+            rules[key] = (
+                commission_rule_for(storefront_id=order.storefront_id, category=category)
+                if category
+                else None
+            )
+        commission = commission_compute(line_total=line.line_total, rule=rules[key])
+        line.commission_rate = commission.rate
+        line.commission_fixed_fee = commission.fixed_fee
+        line.commission_amount = commission.amount
+    OrderLine.objects.bulk_update(
+        lines,
+        [
+            "category",
+            "purchase_cost",
+            "commission_rate",
+            "commission_fixed_fee",
+            "commission_amount",
+        ],
+    )
+
+
 @transaction.atomic
-def order_mark_paid(*, order: Order, actor=None, note: str = "") -> Order:
-    """Payment captured: the order and all its seller orders become paid; sellers are told."""
+def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -> Order:
+    """Payment captured: the order and all its seller orders become paid; sellers are told.
+    Commissions are frozen on the lines; with the captured `payment`, its entries are posted to
+    the ledger in this transaction (sale, provider fee, cost of the operator's goods)."""
     updated = Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING_PAYMENT).update(
         status=OrderStatus.PAID, paid_at=timezone.now(), expires_at=None
     )
@@ -302,7 +345,12 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "") -> Order:
         label="paiement",
         note=note,
     )
+    order_commissions_freeze(order=order)
     order.refresh_from_db()
+    if payment is not None:
+        from galerie.ledger.postings import order_capture_post
+
+        order_capture_post(order=order, payment=payment)
     transaction.on_commit(lambda: emails.order_paid_send(order.pk), robust=True)
     return order
 
@@ -490,6 +538,9 @@ def seller_order_ship(
         reference=str(seller_order.order.public_id),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    from galerie.ledger.postings import seller_order_parcel_post
+
+    seller_order_parcel_post(seller_order=seller_order)
     transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk), robust=True)
     return seller_order
 
@@ -604,8 +655,12 @@ def order_refund(
         return existing
     if order.paid_at is None:
         raise RefundError(_("Une commande non payée ne peut pas être remboursée."))
+    from galerie.ledger.postings import refund_plan
+
     remaining = order.total - order.refunded_total
+    plan = None
     if lines is None:
+        plan = refund_plan(order=order, quantities=None)
         amount = remaining
         OrderLine.objects.filter(order=order).update(refunded_quantity=F("quantity"))
     else:
@@ -624,13 +679,28 @@ def order_refund(
                     _("« %(t)s » : %(n)d exemplaire(s) au plus restent à rembourser.")
                     % {"t": line.title, "n": line.quantity - line.refunded_quantity}
                 )
-            OrderLine.objects.filter(pk=line.pk).update(
+            amount += line.unit_price * quantity
+        plan = refund_plan(
+            order=order,
+            quantities={int(k): v for k, v in lines.items()},
+            delivery_for=delivery_for or (),
+        )
+        for line_id, quantity in sorted(lines.items()):
+            OrderLine.objects.filter(pk=int(line_id)).update(
                 refunded_quantity=F("refunded_quantity") + quantity
             )
-            amount += line.unit_price * quantity
         for seller_order in SellerOrder.objects.filter(order=order, pk__in=delivery_for or []):
             amount += seller_order.delivery_fee
         amount = min(amount, remaining)
+    if plan.splits:
+        # The ledger knows this order's sale: refund exactly what its slices still hold.
+        amount = plan.amount
+        for seller_order_id, fee in plan.delivery.items():
+            SellerOrder.objects.filter(pk=seller_order_id).update(
+                delivery_refunded=F("delivery_refunded") + fee
+            )
+    else:
+        plan = None  # paid before the ledger existed: nothing to give back in it
     if amount <= 0:
         raise RefundError(_("Cette commande est déjà entièrement remboursée."))
     refund = payment_refund(
@@ -641,6 +711,7 @@ def order_refund(
         lines=lines,
         reason=reason,
         actor=actor,
+        plan=plan,
     )
     Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
     _event(

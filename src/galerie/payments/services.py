@@ -19,9 +19,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.ledger.postings import (
+    RefundPlan,
+    capture_mirror_plan,
+    order_capture_post,
+    order_refund_post,
+)
 from galerie.orders.models import Order, OrderStatus
 from galerie.orders.services import (
     TRANSFER_TIMEOUT,
+    order_commissions_freeze,
     order_mark_paid,
     order_payment_failed,
     order_payment_window_extend,
@@ -197,11 +204,14 @@ def _webhook_apply(event: dict) -> str:
         ).update(status=PaymentStatus.CAPTURED, captured_at=timezone.now())
         if not captured:
             return "ignored"
+        payment.refresh_from_db()
         if order.status == OrderStatus.PENDING_PAYMENT:
-            order_mark_paid(order=order, note=_("Carte bancaire"))
+            order_mark_paid(order=order, note=_("Carte bancaire"), payment=payment)
         else:
-            # Money arrived for an order cancelled or expired meanwhile: give it straight back.
-            payment.refresh_from_db()
+            # Money arrived for an order cancelled or expired meanwhile: it is real, so it is
+            # booked (capture) and given straight back (the capture's mirror).
+            order_commissions_freeze(order=order)
+            order_capture_post(order=order, payment=payment)
             _refund_execute(
                 order=order,
                 payment=payment,
@@ -211,6 +221,7 @@ def _webhook_apply(event: dict) -> str:
                 lines=None,
                 reason=_("Paiement reçu après annulation de la commande"),
                 actor=None,
+                plan=capture_mirror_plan(order=order),
             )
         return "processed"
     if kind == "charge.failed":
@@ -276,10 +287,13 @@ def payment_transfer_mark_received(*, payment: Payment, actor=None) -> Payment:
             _("La commande %(n)s n'attend plus de paiement : remboursez le virement.")
             % {"n": order.number}
         )
-    order_mark_paid(
-        order=order, actor=actor, note=_("Virement reçu (%(r)s)") % {"r": payment.bank_reference}
-    )
     payment.refresh_from_db()
+    order_mark_paid(
+        order=order,
+        actor=actor,
+        note=_("Virement reçu (%(r)s)") % {"r": payment.bank_reference},
+        payment=payment,
+    )
     return payment
 
 
@@ -295,9 +309,11 @@ def payment_refund(
     lines: dict | None,
     reason: str = "",
     actor=None,
+    plan: RefundPlan | None = None,
 ) -> Refund:
     """Give `amount` back on the order's captured payment. Call through orders.order_refund,
-    which holds the order lock and checks idempotency and amounts."""
+    which holds the order lock and checks idempotency and amounts; with the ledger's `plan`
+    (galerie.ledger.postings.refund_plan) the refund entry is posted in the same transaction."""
     payment = order.payments.filter(status=PaymentStatus.CAPTURED).order_by("pk").first()
     if payment is None:
         raise PaymentError(_("Aucun paiement encaissé à rembourser."), code="no_captured_payment")
@@ -310,11 +326,12 @@ def payment_refund(
         lines=lines,
         reason=reason,
         actor=actor,
+        plan=plan,
     )
 
 
 def _refund_execute(
-    *, order, payment, amount, idempotency_key, request_hash, lines, reason, actor
+    *, order, payment, amount, idempotency_key, request_hash, lines, reason, actor, plan=None
 ) -> Refund:
     with transaction.atomic():
         updated = Payment.objects.filter(
@@ -329,7 +346,7 @@ def _refund_execute(
         )
         if not result.ok:
             raise PaymentError(_("Le prestataire a refusé le remboursement."), code="refund_failed")
-        return Refund.objects.create(
+        refund = Refund.objects.create(
             order=order,
             payment=payment,
             amount=amount,
@@ -341,3 +358,6 @@ def _refund_execute(
             provider_ref=result.reference,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        if plan is not None:
+            order_refund_post(order=order, refund=refund, plan=plan)
+        return refund

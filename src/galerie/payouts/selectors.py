@@ -1,0 +1,74 @@
+"""What the orders say a seller is owed, seller order by seller order.
+
+The same arithmetic as the ledger's postings (galerie.ledger.postings) but from the order lines:
+the payout run pays it and `ledger-check` proves that the ledger agrees with it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from galerie.core.money import CENT
+from galerie.orders.models import OrderLine, SellerOrder
+from galerie.payouts.models import Payout
+from galerie.sellers.commissions import commission_refund_share
+
+ZERO = Decimal("0.00")
+WITHDRAWAL_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Owed:
+    """sales: goods and delivery incl. VAT; commission: kept by the operator, net of what was
+    given back on refunds; refunded: paid back to the customer; net: owed to the seller."""
+
+    sales: Decimal
+    commission: Decimal
+    refunded: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.sales - self.commission - self.refunded
+
+
+def seller_order_owed(seller_order: SellerOrder) -> Owed:
+    """Owed for one (paid) seller order; its lines should be prefetched."""
+    sales, commission, refunded = seller_order.delivery_fee, ZERO, seller_order.delivery_refunded
+    for line in seller_order.lines.all():
+        sales += line.line_total
+        frozen = line.commission_amount or ZERO
+        given_back = commission_refund_share(
+            commission=frozen,
+            line_total=line.line_total,
+            refunded=line.unit_price * line.refunded_quantity,
+        )
+        commission += frozen - given_back
+        refunded += line.unit_price * line.refunded_quantity
+    return Owed(sales=sales, commission=commission, refunded=refunded)
+
+
+def paid_seller_orders(*, seller_id: int | None = None) -> QuerySet[SellerOrder]:
+    """Third-party seller orders of paid orders (what the ledger credits sellers for)."""
+    queryset = SellerOrder.objects.filter(
+        order__paid_at__isnull=False, seller__is_operator=False
+    ).prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+    if seller_id is not None:
+        queryset = queryset.filter(seller_id=seller_id)
+    return queryset.order_by("pk")
+
+
+def seller_owed_by_orders(*, seller_id: int) -> Decimal:
+    """What the orders say the mall owes the seller now: captured net of commission, less
+    refunds net of the commission given back, less what was paid out."""
+    owed = sum((seller_order_owed(so).net for so in paid_seller_orders(seller_id=seller_id)), ZERO)
+    paid = Payout.objects.filter(seller_id=seller_id).aggregate(s=Sum("amount"))["s"] or ZERO
+    return (owed - Decimal(paid)).quantize(CENT)
+
+
+def withdrawal_cutoff(as_of: dt.date, tz) -> dt.datetime:
+    """Seller orders delivered at or before this instant are past the 14-day withdrawal window
+    on `as_of` (counted from the start of that day)."""
+    start = dt.datetime.combine(as_of, dt.time.min, tzinfo=tz)
+    return start - dt.timedelta(days=WITHDRAWAL_DAYS)
