@@ -31,7 +31,6 @@ from galerie.ledger.services import (
     SaleSplit,
     journal_post,
     ledger_post_capture,
-    ledger_post_payment_fee,
     ledger_post_refund,
     vat_from_incl,
 )
@@ -156,17 +155,51 @@ def order_capture_post(*, order, payment, date: datetime.date | None = None) -> 
     )
     fee = payment_fee_for(amount=payment.amount, method=payment.method)
     if fee > 0:
-        ledger_post_payment_fee(
-            date=date,
-            amount=fee,
-            storefront_id=order.storefront_id,
-            order_id=order.pk,
-            order_ref=order.number,
-            reference=payment.provider_ref,
-            idempotency_key=f"fee:{payment.pk}",
-        )
+        _fee_post(order=order, payment=payment, fee=fee, splits=splits, date=date)
     _cogs_post(order=order, quantities=None, date=date, key=f"cogs:{payment.pk}")
     return entry
+
+
+def allocate(total: Decimal, weights: list[Decimal]) -> list[Decimal]:
+    """Split `total` pro rata of `weights`, to the cent, the cents left by rounding down going to
+    the largest remainders: the parts always add up to `total` exactly."""
+    base = sum(weights, ZERO)
+    if not weights or base <= 0:
+        return [total] + [ZERO] * (len(weights) - 1) if weights else []
+    cents = int((total / CENT).to_integral_value())
+    exact = [Decimal(cents) * weight / base for weight in weights]
+    parts = [int(value) for value in exact]
+    order = sorted(range(len(weights)), key=lambda i: exact[i] - parts[i], reverse=True)
+    for i in order[: cents - sum(parts)]:
+        parts[i] += 1
+    return [Decimal(part) * CENT for part in parts]
+
+
+def _fee_post(*, order, payment, fee: Decimal, splits: list[SaleSplit], date) -> None:
+    """The provider's fee (journal BQ): Dr 627000 shared among the capture's slices pro rata of
+    their amounts (so the reports charge it to each seller and category), Cr provider clearing."""
+    keys: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for split in splits:
+        keys[(split.seller_id, split.category_id)] += Decimal(split.amount)
+    ordered = sorted(keys, key=lambda key: (key[0], key[1] or 0))
+    lines = [
+        LineSpec(account=chart.PAYMENT_FEES, debit=part, seller_id=key[0], category_id=key[1])
+        for key, part in zip(ordered, allocate(fee, [keys[k] for k in ordered]), strict=True)
+        if part
+    ]
+    lines.append(LineSpec(account=chart.PROVIDER_CLEARING, credit=fee))
+    journal_post(
+        journal=chart.JOURNAL_BANK,
+        date=date,
+        label=f"Frais de paiement {order.number}",
+        lines=lines,
+        reference=payment.provider_ref,
+        storefront=order.storefront_id,
+        idempotency_key=f"fee:{payment.pk}",
+        kind=EntryKind.PAYMENT_FEE,
+        order_id=order.pk,
+        order_ref=order.number,
+    )
 
 
 def _cogs_post(*, order, quantities: dict[int, int] | None, date, key: str, back=False) -> None:
@@ -433,15 +466,28 @@ def seller_order_parcel_post(
     if cost <= 0:
         return None
     order = seller_order.order
-    common = {"seller_id": seller_order.seller_id}
+    # The parcel's cost is charged to its categories pro rata of the goods' value.
+    weights: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for line in seller_order.lines.all():
+        weights[line.category_id] += line.line_total
+    categories = sorted(weights, key=lambda pk: pk or 0) or [None]
+    parts = allocate(cost, [weights[pk] for pk in categories]) if weights else [cost]
+    lines = [
+        LineSpec(
+            account=chart.DELIVERY_COSTS,
+            debit=part,
+            seller_id=seller_order.seller_id,
+            category_id=category_id,
+        )
+        for category_id, part in zip(categories, parts, strict=True)
+        if part
+    ]
+    lines.append(LineSpec(account=chart.SUPPLIERS, credit=cost, seller_id=seller_order.seller_id))
     return journal_post(
         journal=chart.JOURNAL_MISC,
         date=date or _today(),
         label=f"Transport colis {order.number}",
-        lines=[
-            LineSpec(account=chart.DELIVERY_COSTS, debit=cost, **common),
-            LineSpec(account=chart.SUPPLIERS, credit=cost, **common),
-        ],
+        lines=lines,
         reference=seller_order.tracking_number or order.number,
         storefront=order.storefront_id,
         idempotency_key=f"parcel:{seller_order.pk}",

@@ -204,3 +204,26 @@ def test_seller_is_told_the_commission_of_each_line(mall, place, pay, mailoutbox
     [mail] = [m for m in mailoutbox if "alpha@example.fr" in m.to]
     assert "(commission 4,50\xa0€)" in mail.body
     assert "Commission de la galerie : 4,50\xa0€" in mail.body
+
+
+def test_allocate_adds_up_to_the_cent():
+    from galerie.ledger.postings import allocate
+
+    assert allocate(D("1.00"), [D("1"), D("1"), D("1")]) == [D("0.34"), D("0.33"), D("0.33")]
+    assert allocate(D("0.71"), [D("60.00"), D("12.99")]) == [D("0.58"), D("0.13")]
+    assert allocate(D("5.00"), [D("0"), D("0")]) == [D("5.00"), D("0")]
+
+
+def test_payment_fee_is_charged_to_each_seller_and_category(mall, place, pay):
+    order = place([(mall["offer_a"].pk, 3), (mall["offer_b"].pk, 1)])
+    payment = pay(order)
+    entry = JournalEntry.objects.get(idempotency_key=f"fee:{payment.pk}")
+    assert entry.kind == EntryKind.PAYMENT_FEE
+    fee_lines = {
+        (x.seller_id, x.category_id): x.debit
+        for x in entry.lines.filter(account__number=chart.PAYMENT_FEES)
+    }
+    fee = (order.total * D("0.014") + D("0.25")).quantize(D("0.01"))
+    assert sum(fee_lines.values()) == fee
+    assert fee_lines[(mall["a"].pk, mall["books"].pk)] > fee_lines[(mall["b"].pk, mall["music"].pk)]
+    _ledger_clean()
