@@ -347,14 +347,21 @@ def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = F
     if connection.vendor == "postgresql":
         with _pg_cursor() as cursor:
             if not returning:
-                cursor.executemany(sql, rows)
+                # COPY: the cheapest bulk write PostgreSQL has, per row and per statement.
+                with cursor.copy(f"COPY {_table(model)} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
                 return None
-            cursor.executemany(f"{sql} RETURNING {pk}", rows, returning=True)
             ids: list[int] = []
-            while True:
+            for start in range(0, len(rows), 500):
+                chunk = rows[start : start + 500]
+                cursor.execute(
+                    f"INSERT INTO {_table(model)} ({cols}) "  # noqa: S608 - model names
+                    f"VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
+                    [value for row in chunk for value in row],
+                )
                 ids.extend(r[0] for r in cursor.fetchall())
-                if not cursor.nextset():
-                    return ids
+            return ids
     with connection.cursor() as cursor:
         if not returning:
             cursor.executemany(sql, rows)  # one prepared statement for all rows
@@ -581,7 +588,14 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                     errors.append(problem)
                     continue
             matched += 1
-        elif pending is None:
+        elif pending is not None:
+            # A second row for a book created by an earlier row of this batch.
+            if catalogue.types[pending.values[3]].is_book and row.condition == "new":
+                problem = _book_law_problem(row, pending.values[7])
+                if problem:
+                    errors.append(problem)
+                    continue
+        else:
             mapped = catalogue.map(row.categories)
             if mapped is None:
                 value = " | ".join(row.categories)
