@@ -205,3 +205,11 @@ def test_unique_constraint_pays_a_seller_order_once(mall, delivered):
         StatementLine.objects.create(
             payout=payout, kind="sale", seller_order=sale.seller_order, label="x", amount=1
         )
+
+
+def test_task_runs_the_same_service(mall, delivered):
+    from galerie.payouts.tasks import payout_run_task
+
+    assert payout_run_task.call(as_of=timezone.localdate().isoformat(), holdback_percent="0") == 1
+    assert payout_run_task.call(as_of=timezone.localdate().isoformat()) == 1  # same run
+    assert Payout.objects.count() == 1
