@@ -124,6 +124,39 @@ def category_ancestors(depth: int) -> dict[int, int]:
     return mapping
 
 
+def _month_end(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+
+
+def period_segments(
+    start: datetime.date, end: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    """Split [start, end] into a partial first month, the whole months, a partial last month.
+
+    Whole months are read from the ledger's monthly totals (thousands of rows); only the partial
+    edges need the journal lines themselves, so a custom range costs little more than months."""
+    if end < start:
+        return []
+    if start.day == 1 and end == _month_end(end):
+        return [(start, end)]
+    segments = []
+    head_end = min(end, _month_end(start))
+    if start.day != 1 or head_end != _month_end(start):
+        segments.append((start, head_end))
+        start = head_end + datetime.timedelta(days=1)
+    if start > end:
+        return segments
+    tail_start = end.replace(day=1) if end != _month_end(end) else None
+    middle_end = (tail_start - datetime.timedelta(days=1)) if tail_start else end
+    if start <= middle_end:
+        segments.append((start, middle_end))
+    if tail_start is not None and tail_start >= start:
+        segments.append((tail_start, end))
+    return segments
+
+
 def economics(
     *,
     start: datetime.date,
@@ -162,24 +195,25 @@ def economics(
             rows[key] = EconomicsRow(**values)
         return rows[key]
 
-    common = {"start": start, "end": end, "storefront_ids": storefront_ids}
-    for record in ledger_aggregate(
-        group_by=[*names, "kind", "account"], account_numbers=pl_numbers, **common
-    ):
-        column = column_of(number=record["account_number"], kind=record["kind"])
-        if column is None:
-            continue
-        row = row_for(record)
-        # Revenue counts credit − debit, costs debit − credit.
-        amount = record["net"] if record["kind"] == AccountKind.REVENUE else -record["net"]
-        setattr(row, column, getattr(row, column) + amount)
-    for record in ledger_aggregate(
-        group_by=[*names, "entry_kind"], account_numbers=CASH_ACCOUNTS, **common
-    ):
-        if record["entry_kind"] == EntryKind.CAPTURE:
-            row_for(record).gmv += record["debit"] - record["credit"]
-        elif record["entry_kind"] == EntryKind.REFUND:
-            row_for(record).refunds += record["credit"] - record["debit"]
+    for segment_start, segment_end in period_segments(start, end):
+        common = {"start": segment_start, "end": segment_end, "storefront_ids": storefront_ids}
+        for record in ledger_aggregate(
+            group_by=[*names, "kind", "account"], account_numbers=pl_numbers, **common
+        ):
+            column = column_of(number=record["account_number"], kind=record["kind"])
+            if column is None:
+                continue
+            row = row_for(record)
+            # Revenue counts credit − debit, costs debit − credit.
+            amount = record["net"] if record["kind"] == AccountKind.REVENUE else -record["net"]
+            setattr(row, column, getattr(row, column) + amount)
+        for record in ledger_aggregate(
+            group_by=[*names, "entry_kind"], account_numbers=CASH_ACCOUNTS, **common
+        ):
+            if record["entry_kind"] == EntryKind.CAPTURE:
+                row_for(record).gmv += record["debit"] - record["credit"]
+            elif record["entry_kind"] == EntryKind.REFUND:
+                row_for(record).refunds += record["credit"] - record["debit"]
     result = list(rows.values())
     _label(result, names)
     result.sort(key=lambda r: [_sort_key(r, name) for name in names])

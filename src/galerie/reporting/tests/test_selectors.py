@@ -87,3 +87,17 @@ def test_regrouping_a_fine_cube_gives_what_the_database_groups(trading, tech):
     assert [r.label for r in departments] == ["Livres", "Non ventilé"]
     only_tech = economics_regroup(cube, group_by=(), storefront_ids=[tech.pk])
     assert only_tech[0].operating_result == D("-200.00")
+
+
+def test_custom_range_reads_partial_months_from_lines_and_whole_months_from_totals(trading):
+    from galerie.reporting.selectors import period_segments
+
+    assert period_segments(datetime.date(2026, 1, 15), datetime.date(2026, 3, 10)) == [
+        (datetime.date(2026, 1, 15), datetime.date(2026, 1, 31)),
+        (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
+        (datetime.date(2026, 3, 1), datetime.date(2026, 3, 10)),
+    ]
+    (row,) = economics(group_by=(), start=datetime.date(2026, 1, 5), end=datetime.date(2026, 2, 5))
+    assert (row.gmv, row.refunds, row.fixed_costs) == (D("38.66"), D("10.00"), D("300.00"))
+    (row,) = economics(group_by=(), start=datetime.date(2026, 1, 11), end=datetime.date(2026, 2, 6))
+    assert (row.gmv, row.refunds) == (D("120.00"), D("10.00"))
