@@ -22,12 +22,28 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    _transactional_tests_restore_data(items)
     if ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of .ci/run")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _transactional_tests_restore_data(items):
+    """Every transactional test restores the migrated data (VAT rates, chart of accounts, roles,
+    content types) from the serialized copy. Mixing the two kinds breaks: a plain flush recreates
+    content types under new ids, and the next serialized restore then collides with them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)
