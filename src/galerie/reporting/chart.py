@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from galerie.ledger import chart as ledger_chart
 from galerie.ledger.models import Account, AccountKind
 
-SUPPLIERS = "401000"
+SUPPLIERS = ledger_chart.SUPPLIERS  # 401000, shared with the cost of goods postings
 STAFF_PAYABLE = "421000"
 
 

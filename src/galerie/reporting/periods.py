@@ -79,9 +79,9 @@ def period_rolling(*, today: datetime.date, months: int = 12) -> Period:
 
 def period_range(start: datetime.date, end: datetime.date) -> Period:
     if end < start:
-        raise PeriodError(_("La date de fin précède la date de début."), field="end")
+        raise PeriodError(_("La date de fin précède la date de début."), field="au")
     if (end - start).days > MAX_DAYS:
-        raise PeriodError(_("Choisissez une période de cinq ans au plus."), field="end")
+        raise PeriodError(_("Choisissez une période de cinq ans au plus."), field="au")
     return Period("range", start, end, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
 
 

@@ -1,0 +1,54 @@
+"""The period picker: month, quarter, year, custom range, last twelve months; bad input."""
+
+import datetime
+
+import pytest
+
+from galerie.reporting.periods import PeriodError, period_from_params
+
+TODAY = datetime.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("params", "start", "end", "label"),
+    [
+        ({}, (2025, 12, 1), (2026, 11, 30), "les 12 derniers mois"),
+        ({"periode": "mois", "annee": "2024", "mois": "2"}, (2024, 2, 1), (2024, 2, 29),
+         "février 2024"),
+        ({"periode": "trimestre", "annee": "2026", "trimestre": "1"}, (2026, 1, 1), (2026, 3, 31),
+         "1er trimestre 2026"),
+        ({"periode": "trimestre", "annee": "2025", "trimestre": "4"}, (2025, 10, 1),
+         (2025, 12, 31), "4e trimestre 2025"),
+        ({"periode": "annee", "annee": "2025"}, (2025, 1, 1), (2025, 12, 31), "année 2025"),
+        ({"periode": "plage", "du": "2026-01-15", "au": "2026-03-10"}, (2026, 1, 15),
+         (2026, 3, 10), "du 15/01/2026 au 10/03/2026"),
+    ],
+)  # fmt: skip
+def test_periods(params, start, end, label):
+    period = period_from_params(params, today=TODAY)
+    assert (period.start, period.end, period.label) == (
+        datetime.date(*start), datetime.date(*end), label,
+    )  # fmt: skip
+
+
+def test_rolling_year_has_twelve_months():
+    assert len(period_from_params({}, today=TODAY).months) == 12
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"periode": "semaine"}, "periode"),
+        ({"periode": "mois", "mois": "13"}, "mois"),
+        ({"periode": "mois", "mois": "mars"}, "mois"),
+        ({"periode": "annee", "annee": "1899"}, "annee"),
+        ({"periode": "trimestre", "trimestre": "5"}, "trimestre"),
+        ({"periode": "plage", "du": "2026-02-30", "au": "2026-03-01"}, "du"),
+        ({"periode": "plage", "du": "2026-03-01", "au": "2026-02-01"}, "au"),
+        ({"periode": "plage", "du": "2000-01-01", "au": "2026-02-01"}, "au"),
+    ],
+)
+def test_bad_periods_are_refused_with_a_message(params, field):
+    with pytest.raises(PeriodError) as refused:
+        period_from_params(params, today=TODAY)
+    assert refused.value.field == field and refused.value.message
