@@ -163,6 +163,10 @@ class StatementLineInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # The lines are part of the payout's statement: whoever may see the payout sees them.
+        return request.user.has_perm("payouts.view_payout")
+
 
 @admin.register(Payout)
 class PayoutAdmin(ReadOnly):

@@ -67,3 +67,26 @@ def test_staff_without_payout_permission_cannot_run(delivered_a):
     url = reverse("admin:payouts_payoutrun_run")
     assert client.post(url, {"as_of": "2026-01-01", "holdback_percent": "0"}).status_code == 403
     assert not PayoutRun.objects.exists()
+
+
+def test_finance_role_runs_payouts_and_reads_statements(delivered_a):
+    from django.contrib.auth.models import Group
+
+    from galerie.core.roles import roles_sync
+
+    roles_sync()
+    user = get_user_model().objects.create_user("compta", "c@example.fr", "pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Finance"))
+    client = Client()
+    client.force_login(user)
+    url = reverse("admin:payouts_payoutrun_run")
+    response = client.post(
+        url, {"as_of": timezone.localdate().isoformat(), "holdback_percent": "0"}
+    )
+    assert response.status_code == 302
+    payout = Payout.objects.get()
+    page = client.get(reverse("admin:payouts_payout_change", args=[payout.pk]))
+    assert page.status_code == 200
+    assert f"Commande {delivered_a.order.number}" in page.content.decode()
+    csv = client.get(reverse("admin:payouts_payout_statement", args=[payout.pk, "csv"]))
+    assert csv.status_code == 200
