@@ -77,7 +77,8 @@ def bar_chart_svg(
     """Vertical bars: one cluster per label (month), one bar per series (storefront)."""
     left, right, top, bottom = 64, 12, 12, 46
     slot = max(22 * len(series) + 10, 34)
-    width = left + right + slot * max(len(labels), 1)
+    legend_width = sum(24 + 7 * len(s.name) for s in series)
+    width = max(left + right + slot * max(len(labels), 1), left + legend_width + right)
     plot_h = height - top - bottom
     values = [float(v) for s in series for v in s.values]
     low, high, step = _scale(values)
