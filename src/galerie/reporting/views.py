@@ -113,6 +113,8 @@ def dashboard(request):
         }
         for s in storefronts
     ]
+    if None in by_storefront:  # postings without a storefront: shown, since the group counts them
+        cards.append({"name": _("Hors boutique"), "color": GROUP_COLOR, "row": by_storefront[None]})
     cards.append({"name": _("Groupe (toutes boutiques)"), "color": GROUP_COLOR, "row": group})
     for card in cards:
         card["headline"] = headline(card["row"])

@@ -203,3 +203,23 @@ def test_dashboard_says_when_a_simulation_is_still_filling_it(client):
     SimulationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
     assert "Simulation d'activité en cours" not in _get(client).content.decode()
     assert client.get("/admin/reporting/simulationrun/", HTTP_HOST="localhost").status_code == 403
+
+
+def test_postings_without_a_storefront_are_shown_beside_the_storefronts(client, trading):
+    from django.db import transaction
+
+    from galerie.ledger.services import LineSpec, journal_post
+
+    with transaction.atomic():
+        journal_post(
+            journal="OD", date=datetime.date(2026, 2, 10), label="Frais bancaires du siège",
+            lines=[LineSpec(account="627000", debit="50.00"),
+                   LineSpec(account="512000", credit="50.00")],
+        )  # fmt: skip
+    _staff(client, "Finance")
+    rows = _csv(_get(client, {**YEAR_2026, "export": "boutiques"}))
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["Hors boutique"][-1] == "-50,00"
+    assert by_name["Total"][-1] == "-232,55"
+    html = _get(client, YEAR_2026).content.decode()
+    assert "Hors boutique" in html and "Perte de 233 € sur 118 €" in html
