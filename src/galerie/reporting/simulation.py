@@ -126,10 +126,10 @@ COMMISSION_RATES = {
 # a share of the month's sales (performance marketing is bought per sale).
 FIXED_COSTS = {
     "galerie": {
-        FixedCostKind.STAFF: Decimal("1700"),
-        FixedCostKind.RENT: Decimal("400"),
-        FixedCostKind.HOSTING: Decimal("200"),
-        FixedCostKind.OTHER: Decimal("120"),
+        FixedCostKind.STAFF: Decimal("1000"),
+        FixedCostKind.RENT: Decimal("250"),
+        FixedCostKind.HOSTING: Decimal("120"),
+        FixedCostKind.OTHER: Decimal("80"),
     },
     "hightech": {
         FixedCostKind.STAFF: Decimal("3900"),
@@ -138,7 +138,7 @@ FIXED_COSTS = {
         FixedCostKind.OTHER: Decimal("250"),
     },
 }
-MARKETING_SHARE = {"galerie": Decimal("0.025"), "hightech": Decimal("0.07")}
+MARKETING_SHARE = {"galerie": Decimal("0.015"), "hightech": Decimal("0.07")}
 FIXED_LABELS = {
     FixedCostKind.STAFF: "Salaires et charges de l'équipe",
     FixedCostKind.RENT: "Loyer des bureaux et de l'entrepôt",
