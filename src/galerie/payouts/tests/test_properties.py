@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
@@ -26,8 +26,10 @@ from galerie.orders.services import (
     seller_order_ship,
 )
 from galerie.payments.gateways import CARD_SUCCESS
+from galerie.payments.models import Refund
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.payments.simulator import charge_submit
+from galerie.payouts.models import Payout
 from galerie.payouts.selectors import seller_owed_by_orders
 from galerie.payouts.tests.conftest import IBAN_A, IBAN_B
 from galerie.sellers.models import CommissionRule
@@ -47,17 +49,22 @@ ADDRESS = {
     "country": "FR",
 }
 
+order_st = st.tuples(
+    st.just("order"),
+    st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3)), min_size=1, max_size=3),
+    st.sampled_from(["card", "transfer"]),
+    st.booleans(),  # delivered at once, 20 days ago (payable)
+)
+
 op_st = st.one_of(
-    st.tuples(
-        st.just("order"),
-        st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3)), min_size=1, max_size=3),
-        st.sampled_from(["card", "transfer"]),
-    ),
+    order_st,
+    st.tuples(st.just("refund_line"), st.integers(0, 9), st.integers(0, 3), st.integers(1, 3)),
     st.tuples(st.just("refund_line"), st.integers(0, 9), st.integers(0, 3), st.integers(1, 3)),
     st.tuples(st.just("cancel"), st.integers(0, 9)),
     st.tuples(st.just("seller_cancel"), st.integers(0, 9), st.integers(0, 2)),
     st.tuples(st.just("deliver"), st.integers(0, 9)),
     st.tuples(st.just("rule"), st.integers(0, 40)),
+    st.tuples(st.just("payout"), st.integers(0, 30)),
     st.tuples(st.just("payout"), st.integers(0, 30)),
 )
 
@@ -119,6 +126,8 @@ class MoneyPropertyTest(TestCase):
             )
             self._pay(order, op[2])
             self.orders.append(order)
+            if op[3]:
+                self._deliver(order)
             return
         if kind == "rule":
             CommissionRule.objects.update_or_create(
@@ -144,17 +153,21 @@ class MoneyPropertyTest(TestCase):
             parts = list(order.seller_orders.order_by("pk"))
             seller_order_cancel(seller_order=parts[op[2] % len(parts)], reason="test")
         elif kind == "deliver":
-            for part in order.seller_orders.filter(status=SellerOrderStatus.PAID):
-                seller_order_accept(seller_order=part)
-                seller_order_ship(seller_order=part, carrier="La Poste", tracking_number="1A")
-                seller_order_deliver(seller_order=part)
-            SellerOrder.objects.filter(order=order, status=SellerOrderStatus.DELIVERED).update(
-                delivered_at=timezone.now() - dt.timedelta(days=20)
-            )
+            self._deliver(order)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.lists(op_st, min_size=1, max_size=10))
-    def test_every_entry_balances_and_payables_match_orders(self, ops):
+    def _deliver(self, order):
+        for part in order.seller_orders.filter(status=SellerOrderStatus.PAID):
+            seller_order_accept(seller_order=part)
+            seller_order_ship(seller_order=part, carrier="La Poste", tracking_number="1A")
+            seller_order_deliver(seller_order=part)
+        SellerOrder.objects.filter(order=order, status=SellerOrderStatus.DELIVERED).update(
+            delivered_at=timezone.now() - dt.timedelta(days=20)
+        )
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(order_st, min_size=1, max_size=3), st.lists(op_st, min_size=1, max_size=10))
+    def test_every_entry_balances_and_payables_match_orders(self, first_orders, ops):
+        ops = first_orders + ops
         self.refused = 0
         self.orders = []  # each example runs in its own rolled-back transaction
         for op in ops:
@@ -163,8 +176,14 @@ class MoneyPropertyTest(TestCase):
                 self.apply(op)
             except LedgerError:
                 raise  # the ledger refusing a flow is a bug, never an expected refusal
-            except DomainError:
+            except DomainError as exc:
                 self.refused += 1
+                event(f"refused {op[0]}: {exc.code}")
+        # A last run pays whatever became payable, so most examples end with payouts.
+        self.apply(("payout", 40))
+        event(f"payouts: {min(Payout.objects.count(), 3)}")
+        event(f"refunds: {min(Refund.objects.count(), 3)}")
+        event(f"refused steps: {min(self.refused, 3)}")
         failures = {r.name: r.problems for r in ledger_check_run() if not r.ok}
         assert failures == {}, (ops, failures)
         for seller in self.sellers[1:]:
