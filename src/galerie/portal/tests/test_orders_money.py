@@ -1,12 +1,10 @@
 """Orders (accept, ship, cancel with a reason) and money (ledger balance, monthly statements)."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.utils import timezone
 
-from galerie.ledger.services import SaleSplit, ledger_post_capture
 from galerie.orders.models import SellerOrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -65,44 +63,27 @@ def test_cancel_needs_a_reason_and_refunds(world, as_user):
     assert so.events.filter(to_status="cancelled", note="Article abîmé").exists()
 
 
-def _capture_for_seller_a(world):
-    with transaction.atomic():
-        ledger_post_capture(
-            date=dt.date(2026, 11, 3),
-            storefront_id=world.storefront.pk,
-            splits=[
-                SaleSplit(
-                    seller_id=world.seller_a.pk,
-                    amount="20.00",
-                    category_id=world.category.pk,
-                    commission="2.50",
-                    commission_vat="0.50",
-                )
-            ],
-            order_id=world.order_a.order_id,
-            order_ref=world.order_a.order.number,
-            idempotency_key="capture:test-a",
-        )
-
-
 def test_money_page_shows_the_ledger_balance_and_statements(world, as_user):
-    _capture_for_seller_a(world)
+    # The world's paid order (20 € incl. VAT) was captured today through the payment services,
+    # which posted seller A's share net of the commission.
+    this_month = timezone.localdate().strftime("%Y-%m")
     response = as_user(world.users.owner_a).get("/vendeur/argent/")
     assert response.status_code == 200
     assert response.context["money"].balance == Decimal("17.00")
     assert [(s.key, s.credit) for s in response.context["statements"]] == [
-        ("2026-11", Decimal("17.00"))
+        (this_month, Decimal("17.00"))
     ]
     assert response.context["money"].in_progress == world.order_a.total
-    statement = as_user(world.users.owner_a).get("/vendeur/argent/releves/2026-11/")
+    statement = as_user(world.users.owner_a).get(f"/vendeur/argent/releves/{this_month}/")
     assert statement.context["total_credit"] == Decimal("17.00")
     assert len(statement.context["lines"]) == 1
-    # seller B sees none of it
+    # seller B sees only its own order (15 € → 12.75 € net), never A's
     other = as_user(world.users.owner_b).get("/vendeur/argent/")
-    assert other.context["money"].balance == 0 and other.context["statements"] == []
-    assert (
-        as_user(world.users.owner_b).get("/vendeur/argent/releves/2026-11/").context["lines"] == []
+    assert other.context["money"].balance == Decimal("12.75")
+    b_lines = (
+        as_user(world.users.owner_b).get(f"/vendeur/argent/releves/{this_month}/").context["lines"]
     )
+    assert len(b_lines) == 1 and world.order_a.order.number not in str(b_lines[0].__dict__)
 
 
 def test_bad_statement_month_is_404(world, as_user):
