@@ -278,6 +278,11 @@ def _remaining(*, order_id: int) -> dict[tuple[int, int | None], _Slice]:
     return slices
 
 
+def order_capture_posted(*, order_id: int) -> bool:
+    """Whether the ledger holds a sale of this order (orders paid before it existed do not)."""
+    return JournalEntry.objects.filter(order_id=order_id, kind=EntryKind.CAPTURE).exists()
+
+
 @dataclass(frozen=True)
 class RefundPlan:
     """What a refund gives back, slice by slice, before anything is written.

@@ -655,7 +655,7 @@ def order_refund(
         return existing
     if order.paid_at is None:
         raise RefundError(_("Une commande non payée ne peut pas être remboursée."))
-    from galerie.ledger.postings import refund_plan
+    from galerie.ledger.postings import order_capture_posted, refund_plan
 
     remaining = order.total - order.refunded_total
     plan = None
@@ -699,6 +699,8 @@ def order_refund(
             SellerOrder.objects.filter(pk=seller_order_id).update(
                 delivery_refunded=F("delivery_refunded") + fee
             )
+    elif order_capture_posted(order_id=order.pk):
+        amount = Decimal("0.00")  # the ledger holds nothing more of what was asked: refused below
     else:
         plan = None  # paid before the ledger existed: nothing to give back in it
     if amount <= 0:

@@ -227,3 +227,22 @@ def test_payment_fee_is_charged_to_each_seller_and_category(mall, place, pay):
     assert sum(fee_lines.values()) == fee
     assert fee_lines[(mall["a"].pk, mall["books"].pk)] > fee_lines[(mall["b"].pk, mall["music"].pk)]
     _ledger_clean()
+
+
+def test_refund_beyond_what_the_ledger_holds_is_refused_and_changes_nothing(mall, place, pay):
+    from galerie.orders.errors import RefundError
+    from galerie.payments.models import Refund
+
+    order = place([(mall["offer_b"].pk, 1)])
+    pay(order)
+    part = order.seller_orders.get()
+    order_refund(
+        order=order, lines={order.lines.get().pk: 1}, delivery_for=[part.pk], idempotency_key="r1"
+    )
+    # The line says one unit is refundable again (a desynchronised row), the ledger says no
+    OrderLine.objects.filter(order=order).update(refunded_quantity=0)
+    entries = JournalEntry.objects.count()
+    with pytest.raises(RefundError):
+        order_refund(order=order, lines={order.lines.get().pk: 1}, idempotency_key="r3")
+    assert JournalEntry.objects.count() == entries
+    assert not Refund.objects.filter(idempotency_key="r3").exists()
