@@ -308,6 +308,20 @@ class Simulation:
                     rate=rate,
                     fixed_fee=fee,
                 )
+        # Bank details of the verified sellers that have none, so the weekly payouts can pay them
+        # (the demo's sellers were created without; onboarding asks for them).
+        from schwifty import IBAN
+
+        from galerie.sellers.models import Seller
+
+        for seller in Seller.objects.filter(
+            status=SellerStatus.VERIFIED, is_operator=False, iban=""
+        ).order_by("pk"):
+            seller.iban = IBAN.generate(
+                "FR", bank_code="30004", branch_code="00001", account_code=f"{seller.pk:011d}"
+            ).compact
+            seller.bic = "BNPAFRPPXXX"
+            seller.save(update_fields=["iban", "bic"])
         missing = list(
             Offer.objects.filter(seller__is_operator=True, purchase_cost__isnull=True).values_list(
                 "pk", "price", "product__category_id", "product__product_type__tax_class"

@@ -78,6 +78,7 @@ def test_simulated_period_reconciles_with_orders_payments_costs_and_journal(mall
     assert result.orders_placed >= 10 and result.orders_paid >= 8
     assert result.deliveries >= 5 and result.fixed_costs >= 4
     assert result.customer_cancellations + result.seller_cancellations + result.returns >= 1
+    assert result.payouts >= 1  # weekly payout runs paid the trader through the payouts app
     assert run.finished_at is not None
     start = (run.started_at.date().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     end = run.started_at.date()
