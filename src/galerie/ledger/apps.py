@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "galerie.ledger"
-    verbose_name = "Comptabilité"
+    verbose_name = _("Comptabilité")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from galerie.ledger.errors import LedgerError
 
@@ -18,11 +19,11 @@ AMOUNT_FIELD = {"max_digits": 14, "decimal_places": 2}
 
 
 class AccountKind(models.TextChoices):
-    ASSET = "asset", _("actif")
-    LIABILITY = "liability", _("passif")
-    EQUITY = "equity", _("capitaux propres")
-    REVENUE = "revenue", _("produit")
-    EXPENSE = "expense", _("charge")
+    ASSET = "asset", pgettext_lazy("account kind", "actif")
+    LIABILITY = "liability", pgettext_lazy("account kind", "passif")
+    EQUITY = "equity", pgettext_lazy("account kind", "capitaux propres")
+    REVENUE = "revenue", pgettext_lazy("account kind", "produit")
+    EXPENSE = "expense", pgettext_lazy("account kind", "charge")
 
 
 # Accounts whose normal balance is on the debit side; the others are credit-normal.

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from galerie.core.money import CENT
 from galerie.ledger import chart
@@ -568,7 +569,11 @@ def ledger_post_payout(
         owed = locked.credit_total - locked.debit_total
         if value > owed:
             raise LedgerError(
-                f"Versement de {value} € refusé : la galerie ne doit que {owed} € à ce vendeur.",
+                _(
+                    "Versement de %(value)s € refusé : la galerie ne doit que %(owed)s € "
+                    "à ce vendeur."
+                )
+                % {"value": value, "owed": owed},
                 code="ledger_payout_exceeds_balance",
                 field="amount",
             )

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "galerie.portal"
-    verbose_name = "Espace vendeur"
+    verbose_name = _("Espace vendeur")

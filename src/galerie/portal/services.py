@@ -608,7 +608,9 @@ def delivery_method_save(
     seller_can_publish_check(seller)
     unknown = set(values) - set(DELIVERY_FIELDS)
     if unknown:
-        raise DomainError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Champs inconnus : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     if method_id is None:
         method = DeliveryMethod(seller=seller)
     else:

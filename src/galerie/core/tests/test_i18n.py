@@ -18,6 +18,7 @@ from django.utils import translation
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.checkout.tests.helpers import choose_delivery
+from galerie.sellers.models import SellerMember, SellerRole
 from galerie.sellers.onboarding import check_siren
 from galerie.testing.factories import (
     make_category,
@@ -36,6 +37,8 @@ COMPLETE_APPS = [
     "checkout",
     "core",
     "inventory",
+    "ledger",
+    "portal",
     "search",
     "sellers",
     "storefronts",
@@ -231,3 +234,33 @@ def test_no_msgid_is_translated_two_ways_across_apps():
                 seen.setdefault(str(msgid), {})[msgstr] = po.parts[-5]
     clashes = {msgid: found for msgid, found in seen.items() if len(found) > 1}
     assert not clashes, clashes
+
+
+def test_seller_portal_speaks_english_to_a_seller_who_chose_it(shops):
+    owner = User.objects.create_user("alice", "alice@example.com")
+    SellerMember.objects.create(seller=shops.seller, user=owner, role=SellerRole.OWNER)
+    client = _client("culture.localhost", language="en")
+    client.force_login(owner)
+
+    offers = _page(client, "/vendeur/offres/")
+    tokens = _page(client, "/vendeur/jetons/")
+    delivery = _page(client, "/vendeur/livraison/")
+
+    _assert_english(
+        offers, ["My offers", "Price incl. VAT", "1 offer", "Seller area"], ["Mes offres"]
+    )
+    _assert_english(tokens, ["API tokens", "Create a token", "Status"], ["Jetons d'API", "État"])
+    _assert_english(delivery, ["Delivery methods", "Add a delivery method"], ["Modes de livraison"])
+
+
+def test_ledger_back_office_names_account_kinds_in_accounting_english(db):
+    """« actif » and « produit » are an asset and revenue here, not "active" and "product"."""
+    admin = User.objects.create_superuser("admin@example.com", "admin@example.com", "x")
+    client = _client("testserver", language="en")
+    client.force_login(admin)
+
+    accounts = _page(client, "/admin/ledger/account/")
+
+    _assert_english(
+        accounts, ["Accounting", "asset", "revenue", "liability", "equity"], ["Comptabilité"]
+    )
