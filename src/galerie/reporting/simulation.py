@@ -703,8 +703,8 @@ def simulation_launch_for_demo(*, write: Callable[[str], None], months: int = 12
     log_path = settings.VAR_DIR / "simulation.log"
     with open(log_path, "ab") as log:
         process = subprocess.Popen(  # noqa: S603 — our own command, fixed arguments
-            [sys.executable, "-m", "galerie.cli", "simulate", "--months", str(months),
-             "--if-needed"],
+            [sys.executable, "-u", "-m", "galerie.cli", "simulate", "--months", str(months),
+             "--if-needed"],  # -u: the log shows each month as it closes
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
