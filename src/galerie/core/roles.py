@@ -70,7 +70,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "pricing.taxrate": ALL,
         "payouts.payout": (VIEW, ADD, CHANGE),
         "payouts.payoutrun": (VIEW, ADD),
-        "payouts.statement": (VIEW,),
+        "payouts.statementline": (VIEW,),
         "reporting.fixedcost": ALL,
     },
 }

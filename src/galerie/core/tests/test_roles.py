@@ -24,6 +24,8 @@ PAGES = {
     "commissions": "/admin/sellers/commissionrule/",
     "users": "/admin/auth/user/",
     "groups": "/admin/auth/group/",
+    "payouts": "/admin/payouts/payout/",
+    "pilotage": "/admin/pilotage/",
 }
 
 # role → pages it may open; every other page of PAGES must answer 403.
@@ -31,7 +33,7 @@ EXPECTED = {
     "Gestion du catalogue": {"catalogue", "categories", "sellers"},
     "Gestion des vendeurs": {"catalogue", "sellers", "commissions"},
     "Service client": {"catalogue", "sellers", "orders", "users"},
-    "Finance": {"sellers", "orders", "journal", "commissions"},
+    "Finance": {"sellers", "orders", "journal", "commissions", "payouts", "pilotage"},
 }
 
 
