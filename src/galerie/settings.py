@@ -203,3 +203,17 @@ NINJA_PAGINATION_PER_PAGE = 24
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/compte/"
+
+# The operator's business settings. Each reads the environment, with the demo's values as defaults.
+GALERIE_BANK_HOLDER = os.environ.get("GALERIE_BANK_HOLDER", "Galerie SAS")
+# The demo operator's account (a valid test IBAN): set your own for real SEPA files.
+GALERIE_BANK_IBAN = os.environ.get("GALERIE_BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189")
+GALERIE_BANK_BIC = os.environ.get("GALERIE_BANK_BIC", "AGRIFRPPXXX")
+GALERIE_PAYOUT_HOLDBACK_PERCENT = os.environ.get("GALERIE_PAYOUT_HOLDBACK_PERCENT", "10")
+GALERIE_CARD_FEE_PERCENT = os.environ.get("GALERIE_CARD_FEE_PERCENT", "1.4")
+GALERIE_CARD_FEE_FIXED = os.environ.get("GALERIE_CARD_FEE_FIXED", "0.25")
+GALERIE_TRANSFER_FEE = os.environ.get("GALERIE_TRANSFER_FEE", "0.00")
+GALERIE_PARCEL_COST = os.environ.get("GALERIE_PARCEL_COST", "4.90")
+GALERIE_COMMISSION_VAT_RATE = os.environ.get("GALERIE_COMMISSION_VAT_RATE", "0.20")
+GALERIE_ORDER_PAYMENT_MINUTES = int(os.environ.get("GALERIE_ORDER_PAYMENT_MINUTES", "60"))
+GALERIE_TRANSFER_DAYS = int(os.environ.get("GALERIE_TRANSFER_DAYS", "7"))
