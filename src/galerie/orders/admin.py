@@ -79,7 +79,11 @@ def _run(modeladmin, request, queryset, func, done):
             func(obj)
             ok += 1
         except DomainError as exc:
-            modeladmin.message_user(request, f"{obj} : {exc.message}", messages.ERROR)
+            modeladmin.message_user(
+                request,
+                _("%(obj)s : %(error)s") % {"obj": obj, "error": exc.message},
+                messages.ERROR,
+            )
     if ok:
         modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
 
@@ -116,7 +120,7 @@ class OrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda o: order_cancel(order=o, actor=request.user, reason="Annulée par l'opérateur"),
-            "%(n)d commande(s) annulée(s).",
+            _("%(n)d commande(s) annulée(s)."),
         )
 
     @admin.action(description=_("Rembourser intégralement (commandes payées)"))
@@ -131,13 +135,15 @@ class OrderAdmin(admin.ModelAdmin):
                 actor=request.user,
                 reason="Remboursement par l'opérateur",
             ),
-            "%(n)d commande(s) remboursée(s).",
+            _("%(n)d commande(s) remboursée(s)."),
         )
 
     @admin.action(description=_("Libérer le stock des commandes non payées expirées"))
     def release_expired(self, request, queryset):
         count = orders_release_expired()
-        self.message_user(request, f"{count} commande(s) expirée(s).", messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)d commande(s) expirée(s).") % {"n": count}, messages.SUCCESS
+        )
 
 
 @admin.register(SellerOrder)
@@ -163,7 +169,7 @@ class SellerOrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda so: seller_order_accept(seller_order=so, actor=request.user),
-            "%(n)d sous-commande(s) acceptée(s).",
+            _("%(n)d sous-commande(s) acceptée(s)."),
         )
 
     @admin.action(description=_("Marquer livrée"))
@@ -173,5 +179,5 @@ class SellerOrderAdmin(admin.ModelAdmin):
             request,
             queryset,
             lambda so: seller_order_deliver(seller_order=so, actor=request.user),
-            "%(n)d sous-commande(s) livrée(s).",
+            _("%(n)d sous-commande(s) livrée(s)."),
         )

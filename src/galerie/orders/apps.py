@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "galerie.orders"
-    verbose_name = "Commandes"
+    verbose_name = _("Commandes")

@@ -7,6 +7,7 @@ is logged and never turns an order that was placed (committed) into an error pag
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from galerie.orders.models import Order, SellerOrder
 
@@ -25,7 +26,7 @@ def order_confirmation_send(order_id: int) -> None:
     order = Order.objects.select_related("storefront").get(pk=order_id)
     shop = order.storefront.name if order.storefront else "Galerie"
     _send(
-        f"{shop} — commande {order.number} enregistrée",
+        _("%(shop)s — commande %(number)s enregistrée") % {"shop": shop, "number": order.number},
         "orders/email/confirmation.txt",
         {
             "order": order,
@@ -41,14 +42,15 @@ def order_paid_send(order_id: int) -> None:
     order = Order.objects.select_related("storefront").get(pk=order_id)
     shop = order.storefront.name if order.storefront else "Galerie"
     _send(
-        f"{shop} — paiement reçu pour la commande {order.number}",
+        _("%(shop)s — paiement reçu pour la commande %(number)s")
+        % {"shop": shop, "number": order.number},
         "orders/email/paid.txt",
         {"order": order, "shop": shop},
         [order.email],
     )
     for seller_order in SellerOrder.objects.filter(order=order).select_related("seller"):
         _send(
-            f"Nouvelle commande {order.number} à préparer",
+            _("Nouvelle commande %(number)s à préparer") % {"number": order.number},
             "orders/email/seller_new_order.txt",
             _seller_order_context(order, seller_order),
             [seller_order.seller.email],
@@ -59,7 +61,8 @@ def seller_order_status_send(seller_order_id: int) -> None:
     seller_order = SellerOrder.objects.select_related("order__storefront").get(pk=seller_order_id)
     order = seller_order.order
     _send(
-        f"Commande {order.number} : {seller_order.get_status_display()}",
+        _("Commande %(number)s : %(status)s")
+        % {"number": order.number, "status": seller_order.get_status_display()},
         "orders/email/status.txt",
         {"order": order, "seller_order": seller_order},
         [order.email],

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.core.errors import DomainError
@@ -91,5 +92,5 @@ def order_cancel_view(request, public_id):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Votre commande est annulée.")
+        messages.success(request, _("Votre commande est annulée."))
     return redirect(order.get_absolute_url())

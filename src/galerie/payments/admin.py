@@ -43,7 +43,9 @@ class PaymentAdmin(admin.ModelAdmin):
                     request, f"{payment.bank_reference or payment}: {exc.message}", messages.ERROR
                 )
         if done:
-            self.message_user(request, f"{done} virement(s) encaissé(s).", messages.SUCCESS)
+            self.message_user(
+                request, _("%(n)d virement(s) encaissé(s).") % {"n": done}, messages.SUCCESS
+            )
 
 
 @admin.register(Refund)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
     name = "galerie.payments"
-    verbose_name = "Paiements"
+    verbose_name = _("Paiements")

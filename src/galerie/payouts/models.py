@@ -29,7 +29,7 @@ class PayoutRun(TimeStampedModel):
         ordering = ["-as_of"]
 
     def __str__(self) -> str:
-        return f"Versements du {self.as_of:%d/%m/%Y}"
+        return str(_("Versements du %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"})
 
 
 class Payout(TimeStampedModel):

@@ -18,8 +18,11 @@ from django.utils import translation
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.checkout.tests.helpers import choose_delivery
+from galerie.orders.emails import order_confirmation_send
+from galerie.orders.services import order_place
 from galerie.sellers.models import SellerMember, SellerRole
 from galerie.sellers.onboarding import check_siren
+from galerie.storefronts.models import Storefront
 from galerie.testing.factories import (
     make_category,
     make_offer,
@@ -38,11 +41,22 @@ COMPLETE_APPS = [
     "core",
     "inventory",
     "ledger",
+    "orders",
+    "payments",
+    "payouts",
     "portal",
+    "pricing",
     "search",
     "sellers",
     "storefronts",
 ]
+ORDER_ADDRESS = {
+    "name": "Mary Shelley",
+    "line1": "11 rue Pierre et Marie Curie",
+    "postcode": "75005",
+    "city": "Paris",
+    "country": "FR",
+}
 ADDRESS = {
     "email": "mary@example.com",
     "shipping-name": "Mary Shelley",
@@ -264,3 +278,28 @@ def test_ledger_back_office_names_account_kinds_in_accounting_english(db):
     _assert_english(
         accounts, ["Accounting", "asset", "revenue", "liability", "equity"], ["Comptabilité"]
     )
+
+
+def test_order_emails_follow_the_active_language(shops, mailoutbox):
+    order = order_place(
+        storefront=Storefront.objects.get(slug="books"),
+        email="mary@example.com",
+        lines=[(shops.pk, 1)],
+        delivery_choices={},
+        shipping_address=ORDER_ADDRESS,
+        billing_address=ORDER_ADDRESS,
+        idempotency_key="english-mail",
+    )
+
+    with translation.override("en"):
+        order_confirmation_send(order.pk)
+    with translation.override("fr"):
+        order_confirmation_send(order.pk)
+
+    english, french = mailoutbox[-2:]
+    assert english.subject == f"Books & Co — order {order.number} confirmed"
+    assert "Sold and shipped by Librairie Alice" in english.body
+    assert "right of withdrawal" in english.body
+    assert "Vendu et expédié" not in english.body
+    assert french.subject == f"Books & Co — commande {order.number} enregistrée"
+    assert "droit de rétractation" in french.body
