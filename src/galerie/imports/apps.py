@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "galerie.imports"
-    verbose_name = "Imports de catalogues"
+    verbose_name = _("Imports de catalogues")

@@ -39,6 +39,7 @@ COMPLETE_APPS = [
     "catalog",
     "checkout",
     "core",
+    "imports",
     "inventory",
     "ledger",
     "orders",
@@ -182,6 +183,11 @@ def test_back_office_speaks_english_to_a_staff_member_who_chose_it(db):
     sellers = _page(client, "/admin/sellers/seller/add/")
 
     _assert_english(index, ["Sellers and offers", "Carts", "Shops", "Customer accounts"], [])
+    _assert_english(
+        index,
+        ["Accounting", "Payouts", "Orders", "Payments", "Prices and VAT", "Catalogue imports"],
+        ["Comptabilité", "Reversements", "Imports de catalogues", "Prix et TVA"],
+    )
     _assert_english(sellers, ["Trading name", "Registered company name", "Payouts"], ["Versements"])
 
 
