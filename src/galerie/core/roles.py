@@ -72,6 +72,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "payouts.payoutrun": (VIEW, ADD),
         "payouts.statementline": (VIEW,),
         "reporting.fixedcost": ALL,
+        "reporting.simulationrun": (VIEW,),
     },
 }
 
