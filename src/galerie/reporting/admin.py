@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.urls import include, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from galerie.core.money import format_money
 from galerie.reporting import urls as pilotage_urls
@@ -92,11 +93,11 @@ class FixedCostAdmin(admin.ModelAdmin):
         url = reverse("admin:ledger_journalentry_change", args=[obj.entry_id])
         return format_html('<a href="{}">{}</a>', url, obj.entry.piece_number)
 
-    @admin.display(description=_("état"))
+    @admin.display(description=pgettext_lazy("fixed cost", "état"))
     def state(self, obj):
         if obj.reverses_id:
             return _("annulation")
-        return _("annulé") if obj.is_reversed else _("comptabilisé")
+        return pgettext_lazy("fixed cost", "annulé") if obj.is_reversed else _("comptabilisé")
 
     def save_model(self, request, obj, form, change):
         cost = fixed_cost_record(

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "galerie.reporting"
-    verbose_name = "Pilotage économique"
+    verbose_name = _("Pilotage économique")

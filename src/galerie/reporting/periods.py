@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from galerie.core.errors import DomainError
 
 MONTH_NAMES = [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    gettext_lazy("janvier"), gettext_lazy("février"), gettext_lazy("mars"),
+    gettext_lazy("avril"), gettext_lazy("mai"), gettext_lazy("juin"),
+    gettext_lazy("juillet"), gettext_lazy("août"), gettext_lazy("septembre"),
+    gettext_lazy("octobre"), gettext_lazy("novembre"), gettext_lazy("décembre"),
 ]  # fmt: skip
 MAX_DAYS = 366 * 5
 
@@ -60,12 +63,18 @@ def period_quarter(year: int, quarter: int) -> Period:
         "quarter",
         datetime.date(year, first, 1),
         _last_day(year, first + 2),
-        f"{quarter}{'er' if quarter == 1 else 'e'} trimestre {year}",
+        (_("1er trimestre %(y)d") if quarter == 1 else _("%(q)de trimestre %(y)d"))
+        % {"q": quarter, "y": year},
     )
 
 
 def period_year(year: int) -> Period:
-    return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31), f"année {year}")
+    return Period(
+        "year",
+        datetime.date(year, 1, 1),
+        datetime.date(year, 12, 31),
+        _("année %(y)d") % {"y": year},
+    )
 
 
 def period_rolling(*, today: datetime.date, months: int = 12) -> Period:
@@ -82,7 +91,12 @@ def period_range(start: datetime.date, end: datetime.date) -> Period:
         raise PeriodError(_("La date de fin précède la date de début."), field="au")
     if (end - start).days > MAX_DAYS:
         raise PeriodError(_("Choisissez une période de cinq ans au plus."), field="au")
-    return Period("range", start, end, f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
+    return Period(
+        "range",
+        start,
+        end,
+        _("du %(a)s au %(b)s") % {"a": f"{start:%d/%m/%Y}", "b": f"{end:%d/%m/%Y}"},
+    )
 
 
 def _int(value: str, *, field: str, low: int, high: int, what: str) -> int:
@@ -110,9 +124,11 @@ def period_from_params(params: Mapping[str, str], *, today: datetime.date) -> Pe
     kind = (params.get("periode") or "12mois").strip()
     if kind == "12mois":
         return period_rolling(today=today)
-    year = _int(params.get("annee", today.year), field="annee", low=2000, high=2100, what="Année")
+    year = _int(
+        params.get("annee", today.year), field="annee", low=2000, high=2100, what=_("Année")
+    )
     if kind == "mois":
-        month = _int(params.get("mois", today.month), field="mois", low=1, high=12, what="Mois")
+        month = _int(params.get("mois", today.month), field="mois", low=1, high=12, what=_("Mois"))
         return period_month(year, month)
     if kind == "trimestre":
         quarter = _int(
@@ -120,7 +136,7 @@ def period_from_params(params: Mapping[str, str], *, today: datetime.date) -> Pe
             field="trimestre",
             low=1,
             high=4,
-            what="Trimestre",
+            what=_("Trimestre"),
         )
         return period_quarter(year, quarter)
     if kind == "annee":

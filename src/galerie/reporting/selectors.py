@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from galerie.catalog.models import Category
 from galerie.ledger.models import Account, AccountKind, EntryKind
@@ -86,22 +87,22 @@ class EconomicsRow:
 
 AMOUNT_FIELDS = [f.name for f in fields(EconomicsRow) if f.type is Decimal or f.type == "Decimal"]
 
-# Columns of tables and CSV files: (attribute, French heading).
+# Columns of tables and CSV files: (attribute, heading in the request's language).
 COLUMNS = [
-    ("gmv", "Volume d'affaires TTC"),
-    ("refunds", "Remboursements TTC"),
-    ("own_sales", "Ventes propres HT"),
-    ("delivery_revenue", "Ports facturés HT"),
-    ("commissions", "Commissions HT"),
-    ("other_revenue", "Autres produits HT"),
-    ("net_revenue", "Chiffre d'affaires net HT"),
-    ("cogs", "Coût d'achat des marchandises"),
-    ("payment_fees", "Frais de paiement"),
-    ("delivery_costs", "Frais de livraison"),
-    ("other_costs", "Autres charges variables"),
-    ("contribution_margin", "Marge sur coûts variables"),
-    ("fixed_costs", "Coûts fixes"),
-    ("operating_result", "Résultat d'exploitation"),
+    ("gmv", gettext_lazy("Volume d'affaires TTC")),
+    ("refunds", gettext_lazy("Remboursements TTC")),
+    ("own_sales", gettext_lazy("Ventes propres HT")),
+    ("delivery_revenue", gettext_lazy("Ports facturés HT")),
+    ("commissions", gettext_lazy("Commissions HT")),
+    ("other_revenue", gettext_lazy("Autres produits HT")),
+    ("net_revenue", gettext_lazy("Chiffre d'affaires net HT")),
+    ("cogs", gettext_lazy("Coût d'achat des marchandises")),
+    ("payment_fees", gettext_lazy("Frais de paiement")),
+    ("delivery_costs", gettext_lazy("Frais de livraison")),
+    ("other_costs", gettext_lazy("Autres charges variables")),
+    ("contribution_margin", gettext_lazy("Marge sur coûts variables")),
+    ("fixed_costs", gettext_lazy("Coûts fixes")),
+    ("operating_result", gettext_lazy("Résultat d'exploitation")),
 ]
 
 
@@ -238,7 +239,7 @@ def _label(rows: list[EconomicsRow], names: list[str]) -> None:
     storefronts = dict(Storefront.objects.values_list("pk", "name"))
     wanted_sellers = {r.seller_id for r in rows if r.seller_id is not None}
     sellers = {
-        pk: (f"{name} (opérateur)" if is_operator else name)
+        pk: (_("%(name)s (opérateur)") % {"name": name} if is_operator else name)
         for pk, name, is_operator in Seller.objects.filter(pk__in=wanted_sellers).values_list(
             "pk", "name", "is_operator"
         )

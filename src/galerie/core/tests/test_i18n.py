@@ -47,6 +47,7 @@ COMPLETE_APPS = [
     "payouts",
     "portal",
     "pricing",
+    "reporting",
     "search",
     "sellers",
     "storefronts",
@@ -309,3 +310,19 @@ def test_order_emails_follow_the_active_language(shops, mailoutbox):
     assert "Vendu et expédié" not in english.body
     assert french.subject == f"Books & Co — commande {order.number} enregistrée"
     assert "droit de rétractation" in french.body
+
+
+def test_business_dashboard_speaks_english_to_finance_staff_who_chose_it(db):
+    admin = User.objects.create_superuser("cfo@example.com", "cfo@example.com", "x")
+    client = _client("testserver", language="en")
+    client.force_login(admin)
+
+    dashboard = _page(client, "/admin/pilotage/?periode=trimestre&annee=2026&trimestre=1")
+    bad_year = _page(client, "/admin/pilotage/?periode=annee&annee=1900")
+
+    _assert_english(
+        dashboard,
+        ["Business performance", "Net revenue excl. VAT", "Operating result", "Q1 2026", "March"],
+        ["Chiffre d'affaires net HT", "1er trimestre", "mars 2026"],
+    )
+    assert "Year is not valid: “1900”." in bad_year
