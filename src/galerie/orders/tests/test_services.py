@@ -380,3 +380,15 @@ def test_changed_total_since_recap_is_refused_and_nothing_written(place):
     assert "10.00" in err.value.message
     assert Order.objects.count() == 0 and _stock(offer) == 3
     assert place([(offer.pk, 1)], expected_total=Decimal("10.00")).total == Decimal("10.00")
+
+
+def test_plain_text_mails_are_not_html_escaped(
+    place, storefront, django_capture_on_commit_callbacks
+):
+    storefront.name = "Culture & Cie"
+    storefront.save()
+    offer = make_offer(price="10.00", stock=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        place([(offer.pk, 1)])
+    body = mail.outbox[-1].body
+    assert "Culture & Cie" in body and "&amp;" not in body
