@@ -146,6 +146,39 @@ class ImmutableModel(models.Model):
         )
 
 
+class AnalyticsDimensions(models.Model):
+    """What a journal line or a monthly total is about, so reports group one table by it.
+    None: not attributable (e.g. a payment fee has no category)."""
+
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("boutique"),
+    )
+    seller = models.ForeignKey(
+        "sellers.Seller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vendeur"),
+    )
+    category = models.ForeignKey(
+        "catalog.Category",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("catégorie"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class JournalEntry(ImmutableModel):
     """One balanced entry (écriture). Written only by `galerie.ledger.services.journal_post`."""
 
@@ -205,7 +238,7 @@ class JournalEntry(ImmutableModel):
         return f"{self.journal.code}{self.number:06d}"
 
 
-class JournalLine(ImmutableModel):
+class JournalLine(ImmutableModel, AnalyticsDimensions):
     entry = models.ForeignKey(
         JournalEntry, on_delete=models.PROTECT, related_name="lines", verbose_name=_("écriture")
     )
@@ -219,30 +252,6 @@ class JournalLine(ImmutableModel):
     date = models.DateField(_("date comptable"))
     # First day of the date's month: reports group by it without computing DATE_TRUNC per row.
     month = models.DateField(_("mois"))
-    storefront = models.ForeignKey(
-        "storefronts.Storefront",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("boutique"),
-    )
-    seller = models.ForeignKey(
-        "sellers.Seller",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vendeur"),
-    )
-    category = models.ForeignKey(
-        "catalog.Category",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("catégorie"),
-    )
 
     class Meta:
         verbose_name = _("ligne d'écriture")
@@ -270,7 +279,7 @@ class JournalLine(ImmutableModel):
             raise ValidationError(_("Une ligne porte un montant positif au débit OU au crédit."))
 
 
-class LedgerTotal(models.Model):
+class LedgerTotal(AnalyticsDimensions):
     """Running debit and credit totals per month × account × storefront × seller × category ×
     entry kind (capture, refund, payout …).
 
@@ -281,30 +290,6 @@ class LedgerTotal(models.Model):
     month = models.DateField(_("mois"))
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="+", verbose_name=_("compte")
-    )
-    storefront = models.ForeignKey(
-        "storefronts.Storefront",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("boutique"),
-    )
-    seller = models.ForeignKey(
-        "sellers.Seller",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vendeur"),
-    )
-    category = models.ForeignKey(
-        "catalog.Category",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("catégorie"),
     )
     entry_kind = models.CharField(
         _("type d'écriture"), max_length=12, choices=EntryKind.choices, default=EntryKind.MANUAL
