@@ -133,8 +133,13 @@ class Product(TimeStampedModel):
     product_type = models.ForeignKey(
         ProductType, on_delete=models.PROTECT, related_name="products", verbose_name=_("type")
     )
+    # Not indexed alone: the product_cat_* indexes below start with it.
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("catégorie")
+        Category,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("catégorie"),
+        db_index=False,
     )
     gtin = models.CharField(
         _("GTIN (EAN, ISBN)"), max_length=14, unique=True, null=True, blank=True
@@ -204,15 +209,21 @@ class Product(TimeStampedModel):
 
 
 class AttributeValue(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="attribute_values")
-    attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE, related_name="values")
+    # No single-column indexes: the unique (product, attribute) and attrvalue_facet (attribute,
+    # facet_value) indexes serve those lookups, and every index costs on each catalogue write.
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="attribute_values", db_index=False
+    )
+    attribute = models.ForeignKey(
+        Attribute, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
     value_text = models.CharField(max_length=255, blank=True)
     value_int = models.BigIntegerField(null=True, blank=True)
     value_decimal = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     value_bool = models.BooleanField(null=True, blank=True)
     value_date = models.DateField(null=True, blank=True)
     # The value as shown and as counted in facets, whatever its kind.
-    facet_value = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    facet_value = models.CharField(max_length=255, editable=False, default="")
 
     class Meta:
         verbose_name = _("valeur d'attribut")

@@ -142,7 +142,8 @@ class ImportJob(TimeStampedModel):
 class ImportRowKey(models.Model):
     """A seller id (`id` column) seen by a job: duplicates across batches, `--full`, resumption."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
+    # Not indexed alone: the unique (job, sku) index starts with it.
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+", db_index=False)
     sku = models.CharField(max_length=64)
     row = models.PositiveIntegerField()
 

@@ -112,6 +112,7 @@ class Offer(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="offers",
         verbose_name=_("produit"),
+        db_index=False,  # offer_product_active (product, is_active) serves it
     )
     sku = models.CharField(_("référence vendeur"), max_length=64, blank=True)
     price = models.DecimalField(_("prix TTC"), **MONEY_FIELD)
