@@ -1,6 +1,7 @@
 """Catalogue feed import: each valid row becomes one seller's offer on a mall product.
 
-Design, for speed with flat memory: the feed is streamed; rows are applied in batches, each batch
+Design, for speed with flat memory: the feed is streamed and checked by `reader` (in a child
+process for a large feed, overlapping with the writes); rows are applied in batches, each batch
 in one transaction with one query per lookup (products by GTIN, the seller's offers by sku, ids
 already seen by the job, slugs) and bulk inserts/updates. The batch also writes its error lines,
 the ids it saw and the job's `last_row`, so an interrupted import resumes exactly after the last
@@ -21,12 +22,11 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
 from galerie.core.errors import DomainError
-from galerie.core.money import CENT
+from galerie.imports import bulk
 from galerie.imports.feeds import Feed
 from galerie.imports.models import (
     CategoryMapping,
@@ -36,13 +36,15 @@ from galerie.imports.models import (
     ImportStatus,
     mapping_key,
 )
-from galerie.imports.validation import FeedRow, RowError, row_parse
+from galerie.imports.reader import PreparedRow, prepared_batches
+from galerie.imports.validation import FeedRow, RowError
 from galerie.pricing.services import book_price_range
+from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, Seller, SellerStatus
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 10_000
 GENERIC_TYPE_SLUG = "generique"
 
 Progress = Callable[[ImportJob, int], None]
@@ -66,15 +68,6 @@ class ImportReport:
     competing_equal: int = 0
     competing_dearer: int = 0
     errors_path: str = ""
-
-
-def search_index_refresh(product_ids: list[int]) -> None:
-    """The search app's index refresh (written in parallel; absent until it lands)."""
-    try:
-        from galerie.search.services import search_index_refresh as refresh
-    except ImportError:
-        return
-    refresh(product_ids=product_ids)
 
 
 # ----------------------------------------------------------------------------- catalogue context
@@ -196,6 +189,7 @@ def feed_import(
     resume: ImportJob | None = None,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import a feed for a seller (a new job, or `resume` a failed one) and return its report.
 
@@ -209,7 +203,11 @@ def feed_import(
                 seller=seller, path=path, storefront=storefront, full=full, merge=merge
             )
             report = import_job_run(
-                job=job, progress=progress, batch_size=batch_size, errors_path=errors_path
+                job=job,
+                progress=progress,
+                batch_size=batch_size,
+                errors_path=errors_path,
+                parallel=parallel,
             )
             report.dry_run = True
             transaction.set_rollback(True)
@@ -223,7 +221,11 @@ def feed_import(
             seller=seller, path=path, storefront=storefront, full=full, merge=merge
         )
     return import_job_run(
-        job=job, progress=progress, batch_size=batch_size, errors_path=errors_path
+        job=job,
+        progress=progress,
+        batch_size=batch_size,
+        errors_path=errors_path,
+        parallel=parallel,
     )
 
 
@@ -233,6 +235,7 @@ def import_job_run(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
     errors_path: str | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Run (or resume after `job.last_row`) an import job to its end."""
     if job.status == ImportStatus.DONE:
@@ -260,22 +263,20 @@ def import_job_run(
     try:
         with Feed(path) as feed:
             job.total_bytes = feed.total_bytes
-            batch: list[tuple[int, dict | None]] = []
-            for n, raw in feed.rows(skip_to=job.last_row):
-                if n <= job.last_row:
-                    continue
-                batch.append((n, raw))
-                if len(batch) >= batch_size:
-                    job.done_bytes = feed.position()
-                    _batch_commit(state, batch)
-                    batch = []
-                    if progress:
-                        progress(job, n)
-            job.done_bytes = feed.total_bytes
-            if batch:
-                _batch_commit(state, batch)
+        for batch in prepared_batches(
+            path,
+            skip_to=job.last_row,
+            batch_size=batch_size,
+            seller_pk=seller.pk,
+            parallel=parallel,
+        ):
+            job.done_bytes = batch.position
+            _batch_commit(state, batch.rows)
             if progress:
                 progress(job, job.last_row)
+        job.done_bytes = job.total_bytes
+        if progress:
+            progress(job, job.last_row)
         if job.full:
             _deactivate_missing(state)
     except BaseException as exc:  # Ctrl-C too: the job must show as resumable, not running
@@ -303,144 +304,11 @@ class _RunState:
     catalogue: _Catalogue
 
 
-def _batch_commit(state: _RunState, batch: list[tuple[int, dict | None]]) -> None:
+def _batch_commit(state: _RunState, batch: list[PreparedRow]) -> None:
     with transaction.atomic():
         _batch_apply(state, batch)
         state.job.last_row = batch[-1][0]
         state.job.save()
-
-
-def _slug_for(title: str, suffix: str) -> str:
-    base = slugify(title)[:200].strip("-") or "produit"
-    return f"{base}-{suffix}"
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _pg_cursor():
-    """A server-side-binding psycopg cursor on Django's connection (same transaction).
-
-    Django's default client-side binding quotes every value in Python; with server-side binding
-    psycopg pipelines `executemany`, several times faster for bulk writes.
-    """
-    import psycopg
-
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
-
-
-def _insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False):
-    """Bulk INSERTs in plain SQL (the ORM's per-value compilation costs more than the database).
-
-    Values must already be database-ready (datetimes through connection.ops, JSON as text).
-    With `returning`, the new ids in the order of `rows`, as Django's own bulk_create relies on.
-    """
-    if not rows:
-        return [] if returning else None
-    quote = connection.ops.quote_name
-    cols = ", ".join(quote(c) for c in columns)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    pk = quote(model._meta.pk.column)
-    sql = f"INSERT INTO {_table(model)} ({cols}) VALUES {one}"  # noqa: S608 - model names
-    if connection.vendor == "postgresql":
-        with _pg_cursor() as cursor:
-            if not returning:
-                # COPY: the cheapest bulk write PostgreSQL has, per row and per statement.
-                with cursor.copy(f"COPY {_table(model)} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                return None
-            ids: list[int] = []
-            for start in range(0, len(rows), 500):
-                chunk = rows[start : start + 500]
-                cursor.execute(
-                    f"INSERT INTO {_table(model)} ({cols}) "  # noqa: S608 - model names
-                    f"VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
-                    [value for row in chunk for value in row],
-                )
-                ids.extend(r[0] for r in cursor.fetchall())
-            return ids
-    with connection.cursor() as cursor:
-        if not returning:
-            cursor.executemany(sql, rows)  # one prepared statement for all rows
-            return None
-        ids = []
-        per = max(1, min(500, (connection.features.max_query_params or 30000) // len(columns)))
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
-            cursor.execute(
-                f"INSERT INTO {_table(model)} ({cols}) "  # noqa: S608 - model names
-                f"VALUES {', '.join([one] * len(chunk))} RETURNING {pk}",
-                [value for row in chunk for value in row],
-            )
-            ids.extend(r[0] for r in cursor.fetchall())
-        return ids
-
-
-def _offers_update(rows: list[tuple]) -> None:
-    """UPDATE offers from (product_id, price, stock, condition, note, is_active, delivery,
-    updated_at, id) tuples, as one prepared (or pipelined) statement."""
-    quote = connection.ops.quote_name
-    names = [
-        "product_id",
-        "price",
-        "stock",
-        "condition",
-        "condition_note",
-        "is_active",
-        "delivery_price",
-        "updated_at",
-    ]
-    sets = ", ".join(f"{quote(c)} = %s" for c in names)
-    sql = f"UPDATE {_table(Offer)} SET {sets} WHERE {quote('id')} = %s"  # noqa: S608
-    if connection.vendor == "postgresql":
-        with _pg_cursor() as cursor:
-            cursor.executemany(sql, rows)
-    else:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-
-
-def _select(
-    model, columns: list[str], key: str, values: list, *, where: str = "", **equal
-) -> list[tuple]:
-    """SELECT columns WHERE key IN values (and column = value for `equal`, and `where`)."""
-    if not values:
-        return []
-    quote = connection.ops.quote_name
-    cols = ", ".join(quote(c) for c in columns)
-    extra = "".join(f" AND {quote(c)} = %s" for c in equal)
-    if where:
-        extra += f" AND {where}"
-    rows: list[tuple] = []
-    if connection.vendor == "postgresql":
-        with _pg_cursor() as cursor:
-            cursor.execute(
-                f"SELECT {cols} FROM {_table(model)} "  # noqa: S608 - model names
-                f"WHERE {quote(key)} = ANY(%s){extra}",
-                [list(values), *equal.values()],
-            )
-            return cursor.fetchall()
-    with connection.cursor() as cursor:
-        for start in range(0, len(values), 1000):
-            chunk = values[start : start + 1000]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {cols} FROM {_table(model)} "  # noqa: S608 - model names
-                f"WHERE {quote(key)} IN ({marks}){extra}",
-                [*chunk, *equal.values()],
-            )
-            rows.extend(cursor.fetchall())
-    return rows
-
-
-def _money_from_db(value) -> Decimal:
-    # SQLite hands decimals back as floats (or ints); PostgreSQL as Decimal.
-    if isinstance(value, Decimal):
-        return value.quantize(CENT)
-    return Decimal(repr(value)).quantize(CENT)
 
 
 PRODUCT_COLUMNS = [
@@ -457,6 +325,16 @@ PRODUCT_COLUMNS = [
     "offer_count",
     "in_stock",
     "created_at",
+    "updated_at",
+]
+OFFER_UPDATE_COLUMNS = [
+    "product_id",
+    "price",
+    "stock",
+    "condition",
+    "condition_note",
+    "is_active",
+    "delivery_price",
     "updated_at",
 ]
 OFFER_COLUMNS = [
@@ -483,24 +361,19 @@ class _NewProduct:
     offers: int = 0
 
 
-def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None:
+def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     job, seller, catalogue = state.job, state.seller, state.catalogue
     errors: list[RowError] = []
     parsed: list[FeedRow] = []
     first_row: dict[str, int] = {}  # sku → first row in this batch
     row_skus: list[tuple[int, str, FeedRow | None]] = []
-    for n, raw in batch:
-        if raw is None:
-            errors.append(
-                RowError(n, "*", "row_width", _("Nombre de colonnes incorrect sur cette ligne."))
-            )
-            continue
-        row, problems = row_parse(n, raw)
+    for n, sku, row, problems in batch:
         if problems:
             errors.extend(problems)
-        row_skus.append((n, (raw.get("id") or "").strip(), row))
+        if sku is not None:
+            row_skus.append((n, sku, row))
     skus = [sku for _n, sku, _row in row_skus if sku]
-    seen_before = dict(_select(ImportRowKey, ["sku", "row"], "sku", skus, job_id=job.pk))
+    seen_before = dict(bulk.select(ImportRowKey, ["sku", "row"], "sku", skus, job_id=job.pk))
     new_keys: list[tuple] = []
     for n, sku, row in row_skus:
         if sku:
@@ -523,10 +396,10 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
             parsed.append(row)
 
     # Existing offers of the seller by sku, and the products they point at.
-    to_money = _money_from_db
+    to_money = bulk.money_from_db
     offers_by_sku = {
         o[1]: [o[0], o[1], o[2], to_money(o[3]), o[4], o[5], o[6], bool(o[7]), to_money(o[8])]
-        for o in _select(
+        for o in bulk.select(
             Offer,
             [
                 "id",
@@ -551,11 +424,11 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
     product_fields = ["id", "gtin", "product_type_id", "publisher_price", "category_id"]
     products_by_gtin = {}
     products_by_id = {}
-    for info in _select(Product, product_fields, "gtin", gtins):
+    for info in bulk.select(Product, product_fields, "gtin", gtins):
         info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
         products_by_gtin[info[1]] = products_by_id[info[0]] = info
     need = list({o[2] for o in offers_by_sku.values()} - products_by_id.keys())
-    for info in _select(Product, product_fields, "id", need):
+    for info in bulk.select(Product, product_fields, "id", need):
         info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
         products_by_id[info[0]] = info
 
@@ -626,10 +499,6 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
                     )
                 )
                 continue
-            suffix = (
-                row.gtin
-                or hashlib.blake2b(f"{seller.pk}:{row.sku}".encode(), digest_size=5).hexdigest()
-            )
             # The list price of a new book in France is its publisher's price (loi Lang).
             publisher_price = (
                 row.list_price if type_info.is_book and row.condition == "new" else None
@@ -638,12 +507,13 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
             pending = _NewProduct(
                 values=[
                     row.title,
-                    _slug_for(row.title, suffix),
+                    row.slug,
                     row.description,
                     type_id,
                     category_id,
                     row.gtin,
-                    json.dumps([row.image_url] if row.image_url else []),
+                    # json.dumps of a str is one C call; of a list, the encoder machinery.
+                    f"[{json.dumps(row.image_url)}]" if row.image_url else "[]",
                     publisher_price,
                     True,
                     # Summary of its single offer, as product_offer_summary_refresh computes it.
@@ -700,19 +570,21 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
     if new_products:
         pendings = list(new_products.values())
         slugs = [p.values[1] for p in pendings]
-        taken = {r[0] for r in _select(Product, ["slug"], "slug", slugs)}
+        taken = {r[0] for r in bulk.select(Product, ["slug"], "slug", slugs)}
         for p in pendings:
             if p.values[1] in taken:
                 p.values[1] += (
                     "-" + hashlib.blake2b(p.values[1].encode(), digest_size=3).hexdigest()
                 )
-        ids = _insert(Product, PRODUCT_COLUMNS, [tuple(p.values) for p in pendings], returning=True)
+        ids = bulk.insert(
+            Product, PRODUCT_COLUMNS, [tuple(p.values) for p in pendings], returning=True
+        )
         for p, pk in zip(pendings, ids, strict=True):
             p.id = pk
             if p.offers > 1:
                 touched.add(pk)  # its precomputed summary counted one offer
     if new_brands:
-        _insert(
+        bulk.insert(
             AttributeValue,
             ["product_id", "attribute_id", "value_text", "facet_value"],
             [(p.id, attribute_id, brand, brand) for p, attribute_id, brand in new_brands],
@@ -723,13 +595,15 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
             if pending is not None:
                 values[1] = pending.id
             inserts.append(tuple(values))
-        _insert(Offer, OFFER_COLUMNS, inserts)
+        bulk.insert(Offer, OFFER_COLUMNS, inserts)
     for existing, pending in moved:
         existing[2] = pending.id
     if changed_offers:
-        _offers_update([(*o[2:9], db_now, o[0]) for o in changed_offers])
+        bulk.update_by_pk(
+            Offer, OFFER_UPDATE_COLUMNS, [(*o[2:9], db_now, o[0]) for o in changed_offers]
+        )
     if new_keys:
-        _insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
+        bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
     if errors:
         ImportRowError.objects.bulk_create(
             ImportRowError(
@@ -748,7 +622,7 @@ def _batch_apply(state: _RunState, batch: list[tuple[int, dict | None]]) -> None
         ids = sorted(touched)
         product_offer_summary_refresh(product_ids=ids)
     if touched or new_products:
-        search_index_refresh(sorted(touched.union(p.id for p in new_products.values())))
+        search_index_refresh(product_ids=touched.union(p.id for p in new_products.values()))
 
     job.rows_ok += accepted_rows
     job.rows_rejected += len({e.row for e in errors if not e.is_warning})
@@ -798,7 +672,7 @@ def _deactivate_missing(state: _RunState) -> None:
             )
             product_ids = sorted({p for _pk, p in chunk})
             product_offer_summary_refresh(product_ids=product_ids)
-            search_index_refresh(product_ids)
+            search_index_refresh(product_ids=product_ids)
             job.offers_deactivated += len(chunk)
             job.save(update_fields=["offers_deactivated", "updated_at"])
 

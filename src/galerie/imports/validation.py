@@ -68,6 +68,7 @@ class FeedRow:
     brand: str
     image_url: str
     delivery_price: Decimal | None
+    slug: str = ""  # of the product this row would create (set by the reader)
 
 
 class PriceError(ValueError):
