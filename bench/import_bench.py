@@ -6,9 +6,11 @@
 For each database, in a fresh empty mall, each phase in its own process (so that peak memory,
 ru_maxrss, is the phase's own):
   plain    the rate at which the database takes plain bulk INSERTs of the feed's product rows
-           alone (COPY on PostgreSQL, executemany on SQLite; 2,000 rows per transaction;
-           building the tuples is not timed), then those rows are deleted again;
-  import   `feed_import` of the feed into the empty mall (a new seller);
+           alone (COPY on PostgreSQL, executemany on SQLite; the import's batch size per
+           transaction; building the tuples is not timed), into catalog_product and into a bare
+           table of the same columns without any index; then those rows are deleted again;
+  import   `feed_import` of the feed into the empty mall (a new seller); the peak memory of the
+           feed reader's child process is reported beside the importing process's;
   reimport the same feed again (nothing changes).
 The feed comes from gen_feed.py (../shared/data, or the copy beside the import tests) into
 bench/out/imports/. Results: a table on stdout and
@@ -118,7 +120,11 @@ def _setup():
 
 
 def phase_plain(feed: Path) -> dict:
-    """Plain bulk INSERTs of the product rows alone: the database's own pace."""
+    """Plain bulk INSERTs of the product rows alone: the database's own pace.
+
+    Twice: into `catalog_product` itself (its unique slug and GTIN, its listing indexes), and into
+    a bare copy of its columns without any index (what the database takes at most).
+    """
     _setup()
     from django.db import connection, transaction
     from django.utils import timezone
@@ -126,11 +132,13 @@ def phase_plain(feed: Path) -> dict:
 
     from galerie.catalog.models import Category, Product, ProductType
     from galerie.imports.feeds import Feed
+    from galerie.imports.services import BATCH_SIZE
 
     category = Category.objects.first().pk
     product_type = ProductType.objects.first().pk
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = connection.ops.quote_name(Product._meta.db_table)
+    bare = "bench_bare_product"
     columns = [
         "title",
         "slug",
@@ -147,32 +155,39 @@ def phase_plain(feed: Path) -> dict:
     ]
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {table} ({cols}) VALUES {one}"
-    elapsed = 0.0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {bare}")
+        cursor.execute(
+            f"CREATE TABLE {bare} (id bigint, title varchar(250), slug varchar(280), "
+            "description text, product_type_id bigint, category_id bigint, gtin varchar(14), "
+            "image_urls text, is_active boolean, offer_count integer, in_stock boolean, "
+            "created_at varchar(40), updated_at varchar(40))"
+        )
+    elapsed = {table: 0.0, bare: 0.0}
     rows = 0
     seen: set[str] = set()
     batch: list[tuple] = []
 
     def flush():
-        nonlocal elapsed
         connection.ensure_connection()
-        t = time.perf_counter()
-        with transaction.atomic():
-            # The fastest plain form on each database: COPY on PostgreSQL, one prepared
-            # statement run with executemany on SQLite.
-            if connection.vendor == "postgresql":
-                import psycopg
+        for target in (table, bare):
+            t = time.perf_counter()
+            with transaction.atomic():
+                # The fastest plain form on each database: COPY on PostgreSQL, one prepared
+                # statement run with executemany on SQLite.
+                if connection.vendor == "postgresql":
+                    import psycopg
 
-                with (
-                    psycopg.Cursor(connection.connection) as cursor,
-                    cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
-                ):
-                    for row in batch:
-                        copy.write_row(row)
-            else:
-                with connection.cursor() as cursor:
-                    cursor.executemany(sql, batch)
-        elapsed += time.perf_counter() - t
+                    with (
+                        psycopg.Cursor(connection.connection) as cursor,
+                        cursor.copy(f"COPY {target} ({cols}) FROM STDIN") as copy,
+                    ):
+                        for row in batch:
+                            copy.write_row(row)
+                else:
+                    with connection.cursor() as cursor:
+                        cursor.executemany(f"INSERT INTO {target} ({cols}) VALUES {one}", batch)
+            elapsed[target] += time.perf_counter() - t
         batch.clear()
 
     with Feed(feed) as f:
@@ -198,14 +213,21 @@ def phase_plain(feed: Path) -> dict:
                 )
             )
             rows += 1
-            if len(batch) >= 2000:
+            if len(batch) >= BATCH_SIZE:  # the import's own transaction size
                 flush()
     if batch:
         flush()
     with transaction.atomic(), connection.cursor() as cursor:
         # Plain SQL: the ORM's delete would collect the million rows (and their relations).
         cursor.execute(f"DELETE FROM {table}")
-    return {"rows": rows, "seconds": elapsed, "rate": rows / elapsed}
+        cursor.execute(f"DROP TABLE {bare}")
+    return {
+        "rows": rows,
+        "seconds": elapsed[table],
+        "rate": rows / elapsed[table],
+        "bare_seconds": elapsed[bare],
+        "bare_rate": rows / elapsed[bare],
+    }
 
 
 def phase_import(feed: Path) -> dict:
@@ -231,6 +253,8 @@ def phase_import(feed: Path) -> dict:
         "offers_created": job.offers_created,
         "offers_unchanged": job.offers_unchanged,
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The feed reader's child process, when the feed is large enough to get one.
+        "reader_peak_memory_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -252,7 +276,11 @@ def main() -> None:
     for backend in a.backends.split(","):
         fresh_database(backend)
         plain = run_phase(backend, "plain", feed)
-        print(f"[{backend}] plain inserts: {plain['rate']:,.0f} rows/s", file=sys.stderr)
+        print(
+            f"[{backend}] plain inserts: {plain['rate']:,.0f} rows/s "
+            f"(bare table: {plain['bare_rate']:,.0f})",
+            file=sys.stderr,
+        )
         first = run_phase(backend, "import", feed)
         print(f"[{backend}] import: {first['rate']:,.0f} rows/s", file=sys.stderr)
         again = run_phase(backend, "import", feed)
@@ -262,21 +290,24 @@ def main() -> None:
             "import": first,
             "reimport": again,
             "ratio_to_plain": first["rate"] / plain["rate"],
+            "ratio_to_bare": first["rate"] / plain["bare_rate"],
             "reimport_speedup": first["seconds"] / again["seconds"],
         }
     out = OUT / f"import-results-{a.rows}-{a.backends.replace(',', '-')}.json"
     out.write_text(json.dumps(results, indent=2))
     print(
-        "| base | import lignes/s | CPU s | mémoire max | insert brut lignes/s | ratio "
-        "| ré-import lignes/s | accélération |"
+        "| database | import rows/s | CPU s | peak memory (reader) | plain rows/s "
+        "(bare table) | ratio (bare) | re-import rows/s | speed-up |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for backend, r in results["backends"].items():
+        imp = r["import"]
         print(
-            f"| {backend} | {r['import']['rate']:,.0f} | {r['import']['cpu_seconds']:.0f} "
-            f"| {r['import']['peak_memory_mb']:.0f} Mo | {r['plain']['rate']:,.0f} "
-            f"| 1/{1 / r['ratio_to_plain']:.1f} | {r['reimport']['rate']:,.0f} "
-            f"| ×{r['reimport_speedup']:.1f} |"
+            f"| {backend} | {imp['rate']:,.0f} | {imp['cpu_seconds']:.0f} "
+            f"| {imp['peak_memory_mb']:.0f} MB ({imp['reader_peak_memory_mb']:.0f} MB) "
+            f"| {r['plain']['rate']:,.0f} ({r['plain']['bare_rate']:,.0f}) "
+            f"| 1/{1 / r['ratio_to_plain']:.1f} (1/{1 / r['ratio_to_bare']:.1f}) "
+            f"| {r['reimport']['rate']:,.0f} | ×{r['reimport_speedup']:.1f} |"
         )
     print(f"results: {out}", file=sys.stderr)
 
