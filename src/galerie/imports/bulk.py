@@ -46,15 +46,26 @@ def insert(model, columns: list[str], rows: list[tuple], *, returning: bool = Fa
     cursor_cm, mark = _cursor()
     one = "(" + ", ".join([mark] * len(columns)) + ")"
     with cursor_cm as cursor:
+        if connection.vendor == "postgresql":
+            ids = None
+            if returning:
+                # Ids drawn from the table's own sequence, then COPY with them: a multi-row
+                # INSERT … RETURNING costs PostgreSQL four to five times as much per row.
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, model._meta.pk.column, len(rows)],
+                )
+                ids = [r[0] for r in cursor.fetchall()]
+                cols = f"{pk}, {cols}"
+                rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
+            # COPY: the cheapest bulk write PostgreSQL has, per row and per statement.
+            with cursor.copy(f"COPY {_table(model)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return ids
         if not returning:
-            if connection.vendor == "postgresql":
-                # COPY: the cheapest bulk write PostgreSQL has, per row and per statement.
-                with cursor.copy(f"COPY {_table(model)} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                # One prepared statement run for every row.
-                cursor.executemany(f"INSERT INTO {_table(model)} ({cols}) VALUES {one}", rows)
+            # One prepared statement run for every row.
+            cursor.executemany(f"INSERT INTO {_table(model)} ({cols}) VALUES {one}", rows)
             return None
         ids: list[int] = []
         for start in range(0, len(rows), RETURNING_ROWS):
