@@ -22,3 +22,9 @@ class BulkUpdateError(PortalError):
     """The uploaded file itself is unusable (not a row-level problem)."""
 
     code = "bulk_file_invalid"
+
+
+class FeedUploadError(PortalError):
+    """The catalogue feed sent from the portal cannot be imported (not a row-level problem)."""
+
+    code = "feed_file_invalid"

@@ -1,10 +1,15 @@
 """Forms of the seller portal: they check shape; the onboarding service checks meaning."""
 
+import codecs
+import os
+
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import Category, ProductType
 from galerie.orders.models import SellerOrderStatus
+from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
 from galerie.pricing.models import DeliveryKind
 from galerie.sellers.models import Condition, LegalForm
@@ -136,6 +141,59 @@ class BulkUploadForm(forms.Form):
         initial=VALID_ROWS,
         widget=forms.RadioSelect,
     )
+
+
+class FeedUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Flux Google Merchant Center"),
+        help_text=_("Fichier TSV, CSV, TXT (séparé par des tabulations) ou XML (RSS 2.0)."),
+    )
+    full = forms.BooleanField(
+        label=_("Import complet"),
+        required=False,
+        help_text=_(
+            "Vos offres absentes du flux seront désactivées (elles ne sont pas supprimées)."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = services.FEED_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Fichier trop volumineux (%(max)s au plus).") % {"max": filesizeformat(limit)}
+            )
+        extension = os.path.splitext(upload.name)[1].lower()
+        if extension not in services.FEED_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Format non reconnu : envoyez un fichier .tsv, .txt, .csv ou .xml.")
+            )
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        if not _looks_like_text(head):
+            raise forms.ValidationError(
+                _("Ce fichier n'est pas un flux texte en UTF-8 (tableur, archive ou image ?).")
+            )
+        is_xml = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        if (extension == ".xml") != is_xml:
+            raise forms.ValidationError(
+                _("Le contenu du fichier ne correspond pas à son extension %(ext)s.")
+                % {"ext": extension}
+            )
+        return upload
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 text without NUL bytes: rejects spreadsheets, archives and images up front."""
+    if b"\x00" in head:
+        return False
+    try:
+        # Not final: the 4 KiB may end in the middle of a multi-byte character.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class OrderFilterForm(forms.Form):

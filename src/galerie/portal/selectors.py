@@ -18,6 +18,7 @@ from django.utils import timezone
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core.money import CENT
+from galerie.imports.models import ImportJob, ImportRowError
 from galerie.ledger import chart
 from galerie.ledger.models import JournalLine
 from galerie.ledger.selectors import seller_payable_balance
@@ -262,3 +263,25 @@ def seller_tokens(*, member: SellerMember) -> QuerySet[SellerApiToken]:
     if not member_is_owner(member):
         tokens = tokens.filter(user_id=member.user_id)
     return tokens
+
+
+# --- Catalogue feed imports --------------------------------------------------------------------
+
+FEED_ERRORS_SHOWN = 50
+
+
+def seller_import_jobs(*, seller: Seller) -> QuerySet[ImportJob]:
+    """The seller's feed imports, newest first (whoever started them: portal, back office, CLI)."""
+    return ImportJob.objects.filter(seller=seller).order_by("-created_at", "-pk")
+
+
+def seller_import_job(*, seller: Seller, job_id: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
+    if job is None:
+        raise Http404("Import introuvable.")
+    return job
+
+
+def import_job_first_errors(*, job: ImportJob, limit: int = FEED_ERRORS_SHOWN):
+    """The first error lines of a job, in feed order (the full report is the CSV)."""
+    return list(ImportRowError.objects.filter(job=job).order_by("row", "id")[:limit])

@@ -22,9 +22,18 @@ from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Category, Product, ProductType
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
+from galerie.imports.models import ImportJob, ImportStatus
+from galerie.imports.services import import_job_create
+from galerie.imports.tasks import feed_import_task
 from galerie.inventory.models import MovementKind, StockMovement
 from galerie.inventory.services import stock_adjust
-from galerie.portal.errors import BulkUpdateError, ProductError, SellerCannotPublish
+from galerie.portal.errors import (
+    BulkUpdateError,
+    FeedUploadError,
+    PortalError,
+    ProductError,
+    SellerCannotPublish,
+)
 from galerie.portal.locks import seller_offer_lock
 from galerie.pricing.models import DeliveryKind, DeliveryMethod
 from galerie.pricing.services import book_price_check
@@ -41,6 +50,9 @@ MAX_PRICE = Decimal("1000000")
 MAX_STOCK = 1_000_000
 BULK_MAX_ROWS = 5000
 BULK_MAX_BYTES = 2 * 1024 * 1024
+# A Merchant Center feed of a large catalogue (a few hundred thousand rows) stays under this.
+FEED_MAX_BYTES = 200 * 1024 * 1024
+FEED_EXTENSIONS = (".tsv", ".txt", ".csv", ".xml")
 
 
 # --- The seller's right to act -----------------------------------------------------------------
@@ -636,3 +648,47 @@ def delivery_method_delete(*, seller: Seller, method_id: int) -> None:
     deleted, _detail = DeliveryMethod.objects.filter(pk=method_id, seller=seller).delete()
     if not deleted:
         raise NotFound(_("Mode de livraison introuvable."))
+
+
+# --- Catalogue feed imports --------------------------------------------------------------------
+
+
+def _feed_import_enqueue(job: ImportJob) -> None:
+    # After commit: the worker must find the job row and the uploaded file.
+    transaction.on_commit(lambda: feed_import_task.enqueue(job.pk))
+
+
+@transaction.atomic
+def portal_feed_import_start(*, seller: Seller, upload, full: bool = False) -> ImportJob:
+    """Store a seller's Merchant Center feed as an import job and queue it in the background.
+
+    The upload's shape (name, size, content) is the form's business; here: the seller's right to
+    change its offers. `full` deactivates the seller's offers missing from the feed.
+    """
+    seller_can_publish_check(seller)
+    if upload is None:
+        raise FeedUploadError(_("Choisissez le fichier du flux."), field="file")
+    job = import_job_create(seller=seller, upload=upload, full=bool(full))
+    _feed_import_enqueue(job)
+    return job
+
+
+@transaction.atomic
+def portal_feed_import_resume(*, seller: Seller, job_id: int) -> ImportJob:
+    """Queue a failed job of the seller again; it restarts after its last committed batch.
+
+    The status moves from failed to pending in one conditional UPDATE, so two clicks (or two
+    users) resuming the same job queue it once.
+    """
+    seller_can_publish_check(seller)
+    job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
+    if job is None:
+        raise NotFound(_("Import introuvable."), code="import_not_found")
+    resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.PENDING, updated_at=timezone.now()
+    )
+    if not resumed:
+        raise PortalError(_("Seul un import échoué peut être repris."), code="import_not_resumable")
+    job.refresh_from_db()
+    _feed_import_enqueue(job)
+    return job

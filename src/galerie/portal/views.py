@@ -8,13 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.catalog.models import Product
 from galerie.core.errors import DomainError
+from galerie.imports.models import ImportStatus
+from galerie.imports.services import errors_csv_write
 from galerie.orders import services as order_services
 from galerie.portal import selectors, services
 from galerie.portal.access import current_member, member_select, seller_view
@@ -24,6 +27,7 @@ from galerie.portal.forms import (
     BulkUploadForm,
     CancelForm,
     DeliveryMethodForm,
+    FeedUploadForm,
     OfferEditForm,
     OfferForm,
     OfferSearchForm,
@@ -244,6 +248,76 @@ def offer_bulk_view(request):
         portal_context(request, form=form, result=result),
         status=200,
     )
+
+
+# --- Catalogue feed imports --------------------------------------------------------------------
+
+
+@seller_view()
+def feed_list_view(request):
+    # Bound on every POST: a post without any file must say so, not show an empty form.
+    posted = request.method == "POST"
+    form = FeedUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            job = services.portal_feed_import_start(
+                seller=request.seller,
+                upload=form.cleaned_data["file"],
+                full=form.cleaned_data["full"],
+            )
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Flux reçu : l'import se poursuit en arrière-plan, suivez-le ici.")
+            )
+            return redirect("portal:feed", job_id=job.pk)
+    jobs = selectors.seller_import_jobs(seller=request.seller)
+    return render(
+        request,
+        "portal/feed_list.html",
+        portal_context(request, form=form, page=_page(request, jobs), query=""),
+        status=400 if form.is_bound else 200,
+    )
+
+
+@seller_view()
+def feed_detail_view(request, job_id: int):
+    """The job's page; an htmx request (the page polling itself) gets the progress fragment."""
+    job = selectors.seller_import_job(seller=request.seller, job_id=job_id)
+    context = {
+        "job": job,
+        "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
+        "errors": selectors.import_job_first_errors(job=job),
+    }
+    if request.htmx:
+        response = render(request, "portal/_feed_job.html", context)
+    else:
+        response = render(request, "portal/feed_detail.html", portal_context(request, **context))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@seller_view()
+def feed_errors_view(request, job_id: int):
+    job = selectors.seller_import_job(seller=request.seller, job_id=job_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-erreurs.csv"'
+    errors_csv_write(job=job, path=None, out=response)
+    return response
+
+
+@require_POST
+@seller_view()
+def feed_resume_view(request, job_id: int):
+    job = selectors.seller_import_job(seller=request.seller, job_id=job_id)
+    try:
+        services.portal_feed_import_resume(seller=request.seller, job_id=job.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Import relancé : il reprend après la dernière ligne validée."))
+    return redirect("portal:feed", job_id=job.pk)
 
 
 # --- Orders ------------------------------------------------------------------------------------

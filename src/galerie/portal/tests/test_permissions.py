@@ -6,6 +6,7 @@ Ids in the URLs are seller A's objects, so seller B must get 404 on every route 
 
 import pytest
 
+from galerie.imports.models import ImportJob, ImportStatus
 from galerie.portal.auth import api_token_create
 from galerie.pricing.models import DeliveryMethod
 from galerie.sellers.models import Offer, SellerMember
@@ -38,6 +39,10 @@ ROUTES = [
     ("offer_new", "get", "/vendeur/offres/nouvelle/?q=abbey", None, LIST),
     ("offer_create", "get", "/vendeur/offres/nouvelle/{book}/", None, LIST),
     ("offer_bulk", "get", "/vendeur/offres/import/", None, LIST),
+    ("feeds", "get", "/vendeur/catalogue/flux/", None, LIST),
+    ("feed", "get", "/vendeur/catalogue/flux/{job_a}/", None, OBJECT),
+    ("feed_errors", "get", "/vendeur/catalogue/flux/{job_a}/erreurs.csv", None, OBJECT),
+    ("feed_resume", "post", "/vendeur/catalogue/flux/{job_a}/reprendre/", {}, OBJECT_WRITE),
     ("product_create", "get", "/vendeur/produits/nouveau/", None, LIST),
     ("offer_edit", "get", "/vendeur/offres/{offer_a}/", None, OBJECT),
     (
@@ -119,6 +124,9 @@ def ids(world):
         "order_a": world.order_a.pk,
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
+        "job_a": ImportJob.objects.create(
+            seller=world.seller_a, path="/nulle-part/flux.tsv", status=ImportStatus.FAILED
+        ).pk,
     }
 
 
@@ -187,6 +195,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
         (f"/vendeur/commandes/{ids['order_a']}/annuler/", {"reason": "x"}),
         (f"/vendeur/livraison/{ids['method_a']}/supprimer/", {}),
         (f"/vendeur/jetons/{ids['token_a']}/revoquer/", {}),
+        (f"/vendeur/catalogue/flux/{ids['job_a']}/reprendre/", {}),
     ]
     for path, data in paths:
         assert client.post(path, data).status_code == 404, path
@@ -194,6 +203,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
     world.order_a.refresh_from_db()
     assert world.order_a.status == "paid"
     assert DeliveryMethod.objects.filter(pk=ids["method_a"]).exists()
+    assert ImportJob.objects.get(pk=ids["job_a"]).status == ImportStatus.FAILED
     from galerie.portal.models import SellerApiToken
 
     assert SellerApiToken.objects.get(pk=ids["token_a"]).revoked_at is None
