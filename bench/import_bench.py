@@ -11,7 +11,10 @@ ru_maxrss, is the phase's own):
            table of the same columns without any index; then those rows are deleted again;
   import   `feed_import` of the feed into the empty mall (a new seller); the peak memory of the
            feed reader's child process is reported beside the importing process's;
-  reimport the same feed again (nothing changes).
+  reimport the same feed again (nothing changes);
+  floor    with --floor, in a fresh empty mall again: the import's own writes for the feed (the
+           same statements and batches), every row built beforehand, only the writes timed: the
+           database's share of an import, which no Python work can go below.
 The feed comes from gen_feed.py (../shared/data, or the copy beside the import tests) into
 bench/out/imports/. Results: a table on stdout and
 bench/out/imports/import-results-<rows>-<backends>.json.
@@ -230,6 +233,107 @@ def phase_plain(feed: Path) -> dict:
     }
 
 
+def phase_floor(feed: Path) -> dict:
+    """The database's share of a first import: the very statements the import runs for the feed
+    (products with RETURNING, brand values, offers, ids seen, search index, one commit per batch
+    of the import's size), with every row built beforehand. Only the writes are timed."""
+    _setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from galerie.catalog.models import AttributeValue, Product
+    from galerie.imports import bulk
+    from galerie.imports.models import ImportJob, ImportRowKey
+    from galerie.imports.reader import prepared_batches
+    from galerie.imports.services import (
+        BATCH_SIZE,
+        OFFER_COLUMNS,
+        PRODUCT_COLUMNS,
+        _Catalogue,
+    )
+    from galerie.search.services import search_index_refresh
+    from galerie.sellers.models import Offer, Seller, SellerStatus
+
+    seller, _ = Seller.objects.get_or_create(
+        slug="floor", defaults={"name": "Floor", "status": SellerStatus.VERIFIED}
+    )
+    job = ImportJob.objects.create(seller=seller, path=str(feed))
+    catalogue = _Catalogue()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    elapsed = 0.0
+    rows = 0
+    for batch in prepared_batches(str(feed), batch_size=BATCH_SIZE, seller_pk=seller.pk):
+        products, brands, offers, keys = [], [], [], []
+        seen = set()
+        for n, sku, row, _problems in batch.rows:
+            if row is None or row.gtin in seen:
+                continue
+            seen.add(row.gtin)
+            category_id, type_id = catalogue.map(row.categories)
+            info = catalogue.types[type_id]
+            book = info.is_book and row.condition == "new"
+            in_stock = row.stock > 0
+            products.append(
+                (
+                    row.title,
+                    row.slug,
+                    row.description,
+                    type_id,
+                    category_id,
+                    row.gtin,
+                    f"[{json.dumps(row.image_url)}]",
+                    row.list_price if book else None,
+                    True,
+                    row.price if in_stock else None,
+                    1,
+                    in_stock,
+                    now,
+                    now,
+                )
+            )
+            brands.append(info.brand_attribute_id and row.brand)
+            offers.append(
+                [
+                    seller.pk,
+                    None,
+                    sku,
+                    row.price,
+                    row.delivery_price or 0,
+                    row.condition,
+                    row.condition_note,
+                    row.stock,
+                    2,
+                    True,
+                    now,
+                    now,
+                ]
+            )
+            keys.append((job.pk, sku, n))
+        connection.ensure_connection()
+        t = time.perf_counter()
+        with transaction.atomic():
+            ids = bulk.insert(Product, PRODUCT_COLUMNS, products, returning=True)
+            bulk.insert(
+                AttributeValue,
+                ["product_id", "attribute_id", "value_text", "facet_value"],
+                [
+                    (pk, catalogue.types[p[3]].brand_attribute_id, brand, brand)
+                    for pk, p, brand in zip(ids, products, brands, strict=True)
+                    if brand
+                ],
+            )
+            for offer, pk in zip(offers, ids, strict=True):
+                offer[1] = pk
+            bulk.insert(Offer, OFFER_COLUMNS, [tuple(o) for o in offers])
+            bulk.insert(ImportRowKey, ["job_id", "sku", "row"], keys)
+            search_index_refresh(product_ids=ids)
+            job.last_row = batch.rows[-1][0]
+            job.save()
+        elapsed += time.perf_counter() - t
+        rows += len(batch.rows)
+    return {"rows": rows, "seconds": elapsed, "rate": rows / elapsed}
+
+
 def phase_import(feed: Path) -> dict:
     _setup()
     from galerie.imports.services import feed_import
@@ -262,12 +366,18 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--backends", default="sqlite,postgres")
-    p.add_argument("--phase", choices=["plain", "import"], help=argparse.SUPPRESS)
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the import's own INSERTs alone, rows built beforehand (a fresh database)",
+    )
+    p.add_argument("--phase", choices=["plain", "import", "floor"], help=argparse.SUPPRESS)
     p.add_argument("--feed", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.phase:
         sys.path.insert(0, str(ROOT / "src"))
-        result = (phase_plain if a.phase == "plain" else phase_import)(Path(a.feed))
+        phases = {"plain": phase_plain, "import": phase_import, "floor": phase_floor}
+        result = phases[a.phase](Path(a.feed))
         print(json.dumps(result))
         return
 
@@ -285,10 +395,19 @@ def main() -> None:
         print(f"[{backend}] import: {first['rate']:,.0f} rows/s", file=sys.stderr)
         again = run_phase(backend, "import", feed)
         print(f"[{backend}] re-import: {again['rate']:,.0f} rows/s", file=sys.stderr)
+        floor = None
+        if a.floor:
+            fresh_database(backend)  # the same writes again, into an empty mall
+            floor = run_phase(backend, "floor", feed)
+            print(
+                f"[{backend}] the import's writes alone: {floor['rate']:,.0f} rows/s",
+                file=sys.stderr,
+            )
         results["backends"][backend] = {
             "plain": plain,
             "import": first,
             "reimport": again,
+            "floor": floor,
             "ratio_to_plain": first["rate"] / plain["rate"],
             "ratio_to_bare": first["rate"] / plain["bare_rate"],
             "reimport_speedup": first["seconds"] / again["seconds"],
