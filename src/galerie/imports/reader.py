@@ -2,9 +2,15 @@
 
 `prepared_batches` turns a feed into batches of checked rows: for each row its number, its seller
 id (`id`), the parsed `FeedRow` (None when rejected) and its problems, plus the new product's
-slug. This is about half of an import's CPU and needs no database, so for a large feed it runs in
-a forked child process and overlaps with the database writes of the previous batch on another
-core; a pipe of a few batches keeps memory flat whatever the feed's size.
+slug. This is about a quarter of an import's CPU and needs no database, so for a large feed it runs
+in a child process and overlaps with the database writes on another core; a pipe of a few
+batches keeps memory flat whatever the feed's size.
+
+The child is a fork of the importing process when that process runs a single thread (the
+`galerie import` command, a task worker): a copy of the configured process, ready at once.
+Forking beside other threads can deadlock the child, so a multi-threaded process reads in-process,
+unless told to use a child anyway (`parallel=True`), which is then a fresh interpreter ("spawn")
+that sets Django up first.
 """
 
 import hashlib
@@ -15,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -78,9 +85,17 @@ def _batches(path: str, *, skip_to: int, batch_size: int, seller_pk: int):
             yield PreparedBatch(rows, feed.total_bytes)
 
 
-def _child(conn, path: str, skip_to: int, batch_size: int, seller_pk: int) -> None:
-    """Runs in the forked reader: batches down the pipe, then None, or the error's message."""
+def _child(conn, path: str, skip_to: int, batch_size: int, seller_pk: int, language: str) -> None:
+    """Runs in the reader process: batches down the pipe, then None, or the error's message."""
     try:
+        from django.apps import apps
+
+        if not apps.ready:  # a spawned interpreter
+            import django
+
+            django.setup()
+        if language:
+            translation.activate(language)  # the messages of the error report
         for batch in _batches(path, skip_to=skip_to, batch_size=batch_size, seller_pk=seller_pk):
             conn.send_bytes(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL))
         conn.send_bytes(pickle.dumps(None))
@@ -94,14 +109,23 @@ def _child(conn, path: str, skip_to: int, batch_size: int, seller_pk: int) -> No
         conn.close()
 
 
+def _thread_count() -> int:
+    """Threads of this process as the OS sees them (what fork's own safety warning counts)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def start_method() -> str:
+    if "fork" in multiprocessing.get_all_start_methods() and _thread_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def parallel_possible() -> bool:
-    # fork copies the running, configured process (no second Django start-up); forking a process
-    # that runs other threads is unsafe, so the reader stays in-process then.
-    return (
-        (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
+    """Whether a large feed is read in a forked child (see the module docstring)."""
+    return (os.cpu_count() or 1) > 1 and start_method() == "fork"
 
 
 def prepared_batches(
@@ -127,11 +151,11 @@ def prepared_batches(
         return
     with Feed(path):
         pass  # an unreadable file fails here, in this process, with its message
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context(start_method())
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_child,
-        args=(sender, path, skip_to, batch_size, seller_pk),
+        args=(sender, path, skip_to, batch_size, seller_pk, translation.get_language()),
         name="galerie-import-reader",
         daemon=True,
     )
