@@ -27,6 +27,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,6 +254,7 @@ def phase_floor(feed: Path) -> dict:
     )
     from galerie.search.services import search_index_refresh
     from galerie.sellers.models import Offer, Seller, SellerStatus
+    from galerie.sellers.services import product_offer_summary_refresh
 
     seller, _ = Seller.objects.get_or_create(
         slug="floor", defaults={"name": "Floor", "status": SellerStatus.VERIFIED}
@@ -262,13 +264,34 @@ def phase_floor(feed: Path) -> dict:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     elapsed = 0.0
     rows = 0
+    product_ids: dict[str, int] = {}  # GTIN → product: a GTIN seen again gets an offer only
     for batch in prepared_batches(str(feed), batch_size=BATCH_SIZE, seller_pk=seller.pk):
         products, brands, offers, keys = [], [], [], []
-        seen = set()
+        pending: dict[str, int] = {}  # GTIN → index in `products`
         for n, sku, row, _problems in batch.rows:
-            if row is None or row.gtin in seen:
+            if row is None:
                 continue
-            seen.add(row.gtin)
+            keys.append((job.pk, sku, n))
+            offers.append(
+                [
+                    seller.pk,
+                    product_ids.get(row.gtin),
+                    sku,
+                    row.price,
+                    row.delivery_price or 0,
+                    row.condition,
+                    row.condition_note,
+                    row.stock,
+                    2,
+                    True,
+                    now,
+                    now,
+                ]
+            )
+            offers[-1].append(row.gtin)  # its product, once the batch's products have ids
+            if row.gtin in product_ids or row.gtin in pending:
+                continue
+            pending[row.gtin] = len(products)
             category_id, type_id = catalogue.map(row.categories)
             info = catalogue.types[type_id]
             book = info.is_book and row.condition == "new"
@@ -292,23 +315,6 @@ def phase_floor(feed: Path) -> dict:
                 )
             )
             brands.append(info.brand_attribute_id and row.brand)
-            offers.append(
-                [
-                    seller.pk,
-                    None,
-                    sku,
-                    row.price,
-                    row.delivery_price or 0,
-                    row.condition,
-                    row.condition_note,
-                    row.stock,
-                    2,
-                    True,
-                    now,
-                    now,
-                ]
-            )
-            keys.append((job.pk, sku, n))
         connection.ensure_connection()
         t = time.perf_counter()
         with transaction.atomic():
@@ -322,10 +328,23 @@ def phase_floor(feed: Path) -> dict:
                     if brand
                 ],
             )
-            for offer, pk in zip(offers, ids, strict=True):
-                offer[1] = pk
+            for gtin, index in pending.items():
+                product_ids[gtin] = ids[index]
+            # As the import: a product that existed before the batch, or that received more
+            # than one offer in it, gets its offer summary recomputed.
+            touched, offers_of_new = set(), Counter()
+            for offer in offers:
+                gtin = offer.pop()
+                if offer[1] is None:
+                    offer[1] = product_ids[gtin]
+                    offers_of_new[offer[1]] += 1
+                else:
+                    touched.add(offer[1])
+            touched.update(pk for pk, count in offers_of_new.items() if count > 1)
             bulk.insert(Offer, OFFER_COLUMNS, [tuple(o) for o in offers])
             bulk.insert(ImportRowKey, ["job_id", "sku", "row"], keys)
+            if touched:
+                product_offer_summary_refresh(product_ids=sorted(touched))
             search_index_refresh(product_ids=ids)
             job.last_row = batch.rows[-1][0]
             job.save()
