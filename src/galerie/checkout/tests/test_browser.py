@@ -15,6 +15,7 @@ import pytest
 from galerie.orders.models import Order, OrderStatus
 from galerie.pricing.services import tax_rates_ensure
 from galerie.search.services import search_index_refresh
+from galerie.testing.browser import chromium
 from galerie.testing.factories import (
     make_book_type,
     make_category,
@@ -24,16 +25,6 @@ from galerie.testing.factories import (
     make_seller,
     make_storefront,
 )
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 # serialized_rollback: the flush after a transactional test would otherwise drop the VAT rates
 # seeded by a data migration, which the tests that run afterwards rely on.
@@ -45,20 +36,8 @@ pytestmark = [
 
 @pytest.fixture
 def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) "
-            "to run the browser journey."
-        )
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads are
-    # plain synchronous calls made between browser steps.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium(monkeypatch) as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

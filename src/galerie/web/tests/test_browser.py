@@ -3,15 +3,12 @@
 Playwright drives Debian's Chromium; `*.localhost` resolves to loopback inside Chromium.
 """
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from galerie.testing.browser import chromium
 from galerie.web.tests.conftest import mall as mall  # noqa: F401  (re-exported fixture)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,15 +18,8 @@ pytestmark = [
 
 @pytest.fixture
 def page(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium(monkeypatch) as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def test_ticking_a_facet_swaps_the_listing_and_updates_the_url(page, live_server, mall):
