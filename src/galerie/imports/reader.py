@@ -125,7 +125,12 @@ def start_method() -> str:
 
 def parallel_possible() -> bool:
     """Whether a large feed is read in a forked child (see the module docstring)."""
-    return (os.cpu_count() or 1) > 1 and start_method() == "fork"
+    return (
+        (os.cpu_count() or 1) > 1
+        and start_method() == "fork"
+        # A daemonic process (a multiprocessing pool's worker) may not have children.
+        and not multiprocessing.current_process().daemon
+    )
 
 
 def prepared_batches(
