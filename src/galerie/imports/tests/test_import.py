@@ -532,3 +532,16 @@ def test_book_law_also_applies_to_a_book_created_earlier_in_the_same_batch(
     assert list(Offer.objects.values_list("sku", flat=True)) == ["S-1"]
     error = ImportRowError.objects.get(job=report.job)
     assert (error.row, error.column, error.code) == (2, "sale_price", "book_price_law")
+
+
+def test_products_created_afterwards_take_fresh_ids(mappings, seller, small_feed):
+    # On PostgreSQL the import draws product ids from the table's sequence before COPYing the
+    # rows: the ORM's next insert must not collide with them.
+    feed_import(seller=seller, path=str(small_feed))
+    imported = set(Product.objects.values_list("pk", flat=True))
+    assert len(imported) >= 200
+
+    later = make_product("Publié après l'import")
+
+    assert later.pk not in imported and later.pk > max(imported)
+    assert set(Offer.objects.filter(seller=seller).values_list("product_id", flat=True)) <= imported
