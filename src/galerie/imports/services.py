@@ -327,7 +327,8 @@ PRODUCT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
-OFFER_UPDATE_COLUMNS = [
+# What a feed row sets on an existing offer: read to compare, written back when changed.
+OFFER_STATE_COLUMNS = [
     "product_id",
     "price",
     "stock",
@@ -335,7 +336,6 @@ OFFER_UPDATE_COLUMNS = [
     "condition_note",
     "is_active",
     "delivery_price",
-    "updated_at",
 ]
 OFFER_COLUMNS = [
     "seller_id",
@@ -401,17 +401,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         o[1]: [o[0], o[1], o[2], to_money(o[3]), o[4], o[5], o[6], bool(o[7]), to_money(o[8])]
         for o in bulk.select(
             Offer,
-            [
-                "id",
-                "sku",
-                "product_id",
-                "price",
-                "stock",
-                "condition",
-                "condition_note",
-                "is_active",
-                "delivery_price",
-            ],
+            ["id", "sku", *OFFER_STATE_COLUMNS],
             "sku",
             [row.sku for row in parsed],
             seller_id=seller.pk,
@@ -600,7 +590,9 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         existing[2] = pending.id
     if changed_offers:
         bulk.update_by_pk(
-            Offer, OFFER_UPDATE_COLUMNS, [(*o[2:9], db_now, o[0]) for o in changed_offers]
+            Offer,
+            [*OFFER_STATE_COLUMNS, "updated_at"],
+            [(*o[2:9], db_now, o[0]) for o in changed_offers],
         )
     if new_keys:
         bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
