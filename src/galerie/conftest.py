@@ -47,6 +47,30 @@ def _transactional_tests_restore_data(items):
 
 
 @pytest.fixture(autouse=True)
+def _committed_bumps_visible(monkeypatch):
+    """Version bumps queued by work that would have committed run when that work's outermost
+    transaction ends, as a real commit would run them (see galerie.testing.versions)."""
+    from django.db import transaction
+
+    from galerie.core import versions
+    from galerie.testing.versions import run_committed_bumps
+
+    original_read, original_exit = versions._read, transaction.Atomic.__exit__
+
+    def read(keys):
+        run_committed_bumps()  # bumps queued outside any transaction of the code under test
+        return original_read(keys)
+
+    def atomic_exit(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        run_committed_bumps()
+        return result
+
+    monkeypatch.setattr(versions, "_read", read)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", atomic_exit)
+
+
+@pytest.fixture(autouse=True)
 def _isolate():
     """Neither the cache (storefront ids are reused after rollback) nor the language that the
     storefront middleware activated in this thread may leak into the next test."""

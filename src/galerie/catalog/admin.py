@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
-from galerie.core.cache import catalog_generation_bump
+from galerie.core.versions import global_bump
 from galerie.sellers.models import Offer
 
 
@@ -36,7 +36,7 @@ class CategoryAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Cached category maps and pages must see the new tree.
-        transaction.on_commit(catalog_generation_bump)
+        transaction.on_commit(global_bump)
 
     @admin.display(description=_("nom"), ordering="path")
     def indented_name(self, obj):
@@ -105,3 +105,5 @@ def _refresh_product(product_id: int) -> None:
 
     product_offer_summary_refresh(product_ids=[product_id])
     search_index_refresh(product_ids=[product_id])
+    # Titles, images and categories show on every listing, not only in the summary.
+    global_bump()

@@ -21,7 +21,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product
-from galerie.core.cache import catalog_generation
+from galerie.core.versions import (
+    GLOBAL,
+    global_version,
+    listing_key,
+    versions_snapshot,
+    versions_token,
+)
 from galerie.sellers.models import Condition, Seller, SellerStatus
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.models import Storefront
@@ -131,7 +137,7 @@ class Listing:
 
 def storefront_visible_category_ids(storefront: Storefront) -> frozenset[int]:
     """Every category id of the storefront's assortment, cached per catalogue generation."""
-    key = f"sf-cats:{storefront.pk}:{catalog_generation()}"
+    key = f"sf-cats:{storefront.pk}:{global_version()}"
     ids = cache.get(key)
     if ids is None:
         from galerie.storefronts.selectors import storefront_category_ids
@@ -141,9 +147,19 @@ def storefront_visible_category_ids(storefront: Storefront) -> frozenset[int]:
     return ids
 
 
+def storefront_root_ids(storefront: Storefront) -> list[int]:
+    """The categories the storefront's assortment is made of (cached per global version)."""
+    key = f"sf-roots:{storefront.pk}:{global_version()}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = sorted(storefront.categories.values_list("pk", flat=True))
+        cache.set(key, ids, _CACHE_SECONDS)
+    return ids
+
+
 def storefront_category_tree(storefront: Storefront) -> list[dict]:
     """The assortment roots with their direct children, for navigation (cached)."""
-    key = f"sf-tree:{storefront.pk}:{catalog_generation()}"
+    key = f"sf-tree:{storefront.pk}:{global_version()}"
     tree = cache.get(key)
     if tree is None:
         roots = list(storefront.categories.order_by("position", "name"))
@@ -158,7 +174,7 @@ def storefront_category_tree(storefront: Storefront) -> list[dict]:
 
 def category_map() -> dict[int, Category]:
     """Every category by id (a few hundred rows), cached per catalogue generation."""
-    key = f"category-map:{catalog_generation()}"
+    key = f"category-map:{global_version()}"
     categories = cache.get(key)
     if categories is None:
         categories = {c.pk: c for c in Category.objects.all()}
@@ -167,7 +183,7 @@ def category_map() -> dict[int, Category]:
 
 
 def category_by_slug(slug: str) -> Category | None:
-    key = f"category-slugs:{catalog_generation()}"
+    key = f"category-slugs:{global_version()}"
     ids = cache.get(key)
     if ids is None:
         ids = {c.slug: pk for pk, c in category_map().items()}
@@ -208,7 +224,7 @@ class AttributeGroup:
 
 def facet_attribute_groups() -> dict[str, AttributeGroup]:
     """Facet attributes grouped by URL parameter (slug of their French name), cached."""
-    key = f"facet-attrs:{catalog_generation()}"
+    key = f"facet-attrs:{global_version()}"
     groups = cache.get(key)
     if groups is None:
         collected: dict[str, dict] = {}
@@ -503,7 +519,7 @@ def _in_active(attr_id: int, active: list[str]) -> bool:
 
 
 def _subtree_ids(category: Category) -> list[int]:
-    key = f"cat-subtree:{category.pk}:{catalog_generation()}"
+    key = f"cat-subtree:{category.pk}:{global_version()}"
     ids = cache.get(key)
     if ids is None:
         rows = Category.objects.filter(path__startswith=category.path).values_list("pk", flat=True)
@@ -513,7 +529,11 @@ def _subtree_ids(category: Category) -> list[int]:
 
 
 def _summary_key(storefront, category, product_ids, clean, with_facets) -> str:
+    # Keyed on the listing's shared versions: a summary change in the category (or, for a
+    # search or the whole storefront, anywhere in the assortment) gives a new key.
+    roots = [category.pk] if category is not None else storefront_root_ids(storefront)
     parts = [
+        versions_token([GLOBAL, *(listing_key(pk) for pk in roots)]),
         str(storefront.pk),
         str(storefront.show_out_of_stock),
         str(category.pk if category else ""),
@@ -523,7 +543,7 @@ def _summary_key(storefront, category, product_ids, clean, with_facets) -> str:
         get_language() or "",
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return f"listing-summary:{catalog_generation()}:{digest}"
+    return f"listing-summary:{digest}"
 
 
 def _facets(base, clean: dict[str, list[str]], storefront, price: Facet | None) -> list[Facet]:
@@ -559,6 +579,22 @@ def product_listing(
     keeps their rank. `filters` maps URL parameters to a value or a list of values; unknown
     parameters, values and sort keys are ignored. A page past the end gives the last page.
     """
+    with versions_snapshot():
+        return _product_listing(
+            storefront=storefront,
+            category=category,
+            product_ids=product_ids,
+            filters=filters,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            with_facets=with_facets,
+        )
+
+
+def _product_listing(
+    *, storefront, category, product_ids, filters, sort, page, per_page, with_facets
+) -> Listing:
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     clean = _normalise_filters(filters or {})
     sort = normalise_sort(sort)

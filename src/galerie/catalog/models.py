@@ -165,6 +165,13 @@ class Product(TimeStampedModel):
     best_price = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
     offer_count = models.PositiveIntegerField(default=0, editable=False)
     in_stock = models.BooleanField(default=False, editable=False)
+    # The cheapest purchasable offer per condition ("Neuf dès X € · Occasion dès Y €").
+    price_new = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
+    price_refurbished = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
+    price_used = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
+    # Digest of what offer-level filters see (condition, seller, price range of each purchasable
+    # offer): listings are invalidated when it or the fields above change, not on every sale.
+    listing_signature = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("produit")

@@ -14,3 +14,14 @@ def category_descendant_ids(root_ids: list[int]) -> list[int]:
     for path in paths:
         query |= Q(path__startswith=path)
     return list(Category.objects.filter(query).values_list("id", flat=True))
+
+
+def category_ancestor_ids(category_ids) -> set[int]:
+    """The given categories and all their ancestors (read off their materialised paths)."""
+    ids = set(category_ids)
+    if not ids:
+        return set()
+    found: set[int] = set()
+    for path in Category.objects.filter(pk__in=ids).values_list("path", flat=True):
+        found.update(int(part) for part in path.strip("/").split("/") if part)
+    return found | ids

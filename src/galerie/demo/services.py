@@ -25,7 +25,8 @@ from galerie.catalog.models import (
     ProductType,
     display_value,
 )
-from galerie.core.cache import catalog_generation_bump
+from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core.versions import global_bump
 from galerie.demo import data
 from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
 from galerie.search.services import search_index_rebuild
@@ -175,11 +176,20 @@ def _reference(result: DemoLoadResult) -> _Reference:
     return _Reference(categories, type_ids, attributes, sellers, verified)
 
 
-def _summary(spec: ProductSpec, verified: set[str]):
-    """best_price, offer_count, in_stock exactly as product_offer_summary_refresh computes them."""
-    visible = [o for o in spec.offers if o.is_active and o.seller in verified]
-    in_stock = [o.price for o in visible if o.stock > 0]
-    return (min(in_stock) if in_stock else None), len(in_stock) or len(visible), bool(in_stock)
+def _summary(spec: ProductSpec, ref: "_Reference") -> tuple:
+    """The summary columns, as product_offer_summary_refresh computes them."""
+    facts = [
+        OfferFacts(
+            o.price,
+            o.condition,
+            ref.sellers[o.seller],
+            o.stock,
+            o.is_active and o.seller in ref.verified,
+        )
+        for o in spec.offers
+    ]
+    summary = product_summary(facts)
+    return tuple(summary[f] for f in SUMMARY_FIELDS)
 
 
 class _Inserter:
@@ -207,8 +217,7 @@ class _Inserter:
 
 _PRODUCT_FIELDS = [
     "title", "slug", "description", "product_type", "category", "gtin", "image_urls",
-    "publisher_price", "weight_kg", "is_active", "best_price", "offer_count", "in_stock",
-    "created_at", "updated_at",
+    "publisher_price", "weight_kg", "is_active", *SUMMARY_FIELDS, "created_at", "updated_at",
 ]  # fmt: skip
 _VALUE_FIELDS = [
     "product", "attribute", "value_text", "value_int", "value_decimal", "value_bool",
@@ -264,13 +273,13 @@ def _write_chunk(
     no_images = Product._meta.get_field("image_urls").get_db_prep_save([], connection)
     rows = []
     for spec in specs:
-        best, count, in_stock = _summary(spec, ref.verified)
+        summary = _summary(spec, ref)
         created = adapt(now - datetime.timedelta(days=spec.listed_days, minutes=spec.index % 1440))
         rows.append(
             (
                 spec.title, spec.slug, spec.description, ref.product_types[spec.product_type],
                 ref.categories[spec.category], spec.gtin, no_images, spec.publisher_price,
-                spec.weight_kg, True, best, count, in_stock, created, stamp,
+                spec.weight_kg, True, *summary, created, stamp,
             )
         )  # fmt: skip
     _Inserter(Product, _PRODUCT_FIELDS).insert(rows)
@@ -343,6 +352,6 @@ def demo_load(
             result.search_indexed = search_index_rebuild()
             result.search_seconds = time.perf_counter() - t0
     if result.changed:
-        catalog_generation_bump()
+        global_bump()
     result.seconds = time.perf_counter() - started
     return result

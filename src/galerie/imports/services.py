@@ -25,7 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
+from galerie.catalog.selectors import category_ancestor_ids
+from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
 from galerie.core.errors import DomainError
+from galerie.core.versions import listing_key, versions_bump
 from galerie.imports import bulk
 from galerie.imports.feeds import Feed
 from galerie.imports.models import (
@@ -321,9 +324,7 @@ PRODUCT_COLUMNS = [
     "image_urls",
     "publisher_price",
     "is_active",
-    "best_price",
-    "offer_count",
-    "in_stock",
+    *SUMMARY_FIELDS,
     "created_at",
     "updated_at",
 ]
@@ -493,7 +494,9 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             publisher_price = (
                 row.list_price if type_info.is_book and row.condition == "new" else None
             )
-            in_stock = visible and row.stock > 0
+            summary = product_summary(
+                [OfferFacts(row.price, row.condition, seller.pk, row.stock, visible)]
+            )
             pending = _NewProduct(
                 values=[
                     row.title,
@@ -507,9 +510,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
                     publisher_price,
                     True,
                     # Summary of its single offer, as product_offer_summary_refresh computes it.
-                    row.price if in_stock else None,
-                    1 if visible else 0,
-                    in_stock,
+                    *(summary[f] for f in SUMMARY_FIELDS),
                     db_now,
                     db_now,
                 ],
@@ -613,6 +614,9 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     if touched:
         ids = sorted(touched)
         product_offer_summary_refresh(product_ids=ids)
+    if new_products:
+        categories = category_ancestor_ids({p.values[4] for p in new_products.values()})
+        versions_bump([listing_key(c) for c in categories])
     if touched or new_products:
         search_index_refresh(product_ids=touched.union(p.id for p in new_products.values()))
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from galerie.core.errors import DomainError
+from galerie.core.versions import global_bump
 from galerie.sellers import onboarding
 from galerie.sellers.models import (
     CommissionRule,
@@ -133,6 +134,11 @@ class SellerAdmin(admin.ModelAdmin):
             {"fields": ["relationship_ended_at", "anonymized_at", "created_at", "updated_at"]},
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A seller's name and identity show on product pages and in the seller filter.
+        global_bump()
 
 
 @admin.register(Offer)

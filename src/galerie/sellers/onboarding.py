@@ -23,6 +23,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
 from galerie.core.errors import DomainError
+from galerie.core.versions import global_bump
 from galerie.sellers.models import (
     LegalForm,
     Seller,
@@ -263,6 +264,8 @@ def seller_status_change(*, seller: Seller, to_status: str, actor, reason: str) 
     product_offer_summary_refresh(
         product_ids=seller.offers.values_list("product_id", flat=True).distinct()
     )
+    # The seller filter lists verified sellers only: every listing's options may change.
+    global_bump()
     return seller
 
 

@@ -4,13 +4,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
 from django.utils.translation import gettext as _
 
 from galerie.catalog.models import Product
-from galerie.core.cache import catalog_generation_bump
+from galerie.catalog.selectors import category_ancestor_ids
+from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
+from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
 
@@ -20,31 +21,35 @@ class OfferError(DomainError):
 
 
 def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
-    """Recompute best price, offer count and stock flag of the given products from their offers."""
-    ids = list(set(product_ids))
-    catalog_generation_bump()
+    """Recompute the summary columns of the given products from their offers (see
+    `galerie.catalog.summary`), then, once committed, invalidate what shows them: every product's
+    page, and the listings of the categories whose products' summaries changed. A sale that
+    leaves a summary as it was leaves every listing cached."""
+    ids = sorted(set(product_ids))
+    changed_products: list[Product] = []
+    listing_categories: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        visible = Q(offers__is_active=True, offers__seller__status=SellerStatus.VERIFIED)
-        in_stock = visible & Q(offers__stock__gt=0)
-        rows = (
-            Product.objects.filter(pk__in=chunk)
-            .annotate(
-                n=Count("offers", filter=in_stock),
-                best=Min("offers__price", filter=in_stock),
-                n_visible=Count("offers", filter=visible),
-            )
-            .values_list("pk", "n", "best", "n_visible", "best_price", "offer_count", "in_stock")
+        facts: dict[int, list[OfferFacts]] = {pk: [] for pk in chunk}
+        rows = Offer.objects.filter(product_id__in=chunk).values_list(
+            "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
         )
-        changed = []
-        for pk, n, best, n_visible, old_best, old_count, old_in_stock in rows:
-            new = (best, n if n else n_visible, bool(n))
-            if new != (old_best, old_count, old_in_stock):
-                changed.append(
-                    Product(pk=pk, best_price=new[0], offer_count=new[1], in_stock=new[2])
-                )
+        for product_id, price, condition, seller_id, stock, active, status in rows:
+            visible = active and status == SellerStatus.VERIFIED
+            facts[product_id].append(OfferFacts(price, condition, seller_id, stock, visible))
+        current = Product.objects.filter(pk__in=chunk).values_list(
+            "pk", "category_id", *SUMMARY_FIELDS
+        )
+        for pk, category_id, *old in current:
+            new = product_summary(facts[pk])
+            if tuple(new[f] for f in SUMMARY_FIELDS) != tuple(old):
+                changed_products.append(Product(pk=pk, **new))
+                listing_categories.add(category_id)
         # One UPDATE … CASE per chunk rather than one per product (bulk price/stock uploads).
-        Product.objects.bulk_update(changed, ["best_price", "offer_count", "in_stock"])
+    Product.objects.bulk_update(changed_products, list(SUMMARY_FIELDS), batch_size=500)
+    keys = [product_key(pk) for pk in ids]
+    keys += [listing_key(c) for c in category_ancestor_ids(listing_categories)]
+    versions_bump(keys)
 
 
 def _check_offer(

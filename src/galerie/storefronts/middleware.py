@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from galerie.core.versions import versions_snapshot
 from galerie.storefronts.selectors import storefront_for_host
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -18,6 +19,12 @@ class StorefrontMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            with versions_snapshot():
+                return self._handle(request)
+        return self._handle(request)
+
+    def _handle(self, request):
         host = request.get_host().split(":")[0].lower()
         request.is_mall_host = host in settings.GALERIE_MALL_HOSTS
         request.storefront = None if request.is_mall_host else storefront_for_host(host)

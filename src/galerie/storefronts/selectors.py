@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 
+from galerie.core.versions import global_bump, global_version
 from galerie.storefronts.models import Storefront, StorefrontHost
 
 _HOST_CACHE_SECONDS = 60
@@ -10,7 +11,8 @@ _HOST_CACHE_SECONDS = 60
 def storefront_for_host(host: str) -> Storefront | None:
     """The active storefront serving `host` (port stripped), or None."""
     hostname = host.split(":")[0].lower().rstrip(".")
-    key = f"storefront-host:{hostname}"
+    # Keyed on the shared global version: an edit in any process reaches every worker at once.
+    key = f"storefront-host:{global_version()}:{hostname}"
     storefront_id = cache.get(key)
     if storefront_id is None:
         row = (
@@ -26,7 +28,7 @@ def storefront_for_host(host: str) -> Storefront | None:
 
 
 def storefront_by_id(storefront_id: int) -> Storefront | None:
-    key = f"storefront:{storefront_id}"
+    key = f"storefront:{global_version()}:{storefront_id}"
     storefront = cache.get(key)
     if storefront is None:
         storefront = Storefront.objects.filter(pk=storefront_id, is_active=True).first()
@@ -50,14 +52,6 @@ def storefront_category_ids(storefront: Storefront) -> list[int]:
 
 
 def storefront_cache_clear(*, storefront_id: int) -> None:
-    """Forget the cached storefront, its host mapping and every cached page (after an edit)."""
-    from galerie.core.cache import catalog_generation_bump
-    from galerie.storefronts.models import StorefrontHost
-
-    keys = [f"storefront:{storefront_id}"]
-    keys += [
-        f"storefront-host:{hostname}"
-        for hostname in StorefrontHost.objects.values_list("hostname", flat=True)
-    ]
-    cache.delete_many(keys)
-    catalog_generation_bump()
+    """Forget the cached storefront, its host mapping and every cached page (after an edit):
+    they are all keyed on the global version."""
+    global_bump()

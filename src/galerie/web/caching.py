@@ -1,21 +1,25 @@
 """Whole-page cache for anonymous catalogue pages.
 
-A page is keyed by host, full path, language, htmx target and the catalogue generation, which is
-bumped whenever offers or products change, so a cached page is never stale. Visitors with a
-session (logged in, or a cart) or pending messages are never served from, nor stored in, the
-cache. CSRF tokens are rendered as a placeholder and filled in per request, so a cached page
-still carries the visitor's own token.
+A page is keyed by host, full path, language, htmx target and the shared versions of what it
+shows (`galerie.core.versions`): the global version, plus the product's for a product page and
+the listing's for a category, home or search page. A committed change bumps exactly those, so
+a cached page is never older than the last committed change to what it shows, in any worker,
+while the rest of the mall stays cached. Visitors with a session (logged in, or a cart) or
+pending messages are never served from, nor stored in, the cache. CSRF tokens are rendered as
+a placeholder and filled in per request, so a cached page still carries the visitor's own token.
 """
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-from galerie.core.cache import catalog_generation
+from galerie.core.versions import GLOBAL, versions_token
 
 CSRF_PLACEHOLDER = "__galerie_csrf_token__"
 PAGE_CACHE_SECONDS = 600
@@ -30,41 +34,50 @@ def _cacheable(request) -> bool:
     )
 
 
-def _key(request) -> str:
+def _key(request, token: str) -> str:
     digest = hashlib.sha256(
-        f"{request.get_host()}|{request.get_full_path()}".encode(errors="replace")
+        f"{request.get_host()}|{request.get_full_path()}|{token}".encode(errors="replace")
     ).hexdigest()
     hx = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else "-"
     lang = getattr(request, "LANGUAGE_CODE", "")
-    return f"page:{catalog_generation()}:{lang}:{hx}:{digest}"
+    return f"page:{lang}:{hx}:{digest}"
 
 
-def catalogue_page(view):
-    """Decorate a catalogue view: serve anonymous GETs from the cache, fill in the CSRF token."""
+def catalogue_page(version_keys: Callable[..., list[str]]):
+    """Decorate a catalogue view: serve anonymous GETs from the cache, fill in the CSRF token.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        request.defer_csrf = True
-        key = _key(request) if _cacheable(request) else None
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            content, content_type = cached
-            from django.http import HttpResponse
+    `version_keys(request, *args, **kwargs)` names the versions the page depends on besides
+    the global one.
+    """
 
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Page-Cache"] = "hit"
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if key and response.status_code == 200 and not response.streaming:
-                cache.set(key, (response.content, response["Content-Type"]), PAGE_CACHE_SECONDS)
-                response["X-Page-Cache"] = "miss"
-        if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-            response.content = response.content.replace(
-                CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-            )
-        patch_vary_headers(response, ("HX-Request", "HX-Target"))
-        return response
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            request.defer_csrf = True
+            key = None
+            if _cacheable(request):
+                keys = [GLOBAL, *version_keys(request, *args, **kwargs)]
+                key = _key(request, versions_token(keys))
+            cached = cache.get(key) if key else None
+            if cached is not None:
+                content, content_type = cached
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                if key and response.status_code == 200 and not response.streaming:
+                    content = (response.content, response["Content-Type"])
+                    cache.set(key, content, PAGE_CACHE_SECONDS)
+                    response["X-Page-Cache"] = "miss"
+            if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
+                response.content = response.content.replace(
+                    CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+                )
+            patch_vary_headers(response, ("HX-Request", "HX-Target"))
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorator

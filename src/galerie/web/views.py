@@ -23,16 +23,37 @@ from galerie.catalog.listing import (
     product_listing,
     storefront_breadcrumb,
     storefront_category_tree,
+    storefront_root_ids,
     storefront_search,
     storefront_visible_category_ids,
     visible_products,
 )
-from galerie.catalog.models import AttributeValue
+from galerie.catalog.models import AttributeValue, Product
+from galerie.core.versions import listing_key, product_key
 from galerie.sellers.selectors import offers_for_product
 from galerie.storefronts.selectors import storefront_list
 from galerie.web.caching import catalogue_page
 
 HOME_PRODUCTS = 12
+
+
+# --- what each cached page depends on (see galerie.web.caching) ---------------------------
+
+
+def _storefront_listing_keys(request, *args, **kwargs) -> list[str]:
+    """Home and search pages show products of the whole assortment: a summary change anywhere
+    in it bumps one of the assortment's categories (listing versions go up to the ancestors)."""
+    return [listing_key(pk) for pk in storefront_root_ids(request.storefront)]
+
+
+def _category_keys(request, slug: str) -> list[str]:
+    node = category_by_slug(slug)
+    return [listing_key(node.pk)] if node is not None else []
+
+
+def _product_keys(request, slug: str) -> list[str]:
+    pk = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return [product_key(pk)] if pk is not None else []
 
 
 def _storefront(request):
@@ -129,7 +150,7 @@ def _render_listing_page(request, template: str, context: dict):
 # --- pages --------------------------------------------------------------------------------
 
 
-@catalogue_page
+@catalogue_page(_storefront_listing_keys)
 def home(request):
     if request.storefront is None:
         if request.is_mall_host:
@@ -148,7 +169,7 @@ def home(request):
     )
 
 
-@catalogue_page
+@catalogue_page(_category_keys)
 def category(request, slug: str):
     storefront = _storefront(request)
     node = category_by_slug(slug)
@@ -173,7 +194,7 @@ def category(request, slug: str):
     return _render_listing_page(request, "web/category.html", context)
 
 
-@catalogue_page
+@catalogue_page(_product_keys)
 def product(request, slug: str):
     storefront = _storefront(request)
     item = (
@@ -209,7 +230,7 @@ def product(request, slug: str):
     )
 
 
-@catalogue_page
+@catalogue_page(_storefront_listing_keys)
 def search(request):
     storefront = _storefront(request)
     query = clean_query(request.GET.get(QUERY_PARAM))

@@ -1,0 +1,79 @@
+"""A product's summary of its offers, as listings and cards show it, computed in one place.
+
+The offer services, the demo loader and the feed import all derive `Product`'s summary columns
+from this function, so a card, a listing filter and the product page never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Price ranges of the listing filter: (key in the URL, lower bound included, upper bound
+# excluded), euros TTC, applied to each purchasable offer's price.
+PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
+    ("0-10", None, Decimal("10")),
+    ("10-20", Decimal("10"), Decimal("20")),
+    ("20-50", Decimal("20"), Decimal("50")),
+    ("50-100", Decimal("50"), Decimal("100")),
+    ("100-200", Decimal("100"), Decimal("200")),
+    ("200-500", Decimal("200"), Decimal("500")),
+    ("500-1000", Decimal("500"), Decimal("1000")),
+    ("1000-", Decimal("1000"), None),
+]
+PRICE_BOUNDS = {key: (lo, hi) for key, lo, hi in PRICE_RANGES}
+
+SUMMARY_FIELDS = (
+    "best_price",
+    "offer_count",
+    "in_stock",
+    "price_new",
+    "price_refurbished",
+    "price_used",
+    "listing_signature",
+)
+
+
+def price_range_key(price: Decimal) -> str:
+    for key, lo, hi in PRICE_RANGES:
+        if (lo is None or price >= lo) and (hi is None or price < hi):
+            return key
+    return PRICE_RANGES[-1][0]
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """What the summary needs of one offer; `visible`: active offer of a verified seller."""
+
+    price: Decimal
+    condition: str
+    seller_id: int
+    stock: int
+    visible: bool
+
+
+def product_summary(offers: Iterable[OfferFacts]) -> dict:
+    """Summary columns of a product from its offers (see SUMMARY_FIELDS).
+
+    Purchasable = visible and in stock. `offer_count` counts purchasable offers, or the visible
+    ones when none is in stock (a sold-out storefront card says how many sellers list it).
+    """
+    visible = [o for o in offers if o.visible]
+    buyable = [o for o in visible if o.stock > 0]
+
+    def cheapest(condition: str) -> Decimal | None:
+        return min((o.price for o in buyable if o.condition == condition), default=None)
+
+    facets = sorted({(o.condition, o.seller_id, price_range_key(o.price)) for o in buyable})
+    signature = hashlib.blake2s(repr(facets).encode(), digest_size=8).hexdigest() if facets else ""
+    return {
+        "best_price": min((o.price for o in buyable), default=None),
+        "offer_count": len(buyable) or len(visible),
+        "in_stock": bool(buyable),
+        "price_new": cheapest("new"),
+        "price_refurbished": cheapest("refurbished"),
+        "price_used": cheapest("used"),
+        "listing_signature": signature,
+    }
