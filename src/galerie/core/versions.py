@@ -87,7 +87,16 @@ def _read(keys: list[str]) -> dict[str, int]:
         if missing:
             found.update(cache.get_many([_REDIS_PREFIX + k for k in missing]))
         return {k: int(found.get(_REDIS_PREFIX + k, 0)) for k in keys}
-    rows = dict(CacheVersion.objects.filter(key__in=keys).values_list("key", "version"))
+    # Read on every catalogue request, cached or not: plain SQL, no ORM compilation.
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(keys))
+    sql = (
+        f"SELECT {qn('key')}, {qn('version')} FROM {qn(CacheVersion._meta.db_table)} "  # noqa: S608
+        f"WHERE {qn('key')} IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, keys)
+        rows = dict(cursor.fetchall())
     return {k: rows.get(k, 0) for k in keys}
 
 
