@@ -70,6 +70,9 @@ CARD_FIELDS = (
     "best_price",
     "offer_count",
     "in_stock",
+    "price_new",
+    "price_refurbished",
+    "price_used",
     "created_at",
 )
 
