@@ -7,4 +7,5 @@ urlpatterns = [
     path("c/<slug:slug>/", views.category, name="category"),
     path("p/<slug:slug>/", views.product, name="product"),
     path("recherche/", views.search, name="search"),
+    path("classement/", views.ranking, name="ranking"),
 ]

@@ -10,11 +10,15 @@ from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from galerie.catalog.listing import (
     PAGE_PARAM,
     QUERY_PARAM,
+    SORT_NEWEST,
     SORT_PARAM,
+    SORT_PRICE_ASC,
+    SORT_PRICE_DESC,
     SORT_RELEVANCE,
     SORTS,
     category_by_slug,
@@ -30,7 +34,13 @@ from galerie.catalog.listing import (
 )
 from galerie.catalog.models import AttributeValue, Product
 from galerie.core.versions import listing_key, product_key
-from galerie.sellers.selectors import offers_for_product
+from galerie.sellers.models import Condition
+from galerie.sellers.selectors import (
+    CONDITION_ORDER,
+    OFFER_RANKING,
+    offers_for_product,
+    offers_lowest_totals,
+)
 from galerie.storefronts.selectors import storefront_list
 from galerie.web.caching import catalogue_page
 
@@ -205,7 +215,7 @@ def product(request, slug: str):
     )
     if item is None:
         raise Http404(_("Ce produit n'est pas disponible dans cette boutique."))
-    offers = offers_for_product(item.pk)
+    offers = offers_for_product(item.pk)  # ranked: the first is the buy box
     for offer in offers:
         offer.seller_label = offer.seller.display_name(storefront)
     buy_box, others = (offers[0], offers[1:]) if offers else (None, [])
@@ -223,7 +233,8 @@ def product(request, slug: str):
             "product": item,
             "buy_box": buy_box,
             "other_offers": others,
-            "others_from": min((o.price for o in others), default=None),
+            # Per condition, delivery included: never cheaper than the box in its condition.
+            "others_from": offers_lowest_totals(others),
             "attributes": attributes,
             "ancestors": ancestors,
         },
@@ -274,3 +285,47 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No database, no context processors: the failure may be the database itself.
     return HttpResponseServerError(loader.render_to_string("web/500.html"))
+
+
+# --- how offers and products are ranked ---------------------------------------------------
+
+# What each listing sort does (keys of catalog.listing.SORTS, in the words of its ordering).
+SORT_EXPLANATIONS = {
+    SORT_RELEVANCE: gettext_lazy(
+        "Tri par défaut. Dans une catégorie : ordre alphabétique des titres. Dans une "
+        "recherche : les produits qui correspondent le mieux aux mots recherchés d'abord."
+    ),
+    SORT_PRICE_ASC: gettext_lazy(
+        "Du prix le plus bas au plus élevé, d'après l'offre disponible la moins chère du "
+        "produit, tous états confondus, hors frais de port."
+    ),
+    SORT_PRICE_DESC: gettext_lazy(
+        "Du prix le plus élevé au plus bas, d'après la même offre disponible la moins chère."
+    ),
+    SORT_NEWEST: gettext_lazy("Les produits ajoutés le plus récemment au catalogue d'abord."),
+}
+
+
+def ranking(request):
+    """« Comment nous classons les offres et les produits » (P2B Regulation art. 5, Code de la
+    consommation L.111-7), rendered from the ranking rule's own data (OFFER_RANKING, SORTS)."""
+    if getattr(request, "storefront", None) is None and not request.is_mall_host:
+        return unknown_host(request)
+    labels = dict(Condition.choices)
+    sorts = [
+        {
+            "label": label,
+            "explanation": SORT_EXPLANATIONS.get(key, ""),
+            "default": key == SORT_RELEVANCE,
+        }
+        for key, label in SORTS.items()
+    ]
+    return render(
+        request,
+        "web/ranking.html",
+        {
+            "criteria": OFFER_RANKING,
+            "condition_order": [labels[c] for c in CONDITION_ORDER],
+            "sorts": sorts,
+        },
+    )

@@ -188,13 +188,15 @@ def test_htmx_requests_get_only_the_listing(client, mall):
 # --- product page -------------------------------------------------------------------------
 
 
-def test_product_page_buy_box_is_cheapest_price_plus_delivery(client, mall):
+def test_product_page_buy_box_is_the_new_offer_before_cheaper_used_ones(client, mall):
     body = text(get(client, "culture", "/p/les-miserables/"))
 
     buy_box = body[body.index('class="buy-box"') : body.index("</section>", body.index("buy-box"))]
-    # 4 € + 4,50 € (private seller) beats 6 € + 3 € and 12 € + 0 €.
-    assert "4,00" in buy_box and "Jean Dupont" in buy_box and "Particulier" in buy_box
-    assert "2 autres offres dès 6,00" in body
+    # New first: 12 € + 0 € beats the used 4 € + 4,50 € (private seller) and 6 € + 3 €.
+    assert "12,00" in buy_box and "<strong>Culture</strong>" in buy_box
+    assert "Jean Dupont" not in buy_box and "Particulier" not in buy_box
+    assert "2 autres offres" in body
+    assert "Livraison comprise : occasion dès 8,50\xa0€" in body
     assert "Le Bouquiniste SARL" in body and "3 quai Voltaire" in body
     assert "Très bon état" in body
     assert "Victor Hugo" in body and "Folio" in body  # attributes table
@@ -208,7 +210,7 @@ def test_delivery_decides_the_buy_box_and_operator_sells_as_the_storefront(clien
 
     buy_box = body[body.index('class="buy-box"') :]
     assert "Vendu et expédié par <strong>Culture</strong>" in buy_box
-    assert "1 autre offre dès 9,00" in body
+    assert "1 autre offre" in body and "Livraison comprise : neuf dès 11,00\xa0€" in body
 
 
 def test_unverified_sellers_cheaper_offer_is_never_shown(client, mall):
