@@ -58,9 +58,20 @@ class ProductSummary(Schema):
     gtin: str | None
     category: str
     image_urls: list[str]
-    best_price: Decimal | None
+    best_price: Decimal | None = Field(
+        description="Prix de l'offre achetable la moins chère, tous états, hors frais de port."
+    )
     offer_count: int
     in_stock: bool
+    price_new: Decimal | None = Field(
+        None, description="Prix de l'offre neuve achetable la moins chère, hors frais de port."
+    )
+    price_refurbished: Decimal | None = Field(
+        None, description="Prix de l'offre reconditionnée la moins chère, hors frais de port."
+    )
+    price_used: Decimal | None = Field(
+        None, description="Prix de l'offre d'occasion la moins chère, hors frais de port."
+    )
 
 
 class FacetOptionOut(Schema):
@@ -120,8 +131,15 @@ class ProductDetail(ProductSummary):
     product_type: str
     created_at: datetime
     attributes: list[AttributeOut]
-    buy_box: OfferOut | None
-    offers: list[OfferOut] = Field(description="Every purchasable offer, the buy box first.")
+    buy_box: OfferOut | None = Field(
+        description="L'offre mise en avant : la première du classement (voir /classement/)."
+    )
+    offers: list[OfferOut] = Field(
+        description=(
+            "Toutes les offres achetables, dans l'ordre de la fiche produit (critères décrits "
+            "sur la page /classement/ de la boutique) : la première est l'offre mise en avant."
+        )
+    )
 
 
 class ListingParams(Schema):
@@ -170,6 +188,9 @@ def _summary(product, category_slugs: dict[int, str]) -> dict:
         "best_price": product.best_price,
         "offer_count": product.offer_count,
         "in_stock": product.in_stock,
+        "price_new": product.price_new,
+        "price_refurbished": product.price_refurbished,
+        "price_used": product.price_used,
     }
 
 

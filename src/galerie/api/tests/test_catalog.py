@@ -76,11 +76,13 @@ def test_product_detail_with_all_purchasable_offers_buy_box_first(client, mall):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["buy_box"]["seller"]["slug"] == "jean"
-    assert body["buy_box"]["seller"]["is_trader"] is False
-    assert [o["seller"]["slug"] for o in body["offers"]] == ["jean", "bouquiniste", "galerie"]
-    assert body["offers"][2]["seller"]["name"] == "Culture"  # the operator sells as the shop
-    assert body["offers"][0]["total_price"] == "8.50"
+    # New first, then used by price + delivery (4 € + 4,50 € before 6 € + 3 €).
+    assert body["buy_box"]["seller"]["slug"] == "galerie"
+    assert body["buy_box"]["condition"] == "new"
+    assert [o["seller"]["slug"] for o in body["offers"]] == ["galerie", "jean", "bouquiniste"]
+    assert body["offers"][0]["seller"]["name"] == "Culture"  # the operator sells as the shop
+    assert body["offers"][1]["seller"]["is_trader"] is False
+    assert body["offers"][1]["total_price"] == "8.50"
     assert {"code": "author", "name": "Auteur", "value": "Victor Hugo", "unit": ""} in body[
         "attributes"
     ]
