@@ -32,7 +32,8 @@ from galerie.catalog.listing import (
     storefront_visible_category_ids,
     visible_products,
 )
-from galerie.catalog.models import AttributeValue, Product
+from galerie.catalog.models import AttributeValue
+from galerie.catalog.selectors import product_id_for_slug
 from galerie.core.versions import listing_key, product_key
 from galerie.sellers.models import Condition
 from galerie.sellers.selectors import (
@@ -62,7 +63,7 @@ def _category_keys(request, slug: str) -> list[str]:
 
 
 def _product_keys(request, slug: str) -> list[str]:
-    pk = Product.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    pk = product_id_for_slug(slug)
     return [product_key(pk)] if pk is not None else []
 
 
