@@ -100,7 +100,7 @@ def pages_table(results: dict) -> str:
             f"| {LABELS.get(name, name)} | {r.get('distinct_urls', 1):,} | "
             f"{r['requests_per_second']:,.1f} | {r['ratio_to_bare']:.1%} | {adjacent} | "
             f"{r.get('p50_ms')} | "
-            f"{r.get('p99_ms')} | {_cache(r)} | {r['non_2xx'] + r.get('bad_status', 0)} | "
+            f"{r.get('p99_ms')} | {_cache(r)} | {max(r['non_2xx'], r.get('bad_status', 0))} | "
             f"{' + '.join(str(v) for v in hwm)} | {r['loadavg_after']} | {_target(r)} |"
         )
     notes = []
@@ -120,6 +120,11 @@ def pages_table(results: dict) -> str:
                 f"({mall['popular_summary_changed']} altering their summary); service p50 "
                 f"{mall['service_ms_p50']} ms, max {mall['service_ms_max']} ms; "
                 f"errors {mall['error_count']}"
+            )
+        if r.get("bad_status") and name.startswith("live-"):
+            notes.append(
+                f"- {name}: {r['bad_status']:,} non-200 answers (a popular product the live "
+                "mall sold out answers 404 in a storefront hiding sold-out items)"
             )
         drain = r.get("drain", {})
         if drain.get("restarted"):
