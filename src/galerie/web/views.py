@@ -33,7 +33,7 @@ from galerie.catalog.listing import (
     visible_products,
 )
 from galerie.catalog.models import AttributeValue
-from galerie.catalog.selectors import product_id_for_slug
+from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
 from galerie.core.versions import listing_key, product_key
 from galerie.sellers.models import Condition
 from galerie.sellers.selectors import (
@@ -58,8 +58,8 @@ def _storefront_listing_keys(request, *args, **kwargs) -> list[str]:
 
 
 def _category_keys(request, slug: str) -> list[str]:
-    node = category_by_slug(slug)
-    return [listing_key(node.pk)] if node is not None else []
+    pk = category_id_for_slug(slug)
+    return [listing_key(pk)] if pk is not None else []
 
 
 def _product_keys(request, slug: str) -> list[str]:
