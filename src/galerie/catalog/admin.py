@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from galerie.catalog.facets import category_facet_counts_repair
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.core.versions import global_bump
 from galerie.sellers.models import Offer
@@ -105,5 +106,9 @@ def _refresh_product(product_id: int) -> None:
 
     product_offer_summary_refresh(product_ids=[product_id])
     search_index_refresh(product_ids=[product_id])
+    # Its category, active flag or attribute values may have changed, which the summary refresh
+    # does not see: recount its category and any whose totals no longer match (a move).
+    category_id = Product.objects.filter(pk=product_id).values_list("category_id", flat=True)
+    category_facet_counts_repair(category_ids=list(category_id))
     # Titles, images and categories show on every listing, not only in the summary.
     global_bump()

@@ -172,6 +172,10 @@ class Product(TimeStampedModel):
     # Digest of what offer-level filters see (condition, seller, price range of each purchasable
     # offer): listings are invalidated when it or the fields above change, not on every sale.
     listing_signature = models.CharField(max_length=16, blank=True, default="", editable=False)
+    # The same, spelled out: one "condition:price range:seller id" token per distinct combination
+    # among its purchasable offers, space-separated and sorted. The precomputed facet counts
+    # (CategoryFacetCount) move a product from its old tokens to its new ones.
+    offer_facets = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("produit")
@@ -213,6 +217,41 @@ class Product(TimeStampedModel):
         else:
             self.gtin = None
         super().save(*args, **kwargs)
+
+
+class CategoryFacetCount(models.Model):
+    """How many visible products *directly* in a category carry each facet value: the counts of
+    a category's landing page, summed over its subtree, without scanning its products.
+
+    `scope` "s": active products in stock; "o": active products sold out with a visible offer
+    (added for storefronts that show sold-out items). `facet` "total" (the products themselves),
+    "prix", "etat", "vendeur" (value: seller id) count products having a purchasable offer with
+    that value; "attr" counts attribute values (`attribute_id`, facet value), of every attribute
+    so that making one a facet needs no rebuild. Kept exact by `galerie.catalog.facets`.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    scope = models.CharField(max_length=1)
+    facet = models.CharField(max_length=8)
+    attribute_id = models.IntegerField(default=0)  # not a key: values of a deleted one are ignored
+    value = models.CharField(max_length=255, blank=True, default="")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compte de filtre")
+        verbose_name_plural = _("comptes de filtres")
+        constraints = [
+            # Also the index every read and update goes through (category first).
+            models.UniqueConstraint(
+                fields=["category", "scope", "facet", "attribute_id", "value"],
+                name="facet_count_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} {self.scope} {self.facet} {self.attribute_id} {self.value}"
 
 
 class AttributeValue(models.Model):

@@ -33,6 +33,7 @@ SUMMARY_FIELDS = (
     "price_refurbished",
     "price_used",
     "listing_signature",
+    "offer_facets",
 )
 
 
@@ -76,4 +77,19 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
         "price_refurbished": cheapest("refurbished"),
         "price_used": cheapest("used"),
         "listing_signature": signature,
+        "offer_facets": offer_facets_text(facets),
     }
+
+
+def offer_facets_text(facets: Iterable[tuple[str, int, str]]) -> str:
+    """(condition, seller id, price range) triples as stored in `Product.offer_facets`."""
+    return " ".join(sorted(f"{condition}:{price}:{seller}" for condition, seller, price in facets))
+
+
+def offer_facets_parse(text: str) -> list[tuple[str, str, int]]:
+    """`Product.offer_facets` back to (condition, price range, seller id) triples."""
+    triples = []
+    for token in text.split():
+        condition, price, seller = token.split(":")
+        triples.append((condition, price, int(seller)))
+    return triples

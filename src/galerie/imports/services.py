@@ -24,6 +24,7 @@ from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.catalog.facets import category_facet_counts_add
 from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
@@ -611,6 +612,10 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             for e in errors
         )
     touched.discard(None)
+    if new_products:
+        # Inserted with their summary, past the offer services: counted in the listings' facet
+        # counts here, before the refresh below moves those that received several offers.
+        category_facet_counts_add(product_ids=[p.id for p in new_products.values()])
     if touched:
         ids = sorted(touched)
         product_offer_summary_refresh(product_ids=ids)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from galerie.catalog.facets import category_facet_counts_apply
 from galerie.catalog.models import Product
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
@@ -46,7 +47,11 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
                 changed_products.append(Product(pk=pk, **new))
                 listing_categories.add(category_id)
         # One UPDATE … CASE per chunk rather than one per product (bulk price/stock uploads).
-    Product.objects.bulk_update(changed_products, list(SUMMARY_FIELDS), batch_size=500)
+    if changed_products:
+        # The category facet counts move with the summaries, in the same transaction.
+        with transaction.atomic(savepoint=False):
+            category_facet_counts_apply(products=changed_products)
+            Product.objects.bulk_update(changed_products, list(SUMMARY_FIELDS), batch_size=500)
     keys = [product_key(pk) for pk in ids]
     keys += [listing_key(c) for c in category_ancestor_ids(listing_categories)]
     versions_bump(keys)
