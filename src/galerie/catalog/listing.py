@@ -2,14 +2,17 @@
 
 One selector serves the category page, the search page and the JSON API, so that the three always
 agree on what a shopper may see. Facets are disjunctive: values of one group combine with OR, groups
-combine with AND, and each group's counts are computed with every *other* group's filters applied
-(one aggregate query per group, never a loop over products).
+combine with AND, and each group's counts are computed with every *other* group's filters applied.
+Condition, price and seller filters apply to one and the same purchasable offer. A category's
+landing page (no filter) sums precomputed counts (galerie.catalog.facets); a filtered listing or a
+search counts with one aggregate query per group, never a loop over products.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,7 +23,19 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from galerie.catalog.facets import (
+    ATTRIBUTE,
+    CONDITION,
+    PRICE,
+    SELLER,
+    TOTAL,
+    category_facet_counts,
+    scope_q,
+    scopes,
+    visibility_q,
+)
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product
+from galerie.catalog.summary import PRICE_BOUNDS, PRICE_RANGES, offer_facets_parse
 from galerie.core.versions import (
     GLOBAL,
     global_version,
@@ -45,19 +60,6 @@ SORT_PARAM = "tri"
 PAGE_PARAM = "page"
 QUERY_PARAM = "q"
 RESERVED_PARAMS = {PRICE_PARAM, CONDITION_PARAM, SELLER_PARAM, SORT_PARAM, PAGE_PARAM, QUERY_PARAM}
-
-# (key in the URL, lower bound included, upper bound excluded), euros TTC on best_price.
-PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
-    ("0-10", None, Decimal("10")),
-    ("10-20", Decimal("10"), Decimal("20")),
-    ("20-50", Decimal("20"), Decimal("50")),
-    ("50-100", Decimal("50"), Decimal("100")),
-    ("100-200", Decimal("100"), Decimal("200")),
-    ("200-500", Decimal("200"), Decimal("500")),
-    ("500-1000", Decimal("500"), Decimal("1000")),
-    ("1000-", Decimal("1000"), None),
-]
-_PRICE_BOUNDS = {key: (lo, hi) for key, lo, hi in PRICE_RANGES}
 
 # What a product card (page or API) shows: the sort never drags descriptions along.
 CARD_FIELDS = (
@@ -252,12 +254,9 @@ def facet_attribute_groups() -> dict[str, AttributeGroup]:
 def visible_products(storefront: Storefront) -> QuerySet[Product]:
     """Products a shopper of this storefront may see: in its assortment, with an offer in stock
     (or, when the storefront shows sold-out items, with at least one visible offer)."""
-    qs = Product.objects.filter(
-        is_active=True, category_id__in=storefront_visible_category_ids(storefront)
-    )
-    if storefront.show_out_of_stock:
-        return qs.filter(offer_count__gt=0)
-    return qs.filter(in_stock=True)
+    return Product.objects.filter(
+        category_id__in=storefront_visible_category_ids(storefront)
+    ).filter(visibility_q(show_out_of_stock=storefront.show_out_of_stock))
 
 
 # --- input normalisation ------------------------------------------------------------------
@@ -291,11 +290,13 @@ def _clean_values(raw) -> list[str]:
     return values[:MAX_VALUES_PER_GROUP]
 
 
-def _normalise_filters(filters: dict) -> dict[str, list[str]]:
-    """Keep only known parameters and values that exist; unknown ones are silently dropped."""
+def _normalise_filters(filters: dict) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """Keep only known parameters and values that exist; unknown ones are silently dropped.
+    Also returns the ids of the selected sellers, by slug."""
     groups = facet_attribute_groups()
     clean: dict[str, list[str]] = {}
-    prices = [v for v in _clean_values(_get(filters, PRICE_PARAM)) if v in _PRICE_BOUNDS]
+    seller_ids: dict[str, int] = {}
+    prices = [v for v in _clean_values(_get(filters, PRICE_PARAM)) if v in PRICE_BOUNDS]
     if prices:
         clean[PRICE_PARAM] = prices
     conditions = [v for v in _clean_values(_get(filters, CONDITION_PARAM)) if v in Condition.values]
@@ -303,12 +304,12 @@ def _normalise_filters(filters: dict) -> dict[str, list[str]]:
         clean[CONDITION_PARAM] = conditions
     sellers = _clean_values(_get(filters, SELLER_PARAM))
     if sellers:
-        known = set(
+        seller_ids = dict(
             Seller.objects.filter(slug__in=sellers, status=SellerStatus.VERIFIED).values_list(
-                "slug", flat=True
+                "slug", "pk"
             )
         )
-        sellers = [s for s in sellers if s in known]
+        sellers = [s for s in sellers if s in seller_ids]
         if sellers:
             clean[SELLER_PARAM] = sellers
     wanted = {param: _clean_values(_get(filters, param)) for param in groups if param in filters}
@@ -327,7 +328,7 @@ def _normalise_filters(filters: dict) -> dict[str, list[str]]:
             kept = [v for v in values if any((i, v) in existing for i in ids)]
             if kept:
                 clean[param] = kept
-    return clean
+    return clean, seller_ids
 
 
 def normalise_sort(sort: str | None) -> str:
@@ -343,69 +344,83 @@ def parse_page(raw) -> int:
 
 
 # --- filtering ----------------------------------------------------------------------------
+# Condition, price and seller describe one offer: a product matches them together only through
+# one purchasable offer that satisfies all of them (a used copy at 5 € and a new one at 14 € do
+# not make "new, under 10 €"). Attribute filters describe the product.
+
+OFFER_PARAMS = (PRICE_PARAM, CONDITION_PARAM, SELLER_PARAM)
 
 
-def _group_q(param: str, values: list[str]) -> Q:
-    if param == PRICE_PARAM:
-        q = Q()
-        for key in values:
-            lo, hi = _PRICE_BOUNDS[key]
-            part = Q(best_price__isnull=False)
-            if lo is not None:
-                part &= Q(best_price__gte=lo)
-            if hi is not None:
-                part &= Q(best_price__lt=hi)
-            q |= part
-        return q
-    if param == CONDITION_PARAM:
-        return Q(Exists(offers_purchasable().filter(product=OuterRef("pk"), condition__in=values)))
-    if param == SELLER_PARAM:
-        return Q(
-            Exists(offers_purchasable().filter(product=OuterRef("pk"), seller__slug__in=values))
-        )
+def _price_q(keys: list[str], field: str = "price") -> Q:
+    q = Q()
+    for key in keys:
+        lo, hi = PRICE_BOUNDS[key]
+        part = Q()
+        if lo is not None:
+            part &= Q(**{f"{field}__gte": lo})
+        if hi is not None:
+            part &= Q(**{f"{field}__lt": hi})
+        q |= part
+    return q
+
+
+def _offer_q(clean: dict[str, list[str]], seller_ids: dict[str, int], *, skip=None) -> Q | None:
+    """What one offer must be to match the selected offer-level groups (but `skip`); None when
+    no such group is selected."""
+    q, used = Q(), False
+    if PRICE_PARAM in clean and skip != PRICE_PARAM:
+        q &= _price_q(clean[PRICE_PARAM])
+        used = True
+    if CONDITION_PARAM in clean and skip != CONDITION_PARAM:
+        q &= Q(condition__in=clean[CONDITION_PARAM])
+        used = True
+    if SELLER_PARAM in clean and skip != SELLER_PARAM:
+        q &= Q(seller_id__in=sorted(seller_ids[s] for s in clean[SELLER_PARAM]))
+        used = True
+    return q if used else None
+
+
+def _attribute_q(param: str, values: list[str]) -> Q:
+    # IN, not a correlated EXISTS: the (attribute, facet value) index gives the products having
+    # a value at once, rather than one probe per product of a large category.
     group = facet_attribute_groups()[param]
-    return Q(
-        Exists(
-            AttributeValue.objects.filter(
-                product=OuterRef("pk"),
-                attribute_id__in=group.attribute_ids,
-                facet_value__in=values,
-            )
-        )
+    having = AttributeValue.objects.filter(
+        attribute_id__in=group.attribute_ids, facet_value__in=values
     )
+    return Q(pk__in=having.values("product_id"))
 
 
-def _apply(base: QuerySet[Product], filters: dict[str, list[str]], *, skip: str | None = None):
-    qs = base
-    for param, values in filters.items():
-        if param != skip:
-            qs = qs.filter(_group_q(param, values))
-    return qs
-
-
-def _ids(qs: QuerySet[Product]):
-    return qs.order_by().values("pk")
+def _product_filters(
+    clean: dict[str, list[str]],
+    seller_ids: dict[str, int],
+    *,
+    skip_attribute: str | None = None,
+    offers: bool = True,
+) -> list[Q]:
+    """Conditions on products: each selected attribute group (but `skip_attribute`) and, if
+    `offers`, one purchasable offer matching every selected offer-level group."""
+    conditions = [
+        _attribute_q(param, values)
+        for param, values in clean.items()
+        if param not in OFFER_PARAMS and param != skip_attribute
+    ]
+    offer = _offer_q(clean, seller_ids) if offers else None
+    if offer is not None:
+        matching = offers_purchasable().filter(offer, product=OuterRef("pk"))
+        conditions.append(Q(Exists(matching)))
+    return conditions
 
 
 # --- facets -------------------------------------------------------------------------------
 
 
-def _price_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
-    return _price_facet_and_total(qs, selected)[0]
-
-
-def _price_facet_and_total(qs: QuerySet[Product], selected: list[str]) -> tuple[Facet, int]:
-    """The price ranges' counts and, in the same scan, the number of products in `qs`."""
-    aggregates = {"total": Count("pk")}
-    for i, (key, _lo, _hi) in enumerate(PRICE_RANGES):
-        aggregates[f"r{i}"] = Count("pk", filter=_group_q(PRICE_PARAM, [key]))
-    counts = qs.order_by().aggregate(**aggregates)
+def _price_facet(counts: dict[str, int], selected: list[str]) -> Facet:
     options = []
-    for i, (key, lo, hi) in enumerate(PRICE_RANGES):
-        n = counts[f"r{i}"]
+    for key, lo, hi in PRICE_RANGES:
+        n = counts.get(key, 0)
         if n or key in selected:
             options.append(FacetOption(key, _price_label(lo, hi), n, key in selected))
-    return Facet(PRICE_PARAM, str(_("Prix")), options), counts["total"]
+    return Facet(PRICE_PARAM, str(_("Prix")), options)
 
 
 def _price_label(lo: Decimal | None, hi: Decimal | None) -> str:
@@ -416,22 +431,7 @@ def _price_label(lo: Decimal | None, hi: Decimal | None) -> str:
     return str(_("%(lo)s à %(hi)s €") % {"lo": lo, "hi": hi})
 
 
-def _offer_counts(qs: QuerySet[Product], *fields: str):
-    """Products per offer field, over purchasable offers only (see offers_purchasable)."""
-    return (
-        qs.order_by()
-        .filter(
-            offers__is_active=True,
-            offers__stock__gt=0,
-            offers__seller__status=SellerStatus.VERIFIED,
-        )
-        .values_list(*fields)
-        .annotate(n=Count("pk", distinct=True))
-    )
-
-
-def _condition_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
-    counts = dict(_offer_counts(qs, "offers__condition"))
+def _condition_facet(counts: dict[str, int], selected: list[str]) -> Facet:
     options = [
         FacetOption(value, str(label), counts.get(value, 0), value in selected)
         for value, label in Condition.choices
@@ -440,10 +440,8 @@ def _condition_facet(qs: QuerySet[Product], selected: list[str]) -> Facet:
     return Facet(CONDITION_PARAM, str(_("État")), options)
 
 
-def _seller_facet(qs: QuerySet[Product], selected: list[str], storefront) -> Facet:
-    rows = _offer_counts(
-        qs, "offers__seller__slug", "offers__seller__name", "offers__seller__is_operator"
-    )
+def _seller_facet(rows, selected: list[str], storefront) -> Facet:
+    """`rows`: (slug, name, is_operator, count) of verified sellers."""
     options = []
     for slug, name, is_operator, n in rows:
         label = storefront.name if is_operator else name
@@ -453,6 +451,73 @@ def _seller_facet(qs: QuerySet[Product], selected: list[str], storefront) -> Fac
             options.append(FacetOption(slug, slug, 0, True))
     options.sort(key=lambda o: (-o.count, o.label.lower()))
     return Facet(SELLER_PARAM, str(_("Vendeur")), options)
+
+
+def _attribute_facets(counts: dict[int, dict[str, int]], clean: dict[str, list[str]]):
+    """Facets of the attribute groups from per-attribute value counts."""
+    facets = []
+    groups = facet_attribute_groups()
+    for group in sorted(groups.values(), key=lambda g: (g.position, g.label)):
+        merged: dict[str, int] = {}
+        for attr_id in group.attribute_ids:
+            for value, n in counts.get(attr_id, {}).items():
+                merged[value] = merged.get(value, 0) + n
+        selected = clean.get(group.param, [])
+        if not merged and not selected:
+            continue
+        top = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+        top = top[:MAX_OPTIONS_PER_FACET]
+        options = [FacetOption(v, v, n, v in selected) for v, n in top]
+        for value in selected:
+            if value not in dict(top):
+                options.append(FacetOption(value, value, merged.get(value, 0), True))
+        facets.append(Facet(group.param, group.label, options))
+    return facets
+
+
+def _offer_facet_counts(products: QuerySet[Product], clean, seller_ids):
+    """How many of `products` (visible, passing every attribute filter) are listed, and per
+    value of each offer-level group how many have one purchasable offer with that value that
+    also matches the other selected offer-level groups.
+
+    Read from each product's `offer_facets` (the (condition, price range, seller) of its
+    purchasable offers, kept with its summary by the offer services): one indexed scan of the
+    products instead of one join to their offers per group. Returns (total, prices, conditions,
+    sellers by id)."""
+    wanted = {
+        0: set(clean.get(CONDITION_PARAM, ())),
+        1: set(clean.get(PRICE_PARAM, ())),
+        2: {seller_ids[s] for s in clean.get(SELLER_PARAM, ())},
+    }
+    selected = [i for i, values in wanted.items() if values]
+
+    def matches(triple, skip=None) -> bool:
+        return all(triple[i] in wanted[i] for i in selected if i != skip)
+
+    total = 0
+    counts: dict[int, Counter] = {0: Counter(), 1: Counter(), 2: Counter()}
+    # Products sharing their offer facets are counted together: a few hundred distinct values
+    # for tens of thousands of products.
+    grouped = products.order_by().values_list("offer_facets").annotate(n=Count("pk"))
+    for text, n in grouped:
+        triples = offer_facets_parse(text) if text else []
+        if not selected or any(matches(t) for t in triples):
+            total += n
+        for i, counter in counts.items():
+            for value in {t[i] for t in triples if matches(t, skip=i)}:
+                counter[value] += n
+    return total, dict(counts[1]), dict(counts[0]), dict(counts[2])
+
+
+def _seller_rows(counts: dict[int, int]) -> list[tuple[str, str, bool, int]]:
+    """(slug, name, is_operator, count) of the verified sellers among `counts` (by seller id)."""
+    if not counts:
+        return []
+    found = Seller.objects.filter(pk__in=sorted(counts), status=SellerStatus.VERIFIED)
+    return [
+        (slug, name, is_operator, counts[pk])
+        for pk, slug, name, is_operator in found.values_list("pk", "slug", "name", "is_operator")
+    ]
 
 
 def _attribute_counts(qs: QuerySet[Product], attribute_ids) -> dict[int, dict[str, int]]:
@@ -481,41 +546,128 @@ def _attribute_counts(qs: QuerySet[Product], attribute_ids) -> dict[int, dict[st
     return counts
 
 
-def _attribute_facets(base, filters: dict[str, list[str]]) -> list[Facet]:
+def _computed(base, clean, seller_ids, storefront, *, with_facets) -> tuple[int, list[Facet]]:
+    """Total and facet counts of a filtered (or searched) listing, each group counted with every
+    other group's filters applied, by aggregate queries driven by the products' indexes."""
     groups = facet_attribute_groups()
-    if not groups:
-        return []
-    all_ids = [i for g in groups.values() for i in g.attribute_ids]
-    active = [p for p in filters if p in groups]
-    # One query for every group not filtered on; one more per filtered group (disjunctive).
-    shared_qs = _apply(base, filters, skip=None)
-    counts = _attribute_counts(shared_qs, [i for i in all_ids if not _in_active(i, active)])
+    by_attributes = base.filter(*_product_filters(clean, seller_ids, offers=False))
+    total, prices, conditions, sellers = _offer_facet_counts(by_attributes, clean, seller_ids)
+    if not (with_facets and (total or clean)):
+        return total, []
+    # Attribute groups: one query for every group not filtered on, one per filtered group.
+    active = [p for p in clean if p in groups]
+    idle_ids = [i for p, g in groups.items() if p not in active for i in g.attribute_ids]
+    counts = _attribute_counts(base.filter(*_product_filters(clean, seller_ids)), idle_ids)
     for param in active:
-        counts.update(
-            _attribute_counts(_apply(base, filters, skip=param), groups[param].attribute_ids)
-        )
-    facets = []
-    for group in sorted(groups.values(), key=lambda g: (g.position, g.label)):
-        merged: dict[str, int] = {}
-        for attr_id in group.attribute_ids:
-            for value, n in counts.get(attr_id, {}).items():
-                merged[value] = merged.get(value, 0) + n
-        selected = filters.get(group.param, [])
-        if not merged and not selected:
-            continue
-        top = sorted(merged.items(), key=lambda kv: (-kv[1], kv[0].lower()))
-        top = top[:MAX_OPTIONS_PER_FACET]
-        options = [FacetOption(v, v, n, v in selected) for v, n in top]
-        for value in selected:
-            if value not in dict(top):
-                options.append(FacetOption(value, value, merged.get(value, 0), True))
-        facets.append(Facet(group.param, group.label, options))
-    return facets
+        products = base.filter(*_product_filters(clean, seller_ids, skip_attribute=param))
+        counts.update(_attribute_counts(products, groups[param].attribute_ids))
+    return total, _facet_list(
+        _price_facet(prices, clean.get(PRICE_PARAM, [])),
+        _attribute_facets(counts, clean),
+        _condition_facet(conditions, clean.get(CONDITION_PARAM, [])),
+        _seller_facet(_seller_rows(sellers), clean.get(SELLER_PARAM, []), storefront),
+    )
 
 
-def _in_active(attr_id: int, active: list[str]) -> bool:
+def _facet_list(price: Facet, attributes: list[Facet], condition: Facet, seller: Facet):
+    return [f for f in (price, *attributes, condition, seller) if f.options]
+
+
+def _precomputed(category_ids, storefront) -> tuple[int, list[Facet], list[tuple[int, str]]]:
+    """Total, facets and non-empty (category, scope) parts of an unfiltered listing, summed from
+    the precomputed counts of its categories (see galerie.catalog.facets)."""
     groups = facet_attribute_groups()
-    return any(attr_id in groups[p].attribute_ids for p in active)
+    rows = category_facet_counts(
+        category_ids=category_ids,
+        scopes=scopes(show_out_of_stock=storefront.show_out_of_stock),
+        attribute_ids=[i for g in groups.values() for i in g.attribute_ids],
+    )
+    total, parts = 0, []
+    by_facet: dict[str, Counter] = {PRICE: Counter(), CONDITION: Counter(), SELLER: Counter()}
+    attributes: dict[int, dict[str, int]] = {}
+    for category_id, scope, facet, attribute_id, value, n in rows:
+        if facet == TOTAL:
+            total += n
+            parts.append((category_id, scope))
+        elif facet == ATTRIBUTE:
+            values = attributes.setdefault(attribute_id, {})
+            values[value] = values.get(value, 0) + n
+        else:
+            by_facet[facet][value] += n
+    sellers = {int(pk): n for pk, n in by_facet[SELLER].items()}
+    facets = _facet_list(
+        _price_facet(by_facet[PRICE], []),
+        _attribute_facets(attributes, {}),
+        _condition_facet(by_facet[CONDITION], []),
+        _seller_facet(_seller_rows(sellers), [], storefront),
+    )
+    return total, facets, sorted(parts)
+
+
+# --- the page -----------------------------------------------------------------------------
+
+# Sort keys: (column, descending). One definition for the ORM and for the merged page's SQL.
+_ORDERINGS: dict[str, list[tuple[str, bool]]] = {
+    SORT_RELEVANCE: [("title", False), ("id", False)],
+    SORT_PRICE_ASC: [("best_price", False), ("title", False), ("id", False)],
+    SORT_PRICE_DESC: [("best_price", True), ("title", False), ("id", False)],
+    SORT_NEWEST: [("created_at", True), ("id", True)],
+}
+# A page merged from per-category index scans reads at most parts × (offset + page) rows.
+MAX_MERGED_PARTS = 40
+MAX_MERGED_ROWS = 1000
+
+
+def _ordering(sort: str, *, nulls: bool) -> list:
+    # Only sold-out products have no best price: in-stock listings keep a plain ORDER BY, which
+    # the (category, in_stock, best_price) index serves.
+    ordering = []
+    for column, desc in _ORDERINGS[sort]:
+        expression = F(column).desc() if desc else F(column).asc()
+        if column == "best_price" and nulls:
+            expression = F(column).desc(nulls_last=True) if desc else F(column).asc(nulls_last=True)
+        ordering.append(expression)
+    return ordering
+
+
+def _order_sql(sort: str, *, nulls: bool) -> str:
+    qn = connection.ops.quote_name
+    terms = []
+    for column, desc in _ORDERINGS[sort]:
+        term = f"{qn(column)} {'DESC' if desc else 'ASC'}"
+        if column == "best_price" and nulls:
+            term += " NULLS LAST"
+        terms.append(term)
+    return ", ".join(terms)
+
+
+def _page_products(listed, *, parts, filters, sort, nulls, start, count) -> list[Product]:
+    """One page of `listed` in `sort` order.
+
+    A category with subcategories is `category_id IN (…)`: no index gives that order, so the
+    database would sort the whole subtree for 24 rows. Each (category, scope) part is instead
+    read in order from the (category, in_stock, sort key) indexes, `offset + page` rows at most,
+    and only those are sorted: one statement, `UNION ALL` of the parts.
+    """
+    if not 2 <= len(parts) <= MAX_MERGED_PARTS or start + count > MAX_MERGED_ROWS:
+        rows = listed.only(*CARD_FIELDS).order_by(*_ordering(sort, nulls=nulls))
+        return list(rows[start : start + count])
+    pieces, params = [], []
+    for i, (category_id, scope) in enumerate(parts):
+        part = (
+            Product.objects.filter(scope_q(scope), *filters, category_id=category_id)
+            .only(*CARD_FIELDS)
+            .order_by(*_ordering(sort, nulls=nulls))[: start + count]
+        )
+        sql, part_params = part.query.sql_with_params()
+        pieces.append(f"SELECT * FROM ({sql}) AS part{i}")  # noqa: S608
+        params.extend(part_params)
+    # Only ORM-compiled SQL, quoted column names and integers are interpolated.
+    sql = (
+        f"SELECT * FROM ({' UNION ALL '.join(pieces)}) AS parts "  # noqa: S608
+        f"ORDER BY {_order_sql(sort, nulls=nulls)} LIMIT {int(count)} OFFSET {int(start)}"
+    )
+    return list(Product.objects.raw(sql, params))
 
 
 # --- the selector -------------------------------------------------------------------------
@@ -546,23 +698,7 @@ def _summary_key(storefront, category, product_ids, clean, with_facets) -> str:
         get_language() or "",
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return f"listing-summary:{digest}"
-
-
-def _facets(base, clean: dict[str, list[str]], storefront, price: Facet | None) -> list[Facet]:
-    if price is None:
-        price = _price_facet(_apply(base, clean, skip=PRICE_PARAM), clean.get(PRICE_PARAM, []))
-    facets = [price]
-    facets.extend(_attribute_facets(base, clean))
-    facets.append(
-        _condition_facet(_apply(base, clean, skip=CONDITION_PARAM), clean.get(CONDITION_PARAM, []))
-    )
-    facets.append(
-        _seller_facet(
-            _apply(base, clean, skip=SELLER_PARAM), clean.get(SELLER_PARAM, []), storefront
-        )
-    )
-    return [f for f in facets if f.options]
+    return f"listing-summary2:{digest}"
 
 
 def product_listing(
@@ -599,60 +735,62 @@ def _product_listing(
     *, storefront, category, product_ids, filters, sort, page, per_page, with_facets
 ) -> Listing:
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-    clean = _normalise_filters(filters or {})
+    clean, seller_ids = _normalise_filters(filters or {})
     sort = normalise_sort(sort)
-    base = visible_products(storefront)
+    allowed = storefront_visible_category_ids(storefront)
     if category is not None:
-        allowed = storefront_visible_category_ids(storefront)
-        ids = [pk for pk in _subtree_ids(category) if pk in allowed]
-        base = base.filter(category_id__in=ids)
+        category_ids = sorted(pk for pk in _subtree_ids(category) if pk in allowed)
+    else:
+        category_ids = sorted(allowed)
+    base = Product.objects.filter(
+        visibility_q(show_out_of_stock=storefront.show_out_of_stock),
+        category_id__in=category_ids,
+    )
     if product_ids is not None:
         product_ids = list(product_ids)
         base = base.filter(pk__in=product_ids)
-    qs = _apply(base, clean)
+    filter_qs = _product_filters(clean, seller_ids)
+    listed = base.filter(*filter_qs)
 
     # Total and facets do not depend on sort or page: computed once per filter set and cached
-    # for the catalogue generation, so paging and re-sorting cost one page query.
+    # for the listing's versions, so paging and re-sorting cost one page query. The landing
+    # page of a category (no filter) reads them from the precomputed counts.
     summary_key = _summary_key(storefront, category, product_ids, clean, with_facets)
     summary = cache.get(summary_key)
-    price_facet: Facet | None = None
+    if summary is None:
+        if product_ids is None and not clean:
+            total, facets, parts = _precomputed(category_ids, storefront)
+            facets = facets if with_facets else []
+        else:
+            total, facets = _computed(base, clean, seller_ids, storefront, with_facets=with_facets)
+            parts = [(c, s) for c in category_ids for s in scopes_of(storefront)]
+        summary = (total, facets, parts)
+        cache.set(summary_key, summary, _CACHE_SECONDS)
+    total, facets, parts = summary
 
     page = parse_page(page)
-    if product_ids is not None and sort == SORT_RELEVANCE:
+    num_pages = max(1, math.ceil(total / per_page))
+    page = min(page, num_pages)
+    start = (page - 1) * per_page
+    if not total:
+        products = []
+    elif product_ids is not None and sort == SORT_RELEVANCE:
+        # A search result (at most SEARCH_LIMIT ids) keeps its rank.
         rank = {pk: i for i, pk in enumerate(product_ids)}
-        matching = sorted(qs.order_by().values_list("pk", flat=True), key=rank.__getitem__)
-        total = len(matching)
-        num_pages = max(1, math.ceil(total / per_page))
-        page = min(page, num_pages)
-        page_ids = matching[(page - 1) * per_page : page * per_page]
-        by_id = qs.only(*CARD_FIELDS).in_bulk(page_ids) if page_ids else {}
+        matching = sorted(listed.order_by().values_list("pk", flat=True), key=rank.__getitem__)
+        page_ids = matching[start : start + per_page]
+        by_id = listed.only(*CARD_FIELDS).in_bulk(page_ids) if page_ids else {}
         products = [by_id[pk] for pk in page_ids if pk in by_id]
     else:
-        if summary is not None:
-            total = summary[0]
-        elif with_facets and PRICE_PARAM not in clean:
-            # Without a price filter the price facet counts `qs` itself: one scan for both.
-            price_facet, total = _price_facet_and_total(qs, [])
-        else:
-            total = qs.count()
-        num_pages = max(1, math.ceil(total / per_page))
-        page = min(page, num_pages)
-        ordering = {
-            SORT_RELEVANCE: ["title", "pk"],
-            SORT_PRICE_ASC: [F("best_price").asc(nulls_last=True), "title", "pk"],
-            SORT_PRICE_DESC: [F("best_price").desc(nulls_last=True), "title", "pk"],
-            SORT_NEWEST: ["-created_at", "-pk"],
-        }[sort]
-        start = (page - 1) * per_page
-        rows = qs.only(*CARD_FIELDS).order_by(*ordering)[start : start + per_page]
-        products = list(rows) if total else []
-
-    if summary is not None:
-        facets = summary[1]
-    else:
-        wanted = with_facets and total + len(clean)
-        facets = _facets(base, clean, storefront, price_facet) if wanted else []
-        cache.set(summary_key, (total, facets), _CACHE_SECONDS)
+        products = _page_products(
+            listed,
+            parts=parts if product_ids is None else [],
+            filters=filter_qs,
+            sort=sort,
+            nulls=storefront.show_out_of_stock,
+            start=start,
+            count=per_page,
+        )
     return Listing(
         products=products,
         total=total,
@@ -663,6 +801,11 @@ def _product_listing(
         filters=clean,
         facets=facets,
     )
+
+
+def scopes_of(storefront: Storefront) -> tuple[str, ...]:
+    """The visibility scopes (galerie.catalog.facets) a storefront's shoppers see."""
+    return scopes(show_out_of_stock=storefront.show_out_of_stock)
 
 
 MAX_QUERY_LENGTH = 500

@@ -141,7 +141,16 @@ class Offer(TimeStampedModel):
         verbose_name = _("offre")
         verbose_name_plural = _("offres")
         ordering = ["price"]
-        indexes = [models.Index(fields=["product", "is_active"], name="offer_product_active")]
+        indexes = [
+            models.Index(fields=["product", "is_active"], name="offer_product_active"),
+            # Listing filters and facet counts by offer (condition, price, seller of one purchasable
+            # offer) read this index alone; is_active and stock > 0 as offers_purchasable.
+            models.Index(
+                fields=["product", "condition", "price", "seller"],
+                condition=models.Q(is_active=True, stock__gt=0),
+                name="offer_purchasable",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(stock__gte=0), name="offer_stock_not_negative"
