@@ -36,7 +36,6 @@ ATTRIBUTE = "attr"
 # (category id, scope, facet, attribute id, value): one row of CategoryFacetCount.
 Key = tuple[int, str, str, int, str]
 
-_CHUNK = 900  # ids per IN (…): below every SQLite build's parameter limit
 # What a product's contribution depends on, besides its attribute values.
 _STATE = ("category_id", "is_active", "in_stock", "offer_count", "offer_facets")
 
@@ -96,9 +95,10 @@ def _keys(
 
 def _attributes(product_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
     found: dict[int, list[tuple[int, str]]] = {}
-    for start in range(0, len(product_ids), _CHUNK):
+    size = _chunk_size()
+    for start in range(0, len(product_ids), size):
         rows = (
-            AttributeValue.objects.filter(product_id__in=product_ids[start : start + _CHUNK])
+            AttributeValue.objects.filter(product_id__in=product_ids[start : start + size])
             .exclude(facet_value="")
             .values_list("product_id", "attribute_id", "facet_value")
         )
@@ -123,10 +123,11 @@ def category_facet_counts_apply(*, products: Sequence[Product]) -> None:
         return
     ids = sorted(new)
     moves: list[tuple[int, int, str | None, str, str | None, str]] = []
-    for start in range(0, len(ids), _CHUNK):
+    size = _chunk_size()
+    for start in range(0, len(ids), size):
         rows = (
             Product.objects.select_for_update()
-            .filter(pk__in=ids[start : start + _CHUNK])
+            .filter(pk__in=ids[start : start + size])
             .order_by("pk")
             .values_list("pk", *_STATE)
         )
@@ -152,18 +153,52 @@ def category_facet_counts_apply(*, products: Sequence[Product]) -> None:
 
 def category_facet_counts_add(*, product_ids: Iterable[int]) -> None:
     """Count products written in bulk with their summary and never counted (the feed import's
-    new products). Call in the transaction that wrote them, before any summary refresh of theirs."""
+    new products). Call in the transaction that wrote them, before any summary refresh of theirs.
+
+    Grouped in the database: products sharing a state (category, flags, offer facets) and
+    attribute values shared by many products come back as one row each."""
     ids = sorted(set(product_ids))
-    if not ids:
-        return
-    attributes = _attributes(ids)
     delta: Counter[Key] = Counter()
-    for start in range(0, len(ids), _CHUNK):
-        rows = Product.objects.filter(pk__in=ids[start : start + _CHUNK]).values_list("pk", *_STATE)
-        for pk, category_id, active, in_stock, offer_count, facets in rows:
+    size = _chunk_size()
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        # A batch's new products usually have consecutive ids: a range scan, not a long IN (…).
+        if chunk[-1] - chunk[0] + 1 == len(chunk):
+            which = {"id__gte": chunk[0], "id__lte": chunk[-1]}
+        else:
+            which = {"id__in": chunk}
+        states = (
+            Product.objects.filter(**which).order_by().values_list(*_STATE).annotate(n=Count("pk"))
+        )
+        for category_id, active, in_stock, offer_count, facets, n in states:
             scope = product_scope(is_active=active, in_stock=in_stock, offer_count=offer_count)
-            delta.update(_keys(category_id, scope, facets, attributes.get(pk, [])))
+            for key in _keys(category_id, scope, facets, ()):
+                delta[key] += n
+        values = (
+            AttributeValue.objects.filter(**{f"product_{k}": v for k, v in which.items()})
+            .exclude(facet_value="")
+            .order_by()
+            .values_list(
+                "product__category_id",
+                "product__is_active",
+                "product__in_stock",
+                "product__offer_count",
+                "attribute_id",
+                "facet_value",
+            )
+            .annotate(n=Count("pk"))
+        )
+        for category_id, active, in_stock, offer_count, attribute_id, value, n in values:
+            scope = product_scope(is_active=active, in_stock=in_stock, offer_count=offer_count)
+            if scope is not None:
+                delta[(category_id, scope, ATTRIBUTE, attribute_id, value)] += n
     _write_delta(delta)
+
+
+def _chunk_size() -> int:
+    # Ids per IN (…): as many as the database takes in one statement, at most 10,000.
+    limit = connection.features.max_query_params or 10_000
+    return max(100, min(10_000, limit - 100))
 
 
 def _table() -> str:
