@@ -782,9 +782,13 @@ def _product_listing(
         by_id = listed.only(*CARD_FIELDS).in_bulk(page_ids) if page_ids else {}
         products = [by_id[pk] for pk in page_ids if pk in by_id]
     else:
+        # A search result is small enough to sort whole. So is, in effect, a listing filtered
+        # on an attribute: the products having the value come from its index at once, which a
+        # page merged from parts would look up again for each part.
+        merge = product_ids is None and not any(p not in OFFER_PARAMS for p in clean)
         products = _page_products(
             listed,
-            parts=parts if product_ids is None else [],
+            parts=parts if merge else [],
             filters=filter_qs,
             sort=sort,
             nulls=storefront.show_out_of_stock,
