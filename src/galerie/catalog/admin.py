@@ -104,11 +104,12 @@ def _refresh_product(product_id: int) -> None:
     from galerie.search.services import search_index_refresh
     from galerie.sellers.services import product_offer_summary_refresh
 
-    product_offer_summary_refresh(product_ids=[product_id])
+    with transaction.atomic():  # run after the admin's commit: its own, for the row locks
+        product_offer_summary_refresh(product_ids=[product_id])
+        # Its category, active flag or attribute values may have changed, which the summary
+        # refresh does not see: recount its category and any whose totals disagree (a move).
+        category_id = Product.objects.filter(pk=product_id).values_list("category_id", flat=True)
+        category_facet_counts_repair(category_ids=list(category_id))
     search_index_refresh(product_ids=[product_id])
-    # Its category, active flag or attribute values may have changed, which the summary refresh
-    # does not see: recount its category and any whose totals no longer match (a move).
-    category_id = Product.objects.filter(pk=product_id).values_list("category_id", flat=True)
-    category_facet_counts_repair(category_ids=list(category_id))
     # Titles, images and categories show on every listing, not only in the summary.
     global_bump()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from galerie.catalog.facets import category_facet_counts_apply
+from galerie.catalog.locks import products_lock
 from galerie.catalog.models import Product
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
@@ -32,6 +33,7 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         facts: dict[int, list[OfferFacts]] = {pk: [] for pk in chunk}
+        products_lock(product_ids=chunk)  # a concurrent writer's offers are read once committed
         rows = Offer.objects.filter(product_id__in=chunk).values_list(
             "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
         )

@@ -2,13 +2,14 @@
 and the counts kept equal to a fresh recount through offer changes, seller suspensions, the back
 office, feed imports, the demo loader and the rebuild command."""
 
+import threading
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -432,3 +433,42 @@ def test_the_demo_loader_leaves_exact_counts():
 
     assert CategoryFacetCount.objects.filter(facet="total").exists()
     assert_counts_exact()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_offer_changes_leave_the_counts_exact():
+    """Stock movements on offers of one product, each in its own transaction (they lock the
+    offer, not the product): each summary is computed under the product's row lock, from offers
+    read after the previous writer committed, and its counts move from the state stored."""
+    category = make_category("Romans", slug="romans-concurrents")
+    sellers = [make_seller(f"Vendeur {i}", slug=f"vendeur-{i}") for i in range(3)]
+    offers = []
+    for i, price in enumerate(["5.00", "19.99"]):
+        product = make_product(f"Roman {i}", category=category)
+        offers += [make_offer(product, seller=s, price=price, stock=2) for s in sellers]
+    barrier = threading.Barrier(len(offers))
+    errors = []
+
+    def work(offer):
+        try:
+            barrier.wait()
+            for step in range(8):  # sold out, back in stock, …: the product's facets change
+                stock_adjust(offer=offer, delta=-2 if step % 2 == 0 else 2, reason="Inventaire")
+        except Exception as exc:  # noqa: BLE001 - every outcome is inspected below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(offer,)) for offer in offers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+
+    assert errors == []
+    assert_counts_exact()
+    # …and from summaries that saw every committed offer change (none lost to a concurrent one).
+    stored = sorted(Product.objects.values_list("pk", "offer_facets", "in_stock"))
+    product_offer_summary_refresh(product_ids=[pk for pk, _f, _s in stored])
+    assert sorted(Product.objects.values_list("pk", "offer_facets", "in_stock")) == stored
