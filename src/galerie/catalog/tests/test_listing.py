@@ -241,3 +241,52 @@ def test_an_offer_change_is_seen_at_once_despite_the_cache(shelf):
     listing = product_listing(storefront=shop)
     assert listing.total == 3
     assert "George Sand" not in facet(listing, "auteur")
+
+
+@pytest.fixture
+def blu_ray():
+    """The issue's case: a Blu-ray whose only copy under 10 € is used; its new copies cost more."""
+    films = make_category("Films", slug="films")
+    shop = make_storefront("video", categories=[films])
+    film = make_product("La Grande Évasion", category=films)
+    make_offer(film, seller=make_seller("Particulier", slug="particulier"), price="5.70",
+               condition="used")  # fmt: skip
+    store = make_seller("Vidéothèque", slug="videotheque")
+    make_offer(film, seller=store, price="13.99")
+    cheap = make_product("Le Mépris", category=films)
+    make_offer(cheap, seller=store, price="9.99")
+    return shop, film, cheap
+
+
+def test_condition_and_price_filters_must_match_one_and_the_same_offer(blu_ray):
+    shop, _film, _cheap = blu_ray
+
+    listing = product_listing(storefront=shop, filters={"etat": "new", "prix": "0-10"})
+
+    assert titles(listing) == ["Le Mépris"]
+    # Price ranges counted over new offers only, conditions over offers under 10 €.
+    assert facet(listing, "prix") == {"0-10": (1, True), "10-20": (1, False)}
+    assert facet(listing, "etat") == {"new": (1, True), "used": (1, False)}
+    assert facet(listing, "vendeur") == {"videotheque": (1, False)}
+
+
+def test_a_product_counts_in_every_price_range_one_of_its_offers_is_in(blu_ray):
+    shop, _film, _cheap = blu_ray
+
+    listing = product_listing(storefront=shop)
+
+    assert facet(listing, "prix") == {"0-10": (2, False), "10-20": (1, False)}
+    assert titles(product_listing(storefront=shop, filters={"prix": "10-20"})) == [
+        "La Grande Évasion"
+    ]
+    used_under_10 = product_listing(storefront=shop, filters={"etat": "used", "prix": "0-10"})
+    assert titles(used_under_10) == ["La Grande Évasion"]
+
+
+def test_a_seller_filter_and_a_condition_filter_match_one_offer(blu_ray):
+    shop, _film, _cheap = blu_ray
+
+    listing = product_listing(storefront=shop, filters={"vendeur": "particulier", "etat": "new"})
+
+    assert titles(listing) == [] and listing.total == 0
+    assert facet(listing, "etat") == {"new": (0, True), "used": (1, False)}
