@@ -742,13 +742,20 @@ def _product_listing(
         category_ids = sorted(pk for pk in _subtree_ids(category) if pk in allowed)
     else:
         category_ids = sorted(allowed)
-    base = Product.objects.filter(
-        visibility_q(show_out_of_stock=storefront.show_out_of_stock),
-        category_id__in=category_ids,
-    )
-    if product_ids is not None:
+    visible = visibility_q(show_out_of_stock=storefront.show_out_of_stock)
+    if product_ids is None:
+        base = Product.objects.filter(visible, category_id__in=category_ids)
+    else:
+        # A search result: keep the ids in the assortment here, so that the queries below look
+        # the products up by primary key. With `category_id IN (…)` beside it, SQLite chose the
+        # category index and read every product of the storefront (138 ms instead of a few ms
+        # for 1,000 ids at 1,000,000 products).
         product_ids = list(product_ids)
-        base = base.filter(pk__in=product_ids)
+        in_assortment = set(category_ids)
+        rows = Product.objects.filter(pk__in=product_ids).values_list("pk", "category_id")
+        kept = {pk for pk, category_id in rows if category_id in in_assortment}
+        product_ids = [pk for pk in product_ids if pk in kept]
+        base = Product.objects.filter(visible, pk__in=product_ids)
     filter_qs = _product_filters(clean, seller_ids)
     listed = base.filter(*filter_qs)
 
