@@ -154,6 +154,8 @@ def phase_plain(feed: Path) -> dict:
         "is_active",
         "offer_count",
         "in_stock",
+        "listing_signature",
+        "offer_facets",
         "created_at",
         "updated_at",
     ]
@@ -165,6 +167,7 @@ def phase_plain(feed: Path) -> dict:
             f"CREATE TABLE {bare} (id bigint, title varchar(250), slug varchar(280), "
             "description text, product_type_id bigint, category_id bigint, gtin varchar(14), "
             "image_urls text, is_active boolean, offer_count integer, in_stock boolean, "
+            "listing_signature varchar(16), offer_facets text, "
             "created_at varchar(40), updated_at varchar(40))"
         )
     elapsed = {table: 0.0, bare: 0.0}
@@ -212,6 +215,8 @@ def phase_plain(feed: Path) -> dict:
                     True,
                     0,
                     False,
+                    "",
+                    "",
                     now,
                     now,
                 )
@@ -243,6 +248,7 @@ def phase_floor(feed: Path) -> dict:
     from django.utils import timezone
 
     from galerie.catalog.models import AttributeValue, Product
+    from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
     from galerie.imports import bulk
     from galerie.imports.models import ImportJob, ImportRowKey
     from galerie.imports.reader import prepared_batches
@@ -295,7 +301,9 @@ def phase_floor(feed: Path) -> dict:
             category_id, type_id = catalogue.map(row.categories)
             info = catalogue.types[type_id]
             book = info.is_book and row.condition == "new"
-            in_stock = row.stock > 0
+            summary = product_summary(
+                [OfferFacts(row.price, row.condition, seller.pk, row.stock, True)]
+            )
             products.append(
                 (
                     row.title,
@@ -307,9 +315,7 @@ def phase_floor(feed: Path) -> dict:
                     f"[{json.dumps(row.image_url)}]",
                     row.list_price if book else None,
                     True,
-                    row.price if in_stock else None,
-                    1,
-                    in_stock,
+                    *(summary[f] for f in SUMMARY_FIELDS),
                     now,
                     now,
                 )

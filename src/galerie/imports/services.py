@@ -258,6 +258,11 @@ def import_job_run(
             )
             % {"n": job.pk}
         )
+    if connection.vendor == "sqlite":
+        # Web workers keep a small page cache (settings); a bulk load dirties many index pages
+        # per batch and gains from a larger one on its own connection.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size=-64000")
     catalogue = _Catalogue()
     job.status = ImportStatus.RUNNING
     job.message = ""
