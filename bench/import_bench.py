@@ -154,7 +154,6 @@ def phase_plain(feed: Path) -> dict:
         "is_active",
         "offer_count",
         "in_stock",
-        "listing_signature",
         "offer_facets",
         "created_at",
         "updated_at",
@@ -167,7 +166,7 @@ def phase_plain(feed: Path) -> dict:
             f"CREATE TABLE {bare} (id bigint, title varchar(250), slug varchar(280), "
             "description text, product_type_id bigint, category_id bigint, gtin varchar(14), "
             "image_urls text, is_active boolean, offer_count integer, in_stock boolean, "
-            "listing_signature varchar(16), offer_facets text, "
+            "offer_facets text, "
             "created_at varchar(40), updated_at varchar(40))"
         )
     elapsed = {table: 0.0, bare: 0.0}
@@ -215,7 +214,6 @@ def phase_plain(feed: Path) -> dict:
                     True,
                     0,
                     False,
-                    "",
                     "",
                     now,
                     now,

@@ -169,12 +169,10 @@ class Product(TimeStampedModel):
     price_new = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
     price_refurbished = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
     price_used = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
-    # Digest of what offer-level filters see (condition, seller, price range of each purchasable
-    # offer): listings are invalidated when it or the fields above change, not on every sale.
-    listing_signature = models.CharField(max_length=16, blank=True, default="", editable=False)
-    # The same, spelled out: one "condition:price range:seller id" token per distinct combination
-    # among its purchasable offers, space-separated and sorted. The precomputed facet counts
-    # (CategoryFacetCount) move a product from its old tokens to its new ones.
+    # What offer-level filters see: one "condition:price range:seller id" token per distinct
+    # combination among its purchasable offers, space-separated and sorted. Listings are
+    # invalidated when it or the fields above change, not on every sale; the precomputed facet
+    # counts (CategoryFacetCount) move a product from its old tokens to its new ones.
     offer_facets = models.TextField(blank=True, default="", editable=False)
 
     class Meta:

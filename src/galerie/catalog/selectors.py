@@ -28,21 +28,21 @@ def category_ancestor_ids(category_ids) -> set[int]:
     return found | ids
 
 
-def product_id_for_slug(slug: str) -> int | None:
-    """The id of the product with this slug (any state), in one plain indexed query: asked on
-    every product page request, cached or not, to find the versions that key the page."""
-    table = connection.ops.quote_name(Product._meta.db_table)
+def _id_for_slug(model, slug: str) -> int | None:
+    # Asked on every page request, cached or not, to find the versions that key the page: one
+    # plain indexed query, no ORM compilation.
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {table} WHERE slug = %s", [slug])  # noqa: S608
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def product_id_for_slug(slug: str) -> int | None:
+    """The id of the product with this slug (any state)."""
+    return _id_for_slug(Product, slug)
 
 
 def category_id_for_slug(slug: str) -> int | None:
-    """The id of the category with this slug, in one plain indexed query (asked on every
-    category page request, cached or not, to find the version that keys the page)."""
-    table = connection.ops.quote_name(Category._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE slug = %s", [slug])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0] if row else None
+    """The id of the category with this slug."""
+    return _id_for_slug(Category, slug)

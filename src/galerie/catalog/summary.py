@@ -6,7 +6,6 @@ from this function, so a card, a listing filter and the product page never disag
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +31,6 @@ SUMMARY_FIELDS = (
     "price_new",
     "price_refurbished",
     "price_used",
-    "listing_signature",
     "offer_facets",
 )
 
@@ -68,7 +66,6 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
         return min((o.price for o in buyable if o.condition == condition), default=None)
 
     facets = sorted({(o.condition, o.seller_id, price_range_key(o.price)) for o in buyable})
-    signature = hashlib.blake2s(repr(facets).encode(), digest_size=8).hexdigest() if facets else ""
     return {
         "best_price": min((o.price for o in buyable), default=None),
         "offer_count": len(buyable) or len(visible),
@@ -76,7 +73,6 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
         "price_new": cheapest("new"),
         "price_refurbished": cheapest("refurbished"),
         "price_used": cheapest("used"),
-        "listing_signature": signature,
         "offer_facets": offer_facets_text(facets),
     }
 
