@@ -217,3 +217,12 @@ GALERIE_PARCEL_COST = os.environ.get("GALERIE_PARCEL_COST", "4.90")
 GALERIE_COMMISSION_VAT_RATE = os.environ.get("GALERIE_COMMISSION_VAT_RATE", "0.20")
 GALERIE_ORDER_PAYMENT_MINUTES = int(os.environ.get("GALERIE_ORDER_PAYMENT_MINUTES", "60"))
 GALERIE_TRANSFER_DAYS = int(os.environ.get("GALERIE_TRANSFER_DAYS", "7"))
+
+# Links that leave the site (e-mails) are absolute: `scheme://<storefront's primary host>[:port]/…`,
+# never built from a request's Host header. GALERIE_PUBLIC_HOST serves links outside any storefront
+# (the mall, the seller portal). `galerie demo` sets http and its port; production keeps https.
+GALERIE_PUBLIC_SCHEME = os.environ.get("GALERIE_PUBLIC_SCHEME", "https")
+GALERIE_PUBLIC_PORT = os.environ.get("GALERIE_PUBLIC_PORT", "")
+GALERIE_PUBLIC_HOST = os.environ.get("GALERIE_PUBLIC_HOST", "localhost")
+# How long the signed link in a guest's order e-mails opens the order on any device.
+GALERIE_ORDER_LINK_DAYS = int(os.environ.get("GALERIE_ORDER_LINK_DAYS", "90"))

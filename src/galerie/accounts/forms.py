@@ -3,11 +3,14 @@
 import re
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.countries import DELIVERY_COUNTRIES, country_choices
+from galerie.storefronts.selectors import storefront_absolute_url
 
 _POSTCODE = {
     "FR": (re.compile(r"^\d{5}$"), _("Le code postal français compte 5 chiffres (ex. 75011).")),
@@ -140,3 +143,19 @@ class LoginForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its link absolute on the storefront's own host (not the Host header)."""
+
+    def __init__(self, *args, storefront=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.storefront = storefront
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        context["reset_url"] = storefront_absolute_url(storefront=self.storefront, path=path)
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

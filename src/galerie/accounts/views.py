@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from galerie.accounts import services
 from galerie.accounts.errors import TooManyLoginAttempts
-from galerie.accounts.forms import AddressForm, LoginForm, RegisterForm
+from galerie.accounts.forms import AddressForm, LoginForm, PasswordResetForm, RegisterForm
 from galerie.accounts.models import Address
 from galerie.cart.selectors import session_cart_tokens, session_cart_tokens_forget
 from galerie.cart.services import cart_merge_on_login
@@ -162,6 +162,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+    form_class = PasswordResetForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "storefront": getattr(self.request, "storefront", None),
+        }
 
     def form_valid(self, form):
         # The e-mail speaks in the storefront's name, not its host name.

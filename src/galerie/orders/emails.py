@@ -2,14 +2,18 @@
 
 Callers register them with `transaction.on_commit(..., robust=True)`: a mail server that is down
 is logged and never turns an order that was placed (committed) into an error page.
+Every link in them is absolute, built by `storefront_absolute_url` (through `order_public_url`).
 """
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from galerie.orders.models import Order, SellerOrder
+from galerie.orders.selectors import order_public_url
+from galerie.storefronts.selectors import storefront_absolute_url
 
 
 def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
@@ -30,6 +34,7 @@ def order_confirmation_send(order_id: int) -> None:
         "orders/email/confirmation.txt",
         {
             "order": order,
+            "order_url": order_public_url(order),
             "shop": shop,
             "seller_orders": order.seller_orders.prefetch_related("lines"),
             "vat_rows": order_vat_breakdown(order),
@@ -45,7 +50,7 @@ def order_paid_send(order_id: int) -> None:
         _("%(shop)s — paiement reçu pour la commande %(number)s")
         % {"shop": shop, "number": order.number},
         "orders/email/paid.txt",
-        {"order": order, "shop": shop},
+        {"order": order, "order_url": order_public_url(order), "shop": shop},
         [order.email],
     )
     for seller_order in SellerOrder.objects.filter(order=order).select_related("seller"):
@@ -64,7 +69,7 @@ def seller_order_status_send(seller_order_id: int) -> None:
         _("Commande %(number)s : %(status)s")
         % {"number": order.number, "status": seller_order.get_status_display()},
         "orders/email/status.txt",
-        {"order": order, "seller_order": seller_order},
+        {"order": order, "order_url": order_public_url(order), "seller_order": seller_order},
         [order.email],
     )
 
@@ -79,4 +84,7 @@ def _seller_order_context(order, seller_order) -> dict:
         "lines": lines,
         "commission_total": commission if not seller_order.seller.is_operator else None,
         "net_total": seller_order.total - commission,
+        "portal_url": storefront_absolute_url(
+            storefront=None, path=reverse("portal:order", args=[seller_order.pk])
+        ),
     }

@@ -46,3 +46,17 @@ class InvalidTransition(OrderError):
 
 class RefundError(OrderError):
     code = "refund_invalid"
+
+
+class OrderLinkExpired(OrderError):
+    """A guest's signed order link is older than GALERIE_ORDER_LINK_DAYS."""
+
+    code = "order_link_expired"
+    status = 403
+
+
+class OrderLinkInvalid(OrderError):
+    """A signed order link that this server did not issue for this order (tampered, foreign)."""
+
+    code = "order_link_invalid"
+    status = 403

@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid
 from galerie.orders.models import Order, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryMethod
 from galerie.pricing.services import (
@@ -29,6 +32,7 @@ from galerie.pricing.services import (
     vat_rates,
 )
 from galerie.sellers.models import Offer, SellerStatus
+from galerie.storefronts.selectors import storefront_absolute_url
 
 ZERO = Decimal("0.00")
 
@@ -283,6 +287,61 @@ def order_for_request(request, public_id) -> Order | None:
     return (
         orders_for_request(request).filter(public_id=public_id).select_related("storefront").first()
     )
+
+
+# A guest order's e-mail link carries `?t=<token>`: its public id signed with the time (salted, so
+# no other signature of this site is accepted). The id itself stays in the path, not the token.
+_ORDER_LINK_SALT = "galerie.orders.order-link"
+
+
+def _order_link_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=_ORDER_LINK_SALT)
+
+
+def order_access_token(order: Order) -> str:
+    """The token that opens this guest order, on any device, for GALERIE_ORDER_LINK_DAYS."""
+    signer = _order_link_signer()
+    return signer.sign(str(order.public_id)).split(signer.sep, 1)[1]
+
+
+def order_for_link(*, public_id, token: str) -> Order | None:
+    """The guest order that `token` opens, or None if there is none (answer 404).
+
+    Raises OrderLinkInvalid (tampered, or issued for another order) or OrderLinkExpired before
+    any query, so a bad token says nothing about whether the order exists.
+    """
+    signer = _order_link_signer()
+    try:
+        signer.unsign(
+            f"{public_id}{signer.sep}{token}",
+            max_age=dt.timedelta(days=settings.GALERIE_ORDER_LINK_DAYS),
+        )
+    except signing.SignatureExpired as exc:
+        raise OrderLinkExpired(
+            _(
+                "Ce lien de suivi a expiré. Connectez-vous à votre compte, ou écrivez-nous en "
+                "indiquant le numéro de la commande."
+            )
+        ) from exc
+    except signing.BadSignature as exc:
+        raise OrderLinkInvalid(
+            _("Ce lien de suivi n'est pas valide : vérifiez qu'il a été copié en entier.")
+        ) from exc
+    # Only guest orders: a customer's order opens once they log in, never by a link alone.
+    return (
+        Order.objects.filter(public_id=public_id, user__isnull=True)
+        .select_related("storefront")
+        .first()
+    )
+
+
+def order_public_url(order: Order) -> str:
+    """The order page as an absolute URL on its storefront's host, for e-mails; a guest's link
+    carries the signed token so it opens on another device."""
+    path = order.get_absolute_url()
+    if order.user_id is None:
+        path = f"{path}?t={order_access_token(order)}"
+    return storefront_absolute_url(storefront=order.storefront, path=path)
 
 
 def order_vat_breakdown(order: Order, *, seller_order: SellerOrder | None = None) -> list[VatRow]:

@@ -1,4 +1,8 @@
-"""Order pages: history and detail. A visitor sees only their own orders; anything else is 404."""
+"""Order pages: history and detail. A visitor sees only their own orders; anything else is 404.
+
+A guest may also open their order with the signed link of its e-mails (`?t=`, see
+`order_for_link`): a tampered, foreign or expired link is refused (403) alike whether or not
+the order exists."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -7,9 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.core.errors import DomainError
+from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid
 from galerie.orders.models import OrderStatus
-from galerie.orders.selectors import order_for_request, order_vat_breakdown, orders_for_request
-from galerie.orders.services import order_cancel
+from galerie.orders.selectors import (
+    order_for_link,
+    order_for_request,
+    order_vat_breakdown,
+    orders_for_request,
+)
+from galerie.orders.services import order_cancel, order_remember_in_session
 from galerie.payments.services import payment_start, payment_start_info
 
 
@@ -26,7 +36,18 @@ def _order_or_404(request, public_id):
 
 
 def order_detail(request, public_id):
-    order = _order_or_404(request, public_id)
+    order = order_for_request(request, public_id)
+    token = request.GET.get("t")
+    if order is None and token is not None:
+        try:
+            order = order_for_link(public_id=public_id, token=token)
+        except (OrderLinkExpired, OrderLinkInvalid) as exc:
+            return render(request, "orders/link_refused.html", {"message": exc.message}, status=403)
+        if order is not None:
+            # This browser may now pay or cancel it, like the one that placed it.
+            order_remember_in_session(request, order)
+    if order is None:
+        raise Http404
     seller_orders = list(order.seller_orders.prefetch_related("lines").order_by("pk"))
     payments = list(order.payments.order_by("-created_at"))
     transfer = next((p for p in payments if p.method == "transfer" and p.status == "pending"), None)

@@ -1,5 +1,6 @@
 """Reads about storefronts: which one a host name serves, which categories it shows."""
 
+from django.conf import settings
 from django.core.cache import cache
 
 from galerie.core.versions import global_bump, global_version
@@ -37,6 +38,23 @@ def storefront_by_id(storefront_id: int) -> Storefront | None:
         storefront.primary_host = storefront.hosts.order_by("-is_primary", "hostname").first()
         cache.set(key, storefront, _HOST_CACHE_SECONDS)
     return storefront
+
+
+def storefront_absolute_url(*, storefront: Storefront | None, path: str) -> str:
+    """`path` as an absolute URL on the storefront's primary host (GALERIE_PUBLIC_HOST when there
+    is no storefront or it has no host), for links read outside the site: every e-mail.
+
+    The host comes from the database, never from a request's Host header, so a forged header
+    cannot point a reset or order link elsewhere.
+    """
+    host = None
+    if storefront is not None:
+        host = storefront.hosts.order_by("-is_primary", "hostname").first()
+    hostname = host.hostname if host is not None else settings.GALERIE_PUBLIC_HOST
+    scheme = settings.GALERIE_PUBLIC_SCHEME
+    port = str(settings.GALERIE_PUBLIC_PORT or "")
+    suffix = "" if port in ("", {"http": "80", "https": "443"}.get(scheme)) else f":{port}"
+    return f"{scheme}://{hostname}{suffix}/{path.lstrip('/')}"
 
 
 def storefront_list() -> list[Storefront]:

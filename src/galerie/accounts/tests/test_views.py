@@ -9,6 +9,7 @@ from django.test import Client
 
 from galerie.accounts.models import Address
 from galerie.cart.models import Cart
+from galerie.storefronts.models import StorefrontHost
 from galerie.testing.factories import make_category, make_offer, make_product, make_storefront
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,7 @@ def test_password_reset_by_email_in_french(client, storefront, customer):
     body = mail.outbox[0].body
     assert "Choisissez un nouveau mot de passe" in body
     assert "sur Culture" in mail.outbox[0].subject
-    link = re.search(r"http://culture\.localhost(/compte/mot-de-passe/[^\s]+)", body)[1]
+    link = re.search(r"https://culture\.localhost(/compte/mot-de-passe/[^\s]+)", body)[1]
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     response = client.post(
@@ -138,6 +139,21 @@ def test_password_reset_by_email_in_french(client, storefront, customer):
     assert response.status_code == 302
     customer.refresh_from_db()
     assert customer.check_password("Nouveau-Mot-99")
+
+
+def test_password_reset_link_is_on_the_storefront_primary_host_not_the_request_host(
+    storefront, customer, settings
+):
+    StorefrontHost.objects.create(
+        storefront=storefront, hostname="alias.localhost", is_primary=False
+    )
+    settings.GALERIE_PUBLIC_SCHEME, settings.GALERIE_PUBLIC_PORT = "http", "8000"
+    response = Client(HTTP_HOST="alias.localhost:9999").post(
+        "/compte/mot-de-passe/", {"email": "marie@example.fr"}
+    )
+    assert response.status_code == 302
+    link = re.search(r"\S+://\S+/compte/mot-de-passe/\S+", mail.outbox[0].body)[0]
+    assert link.startswith("http://culture.localhost:8000/compte/mot-de-passe/")
 
 
 def test_address_book_crud_and_french_postcode(client, storefront, customer):

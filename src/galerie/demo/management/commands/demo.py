@@ -1,5 +1,6 @@
 """`galerie demo`: migrate, load the demo mall (once), then serve it."""
 
+import os
 import time
 
 from django.core.management import call_command
@@ -34,4 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Back office : http://localhost:{port}/admin/ ({ADMIN_USERNAME} / {ADMIN_PASSWORD})"
         )
+        os.environ.update(
+            GALERIE_PUBLIC_SCHEME="http", GALERIE_PUBLIC_PORT=str(port)
+        )  # e-mail links
         call_command("serve", port=port, workers=workers)
