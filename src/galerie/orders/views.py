@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from galerie.core.errors import DomainError
 from galerie.orders.models import OrderStatus
 from galerie.orders.selectors import order_for_request, order_vat_breakdown, orders_for_request
-from galerie.orders.services import order_cancel
+from galerie.payments.refunds import order_cancel
 from galerie.payments.services import payment_start, payment_start_info
 
 
