@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from galerie.inventory.errors import OutOfStock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release, stock_reserve, stock_ship
+from galerie.ledger.postings import order_capture_post, seller_order_parcel_post
 from galerie.orders import emails
 from galerie.orders.addresses import address_clean
 from galerie.orders.errors import (
@@ -346,8 +347,6 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
     order_commissions_freeze(order=order)
     order.refresh_from_db()
     if payment is not None:
-        from galerie.ledger.postings import order_capture_post
-
         order_capture_post(order=order, payment=payment)
     transaction.on_commit(lambda: emails.order_paid_send(order.pk), robust=True)
     return order
@@ -470,8 +469,6 @@ def seller_order_ship(
         reference=str(seller_order.order.public_id),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    from galerie.ledger.postings import seller_order_parcel_post
-
     seller_order_parcel_post(seller_order=seller_order)
     transaction.on_commit(lambda: emails.seller_order_status_send(seller_order.pk), robust=True)
     return seller_order
