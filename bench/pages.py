@@ -261,14 +261,14 @@ def choose_urls(var: Path, rng: random.Random) -> tuple[dict, dict, list[int]]:
     from django.db import connection
     from django.db.models import Count
 
-    from galerie.catalog.listing import (
+    from galerie.catalog.models import AttributeValue, Category, Product
+    from galerie.storefronts.listing import (
         CONDITION_PARAM,
         PAGE_PARAM,
         PRICE_PARAM,
         SORT_PARAM,
         SORTS,
     )
-    from galerie.catalog.models import AttributeValue, Category, Product
     from galerie.storefronts.models import Storefront
     from galerie.storefronts.selectors import storefront_category_ids
 

@@ -61,7 +61,7 @@ def _pick_pages(host: str) -> tuple[str, str]:
     """A category URL with children, facets and several pages, and a product URL with offers."""
     from django.db.models import Count
 
-    from galerie.catalog.listing import (
+    from galerie.storefronts.listing import (
         category_map,
         storefront_visible_category_ids,
         visible_products,

@@ -1,6 +1,6 @@
 """Read-only catalogue API: storefronts, their categories, products with offers, search.
 
-Every list goes through `galerie.catalog.listing`, the selector the storefront pages use, so the
+Every list goes through `galerie.storefronts.listing`, the selector the storefront pages use, so the
 API and the pages always show the same products, facets and counts.
 """
 
@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from galerie.api.errors import ErrorOut
-from galerie.catalog.listing import (
+from galerie.catalog.models import AttributeValue, Category
+from galerie.sellers.selectors import offers_for_product
+from galerie.storefronts.listing import (
     Listing,
     category_map,
     clean_query,
@@ -22,8 +24,6 @@ from galerie.catalog.listing import (
     strip_control,
     visible_products,
 )
-from galerie.catalog.models import AttributeValue, Category
-from galerie.sellers.selectors import offers_for_product
 from galerie.storefronts.models import Storefront
 
 router = Router(tags=["catalogue"])

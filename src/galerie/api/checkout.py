@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from galerie.api.cart import CartOut, Error, cart_of, cart_out
 from galerie.checkout.errors import CheckoutError
 from galerie.checkout.services import checkout_place
+from galerie.orders.services import order_remember_in_session
 
 router = Router(tags=["commande"])
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -95,8 +96,6 @@ def checkout_order_place(request, payload: PlaceIn):
         payment_method=payload.payment_method,
         return_url=_safe_return_url(request, payload.return_url),
     )
-    from galerie.orders.services import order_remember_in_session
-
     order, payment = result.order, result.payment
     order_remember_in_session(request, order)
     return 201, {

@@ -90,7 +90,7 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     """Operator only. The same Idempotency-Key and body return the same refund; the same key with
     another body answers 409 idempotency_conflict."""
     from galerie.orders.models import Order
-    from galerie.orders.services import order_refund
+    from galerie.payments.refunds import order_refund
 
     if not (request.user.is_authenticated and request.user.is_staff):
         raise OperatorOnly("Réservé à l'opérateur.")

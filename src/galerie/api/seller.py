@@ -21,6 +21,7 @@ from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core.errors import DomainError
 from galerie.orders import services as order_services
+from galerie.payments.refunds import seller_order_cancel
 from galerie.portal import selectors
 from galerie.portal.access import PENDING_STATUSES
 from galerie.portal.auth import api_token_member
@@ -361,9 +362,7 @@ def order_cancel(request, seller_order_id: int, payload: CancelIn):
     if not reason:
         raise DomainError(_("Indiquez le motif de l'annulation."), field="reason")
     so = _seller_order(request, seller_order_id)
-    order_services.seller_order_cancel(
-        seller_order=so, reason=reason[:200], actor=_member(request).user
-    )
+    seller_order_cancel(seller_order=so, reason=reason[:200], actor=_member(request).user)
     return _order_out(_seller_order(request, seller_order_id))
 
 

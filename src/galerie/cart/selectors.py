@@ -7,6 +7,7 @@ session rotation on login keeps it and the login view can merge it into the user
 from dataclasses import dataclass, field
 
 from galerie.cart.models import Cart, CartLine
+from galerie.orders.selectors import order_quote
 
 SESSION_KEY = "cart_tokens"
 
@@ -90,8 +91,6 @@ class CartPage:
 
 def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPage:
     """Everything the cart page and the checkout recap show, priced by the orders domain."""
-    from galerie.orders.selectors import order_quote
-
     if cart is None:
         return CartPage(cart=None)
     lines = list(

@@ -15,8 +15,12 @@ from galerie.cart.selectors import cart_lines
 from galerie.cart.services import cart_clear
 from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
+from galerie.orders.addresses import address_clean
 from galerie.orders.errors import EmptyOrder, IdempotencyConflict
+from galerie.orders.models import Order
+from galerie.orders.services import order_place
 from galerie.payments.errors import OrderNotPayable
+from galerie.payments.services import payment_start
 
 PAYMENT_METHOD_CODES = ("card", "transfer")
 
@@ -34,8 +38,6 @@ def _order_replayed(*, idempotency_key: str, email: str, user, shipping: dict, b
     The cart is empty by then, so the lines cannot be compared; e-mail, customer and addresses
     can. A mismatch is the same key reused for another order: an idempotency conflict.
     """
-    from galerie.orders.addresses import address_clean
-    from galerie.orders.models import Order
 
     order = Order.objects.filter(idempotency_key=idempotency_key).first()
     if order is None:
@@ -75,8 +77,6 @@ def checkout_place(
     `return_url` defaults to the order's page. Raises the orders domain's errors unchanged
     (OrderError subclasses) and CheckoutError for a missing e-mail or unknown payment method.
     """
-    from galerie.orders.services import order_place
-    from galerie.payments.services import payment_start
 
     if payment_method not in PAYMENT_METHOD_CODES:
         raise InvalidPaymentMethod(_("Choisissez un moyen de paiement."), field="payment_method")

@@ -23,6 +23,7 @@ from galerie.checkout.selectors import (
 )
 from galerie.checkout.services import checkout_place
 from galerie.core.errors import DomainError
+from galerie.orders.services import order_remember_in_session
 
 
 def _storefront_or_404(request):
@@ -175,8 +176,6 @@ def place_view(request):
         if error.code == "invalid_delivery":
             return redirect("checkout:delivery")
         return redirect("checkout:recap")
-    from galerie.orders.services import order_remember_in_session
-
     # The checkout state stays: a double click's second request must find the same addresses
     # to be recognised as the same order (and the next order starts pre-filled).
     order_remember_in_session(request, result.order)

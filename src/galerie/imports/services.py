@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.catalog.facets import category_facet_counts_add
-from galerie.catalog.models import Attribute, AttributeValue, Product, ProductType
+from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
 from galerie.core.errors import DomainError
@@ -47,6 +47,7 @@ from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, Seller, SellerStatus
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
+from galerie.storefronts.selectors import storefront_category_ids
 
 BATCH_SIZE = 10_000
 GENERIC_TYPE_SLUG = "generique"
@@ -712,8 +713,6 @@ def _report(state: _RunState) -> ImportReport:
     ]
     storefront = job.storefront
     if storefront is not None:
-        from galerie.storefronts.selectors import storefront_category_ids
-
         assortment = set(storefront_category_ids(storefront))
         # From the database rather than memory: a resumed job brought categories before, too.
         brought = set(
@@ -723,8 +722,6 @@ def _report(state: _RunState) -> ImportReport:
         )
         outside = sorted(brought - assortment)
         if job.merge and outside:
-            from galerie.catalog.models import Category
-
             storefront.categories.add(*outside)
             report.categories_added = list(
                 Category.objects.filter(pk__in=outside).values_list("name", flat=True)

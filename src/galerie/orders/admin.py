@@ -5,13 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.errors import DomainError
 from galerie.orders.models import Order, OrderEvent, OrderLine, SellerOrder
-from galerie.orders.services import (
-    order_cancel,
-    order_refund,
-    orders_release_expired,
-    seller_order_accept,
-    seller_order_deliver,
-)
+from galerie.orders.services import seller_order_accept, seller_order_deliver
+from galerie.payments.refunds import order_cancel, order_refund, orders_release_expired
 
 
 class OrderLineInline(admin.TabularInline):

@@ -19,7 +19,8 @@ from galerie.orders.selectors import (
     order_vat_breakdown,
     orders_for_request,
 )
-from galerie.orders.services import order_cancel, order_remember_in_session
+from galerie.orders.services import order_remember_in_session
+from galerie.payments.refunds import order_cancel
 from galerie.payments.services import payment_start, payment_start_info
 
 

@@ -311,9 +311,10 @@ def payment_refund(
     actor=None,
     plan: RefundPlan | None = None,
 ) -> Refund:
-    """Give `amount` back on the order's captured payment. Call through orders.order_refund,
-    which holds the order lock and checks idempotency and amounts; with the ledger's `plan`
-    (galerie.ledger.postings.refund_plan) the refund entry is posted in the same transaction."""
+    """Give `amount` back on the order's captured payment. Call through
+    `galerie.payments.refunds.order_refund`, which holds the order lock and checks idempotency and
+    amounts; with the ledger's `plan` (galerie.ledger.postings.refund_plan) the refund entry is
+    posted in the same transaction."""
     payment = order.payments.filter(status=PaymentStatus.CAPTURED).order_by("pk").first()
     if payment is None:
         raise PaymentError(_("Aucun paiement encaissé à rembourser."), code="no_captured_payment")

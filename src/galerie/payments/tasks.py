@@ -1,4 +1,5 @@
-"""Background tasks of payments: asynchronous webhook delivery from the simulated provider."""
+"""Background tasks of payments: asynchronous webhook delivery from the simulated provider, and
+releasing the stock of orders left unpaid past their deadline (their open payments are voided)."""
 
 from django.tasks import task
 
@@ -9,3 +10,10 @@ def webhook_deliver(*, raw_body: str) -> str:
     from galerie.payments.services import webhook_deliver_now
 
     return webhook_deliver_now(raw_body=raw_body)
+
+
+@task()
+def release_expired_orders() -> int:
+    from galerie.payments.refunds import orders_release_expired
+
+    return orders_release_expired()

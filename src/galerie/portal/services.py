@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
-from galerie.catalog.models import Category, Product, ProductType
+from galerie.catalog.models import Product
+from galerie.catalog.services import product_create
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
 from galerie.imports.models import ImportJob, ImportStatus
@@ -169,78 +169,12 @@ def portal_offer_update(*, seller: Seller, offer_id: int, actor=None, **changes)
 # --- Products ----------------------------------------------------------------------------------
 
 
-def _unique_product_slug(title: str, gtin: str | None) -> str:
-    base = slugify(title)[:200] or "produit"
-    if gtin:
-        base = f"{base}-{gtin}"
-    slug, n = base, 1
-    while Product.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 @transaction.atomic
-def portal_product_create(
-    *,
-    seller: Seller,
-    title: str,
-    gtin: str,
-    product_type: ProductType,
-    category: Category,
-    description: str = "",
-    publisher_price: Decimal | None = None,
-) -> Product:
-    """A seller creates a catalogue product that does not exist yet (then puts an offer on it)."""
+def portal_product_create(*, seller: Seller, **fields) -> Product:
+    """A seller creates a catalogue product that does not exist yet (then puts an offer on it);
+    `fields` are those of `galerie.catalog.services.product_create`."""
     seller_can_publish_check(seller)
-    title = " ".join((title or "").split())
-    if not title or len(title) > 250:
-        raise ProductError(_("Indiquez un titre (250 caractères au plus)."), field="title")
-    normalized: str | None = None
-    if (gtin or "").strip():
-        try:
-            normalized = normalize_gtin(gtin)
-        except InvalidGTIN as exc:
-            raise ProductError(str(exc), code="invalid_gtin", field="gtin") from exc
-    elif product_type.gtin_required:
-        raise ProductError(
-            _("Un GTIN (EAN ou ISBN) est obligatoire pour ce type de produit."), field="gtin"
-        )
-    if normalized:
-        existing = Product.objects.filter(gtin=normalized).first()
-        if existing is not None:
-            raise ProductError(
-                _("Ce GTIN existe déjà : « %(t)s ». Proposez votre offre sur ce produit.")
-                % {"t": existing.title},
-                code="product_exists",
-                field="gtin",
-            )
-    if publisher_price is not None:
-        publisher_price = to_money(publisher_price)
-        if publisher_price <= 0:
-            raise ProductError(_("Le prix éditeur doit être positif."), field="publisher_price")
-    if product_type.is_book and publisher_price is None:
-        raise ProductError(
-            _("Le prix éditeur (prix unique du livre) est obligatoire pour un livre."),
-            field="publisher_price",
-        )
-    try:
-        with transaction.atomic():
-            product = Product.objects.create(
-                title=title,
-                slug=_unique_product_slug(title, normalized),
-                description=(description or "").strip(),
-                product_type=product_type,
-                category=category,
-                gtin=normalized,
-                publisher_price=publisher_price,
-            )
-    except IntegrityError as exc:  # a concurrent create took the GTIN
-        raise ProductError(
-            _("Ce GTIN vient d'être créé : recherchez-le et proposez votre offre."),
-            code="product_exists",
-            field="gtin",
-        ) from exc
+    product = product_create(**fields)
     search_index_refresh(product_ids=[product.pk])
     return product
 

@@ -19,6 +19,7 @@ from galerie.core.errors import DomainError
 from galerie.imports.models import ImportStatus
 from galerie.imports.services import errors_csv_write
 from galerie.orders import services as order_services
+from galerie.payments.refunds import seller_order_cancel
 from galerie.portal import selectors, services
 from galerie.portal.access import current_member, member_select, seller_view
 from galerie.portal.auth import api_token_create, api_token_revoke
@@ -407,7 +408,7 @@ def order_cancel_view(request, seller_order_id: int):
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            order_services.seller_order_cancel(
+            seller_order_cancel(
                 seller_order=seller_order, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:

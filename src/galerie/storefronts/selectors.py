@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
+from galerie.catalog.selectors import category_descendant_ids
 from galerie.core.versions import global_bump, global_version
 from galerie.storefronts.models import Storefront, StorefrontHost
 
@@ -63,8 +64,6 @@ def storefront_list() -> list[Storefront]:
 
 def storefront_category_ids(storefront: Storefront) -> list[int]:
     """Every category id in the storefront's assortment, descendants included."""
-    from galerie.catalog.selectors import category_descendant_ids
-
     roots = list(storefront.categories.values_list("id", flat=True))
     return category_descendant_ids(roots)
 

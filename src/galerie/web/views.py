@@ -12,7 +12,17 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from galerie.catalog.listing import (
+from galerie.catalog.models import AttributeValue
+from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
+from galerie.core.versions import listing_key, product_key
+from galerie.sellers.models import Condition
+from galerie.sellers.selectors import (
+    CONDITION_ORDER,
+    OFFER_RANKING,
+    offers_for_product,
+    offers_lowest_totals,
+)
+from galerie.storefronts.listing import (
     PAGE_PARAM,
     QUERY_PARAM,
     SORT_NEWEST,
@@ -31,16 +41,6 @@ from galerie.catalog.listing import (
     storefront_search,
     storefront_visible_category_ids,
     visible_products,
-)
-from galerie.catalog.models import AttributeValue
-from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
-from galerie.core.versions import listing_key, product_key
-from galerie.sellers.models import Condition
-from galerie.sellers.selectors import (
-    CONDITION_ORDER,
-    OFFER_RANKING,
-    offers_for_product,
-    offers_lowest_totals,
 )
 from galerie.storefronts.selectors import storefront_list
 from galerie.web.caching import catalogue_page
@@ -290,7 +290,7 @@ def server_error(request):
 
 # --- how offers and products are ranked ---------------------------------------------------
 
-# What each listing sort does (keys of catalog.listing.SORTS, in the words of its ordering).
+# What each listing sort does (keys of storefronts.listing.SORTS, in the words of its ordering).
 SORT_EXPLANATIONS = {
     SORT_RELEVANCE: gettext_lazy(
         "Tri par défaut. Dans une catégorie : ordre alphabétique des titres. Dans une "

@@ -18,13 +18,13 @@ from galerie.catalog.facets import (
     category_facet_counts_rebuild,
     category_facet_counts_repair,
 )
-from galerie.catalog.listing import SORTS, product_listing
 from galerie.catalog.models import Attribute, AttributeValue, CategoryFacetCount, Product
 from galerie.catalog.summary import PRICE_RANGES, price_range_key
 from galerie.inventory.services import stock_adjust, stock_release, stock_reserve
 from galerie.sellers.models import Offer
 from galerie.sellers.onboarding import seller_status_change
 from galerie.sellers.services import offer_publish, offer_update, product_offer_summary_refresh
+from galerie.storefronts.listing import SORTS, product_listing
 from galerie.testing.factories import (
     make_book_type,
     make_category,

@@ -184,7 +184,7 @@ def test_customer_cancels_unpaid_order_and_stock_returns(client, offers):
 
 
 def test_partial_refund_after_card_payment(client, offers, django_capture_on_commit_callbacks):
-    from galerie.orders.services import order_refund
+    from galerie.payments.refunds import order_refund
 
     add_to_cart(client, offers[0], offers[2])
     response, _html = checkout(client)

@@ -123,7 +123,7 @@ def test_replayed_webhook_captures_once():
 
 
 def test_cancellation_racing_a_capture_never_deadlocks_and_stays_consistent():
-    from galerie.orders.services import order_cancel
+    from galerie.payments.refunds import order_cancel
 
     storefront = make_storefront()
     offer = make_offer(stock=10, price="20.00")

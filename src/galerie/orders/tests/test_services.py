@@ -17,15 +17,17 @@ from galerie.orders.errors import (
 from galerie.orders.models import Order, OrderEvent, OrderStatus, SellerOrderStatus
 from galerie.orders.selectors import order_quote, order_vat_breakdown
 from galerie.orders.services import (
-    order_cancel,
     order_mark_paid,
     order_payment_failed,
-    order_refund,
-    orders_release_expired,
     seller_order_accept,
-    seller_order_cancel,
     seller_order_deliver,
     seller_order_ship,
+)
+from galerie.payments.refunds import (
+    order_cancel,
+    order_refund,
+    orders_release_expired,
+    seller_order_cancel,
 )
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.pricing.models import DeliveryMethod

@@ -11,14 +11,8 @@ from hypothesis import strategies as st
 
 from galerie.core.errors import DomainError
 from galerie.orders.models import Order
-from galerie.orders.services import (
-    order_cancel,
-    order_payment_failed,
-    orders_release_expired,
-    seller_order_accept,
-    seller_order_cancel,
-    seller_order_ship,
-)
+from galerie.orders.services import order_payment_failed, seller_order_accept, seller_order_ship
+from galerie.payments.refunds import order_cancel, orders_release_expired, seller_order_cancel
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.sellers.models import Offer
 from galerie.testing.factories import make_offer, make_storefront

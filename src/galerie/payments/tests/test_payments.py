@@ -227,7 +227,7 @@ def test_webhook_with_wrong_amount_is_ignored(order):
 
 
 def test_capture_after_expiry_is_refunded_automatically(order):
-    from galerie.orders.services import order_cancel
+    from galerie.payments.refunds import order_cancel
 
     start = payment_start(order=order, method="card", return_url="/")
     order_cancel(order=order)

@@ -10,7 +10,7 @@ from galerie.ledger.models import EntryKind, JournalEntry, JournalLine
 from galerie.ledger.selectors import account_balance, seller_payable_balance
 from galerie.ledger.services import account_get
 from galerie.orders.models import OrderLine
-from galerie.orders.services import order_cancel, order_refund, seller_order_cancel
+from galerie.payments.refunds import order_cancel, order_refund, seller_order_cancel
 from galerie.payouts.selectors import seller_owed_by_orders
 from galerie.sellers.models import CommissionRule
 

@@ -17,16 +17,14 @@ from galerie.ledger.errors import LedgerError
 from galerie.ledger.selectors import seller_payable_balance
 from galerie.orders.models import OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.orders.services import (
-    order_cancel,
     order_place,
-    order_refund,
     seller_order_accept,
-    seller_order_cancel,
     seller_order_deliver,
     seller_order_ship,
 )
 from galerie.payments.gateways import CARD_SUCCESS
 from galerie.payments.models import Refund
+from galerie.payments.refunds import order_cancel, order_refund, seller_order_cancel
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.payments.simulator import charge_submit
 from galerie.payouts.models import Payout

@@ -12,7 +12,7 @@ from galerie.core.errors import DomainError
 from galerie.ledger.checks import ledger_check_run
 from galerie.ledger.models import EntryKind, JournalEntry
 from galerie.ledger.selectors import seller_payable_balance
-from galerie.orders.services import order_refund
+from galerie.payments.refunds import order_refund
 from galerie.payouts.documents import (
     payout_run_sepa_xml,
     payout_statement_csv,

@@ -11,13 +11,13 @@ import pytest
 from django.db.models import Sum
 
 from galerie.core.money import CENT, to_money
+from galerie.demo.simulation import simulate
 from galerie.ledger.models import AccountKind, EntryKind, JournalLine
 from galerie.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.payments.models import Payment, PaymentStatus, Refund
 from galerie.reporting.chart import CASH_ACCOUNTS
 from galerie.reporting.models import FixedCost, SimulationRun
 from galerie.reporting.selectors import economics, economics_total
-from galerie.reporting.simulation import simulate
 
 ZERO = Decimal("0.00")
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -25,8 +25,8 @@ def test_simulate_command_runs_once(mall):
 def test_demo_never_simulates_from_a_test_database_nor_twice():
     from django.utils import timezone
 
+    from galerie.demo.simulation import simulation_launch_for_demo
     from galerie.reporting.models import SimulationRun
-    from galerie.reporting.simulation import simulation_launch_for_demo
 
     said = []
     assert simulation_launch_for_demo(write=said.append) == "skipped"

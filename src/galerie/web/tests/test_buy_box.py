@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from galerie.catalog.listing import SORTS
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import OFFER_RANKING, offers_for_product
+from galerie.storefronts.listing import SORTS
 from galerie.testing.factories import make_offer, make_product, make_seller
 from galerie.web.tests.conftest import get
 from galerie.web.views import SORT_EXPLANATIONS

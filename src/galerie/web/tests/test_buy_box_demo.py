@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from galerie.catalog.listing import visible_products
 from galerie.catalog.models import Product
 from galerie.demo.services import demo_load
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_for_product, offers_lowest_totals
+from galerie.storefronts.listing import visible_products
 from galerie.storefronts.models import Storefront
 
 pytestmark = pytest.mark.django_db

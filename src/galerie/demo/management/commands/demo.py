@@ -22,7 +22,7 @@ class Command(BaseCommand):
         call_command("loaddemo", stdout=self.stdout)
         self.stdout.write(f"Base prête en {time.perf_counter() - started:.1f} s.")
         # A year of trading for the finance dashboards: once, in the background (issue 5).
-        from galerie.reporting.simulation import simulation_launch_for_demo
+        from galerie.demo.simulation import simulation_launch_for_demo
 
         simulation_launch_for_demo(write=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Boutiques de démonstration :"))

@@ -5,7 +5,8 @@ Run it from cron every few minutes, or pass --enqueue to queue the django.tasks 
 
 from django.core.management.base import BaseCommand
 
-from galerie.orders.services import orders_release_expired
+from galerie.payments.refunds import orders_release_expired
+from galerie.payments.tasks import release_expired_orders
 
 
 class Command(BaseCommand):
@@ -16,8 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, enqueue=False, **options):
         if enqueue:
-            from galerie.orders.tasks import release_expired_orders
-
             result = release_expired_orders.enqueue()
             self.stdout.write(f"Tâche mise en file : {result.id}")
             return

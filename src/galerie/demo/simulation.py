@@ -4,7 +4,7 @@ Customers place orders (`order_place`), pay by card on the simulated provider (`
 `charge_submit`, whose webhook marks the order paid and posts the capture) or by bank transfer
 (`payment_transfer_mark_received`), sellers accept, ship and deliver (`seller_order_*`), some
 cancel, some customers cancel or send goods back (`order_cancel`, `order_refund`), sellers are
-paid out weekly (`payout_run`, when the payouts app provides it) and finance books each
+paid out weekly (`payout_run`) and finance books each
 storefront's fixed costs at month end (`fixed_cost_record`).
 
 Backdating: every service reads the time through `django.utils.timezone.now()` (order, payment
@@ -36,28 +36,33 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from galerie.catalog.models import Category
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.inventory.services import stock_adjust
 from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.orders.services import (
-    order_cancel,
     order_place,
-    order_refund,
-    orders_release_expired,
     seller_order_accept,
-    seller_order_cancel,
     seller_order_deliver,
     seller_order_ship,
 )
 from galerie.payments.gateways import CARD_DECLINED, CARD_INSUFFICIENT_FUNDS, CARD_SUCCESS
 from galerie.payments.models import Payment, PaymentMethod
+from galerie.payments.refunds import (
+    order_cancel,
+    order_refund,
+    orders_release_expired,
+    seller_order_cancel,
+)
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.payments.simulator import charge_submit
+from galerie.payouts.services import payout_run
+from galerie.pricing.services import vat_rates
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.models import FixedCost, SimulationRun
 from galerie.reporting.services import fixed_cost_record
-from galerie.sellers.models import CommissionRule, Offer, SellerStatus
+from galerie.sellers.models import CommissionRule, Offer, Seller, SellerStatus
 from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_category_ids
 
@@ -256,8 +261,6 @@ class Simulation:
         """Read the catalogue once: per storefront and department, the offers customers may buy.
         Commercial terms (commission rules, the operator's purchase costs) are set where the
         demo left them empty, so the year has the intended economics."""
-        from galerie.catalog.models import Category
-
         roots = dict(Category.objects.filter(parent__isnull=True).values_list("pk", "slug"))
         department_of = {}
         for pk, path in Category.objects.values_list("pk", "path"):
@@ -312,8 +315,6 @@ class Simulation:
         # (the demo's sellers were created without; onboarding asks for them).
         from schwifty import IBAN
 
-        from galerie.sellers.models import Seller
-
         for seller in Seller.objects.filter(
             status=SellerStatus.VERIFIED, is_operator=False, iban=""
         ).order_by("pk"):
@@ -328,8 +329,6 @@ class Simulation:
             )
         )
         if missing:
-            from galerie.pricing.services import vat_rates
-
             rates = vat_rates(on=self.start)
             changed = []
             for pk, price, category_id, tax_class in missing:
@@ -569,10 +568,6 @@ class Simulation:
     # -- money at the mall's level --------------------------------------------------------------
 
     def _payouts(self, day: dt.date) -> None:
-        try:
-            from galerie.payouts.services import payout_run
-        except ImportError:
-            return  # the payouts app has no run yet: sellers' balances simply accumulate
         payouts = payout_run(as_of=day)
         self.result.payouts += len(payouts) if isinstance(payouts, list | tuple) else 1
 

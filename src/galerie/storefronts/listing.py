@@ -43,9 +43,11 @@ from galerie.core.versions import (
     versions_snapshot,
     versions_token,
 )
+from galerie.search.selectors import product_search_ids
 from galerie.sellers.models import Condition, Seller, SellerStatus
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.models import Storefront
+from galerie.storefronts.selectors import storefront_category_ids
 
 _CACHE_SECONDS = 300
 MAX_PER_PAGE = 100
@@ -145,8 +147,6 @@ def storefront_visible_category_ids(storefront: Storefront) -> frozenset[int]:
     key = f"sf-cats:{storefront.pk}:{global_version()}"
     ids = cache.get(key)
     if ids is None:
-        from galerie.storefronts.selectors import storefront_category_ids
-
         ids = frozenset(storefront_category_ids(storefront))
         cache.set(key, ids, _CACHE_SECONDS)
     return ids
@@ -838,8 +838,6 @@ def storefront_search(
     per_page: int = 24,
 ) -> Listing:
     """Full-text search within the storefront's assortment, with the listing's facets."""
-    from galerie.search.selectors import product_search_ids
-
     ids = product_search_ids(
         query=query,
         category_ids=sorted(storefront_visible_category_ids(storefront)),

@@ -2,7 +2,7 @@
 
 Run against a throw-away database only, e.g.:
     export DATABASE_URL=sqlite:////tmp/search-bench.sqlite3
-    uv run galerie migrate && uv run python -m galerie.search.bench 100000 [TITLES]
+    uv run galerie migrate && uv run python bench/search_bench.py 100000 [TITLES]
 (TITLES: how many product titles the ~4×TITLES queries are drawn from, 2000 by default.)
 A database that already holds products is not seeded again, only re-indexed and queried.
 """

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from galerie.core.errors import DomainError
-from galerie.reporting.simulation import simulate, simulation_exists
+from galerie.demo.simulation import simulate, simulation_exists
 
 
 class Command(BaseCommand):

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from galerie.catalog.listing import (
+from galerie.sellers.services import offer_update
+from galerie.storefronts.listing import (
     SORT_NEWEST,
     SORT_PRICE_ASC,
     SORT_PRICE_DESC,
     product_listing,
 )
-from galerie.sellers.services import offer_update
 from galerie.testing.factories import (
     make_book_type,
     make_category,
