@@ -84,8 +84,36 @@ def _status_action(service, label: str, *, needs_reason: bool):
     return admin.action(description=label)(action)
 
 
+class SellerAdminForm(forms.ModelForm):
+    """The back office checks a seller's identifiers with the onboarding's own validators: the
+    payout run pays to `iban`, the DSA identity shows `siren` and `vat_number`."""
+
+    class Meta:
+        model = Seller
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets choose the fields
+
+    def clean(self):
+        data = super().clean()
+        names = ("siren", "vat_number", "iban", "bic")
+        if not all(name in data for name in names):
+            return data  # a field already refused by its own shape check
+        try:
+            cleaned = onboarding.seller_identifiers_clean(
+                is_trader=data.get("is_trader", True),
+                required=False,
+                **{name: data[name] for name in names},
+            )
+        except onboarding.SellerApplicationError as exc:
+            for name, message in exc.errors.items():
+                self.add_error(name, message)
+            return data
+        data.update(cleaned)
+        return data
+
+
 @admin.register(Seller)
 class SellerAdmin(admin.ModelAdmin):
+    form = SellerAdminForm
     list_display = ["name", "slug", "status", "is_operator", "is_trader", "siren", "created_at"]
     list_filter = ["status", "is_operator", "is_trader", "legal_form"]
     search_fields = ["name", "legal_name", "slug", "siren", "vat_number", "email"]
