@@ -59,6 +59,29 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
     versions_bump(keys)
 
 
+def offer_check(
+    *,
+    product: Product,
+    price: Decimal,
+    condition: str,
+    condition_note: str,
+    stock: int,
+    delivery_price: Decimal,
+    book_law: bool = True,
+) -> None:
+    """What an offer must be to be written (and, with `book_law`, the loi Lang on its price):
+    the services check it, and the admin's forms call it to show the same errors on the form."""
+    _check_offer(
+        price=price,
+        condition=condition,
+        condition_note=condition_note,
+        stock=stock,
+        delivery_price=delivery_price,
+    )
+    if book_law:
+        book_price_check(product=product, price=price, condition=condition)
+
+
 def _check_offer(
     *, price: Decimal, condition: str, condition_note: str, stock: int, delivery_price: Decimal
 ) -> None:
@@ -93,14 +116,14 @@ def offer_publish(
 ) -> Offer:
     """Create a seller's offer on a product and refresh the product's summary."""
     price, delivery_price = to_money(price), to_money(delivery_price)
-    _check_offer(
+    offer_check(
+        product=product,
         price=price,
         condition=condition,
         condition_note=condition_note,
         stock=stock,
         delivery_price=delivery_price,
     )
-    book_price_check(product=product, price=price, condition=condition)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -144,15 +167,15 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)
         setattr(current, name, value)
-    _check_offer(
+    offer_check(
+        product=current.product,
         price=current.price,
         condition=current.condition,
         condition_note=current.condition_note,
         stock=current.stock,
         delivery_price=current.delivery_price,
+        book_law=bool({"price", "condition"} & set(changes)),
     )
-    if {"price", "condition"} & set(changes):
-        book_price_check(product=current.product, price=current.price, condition=current.condition)
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current
