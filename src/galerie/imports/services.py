@@ -45,7 +45,8 @@ from galerie.imports.validation import FeedRow, RowError
 from galerie.inventory.services import stock_movements_record
 from galerie.pricing.services import book_price_error
 from galerie.search.services import search_index_refresh
-from galerie.sellers.models import Offer, Seller, SellerStatus
+from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visible
+from galerie.sellers.selectors import offers_purchasable
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
 
@@ -431,7 +432,6 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         info = (*info[:3], to_money(info[3]) if info[3] is not None else None, *info[4:])
         products_by_id[info[0]] = info
 
-    visible = seller.status == SellerStatus.VERIFIED
     now = timezone.now()
     db_now = connection.ops.adapt_datetimefield_value(now)
     new_products: dict[str, _NewProduct] = {}  # gtin or "sku:<sku>" → pending product
@@ -509,7 +509,17 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
                 errors.append(problem)
                 continue
             summary = product_summary(
-                [OfferFacts(row.price, row.condition, seller.pk, row.stock, visible)]
+                [
+                    OfferFacts(
+                        row.price,
+                        row.condition,
+                        seller.pk,
+                        visible=offer_visible(is_active=True, seller_status=seller.status),
+                        purchasable=offer_purchasable(
+                            is_active=True, stock=row.stock, seller_status=seller.status
+                        ),
+                    )
+                ]
             )
             pending = _NewProduct(
                 values=[
@@ -747,12 +757,8 @@ def _report(state: _RunState) -> ImportReport:
             )
     if job.merge:
         other_best = (
-            Offer.objects.filter(
-                product=OuterRef("product"),
-                is_active=True,
-                stock__gt=0,
-                seller__status=SellerStatus.VERIFIED,
-            )
+            offers_purchasable()
+            .filter(product=OuterRef("product"))
             .exclude(seller_id=job.seller_id)
             .values("product")
             .annotate(best=Min("price"))

@@ -15,7 +15,13 @@ from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
-from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
+from galerie.sellers.models import (
+    Condition,
+    Offer,
+    Seller,
+    offer_purchasable,
+    offer_visible,
+)
 
 
 class OfferError(DomainError):
@@ -38,8 +44,17 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
             "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
         )
         for product_id, price, condition, seller_id, stock, active, status in rows:
-            visible = active and status == SellerStatus.VERIFIED
-            facts[product_id].append(OfferFacts(price, condition, seller_id, stock, visible))
+            facts[product_id].append(
+                OfferFacts(
+                    price,
+                    condition,
+                    seller_id,
+                    visible=offer_visible(is_active=active, seller_status=status),
+                    purchasable=offer_purchasable(
+                        is_active=active, stock=stock, seller_status=status
+                    ),
+                )
+            )
         current = Product.objects.filter(pk__in=chunk).values_list(
             "pk", "category_id", *SUMMARY_FIELDS
         )
