@@ -198,7 +198,9 @@ class OfferAdminForm(forms.ModelForm):
         if self.errors or not all(data.get(name) is not None for name in needed):
             return data  # refused by a field's own check already
         # In a product's inline, `product` is the product being saved, with its new values.
-        product = data.get("product") or offer.product
+        product = data.get("product") or getattr(offer, "product", None)
+        if product is None or product.product_type_id is None:
+            return data  # the product's own form reports what it lacks
         try:
             offer_check(
                 product=product,
