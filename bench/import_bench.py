@@ -300,7 +300,15 @@ def phase_floor(feed: Path) -> dict:
             info = catalogue.types[type_id]
             book = info.is_book and row.condition == "new"
             summary = product_summary(
-                [OfferFacts(row.price, row.condition, seller.pk, row.stock, True)]
+                [
+                    OfferFacts(
+                        row.price,
+                        row.condition,
+                        seller.pk,
+                        visible=True,
+                        purchasable=row.stock > 0,  # a verified seller's active offer
+                    )
+                ]
             )
             products.append(
                 (

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from galerie.catalog.facets import category_facet_counts_repair
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.core.versions import global_bump
+from galerie.sellers.admin import OfferAdminForm, offer_formset_save
 from galerie.sellers.models import Offer
 
 
@@ -57,6 +58,7 @@ class AttributeValueInline(admin.TabularInline):
 
 class OfferInline(admin.TabularInline):
     model = Offer
+    form = OfferAdminForm
     extra = 0
     fields = [
         "seller",
@@ -93,6 +95,12 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["product_type", "category"]
     date_hierarchy = "created_at"
     inlines = [AttributeValueInline, OfferInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Offer:
+            offer_formset_save(formset, actor=request.user)  # through the offer services
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

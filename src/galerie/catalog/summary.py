@@ -44,13 +44,14 @@ def price_range_key(price: Decimal) -> str:
 
 @dataclass(frozen=True)
 class OfferFacts:
-    """What the summary needs of one offer; `visible`: active offer of a verified seller."""
+    """What the summary needs of one offer. `visible` and `purchasable` are the sellers' own
+    rule (`galerie.sellers.models.offer_visible`, `offer_purchasable`), computed by the caller."""
 
     price: Decimal
     condition: str
     seller_id: int
-    stock: int
     visible: bool
+    purchasable: bool
 
 
 def product_summary(offers: Iterable[OfferFacts]) -> dict:
@@ -59,8 +60,9 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
     Purchasable = visible and in stock. `offer_count` counts purchasable offers, or the visible
     ones when none is in stock (a sold-out storefront card says how many sellers list it).
     """
+    offers = list(offers)
     visible = [o for o in offers if o.visible]
-    buyable = [o for o in visible if o.stock > 0]
+    buyable = [o for o in offers if o.purchasable]
 
     def cheapest(condition: str) -> Decimal | None:
         return min((o.price for o in buyable if o.condition == condition), default=None)

@@ -31,7 +31,7 @@ from galerie.core.versions import global_bump
 from galerie.demo import data
 from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
 from galerie.search.services import search_index_rebuild
-from galerie.sellers.models import Offer, Seller, SellerStatus
+from galerie.sellers.models import Offer, Seller, SellerStatus, offer_purchasable, offer_visible
 from galerie.storefronts.models import Storefront, StorefrontHost
 
 DEFAULT_PRODUCTS = 2400
@@ -179,13 +179,19 @@ def _reference(result: DemoLoadResult) -> _Reference:
 
 def _summary(spec: ProductSpec, ref: "_Reference") -> tuple:
     """The summary columns, as product_offer_summary_refresh computes them."""
+
+    def status(offer) -> str:
+        return SellerStatus.VERIFIED if offer.seller in ref.verified else ""
+
     facts = [
         OfferFacts(
             o.price,
             o.condition,
             ref.sellers[o.seller],
-            o.stock,
-            o.is_active and o.seller in ref.verified,
+            visible=offer_visible(is_active=o.is_active, seller_status=status(o)),
+            purchasable=offer_purchasable(
+                is_active=o.is_active, stock=o.stock, seller_status=status(o)
+            ),
         )
         for o in spec.offers
     ]

@@ -62,7 +62,7 @@ from galerie.pricing.services import vat_rates
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.models import FixedCost, SimulationRun
 from galerie.reporting.services import fixed_cost_record
-from galerie.sellers.models import CommissionRule, Offer, Seller, SellerStatus
+from galerie.sellers.models import OFFER_VISIBLE, CommissionRule, Offer, Seller, SellerStatus
 from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_category_ids
 
@@ -275,8 +275,7 @@ class Simulation:
             pools: dict[str, _Pool] = {}
             offers = (
                 Offer.objects.filter(
-                    is_active=True,
-                    seller__status=SellerStatus.VERIFIED,
+                    OFFER_VISIBLE,
                     product__is_active=True,
                     product__category_id__in=category_ids,
                 )

@@ -92,9 +92,19 @@ def update_by_pk(model, columns: list[str], rows: list[tuple]) -> None:
 
 
 def select(
-    model, columns: list[str], key: str, values: list, *, where: str = "", **equal
+    model,
+    columns: list[str],
+    key: str,
+    values: list,
+    *,
+    where: str = "",
+    for_update: bool = False,
+    **equal,
 ) -> list[tuple]:
-    """SELECT columns WHERE key IN values (and column = value for `equal`, and `where`)."""
+    """SELECT columns WHERE key IN values (and column = value for `equal`, and `where`).
+
+    `for_update` (PostgreSQL): the rows are locked in primary-key order, the inventory's lock
+    order, so the values read are still those the batch overwrites (SQLite has one writer)."""
     if not values:
         return []
     quote = connection.ops.quote_name
@@ -106,7 +116,8 @@ def select(
     with cursor_cm as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT {cols} FROM {_table(model)} WHERE {quote(key)} = ANY(%s){extra}",
+                f"SELECT {cols} FROM {_table(model)} WHERE {quote(key)} = ANY(%s){extra}"
+                + (f" ORDER BY {quote(model._meta.pk.column)} FOR UPDATE" if for_update else ""),
                 [list(values), *equal.values()],
             )
             return cursor.fetchall()

@@ -42,9 +42,11 @@ from galerie.imports.models import (
 )
 from galerie.imports.reader import PreparedRow, prepared_batches
 from galerie.imports.validation import FeedRow, RowError
-from galerie.pricing.services import book_price_range
+from galerie.inventory.services import stock_movements_record
+from galerie.pricing.services import book_price_error
 from galerie.search.services import search_index_refresh
-from galerie.sellers.models import Offer, Seller, SellerStatus
+from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visible
+from galerie.sellers.selectors import offers_purchasable
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_category_ids
@@ -416,21 +418,21 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             # The partial unique index's own condition, verbatim: SQLite's planner only uses
             # (seller, sku) when the query repeats it, else it scans all the seller's offers.
             where=f"NOT ({connection.ops.quote_name('sku')} = '')",
+            for_update=True,  # stock read here is the « before » of its movement
         )
     }
     gtins = list({row.gtin for row in parsed if row.gtin})
-    product_fields = ["id", "gtin", "product_type_id", "publisher_price", "category_id"]
+    product_fields = ["id", "gtin", "product_type_id", "publisher_price", "category_id", "title"]
     products_by_gtin = {}
     products_by_id = {}
     for info in bulk.select(Product, product_fields, "gtin", gtins):
-        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
+        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, *info[4:])
         products_by_gtin[info[1]] = products_by_id[info[0]] = info
     need = list({o[2] for o in offers_by_sku.values()} - products_by_id.keys())
     for info in bulk.select(Product, product_fields, "id", need):
-        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, info[4])
+        info = (*info[:3], to_money(info[3]) if info[3] is not None else None, *info[4:])
         products_by_id[info[0]] = info
 
-    visible = seller.status == SellerStatus.VERIFIED
     now = timezone.now()
     db_now = connection.ops.adapt_datetimefield_value(now)
     new_products: dict[str, _NewProduct] = {}  # gtin or "sku:<sku>" → pending product
@@ -438,6 +440,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     new_offers: list[tuple[list, _NewProduct | None]] = []
     moved: list[tuple[list, _NewProduct]] = []  # existing offers going to a new product
     changed_offers: list[list] = []
+    stock_changes: list[tuple[int, int, int]] = []  # (offer id, before, after)
     touched: set[int] = set()
     matched = unchanged = 0
     accepted_rows = 0
@@ -451,21 +454,21 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         elif existing is not None:
             info = products_by_id.get(existing[2])
         if info is not None:
-            _pk, _gtin, type_id, publisher_price, _category_id = info
+            _pk, _gtin, type_id, publisher_price, _category_id, title = info
             type_info = catalogue.types.get(type_id)
-            if type_info is not None and type_info.is_book and row.condition == "new":
-                problem = _book_law_problem(row, publisher_price)
-                if problem:
-                    errors.append(problem)
-                    continue
+            is_book = type_info is not None and type_info.is_book
+            problem = _book_law_problem(row, is_book, publisher_price, title)
+            if problem:
+                errors.append(problem)
+                continue
             matched += 1
         elif pending is not None:
             # A second row for a book created by an earlier row of this batch.
-            if catalogue.types[pending.values[3]].is_book and row.condition == "new":
-                problem = _book_law_problem(row, pending.values[7])
-                if problem:
-                    errors.append(problem)
-                    continue
+            is_book = catalogue.types[pending.values[3]].is_book
+            problem = _book_law_problem(row, is_book, pending.values[7], pending.values[0])
+            if problem:
+                errors.append(problem)
+                continue
         else:
             mapped = catalogue.map(row.categories)
             if mapped is None:
@@ -501,8 +504,23 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             publisher_price = (
                 row.list_price if type_info.is_book and row.condition == "new" else None
             )
+            # Its sale price, too, lies within the law's range of that list price.
+            problem = _book_law_problem(row, type_info.is_book, publisher_price, row.title)
+            if problem:
+                errors.append(problem)
+                continue
             summary = product_summary(
-                [OfferFacts(row.price, row.condition, seller.pk, row.stock, visible)]
+                [
+                    OfferFacts(
+                        row.price,
+                        row.condition,
+                        seller.pk,
+                        visible=offer_visible(is_active=True, seller_status=seller.status),
+                        purchasable=offer_purchasable(
+                            is_active=True, stock=row.stock, seller_status=seller.status
+                        ),
+                    )
+                ]
             )
             pending = _NewProduct(
                 values=[
@@ -539,6 +557,8 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
                 existing[8] = row.delivery_price
             if existing != old:
                 changed_offers.append(existing)
+                if existing[4] != old[4]:
+                    stock_changes.append((existing[0], old[4], existing[4]))
                 touched.add(old[2])
                 if existing[2] is None:
                     moved.append((existing, pending))  # product id known after the insert
@@ -602,6 +622,12 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             [*OFFER_STATE_COLUMNS, "updated_at"],
             [(*o[2:9], db_now, o[0]) for o in changed_offers],
         )
+        # Every stock change has its movement, written with the batch that set it.
+        stock_movements_record(
+            changes=stock_changes,
+            reason=_("Import de flux n° %(n)d") % {"n": job.pk},
+            reference=f"import-{job.pk}",
+        )
     if new_keys:
         bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
     if errors:
@@ -640,25 +666,21 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     job.offers_unchanged += unchanged
 
 
-def _book_law_problem(row: FeedRow, publisher_price: Decimal | None) -> RowError | None:
-    """A new book's price must lie within [95 %, 100 %] of its publisher's price, when known."""
-    if publisher_price is None:
-        return None
-    low, high = book_price_range(publisher_price)
-    if low <= row.price <= high:
-        return None
-    return RowError(
-        row.row,
-        "sale_price" if row.price != row.list_price else "price",
-        "book_price_law",
-        _(
-            "Loi Lang (prix unique du livre) : un livre neuf se vend entre 95 %% et 100 %% du "
-            "prix éditeur (%(pp)s €), soit entre %(low)s € et %(high)s € ; prix proposé : "
-            "%(price)s €."
-        )
-        % {"pp": publisher_price, "low": low, "high": high, "price": row.price},
-        str(row.price),
+def _book_law_problem(
+    row: FeedRow, is_book: bool, publisher_price: Decimal | None, title: str
+) -> RowError | None:
+    """The pricing service's own loi Lang check (`book_price_error`), as a row error."""
+    error = book_price_error(
+        is_book=is_book,
+        publisher_price=publisher_price,
+        title=title,
+        price=row.price,
+        condition=row.condition,
     )
+    if error is None:
+        return None
+    column = "sale_price" if row.price != row.list_price else "price"
+    return RowError(row.row, column, error.code, error.message, str(row.price))
 
 
 def _deactivate_missing(state: _RunState) -> None:
@@ -732,12 +754,8 @@ def _report(state: _RunState) -> ImportReport:
             )
     if job.merge:
         other_best = (
-            Offer.objects.filter(
-                product=OuterRef("product"),
-                is_active=True,
-                stock__gt=0,
-                seller__status=SellerStatus.VERIFIED,
-            )
+            offers_purchasable()
+            .filter(product=OuterRef("product"))
             .exclude(seller_id=job.seller_id)
             .values("product")
             .annotate(best=Min("price"))

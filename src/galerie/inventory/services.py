@@ -157,3 +157,45 @@ def stock_adjust(
     )
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer
+
+
+@transaction.atomic
+def stock_set(*, offer: Offer, stock: int, reason: str, reference: str = "", actor=None) -> Offer:
+    """Set an offer's available stock to a counted value (a form's absolute figure): the
+    adjustment from the stock as it is now, read under the row lock so a sale committed
+    meanwhile is not lost from the movement's delta. No movement when nothing changes."""
+    if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
+        raise InventoryError(_("Le stock doit être un entier positif ou nul."), field="stock")
+    current = Offer.objects.select_for_update().values_list("stock", flat=True).get(pk=offer.pk)
+    if stock == current:
+        offer.stock = stock
+        return offer
+    return stock_adjust(
+        offer=offer, delta=stock - current, reason=reason, reference=reference, actor=actor
+    )
+
+
+def stock_movements_record(
+    *, changes: Iterable[tuple[int, int, int]], reason: str, reference: str = "", actor=None
+) -> int:
+    """Record the stock that a bulk writer (the feed import, the portal's bulk update) set in its
+    own set-based UPDATE: one adjustment per (offer id, stock before, stock after) that differ,
+    written in bulk. Call in the transaction that wrote the stock, after reading `before` under
+    the lock that writer holds; the writer refreshes the product summaries once for its batch.
+    Returns the number of movements written."""
+    movements = [
+        StockMovement(
+            offer_id=offer_id,
+            kind=MovementKind.ADJUST,
+            delta=after - before,
+            quantity=abs(after - before),
+            stock_after=after,
+            reason=reason[:200],
+            reference=reference[:64],
+            actor=actor,
+        )
+        for offer_id, before, after in changes
+        if after != before
+    ]
+    StockMovement.objects.bulk_create(movements, batch_size=1000)
+    return len(movements)

@@ -31,7 +31,7 @@ from galerie.pricing.services import (
     vat_rate,
     vat_rates,
 )
-from galerie.sellers.models import Offer, SellerStatus
+from galerie.sellers.models import Offer, offer_purchasable
 from galerie.storefronts.selectors import storefront_absolute_url
 
 ZERO = Decimal("0.00")
@@ -156,10 +156,10 @@ def order_quote(
         offer = offers.get(offer_id)
         if (
             offer is None
-            or not offer.is_active
-            or offer.seller.status != SellerStatus.VERIFIED
+            or not offer_purchasable(
+                is_active=offer.is_active, stock=offer.stock, seller_status=offer.seller.status
+            )
             or not offer.product.is_active
-            or offer.stock <= 0
         ):
             title = offer.product.title if offer else _("Une offre")
             problems.append(

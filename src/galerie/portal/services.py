@@ -25,8 +25,7 @@ from galerie.core.money import CENT, to_money
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.imports.services import import_job_create
 from galerie.imports.tasks import feed_import_task
-from galerie.inventory.models import MovementKind, StockMovement
-from galerie.inventory.services import stock_adjust
+from galerie.inventory.services import stock_adjust, stock_movements_record
 from galerie.portal.errors import (
     BulkUpdateError,
     FeedUploadError,
@@ -380,7 +379,7 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
     who = actor if getattr(actor, "is_authenticated", False) else None
     errors: list[BulkRowError] = []
     changed: list[Offer] = []
-    movements: list[StockMovement] = []
+    stock_changes: list[tuple[int, int, int]] = []
     for item in planned:
         offer = locked.get(item.offer.pk)
         if offer is None:
@@ -394,18 +393,7 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
             offer.price = item.changes["price"]
         stock = item.changes.get("stock")
         if stock is not None and stock != offer.stock:
-            movements.append(
-                StockMovement(
-                    offer=offer,
-                    kind=MovementKind.ADJUST,
-                    delta=stock - offer.stock,
-                    quantity=abs(stock - offer.stock),
-                    stock_after=stock,
-                    reason=_("Mise à jour groupée par le vendeur")[:200],
-                    reference="portail-import",
-                    actor=who,
-                )
-            )
+            stock_changes.append((offer.pk, offer.stock, stock))
             offer.stock = stock
         changed.append(offer)
     # One prepared UPDATE executed for every row: the ORM's per-statement cost (or bulk_update's
@@ -421,7 +409,12 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(o.price, o.stock, now, o.pk) for o in changed])
-    StockMovement.objects.bulk_create(movements, batch_size=500)
+    stock_movements_record(
+        changes=stock_changes,
+        reason=_("Mise à jour groupée par le vendeur"),
+        reference="portail-import",
+        actor=who,
+    )
     if changed:
         product_offer_summary_refresh(product_ids={o.product_id for o in changed})
     return errors

@@ -134,28 +134,46 @@ def book_price_check(*, product, price: Decimal, condition: str) -> None:
     Used books and non-book products are not concerned. A new book whose publisher's price is
     not known cannot be priced lawfully, so it is refused too.
     """
-    if condition != "new" or not product.product_type.is_book:
-        return
-    if product.publisher_price is None:
-        raise BookPriceError(
+    error = book_price_error(
+        is_book=product.product_type.is_book,
+        publisher_price=product.publisher_price,
+        title=product.title,
+        price=price,
+        condition=condition,
+    )
+    if error is not None:
+        raise error
+
+
+def book_price_error(
+    *, is_book: bool, publisher_price, title: str, price: Decimal, condition: str
+) -> BookPriceError | None:
+    """`book_price_check` on plain values, returning the error rather than raising it: for the
+    writers that check many rows at once (the feed import) without loading the products."""
+    if condition != "new" or not is_book:
+        return None
+    if publisher_price is None:
+        return BookPriceError(
             _(
                 "Prix unique du livre (loi Lang) : le prix éditeur de « %(t)s » n'est pas "
                 "renseigné, une offre neuve ne peut pas être publiée."
             )
-            % {"t": product.title},
+            % {"t": title},
             field="price",
         )
-    publisher_price = Decimal(str(product.publisher_price))
+    publisher_price = Decimal(str(publisher_price))
     low, high = book_price_range(publisher_price)
     if not (low <= Decimal(str(price)) <= high):
-        raise BookPriceError(
+        return BookPriceError(
             _(
                 "Prix unique du livre (loi Lang) : un livre neuf doit être vendu entre 95 %% et "
-                "100 %% du prix éditeur (%(pp)s €), soit entre %(low)s € et %(high)s €."
+                "100 %% du prix éditeur (%(pp)s €), soit entre %(low)s € et %(high)s € ; prix "
+                "proposé : %(price)s €."
             )
-            % {"pp": publisher_price, "low": low, "high": high},
+            % {"pp": publisher_price, "low": low, "high": high, "price": price},
             field="price",
         )
+    return None
 
 
 def book_shipping_floor(*, new_books_total: Decimal) -> Decimal:

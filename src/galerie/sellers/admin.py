@@ -2,13 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from galerie.core.errors import DomainError
 from galerie.core.versions import global_bump
+from galerie.inventory.services import stock_set
 from galerie.sellers import onboarding
 from galerie.sellers.models import (
     CommissionRule,
@@ -17,7 +17,19 @@ from galerie.sellers.models import (
     SellerMember,
     SellerStatusEvent,
 )
-from galerie.sellers.services import product_offer_summary_refresh
+from galerie.sellers.services import offer_check, offer_publish, offer_update
+
+# What offer_update may change; the stock goes through the inventory (one movement per change).
+OFFER_UPDATE_FIELDS = (
+    "price",
+    "condition",
+    "condition_note",
+    "delivery_price",
+    "lead_time_days",
+    "is_active",
+    "sku",
+    "purchase_cost",
+)
 
 
 class ReasonForm(forms.Form):
@@ -84,8 +96,36 @@ def _status_action(service, label: str, *, needs_reason: bool):
     return admin.action(description=label)(action)
 
 
+class SellerAdminForm(forms.ModelForm):
+    """The back office checks a seller's identifiers with the onboarding's own validators: the
+    payout run pays to `iban`, the DSA identity shows `siren` and `vat_number`."""
+
+    class Meta:
+        model = Seller
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin's fieldsets choose the fields
+
+    def clean(self):
+        data = super().clean()
+        names = ("siren", "vat_number", "iban", "bic")
+        if not all(name in data for name in names):
+            return data  # a field already refused by its own shape check
+        try:
+            cleaned = onboarding.seller_identifiers_clean(
+                is_trader=data.get("is_trader", True),
+                required=False,
+                **{name: data[name] for name in names},
+            )
+        except onboarding.SellerApplicationError as exc:
+            for name, message in exc.errors.items():
+                self.add_error(name, message)
+            return data
+        data.update(cleaned)
+        return data
+
+
 @admin.register(Seller)
 class SellerAdmin(admin.ModelAdmin):
+    form = SellerAdminForm
     list_display = ["name", "slug", "status", "is_operator", "is_trader", "siren", "created_at"]
     list_filter = ["status", "is_operator", "is_trader", "legal_form"]
     search_fields = ["name", "legal_name", "slug", "siren", "vat_number", "email"]
@@ -141,8 +181,91 @@ class SellerAdmin(admin.ModelAdmin):
         global_bump()
 
 
+class OfferAdminForm(forms.ModelForm):
+    """An offer edited in the back office (its own page, or a row of a product's offers): the
+    offer service's checks, loi Lang included, shown as form errors before anything is saved."""
+
+    class Meta:
+        model = Offer
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin or the inline chooses the fields
+
+    def clean(self):
+        data = super().clean()
+        offer = self.instance
+        if offer.pk and "seller" in self.changed_data:
+            self.add_error("seller", _("Le vendeur d'une offre existante ne se change pas."))
+        needed = ("price", "condition", "condition_note", "stock", "delivery_price")
+        if self.errors or not all(data.get(name) is not None for name in needed):
+            return data  # refused by a field's own check already
+        # In a product's inline, `product` is the product being saved, with its new values.
+        product = data.get("product") or getattr(offer, "product", None)
+        if product is None or product.product_type_id is None:
+            return data  # the product's own form reports what it lacks
+        try:
+            offer_check(
+                product=product,
+                book_law=not offer.pk or bool({"price", "condition"} & set(self.changed_data)),
+                **{name: data[name] for name in needed},
+            )
+        except DomainError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+        return data
+
+
+def offer_form_save(form: OfferAdminForm, *, actor) -> Offer:
+    """Write a valid offer form through the services: a new offer through offer_publish, a
+    change through offer_update, and the stock through inventory.stock_set (its movement row).
+    Product summaries and cache versions move with them. `form.instance` becomes the saved offer."""
+    data, offer = form.cleaned_data, form.instance
+    if offer.pk is None:
+        saved = offer_publish(
+            seller=data["seller"],
+            product=data["product"],
+            price=data["price"],
+            stock=data["stock"],
+            condition=data["condition"],
+            condition_note=data.get("condition_note") or "",
+            delivery_price=data["delivery_price"],
+            lead_time_days=data.get("lead_time_days", 2),
+            sku=data.get("sku") or "",
+            purchase_cost=data.get("purchase_cost"),
+        )
+        if not data.get("is_active", True):
+            saved = offer_update(offer=saved, is_active=False)
+    else:
+        changed = set(form.changed_data)
+        if "stock" in changed:
+            stock_set(
+                offer=offer,
+                stock=data["stock"],
+                reason=str(_("Stock modifié dans l'administration")),
+                reference="admin",
+                actor=actor,
+            )
+        changes = {name: data[name] for name in OFFER_UPDATE_FIELDS if name in changed}
+        saved = offer_update(offer=offer, **changes) if changes else offer
+    form.instance = saved
+    return saved
+
+
+def offer_formset_save(formset, *, actor) -> None:
+    """`save_formset` for a formset of offers: each row through `offer_form_save`, deletions as
+    Django does them; the lists the admin's change message reads are filled as `save()` would."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if formset.can_delete and formset._should_delete_form(form):
+            formset.deleted_objects.append(form.instance)
+            formset.delete_existing(form.instance)
+        elif form.has_changed():
+            formset.changed_objects.append((offer_form_save(form, actor=actor), form.changed_data))
+    for form in formset.extra_forms:
+        if form.has_changed() and not (formset.can_delete and formset._should_delete_form(form)):
+            formset.new_objects.append(offer_form_save(form, actor=actor))
+
+
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
+    form = OfferAdminForm
     list_display = [
         "product",
         "seller",
@@ -159,10 +282,14 @@ class OfferAdmin(admin.ModelAdmin):
     list_select_related = ["product", "seller"]
     date_hierarchy = "updated_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # An offer stays one seller's offer on one product (offer_update changes neither).
+        return ["product", "seller"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        product_id = obj.product_id
-        transaction.on_commit(lambda: product_offer_summary_refresh(product_ids=[product_id]))
+        saved = offer_form_save(form, actor=request.user)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 @admin.register(CommissionRule)

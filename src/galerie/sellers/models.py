@@ -103,6 +103,25 @@ class Condition(models.TextChoices):
     REFURBISHED = "refurbished", _("reconditionné")
 
 
+# What a shopper may see and buy, defined once here and used by every reader and writer (listing,
+# buy box, cart, order, product summaries, import): as Q objects for querysets and as predicates
+# for rows already in memory; a test holds the two forms to the same answers. The partial index
+# `offer_purchasable` covers OFFER_ON_SALE, the part on the offer's own row.
+OFFER_ON_SALE = models.Q(is_active=True, stock__gt=0)
+OFFER_VISIBLE = models.Q(is_active=True, seller__status=SellerStatus.VERIFIED)
+OFFER_PURCHASABLE = OFFER_ON_SALE & models.Q(seller__status=SellerStatus.VERIFIED)
+
+
+def offer_visible(*, is_active: bool, seller_status: str) -> bool:
+    """OFFER_VISIBLE on values: an active offer of a verified seller, in stock or not."""
+    return bool(is_active) and seller_status == SellerStatus.VERIFIED
+
+
+def offer_purchasable(*, is_active: bool, stock: int, seller_status: str) -> bool:
+    """OFFER_PURCHASABLE on values: a visible offer with stock to sell."""
+    return offer_visible(is_active=is_active, seller_status=seller_status) and stock > 0
+
+
 class Offer(TimeStampedModel):
     seller = models.ForeignKey(
         Seller, on_delete=models.PROTECT, related_name="offers", verbose_name=_("vendeur")
@@ -144,10 +163,10 @@ class Offer(TimeStampedModel):
         indexes = [
             models.Index(fields=["product", "is_active"], name="offer_product_active"),
             # Listing filters and facet counts by offer (condition, price, seller of one purchasable
-            # offer) read this index alone; is_active and stock > 0 as offers_purchasable.
+            # offer) read this index alone; its condition is OFFER_ON_SALE (offers_purchasable).
             models.Index(
                 fields=["product", "condition", "price", "seller"],
-                condition=models.Q(is_active=True, stock__gt=0),
+                condition=OFFER_ON_SALE,
                 name="offer_purchasable",
             ),
         ]

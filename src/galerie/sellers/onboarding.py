@@ -136,6 +136,42 @@ def _iban_reason(exc: SchwiftyException) -> str:
 
 
 @transaction.atomic
+def seller_identifiers_clean(
+    *, is_trader: bool, siren: str, vat_number: str, iban: str, bic: str, required: bool = True
+) -> dict[str, str]:
+    """SIREN/SIRET, VAT number, IBAN and BIC checked and normalised, as a dict of those four
+    fields; every faulty one is reported at once (SellerApplicationError). `required`: a trader's
+    SIREN and the payout account must be given (the application, or a seller paid out); without
+    it, only the values given are checked (the operator's own account, edited in the admin)."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {"siren": "", "vat_number": "", "iban": "", "bic": ""}
+    siren, vat_number, iban, bic = (v or "" for v in (siren, vat_number, iban, bic))
+    if siren.strip():
+        try:
+            cleaned["siren"] = check_siren(siren)
+        except ValueError as exc:
+            errors["siren"] = str(exc)
+    elif is_trader and required:
+        errors["siren"] = _("Un vendeur professionnel doit indiquer son SIREN ou SIRET.")
+    if vat_number.strip():
+        try:
+            cleaned["vat_number"] = check_vat(vat_number, cleaned["siren"])
+        except ValueError as exc:
+            errors["vat_number"] = str(exc)
+    for field, value, check in (("iban", iban, check_iban), ("bic", bic, check_bic)):
+        if not value.strip():
+            if required:
+                errors[field] = _("Ce champ est obligatoire pour recevoir vos versements.")
+            continue
+        try:
+            cleaned[field] = check(value)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise SellerApplicationError(errors)
+    return cleaned
+
+
 def seller_apply(
     *,
     name: str,
@@ -174,27 +210,16 @@ def seller_apply(
             "Un vendeur professionnel indique sa forme de société ; un particulier choisit "
             "« Particulier »."
         )
-    if is_trader:
-        if not siren.strip():
-            errors["siren"] = _("Un vendeur professionnel doit indiquer son SIREN ou SIRET.")
-        else:
-            try:
-                cleaned["siren"] = check_siren(siren)
-            except ValueError as exc:
-                errors["siren"] = str(exc)
-    if vat_number.strip():
-        try:
-            cleaned["vat_number"] = check_vat(vat_number, cleaned.get("siren", ""))
-        except ValueError as exc:
-            errors["vat_number"] = str(exc)
-    for field, value, check in (("iban", iban, check_iban), ("bic", bic, check_bic)):
-        if not value.strip():
-            errors[field] = _("Ce champ est obligatoire pour recevoir vos versements.")
-            continue
-        try:
-            cleaned[field] = check(value)
-        except ValueError as exc:
-            errors[field] = str(exc)
+    try:
+        cleaned = seller_identifiers_clean(
+            is_trader=is_trader,
+            siren=siren if is_trader else "",  # a private individual has no register number
+            vat_number=vat_number,
+            iban=iban,
+            bic=bic,
+        )
+    except SellerApplicationError as exc:
+        errors.update(exc.errors)
     if not certifies_compliance:
         errors["certifies_compliance"] = _(
             "Vous devez certifier ne proposer que des produits conformes au droit de l'Union."

@@ -15,17 +15,17 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from galerie.sellers.models import Condition, Offer, SellerStatus
+from galerie.sellers.models import OFFER_PURCHASABLE, OFFER_VISIBLE, Condition, Offer
 
 
 def offers_purchasable() -> QuerySet[Offer]:
     """Active, in-stock offers of verified sellers: the only offers a shopper may see or buy."""
-    return Offer.objects.filter(is_active=True, stock__gt=0, seller__status=SellerStatus.VERIFIED)
+    return Offer.objects.filter(OFFER_PURCHASABLE)
 
 
 def offers_visible() -> QuerySet[Offer]:
     """Active offers of verified sellers, in stock or not (storefronts showing sold-out items)."""
-    return Offer.objects.filter(is_active=True, seller__status=SellerStatus.VERIFIED)
+    return Offer.objects.filter(OFFER_VISIBLE)
 
 
 # --- ranking --------------------------------------------------------------------------------

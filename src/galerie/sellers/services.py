@@ -15,7 +15,13 @@ from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
-from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
+from galerie.sellers.models import (
+    Condition,
+    Offer,
+    Seller,
+    offer_purchasable,
+    offer_visible,
+)
 
 
 class OfferError(DomainError):
@@ -38,8 +44,17 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
             "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
         )
         for product_id, price, condition, seller_id, stock, active, status in rows:
-            visible = active and status == SellerStatus.VERIFIED
-            facts[product_id].append(OfferFacts(price, condition, seller_id, stock, visible))
+            facts[product_id].append(
+                OfferFacts(
+                    price,
+                    condition,
+                    seller_id,
+                    visible=offer_visible(is_active=active, seller_status=status),
+                    purchasable=offer_purchasable(
+                        is_active=active, stock=stock, seller_status=status
+                    ),
+                )
+            )
         current = Product.objects.filter(pk__in=chunk).values_list(
             "pk", "category_id", *SUMMARY_FIELDS
         )
@@ -57,6 +72,29 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
     keys = [product_key(pk) for pk in ids]
     keys += [listing_key(c) for c in category_ancestor_ids(listing_categories)]
     versions_bump(keys)
+
+
+def offer_check(
+    *,
+    product: Product,
+    price: Decimal,
+    condition: str,
+    condition_note: str,
+    stock: int,
+    delivery_price: Decimal,
+    book_law: bool = True,
+) -> None:
+    """What an offer must be to be written (and, with `book_law`, the loi Lang on its price):
+    the services check it, and the admin's forms call it to show the same errors on the form."""
+    _check_offer(
+        price=price,
+        condition=condition,
+        condition_note=condition_note,
+        stock=stock,
+        delivery_price=delivery_price,
+    )
+    if book_law:
+        book_price_check(product=product, price=price, condition=condition)
 
 
 def _check_offer(
@@ -93,14 +131,14 @@ def offer_publish(
 ) -> Offer:
     """Create a seller's offer on a product and refresh the product's summary."""
     price, delivery_price = to_money(price), to_money(delivery_price)
-    _check_offer(
+    offer_check(
+        product=product,
         price=price,
         condition=condition,
         condition_note=condition_note,
         stock=stock,
         delivery_price=delivery_price,
     )
-    book_price_check(product=product, price=price, condition=condition)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -144,15 +182,15 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)
         setattr(current, name, value)
-    _check_offer(
+    offer_check(
+        product=current.product,
         price=current.price,
         condition=current.condition,
         condition_note=current.condition_note,
         stock=current.stock,
         delivery_price=current.delivery_price,
+        book_law=bool({"price", "condition"} & set(changes)),
     )
-    if {"price", "condition"} & set(changes):
-        book_price_check(product=current.product, price=current.price, condition=current.condition)
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current

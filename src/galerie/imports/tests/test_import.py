@@ -309,7 +309,7 @@ def test_book_law_rejects_a_new_book_outside_95_to_100_percent(mappings, seller,
     assert sorted(Offer.objects.values_list("sku", flat=True)) == ["S-2", "S-3"]
     error = ImportRowError.objects.get(job=report.job)
     assert error.row == 1 and error.code == "book_price_law"
-    assert "Loi Lang" in error.message and "19.00 €" in error.message
+    assert "(loi Lang)" in error.message and "19.00 €" in error.message
 
 
 def test_new_book_created_from_a_feed_takes_its_list_price_as_publisher_price(
