@@ -217,3 +217,9 @@ GALERIE_PARCEL_COST = os.environ.get("GALERIE_PARCEL_COST", "4.90")
 GALERIE_COMMISSION_VAT_RATE = os.environ.get("GALERIE_COMMISSION_VAT_RATE", "0.20")
 GALERIE_ORDER_PAYMENT_MINUTES = int(os.environ.get("GALERIE_ORDER_PAYMENT_MINUTES", "60"))
 GALERIE_TRANSFER_DAYS = int(os.environ.get("GALERIE_TRANSFER_DAYS", "7"))
+
+# --- Abuse limits (issue 12): throttling's client IP, request and upload sizes -------------------
+# The header the operator's own reverse proxy sets to the client's address (e.g. X-Forwarded-For
+# or X-Real-IP). Empty: REMOTE_ADDR. Never set it when clients reach gunicorn directly: they
+# could then choose their address and escape the throttle (galerie.core.throttle).
+GALERIE_CLIENT_IP_HEADER = os.environ.get("GALERIE_CLIENT_IP_HEADER", "")

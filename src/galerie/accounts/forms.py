@@ -3,11 +3,13 @@
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.countries import DELIVERY_COUNTRIES, country_choices
+from galerie.core import throttle
 
 _POSTCODE = {
     "FR": (re.compile(r"^\d{5}$"), _("Le code postal français compte 5 chiffres (ex. 75011).")),
@@ -103,15 +105,8 @@ class RegisterForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                )
-            )
-        return email
+        # Whether the address already has an account is never said here (see user_register).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -140,3 +135,22 @@ class LoginForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, behind the storefront login's throttle (the same accounts)."""
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        ip = throttle.client_ip(self.request)
+        try:
+            throttle.login_throttle_check(account=username, ip=ip)
+        except throttle.Throttled as error:
+            raise forms.ValidationError(error.message, code="throttled") from error
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.login_failure_record(account=username, ip=ip)
+            raise
+        throttle.login_success_record(account=username, ip=ip)
+        return data
