@@ -684,6 +684,11 @@ def portal_feed_import_resume(*, seller: Seller, job_id: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
     if job is None:
         raise NotFound(_("Import introuvable."), code="import_not_found")
+    if job.upload and not job.upload.storage.exists(job.upload.name):
+        raise PortalError(
+            _("Le fichier de cet import a été refusé puis supprimé : envoyez le flux corrigé."),
+            code="import_file_gone",
+        )
     resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
         status=ImportStatus.PENDING, updated_at=timezone.now()
     )
