@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -51,7 +52,7 @@ MAX_STOCK = 1_000_000
 BULK_MAX_ROWS = 5000
 BULK_MAX_BYTES = 2 * 1024 * 1024
 # A Merchant Center feed of a large catalogue (a few hundred thousand rows) stays under this.
-FEED_MAX_BYTES = 200 * 1024 * 1024
+FEED_MAX_BYTES = settings.GALERIE_FEED_MAX_BYTES
 FEED_EXTENSIONS = (".tsv", ".txt", ".csv", ".xml")
 
 

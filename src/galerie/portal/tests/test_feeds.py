@@ -323,3 +323,25 @@ def test_rolled_back_job_leaves_no_file(world, immediate_tasks, tmp_path):
 
     assert not ImportJob.objects.exists()
     assert _stored_feeds(tmp_path) == []
+
+
+def test_oversized_upload_is_refused_before_its_body_is_read(
+    world, as_user, immediate_tasks, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    client = as_user(world.users.owner_a)
+    too_big = services.FEED_MAX_BYTES + 1024 * 1024
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # Only the declared length is large: the refusal comes before anything reads the body.
+        response = client.post(FEEDS, {"file": _feed()}, CONTENT_LENGTH=str(too_big))
+
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert _stored_feeds(tmp_path) == []
+    # The same limit guards the admin's upload of a feed; other pages accept far less.
+    from django.urls import resolve
+
+    admin_add = resolve("/admin/imports/importjob/add/").func
+    assert admin_add.max_request_bytes > services.FEED_MAX_BYTES
+    assert services.FEED_MAX_BYTES > settings.GALERIE_MAX_REQUEST_BYTES
