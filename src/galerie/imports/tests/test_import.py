@@ -585,3 +585,24 @@ def test_xml_feed_with_entities_is_refused(mappings, seller, tmp_path, attack):
     assert not Product.objects.filter(gtin="9782000000013").exists()
     job = ImportJob.objects.get(seller=seller)
     assert job.status == ImportStatus.FAILED and "root:" not in job.message
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["javascript:alert(1)", "file:///etc/passwd", "data:image/png;base64,iVBORw0KGgo=", "//x.fr/a"],
+)
+def test_only_http_image_links_are_accepted_with_the_row_number(mappings, seller, tmp_path, image):
+    line = tsv_line("IMG-2", "Avec image", "12.00 EUR", "9782000000020")
+    line = line.replace("https://x.example/IMG-2.jpg", image)
+    feed = write(
+        tmp_path / "feed.tsv", [tsv_line("IMG-1", "Bon", "10.00 EUR", "9782000000013"), line]
+    )
+
+    report = feed_import(seller=seller, path=str(feed))
+
+    error = ImportRowError.objects.get(job=report.job, is_warning=False)
+    assert (error.row, error.column, error.code) == (2, "image_link", "image_url_invalid")
+    assert "http:// et https://" in error.message
+    assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["IMG-1"]
+    assert Product.objects.get(gtin="9782000000013").image_urls == ["https://x.example/IMG-1.jpg"]
+    assert not Product.objects.filter(gtin="9782000000020").exists()
