@@ -192,3 +192,20 @@ def test_counter_starts_again_after_its_window(storefront, customer):
     ThrottleCounter.objects.update(expires_at="2000-01-01T00:00:00Z")
 
     assert _login(_client(), password=PASSWORD).status_code == 302
+
+
+def test_with_redis_the_counters_live_in_the_shared_cache(settings):
+    # REDIS_URL switches the store to the default cache (Redis in production; LocMem here).
+    settings.REDIS_URL = "redis://shared"
+    cache.clear()
+    for _ in range(throttle.LOGIN_ACCOUNT_IP.limit):
+        throttle.login_failure_record(account="marie@example.fr", ip="10.8.0.1")
+
+    with pytest.raises(throttle.Throttled) as refused:
+        throttle.login_throttle_check(account="marie@example.fr", ip="10.8.0.1")
+
+    assert refused.value.status == 429
+    assert not ThrottleCounter.objects.exists()
+    throttle.login_success_record(account="marie@example.fr", ip="10.8.0.1")
+    throttle.login_throttle_check(account="marie@example.fr", ip="10.8.0.1")
+    cache.clear()
