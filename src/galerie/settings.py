@@ -226,3 +226,21 @@ GALERIE_PUBLIC_PORT = os.environ.get("GALERIE_PUBLIC_PORT", "")
 GALERIE_PUBLIC_HOST = os.environ.get("GALERIE_PUBLIC_HOST", "localhost")
 # How long the signed link in a guest's order e-mails opens the order on any device.
 GALERIE_ORDER_LINK_DAYS = int(os.environ.get("GALERIE_ORDER_LINK_DAYS", "90"))
+
+# --- Abuse limits (issue 12): throttling's client IP, request and upload sizes -------------------
+# The header the operator's own reverse proxy sets to the client's address (e.g. X-Forwarded-For
+# or X-Real-IP). Empty: REMOTE_ADDR. Never set it when clients reach gunicorn directly: they
+# could then choose their address and escape the throttle (galerie.core.throttle).
+GALERIE_CLIENT_IP_HEADER = os.environ.get("GALERIE_CLIENT_IP_HEADER", "")
+# Request bodies: every view accepts GALERIE_MAX_REQUEST_BYTES, the feed upload (portal and
+# admin) GALERIE_FEED_MAX_BYTES; checked from Content-Length before the body is read or spooled
+# (galerie.core.middleware). Put the same ceiling in the reverse proxy (client_max_body_size).
+GALERIE_MAX_REQUEST_BYTES = int(os.environ.get("GALERIE_MAX_REQUEST_BYTES", 10 * 1024 * 1024))
+GALERIE_FEED_MAX_BYTES = int(os.environ.get("GALERIE_FEED_MAX_BYTES", 200 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files excepted
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+    "galerie.core.middleware.RequestSizeLimitMiddleware",
+)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from galerie.accounts.views import admin_login_view
 from galerie.api.urls import api
 
 admin.site.site_header = "Galerie — back office"
@@ -8,6 +9,7 @@ admin.site.site_title = "Galerie"
 admin.site.index_title = "Administration de la galerie marchande"
 
 urlpatterns = [
+    path("admin/login/", admin_login_view),  # admin.site.login, answering 429 when throttled
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 
+from galerie.accounts.forms import AdminLoginForm
 from galerie.accounts.models import Address
+
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Address)

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.countries import DELIVERY_COUNTRIES, country_choices
+from galerie.core import throttle
 from galerie.storefronts.selectors import storefront_absolute_url
 
 _POSTCODE = {
@@ -106,15 +108,8 @@ class RegisterForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                )
-            )
-        return email
+        # Whether the address already has an account is never said here (see user_register).
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -159,3 +154,22 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
         context["reset_url"] = storefront_absolute_url(storefront=self.storefront, path=path)
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, behind the storefront login's throttle (the same accounts)."""
+
+    def clean(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        ip = throttle.client_ip(self.request)
+        try:
+            throttle.login_throttle_check(account=username, ip=ip)
+        except throttle.Throttled as error:
+            raise forms.ValidationError(error.message, code="throttled") from error
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            throttle.login_failure_record(account=username, ip=ip)
+            raise
+        throttle.login_success_record(account=username, ip=ip)
+        return data

@@ -1,59 +1,89 @@
-"""Customer accounts: registration, login throttling, the address book.
+"""Customer accounts: registration (with an activation link), the address book.
 
-Login throttling counts failures per (e-mail, IP) in the Django cache: at most
-LOGIN_MAX_FAILURES failures in LOGIN_WINDOW_SECONDS, after which even the right password is
-refused until the window ends — so a guessing script gains nothing by continuing.
+Throttling of logins, resets and registrations lives in `galerie.core.throttle`.
 """
 
-import hashlib
-
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
-from django.core.cache import cache
-from django.db import transaction
-from django.utils.translation import gettext as _
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from galerie.accounts.errors import TooManyLoginAttempts
 from galerie.accounts.models import Address
 
-LOGIN_MAX_FAILURES = 5
-LOGIN_WINDOW_SECONDS = 15 * 60
+
+class ActivationTokenGenerator(PasswordResetTokenGenerator):
+    """One-time activation links: the hash covers last_login, which the activation sets."""
+
+    key_salt = "galerie.accounts.activation"
 
 
-def user_register(*, email: str, password: str) -> User:
-    """Create a customer whose login is the e-mail (validated and unused: the form checks)."""
+activation_token = ActivationTokenGenerator()
+
+
+def user_is_pending(user: User) -> bool:
+    """Registered but not activated yet (an account disabled by staff has logged in before)."""
+    return not user.is_active and user.last_login is None and user.has_usable_password()
+
+
+def user_register(*, email: str, password: str, base_url: str, site_name: str) -> None:
+    """Register `email` (validated by the form) and answer the same whatever the database holds,
+    so the form tells nobody who has an account: a new address gets an inactive account and an
+    activation link by e-mail; an address already registered gets an e-mail saying so (with the
+    activation link again while its account awaits it). Nothing else differs, not even the time
+    taken: the password is hashed in every case.
+
+    `base_url` is the storefront's root ("https://host/"): links in the e-mail start with it.
+    """
     email = email.strip().lower()
-    return User.objects.create_user(username=email, email=email, password=password)
-
-
-def _throttle_key(*, email: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{email.strip().lower()}|{ip}".encode()).hexdigest()
-    return f"login-failures:{digest}"
-
-
-def login_throttle_check(*, email: str, ip: str) -> None:
-    """Raise TooManyLoginAttempts while this e-mail + IP has used up its failures."""
-    if (cache.get(_throttle_key(email=email, ip=ip)) or 0) >= LOGIN_MAX_FAILURES:
-        raise TooManyLoginAttempts(
-            _(
-                "Trop de tentatives de connexion échouées. Pour votre sécurité, réessayez dans "
-                "15 minutes ou réinitialisez votre mot de passe."
-            )
+    hashed = make_password(password)
+    user = None
+    if not User.objects.filter(username__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                user = User.objects.create(
+                    username=email, email=email, password=hashed, is_active=False
+                )
+        except IntegrityError:  # registered at the same instant by another request
+            user = None
+    existing = user is None
+    if existing:
+        user = User.objects.filter(username__iexact=email).first()
+        if user is None:
+            return
+    context = {"site_name": site_name, "email": email, "base_url": base_url.rstrip("/")}
+    if user_is_pending(user):
+        template = "activation"
+        context["activation_path"] = reverse(
+            "accounts:activate",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": activation_token.make_token(user),
+            },
         )
+    else:
+        template = "register_existing"
+        context["login_path"] = reverse("accounts:login")
+        context["reset_path"] = reverse("accounts:password_reset")
+    subject = render_to_string(f"accounts/{template}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/{template}_email.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
+    )
 
 
-def login_failure_record(*, email: str, ip: str) -> int:
-    key = _throttle_key(email=email, ip=ip)
-    # add() starts the window at the first failure; incr() keeps its expiry.
-    cache.add(key, 0, LOGIN_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOGIN_WINDOW_SECONDS)
-        return 1
-
-
-def login_failures_reset(*, email: str, ip: str) -> None:
-    cache.delete(_throttle_key(email=email, ip=ip))
+def user_activate(*, user: User, token: str) -> bool:
+    """Activate a pending account if the link's token is right; False otherwise."""
+    if not user_is_pending(user) or not activation_token.check_token(user, token):
+        return False
+    User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+    user.is_active = True
+    return True
 
 
 @transaction.atomic

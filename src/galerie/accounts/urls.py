@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("connexion/", views.login_view, name="login"),
     path("inscription/", views.register_view, name="register"),
+    path("activer/<uidb64>/<token>/", views.activate_view, name="activate"),
     path("deconnexion/", views.logout_view, name="logout"),
     path("adresses/", views.address_list_view, name="addresses"),
     path("adresses/nouvelle/", views.address_edit_view, name="address_add"),

@@ -1,22 +1,27 @@
 """Account pages under /compte/: register, login, logout, password reset, address book."""
 
 from django.contrib import messages
+from django.contrib.admin import site as admin_site
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.accounts import services
-from galerie.accounts.errors import TooManyLoginAttempts
 from galerie.accounts.forms import AddressForm, LoginForm, PasswordResetForm, RegisterForm
 from galerie.accounts.models import Address
 from galerie.cart.selectors import session_cart_tokens, session_cart_tokens_forget
 from galerie.cart.services import cart_merge_on_login
+from galerie.core import throttle
+from galerie.core.throttle import Throttled, client_ip
 
 
 def _next_url(request, default: str) -> str:
@@ -28,8 +33,9 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _site_name(request) -> str:
+    storefront = getattr(request, "storefront", None)
+    return storefront.name if storefront else _("la galerie marchande")
 
 
 def _log_in(request, user) -> None:
@@ -48,20 +54,20 @@ def login_view(request):
     form = LoginForm(request.POST or None)
     status = 400 if form.is_bound and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
-        email, ip = form.cleaned_data["email"], _client_ip(request)
+        email, ip = form.cleaned_data["email"], client_ip(request)
         try:
-            services.login_throttle_check(email=email, ip=ip)
+            throttle.login_throttle_check(account=email, ip=ip)
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
             if user is None:
-                services.login_failure_record(email=email, ip=ip)
+                throttle.login_failure_record(account=email, ip=ip)
                 form.add_error(None, _("E-mail ou mot de passe incorrect."))
                 status = 400
             else:
-                services.login_failures_reset(email=email, ip=ip)
+                throttle.login_success_record(account=email, ip=ip)
                 _log_in(request, user)
                 messages.success(request, _("Vous êtes connecté."))
                 return redirect(_next_url(request, reverse("accounts:home")))
-        except TooManyLoginAttempts as error:
+        except Throttled as error:
             form.add_error(None, error.message)
             status = 429
     return render(
@@ -76,19 +82,59 @@ def register_view(request):
     if request.user.is_authenticated:
         return redirect("accounts:home")
     form = RegisterForm(request.POST or None)
+    status = 400 if form.is_bound and not form.is_valid() else 200
     if request.method == "POST" and form.is_valid():
-        user = services.user_register(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
-        )
-        _log_in(request, user)
-        messages.success(request, _("Bienvenue ! Votre compte est créé."))
-        return redirect(_next_url(request, reverse("accounts:home")))
+        email = form.cleaned_data["email"]
+        try:
+            throttle.throttle_hit(throttle.REGISTER_IP, client_ip(request))
+            throttle.throttle_hit(throttle.REGISTER_ACCOUNT, email)
+        except Throttled as error:
+            form.add_error(None, error.message)
+            status = 429
+        else:
+            services.user_register(
+                email=email,
+                password=form.cleaned_data["password1"],
+                base_url=request.build_absolute_uri("/"),
+                site_name=_site_name(request),
+            )
+            # The same page whether the address was new or not (see user_register).
+            return render(request, "accounts/register_done.html", {"email": email})
     return render(
         request,
         "accounts/register.html",
         {"form": form, "next": _next_url(request, "")},
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def activate_view(request, uidb64: str, token: str):
+    """GET shows a button, POST activates and logs in: a mail scanner fetching the link neither
+    activates the account nor receives a session for it."""
+    try:
+        user = User.objects.filter(pk=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (TypeError, ValueError, OverflowError):
+        user = None
+    valid = (
+        user is not None
+        and services.user_is_pending(user)
+        and services.activation_token.check_token(user, token)
+    )
+    if request.method == "POST" and valid and services.user_activate(user=user, token=token):
+        _log_in(request, user)
+        messages.success(request, _("Bienvenue ! Votre compte est activé."))
+        return redirect(reverse("accounts:home"))
+    return render(request, "accounts/activate.html", {"valid": valid}, status=200 if valid else 400)
+
+
+def admin_login_view(request, extra_context=None):
+    """The admin's login (its form checks the throttle: AdminLoginForm), answering 429 when
+    the throttle refused."""
+    response = admin_site.login(request, extra_context)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    if form is not None and form.is_bound and form.has_error(NON_FIELD_ERRORS, "throttled"):
+        response.status_code = 429
+    return response
 
 
 @require_POST
@@ -171,11 +217,14 @@ class PasswordResetView(auth_views.PasswordResetView):
         }
 
     def form_valid(self, form):
+        try:
+            throttle.throttle_hit(throttle.PASSWORD_RESET_IP, client_ip(self.request))
+            throttle.throttle_hit(throttle.PASSWORD_RESET_ACCOUNT, form.cleaned_data["email"])
+        except Throttled as error:
+            form.add_error(None, error.message)  # no e-mail sent
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         # The e-mail speaks in the storefront's name, not its host name.
-        storefront = getattr(self.request, "storefront", None)
-        self.extra_email_context = {
-            "site_name": storefront.name if storefront else _("la galerie marchande")
-        }
+        self.extra_email_context = {"site_name": _site_name(self.request)}
         return super().form_valid(form)
 
 

@@ -3,9 +3,11 @@
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404
 from ninja import Field, Router, Schema
 
+from galerie.api.cart import csrf_check
 from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
@@ -40,9 +42,16 @@ class PayOut(Schema):
     instructions: str
 
 
-@router.post("/orders/{public_id}/pay", response={200: PayOut, 404: Error, 409: Error, 400: Error})
+@router.post(
+    "/orders/{public_id}/pay",
+    response={200: PayOut, 400: Error, 403: Error, 404: Error, 409: Error},
+)
 def order_pay(request, public_id: UUID, payload: PayIn):
     """Start (or resume: calling twice returns the same open payment) paying an order."""
+    # The order is found through the session cookie (its owner or the guest's session), an
+    # ambient credential: a forged cross-site POST must not start a payment with it.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        csrf_check(request)
     order = order_for_request(request, public_id)
     if order is None:
         raise Http404("Commande introuvable.")

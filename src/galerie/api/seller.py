@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from galerie.api.errors import ErrorOut
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
+from galerie.core import throttle
 from galerie.core.errors import DomainError
 from galerie.orders import services as order_services
 from galerie.payments.refunds import seller_order_cancel
@@ -41,9 +42,15 @@ class SellerAccessError(DomainError):
 
 class SellerBearer(HttpBearer):
     def authenticate(self, request, token: str) -> SellerMember | None:
+        # An address that keeps sending wrong tokens is refused before any lookup; a valid
+        # token has its own allowance of calls per minute.
+        ip = throttle.client_ip(request)
+        throttle.throttle_check(throttle.API_TOKEN_FAILURE_IP, ip)
         member = api_token_member(token)
         if member is None:
+            throttle.throttle_record(throttle.API_TOKEN_FAILURE_IP, ip)
             return None
+        throttle.throttle_hit(throttle.API_TOKEN_USE, str(member.user_id), str(member.seller_id))
         if member.seller.status in PENDING_STATUSES:
             raise SellerAccessError(
                 _("Ce compte vendeur n'est pas ouvert (statut : %(s)s).")
@@ -54,7 +61,14 @@ class SellerBearer(HttpBearer):
 
 
 router = Router(tags=["vendeur"], auth=SellerBearer())
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    429: ErrorOut,
+}
 
 
 def _member(request) -> SellerMember:

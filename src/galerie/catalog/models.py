@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.catalog.validators import validate_image_urls
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 
@@ -144,7 +145,9 @@ class Product(TimeStampedModel):
     gtin = models.CharField(
         _("GTIN (EAN, ISBN)"), max_length=14, unique=True, null=True, blank=True
     )
-    image_urls = models.JSONField(_("images (URL)"), default=list, blank=True)
+    image_urls = models.JSONField(
+        _("images (URL)"), default=list, blank=True, validators=[validate_image_urls]
+    )
     publisher_price = models.DecimalField(
         _("prix éditeur TTC"),
         null=True,

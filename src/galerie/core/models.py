@@ -25,3 +25,20 @@ class CacheVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.version}"
+
+
+class ThrottleCounter(models.Model):
+    """One fixed-window counter of the throttle (`galerie.core.throttle`), shared by every
+    process through the database when there is no Redis. The key is a hash: no e-mail or IP
+    address is stored."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.IntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("compteur de limitation")
+        verbose_name_plural = _("compteurs de limitation")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -1,6 +1,7 @@
 """Back office for feed imports: category mappings, and uploading a seller's feed as a background
 job whose page shows its progress, its counters and its error report."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -9,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import CategoryMapping, ImportJob, ImportStatus
 from galerie.imports.services import errors_csv_write
 from galerie.imports.tasks import feed_import_task
@@ -108,6 +110,10 @@ class ImportJobAdmin(admin.ModelAdmin):
             _("valeur"),
             rows,
         )
+
+    @request_size_limit(settings.GALERIE_FEED_MAX_BYTES + UPLOAD_ENVELOPE_BYTES)
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if change:

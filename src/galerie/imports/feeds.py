@@ -2,16 +2,19 @@
 
 Rows come out one at a time as (row number, {column: value}); row 1 is the first data row (the
 numbering gen_feed.py uses for its fault lists). Nothing holds more than one row: memory stays flat.
-UTF-8 with or without BOM, LF or CRLF line ends. Expat (≥ 2.4) refuses entity-expansion bombs and
-ElementTree never fetches external entities.
+UTF-8 with or without BOM, LF or CRLF line ends. XML goes through defusedxml with DTDs forbidden:
+a feed needs none, and refusing them refuses entity-expansion bombs and external entities (XXE)
+before any entity is read.
 """
 
 import csv
 import io
 import os
 from collections.abc import Iterator
-from xml.etree.ElementTree import ParseError, iterparse
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 
 from galerie.core.errors import DomainError
@@ -149,9 +152,7 @@ class Feed:
         n = 0
         channel = None
         try:
-            for event, elem in iterparse(  # noqa: S314 - see module docstring
-                self._raw, events=("start", "end")
-            ):
+            for event, elem in iterparse(self._raw, events=("start", "end"), forbid_dtd=True):
                 tag = elem.tag.rsplit("}", 1)[-1]
                 if event == "start":
                     if tag == "channel":
@@ -187,6 +188,14 @@ class Feed:
         except ParseError as exc:
             raise FeedError(
                 _("XML invalide après l'article %(n)d : %(e)s.") % {"n": n, "e": exc}
+            ) from exc
+        except DefusedXmlException as exc:
+            raise FeedError(
+                _(
+                    "Flux XML refusé : il déclare une DTD ou des entités (<!DOCTYPE>, <!ENTITY>), "
+                    "qu'un flux produits n'utilise pas et qui peuvent servir à une attaque."
+                ),
+                code="feed_xml_forbidden",
             ) from exc
         if n == 0 and skip_to == 0:
             raise FeedError(_("Aucun article <item> dans le flux XML."))

@@ -5,10 +5,12 @@ has seen and the job's `last_row` in one transaction, so a crashed import restar
 """
 
 import os
+import tempfile
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.models import TimeStampedModel
@@ -28,6 +30,20 @@ class FeedStorage(FileSystemStorage):
 
 def feed_storage() -> FileSystemStorage:
     return FeedStorage()
+
+
+def _detached(upload) -> File:
+    """The upload's content, readable after the request has closed (and Django deleted) the
+    upload itself; an anonymous handle that vanishes with its process if never stored."""
+    if hasattr(upload, "temporary_file_path"):
+        # An open descriptor keeps the spooled file's data alive after its name is removed.
+        return File(open(upload.temporary_file_path(), "rb"))  # noqa: SIM115
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the store step
+    upload.seek(0)
+    for chunk in upload.chunks():
+        spool.write(chunk)
+    spool.seek(0)
+    return File(spool)
 
 
 class CategoryMapping(models.Model):
@@ -137,6 +153,28 @@ class ImportJob(TimeStampedModel):
     @property
     def feed_path(self) -> str:
         return self.upload.path if self.upload else self.path
+
+    def save(self, *args, **kwargs):
+        """A new upload is written to disk once the job row is committed, never before: a
+        rolled-back job (admin or portal) leaves no file behind. Whoever queues the job does it
+        with `transaction.on_commit` too, after this, so the worker finds the file."""
+        if not self.upload or self.upload._committed:
+            return super().save(*args, **kwargs)
+        received, name = _detached(self.upload.file), self.upload.name
+        self.upload = ""
+        super().save(*args, **kwargs)
+
+        def store():
+            with received:
+                self.upload.save(name, received, save=False)
+            type(self).objects.filter(pk=self.pk).update(upload=self.upload.name)
+
+        transaction.on_commit(store)
+
+    def upload_delete(self) -> None:
+        """Delete the uploaded file (its name stays, as the job's label)."""
+        if self.upload and self.upload.storage.exists(self.upload.name):
+            self.upload.storage.delete(self.upload.name)
 
 
 class ImportRowKey(models.Model):

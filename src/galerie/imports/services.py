@@ -297,11 +297,16 @@ def import_job_run(
             message=exc.message if isinstance(exc, DomainError) else f"Erreur : {exc}",
         )
         job.status = ImportStatus.FAILED
+        if isinstance(exc, DomainError):
+            # The feed itself is refused: a resumption would fail the same way, so the uploaded
+            # file has no further use. A crash keeps it, for the resumption.
+            job.upload_delete()
         raise
     report = _report(state)
     job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.save()
+    job.upload_delete()
     if errors_path:
         errors_csv_write(job=job, path=errors_path)
         report.errors_path = errors_path

@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.catalog.validators import image_url_problem
 from galerie.core.money import CENT
 
 TITLE_MAX = 150
@@ -313,6 +314,10 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
             else:
                 errors.append(RowError(n, "shipping", exc.code, exc.message, raw_shipping[:200]))
 
+    image = (get("image_link") or "").strip()[:500]
+    if image and (problem := image_url_problem(image)):
+        errors.append(RowError(n, "image_link", "image_url_invalid", problem, image[:200]))
+
     if errors:
         return None, errors
 
@@ -325,7 +330,6 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     product_type = (get("product_type") or "").strip()
     google_category = (get("google_product_category") or "").strip()
     categories = tuple(v for v in (product_type, google_category) if v)
-    image = (get("image_link") or "").strip()
     return (
         FeedRow(
             row=n,
@@ -340,7 +344,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
             condition_note=note,
             categories=categories,
             brand=(get("brand") or "").strip()[:255],
-            image_url=image[:500],
+            image_url=image,
             delivery_price=delivery_price,
         ),
         warnings,

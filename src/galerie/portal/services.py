@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +51,7 @@ MAX_STOCK = 1_000_000
 BULK_MAX_ROWS = 5000
 BULK_MAX_BYTES = 2 * 1024 * 1024
 # A Merchant Center feed of a large catalogue (a few hundred thousand rows) stays under this.
-FEED_MAX_BYTES = 200 * 1024 * 1024
+FEED_MAX_BYTES = settings.GALERIE_FEED_MAX_BYTES
 FEED_EXTENSIONS = (".tsv", ".txt", ".csv", ".xml")
 
 
@@ -611,6 +612,11 @@ def portal_feed_import_resume(*, seller: Seller, job_id: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
     if job is None:
         raise NotFound(_("Import introuvable."), code="import_not_found")
+    if job.upload and not job.upload.storage.exists(job.upload.name):
+        raise PortalError(
+            _("Le fichier de cet import a été refusé puis supprimé : envoyez le flux corrigé."),
+            code="import_file_gone",
+        )
     resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
         status=ImportStatus.PENDING, updated_at=timezone.now()
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from galerie.catalog.models import Product
 from galerie.core.errors import DomainError
+from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import ImportStatus
 from galerie.imports.services import errors_csv_write
 from galerie.orders import services as order_services
@@ -254,6 +255,7 @@ def offer_bulk_view(request):
 # --- Catalogue feed imports --------------------------------------------------------------------
 
 
+@request_size_limit(services.FEED_MAX_BYTES + UPLOAD_ENVELOPE_BYTES)
 @seller_view()
 def feed_list_view(request):
     # Bound on every POST: a post without any file must say so, not show an empty form.

@@ -31,32 +31,73 @@ def customer():
     return User.objects.create_user("marie@example.fr", "marie@example.fr", "Tr3s-s3cret!")
 
 
-def test_register_logs_in_with_email_as_login(client, storefront):
-    response = client.post(
-        "/compte/inscription/",
-        {"email": "Jean@Example.FR", "password1": "Pomme-Verte-42", "password2": "Pomme-Verte-42"},
+def _register(client, email, password="Pomme-Verte-42"):  # noqa: S107
+    return client.post(
+        "/compte/inscription/", {"email": email, "password1": password, "password2": password}
     )
-    assert response.status_code == 302
+
+
+def test_register_then_activate_by_email_logs_in_with_email_as_login(
+    client, storefront, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _register(client, "Jean@Example.FR")
+
+    assert response.status_code == 200
+    assert "Vérifiez votre boîte e-mail" in response.content.decode()
     user = User.objects.get()
-    assert (user.username, user.email) == ("jean@example.fr", "jean@example.fr")
+    assert (user.username, user.email, user.is_active) == (
+        "jean@example.fr",
+        "jean@example.fr",
+        False,
+    )
     assert user.password.startswith("argon2")
+    assert client.get("/compte/").status_code == 302  # not logged in yet
+    (message,) = mail.outbox
+    link = re.search(r"http://culture\.localhost(/compte/activer/[^\s]+)", message.body)[1]
+    # A mail scanner following the link (GET) activates nothing.
+    assert client.get(link).status_code == 200
+    user.refresh_from_db()
+    assert not user.is_active
+
+    assert client.post(link).status_code == 302
+
+    user.refresh_from_db()
+    assert user.is_active
     assert client.get("/compte/").status_code == 200
+    # The link served once.
+    assert Client(HTTP_HOST=HOST).post(link).status_code == 400
 
 
-def test_register_refuses_weak_password_and_duplicate_email(client, storefront, customer):
+def test_register_refuses_weak_password(client, storefront):
     weak = client.post(
         "/compte/inscription/",
         {"email": "x@example.fr", "password1": "123", "password2": "123"},
     )
     assert weak.status_code == 400
     assert "trop court" in weak.content.decode()
-    duplicate = client.post(
-        "/compte/inscription/",
-        {"email": "MARIE@example.fr", "password1": "Pomme-Verte-42", "password2": "Pomme-Verte-42"},
+    assert not User.objects.exists()
+
+
+def test_register_does_not_reveal_an_existing_account(
+    client, storefront, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _register(Client(HTTP_HOST=HOST), "nouveau@example.fr")
+        existing = _register(client, "MARIE@example.fr", password="Autre-Mot-77")
+
+    assert existing.status_code == new.status_code == 200
+    same_page = new.content.decode().replace("nouveau@example.fr", "marie@example.fr")
+    assert re.sub(r'value="[^"]+"', "", existing.content.decode()) == re.sub(
+        r'value="[^"]+"', "", same_page
     )
-    assert duplicate.status_code == 400
-    assert "Un compte existe déjà" in duplicate.content.decode()
-    assert User.objects.count() == 1
+    assert User.objects.filter(username="marie@example.fr").count() == 1
+    customer.refresh_from_db()
+    assert customer.check_password("Tr3s-s3cret!")  # untouched
+    # The owner learns of it by e-mail, with the way back in.
+    to_marie = [m for m in mail.outbox if m.to == ["marie@example.fr"]]
+    assert len(to_marie) == 1 and "Vous avez déjà un compte" in to_marie[0].subject
+    assert "/compte/mot-de-passe/" in to_marie[0].body
 
 
 def test_login_rotates_session_and_merges_guest_cart(client, storefront, customer):

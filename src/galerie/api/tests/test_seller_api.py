@@ -74,6 +74,44 @@ def test_missing_wrong_and_revoked_tokens_are_401(world):  # noqa: F811
     assert Api(issued.secret).get("/offers").status_code == 401
 
 
+def test_an_address_sending_wrong_tokens_is_throttled(world):  # noqa: F811
+    from django.core.cache import cache
+
+    from galerie.core.throttle import API_TOKEN_FAILURE_IP
+
+    secret = _token(world, world.users.owner_a)
+    guesser = Api("gal_wrong")
+    guesser.client.defaults["REMOTE_ADDR"] = "10.9.0.1"
+    for _ in range(API_TOKEN_FAILURE_IP.limit):
+        assert guesser.get("/offers").status_code == 401
+    cache.clear()  # another worker process: the count is in the shared store
+    guesser.headers = Api(secret).headers  # even a right token, from that address
+
+    response = guesser.get("/offers")
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled_token_ip"
+    assert "jetons d'API invalides" in response.json()["message"]
+    assert Api(secret).get("/offers").status_code == 200  # another address
+
+
+def test_a_token_has_an_allowance_of_calls(world, monkeypatch):  # noqa: F811
+    from galerie.core import throttle
+
+    monkeypatch.setattr(throttle, "API_TOKEN_USE", throttle.Rule("token-use", 3, 60, "trop"))
+    api = Api(_token(world, world.users.owner_a))
+    offer = Offer.objects.filter(seller=world.seller_a).first()
+    for _ in range(3):
+        assert api.get("/offers").status_code == 200
+
+    response = api.patch(f"/offers/{offer.pk}", {"price": "99.00"})
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled_token_use"
+    assert Offer.objects.get(pk=offer.pk).price == offer.price
+    assert Api(_token(world, world.users.staff_a)).get("/offers").status_code == 200
+
+
 def test_token_dies_with_the_membership_and_records_last_use(world):  # noqa: F811
     secret = _token(world, world.users.staff_a)
     assert Api(secret).get("/orders").status_code == 200

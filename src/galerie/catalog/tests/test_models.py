@@ -98,3 +98,16 @@ def test_attribute_values_are_typed_and_displayed():
     bad = AttributeValue(product=laptop_product, attribute=energy, value_text="Z")
     with pytest.raises(ValidationError, match="n'est pas un choix possible"):
         bad.clean()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:image/png;base64,AAAA", "file:///x"])
+def test_product_images_are_http_addresses_only(url):
+    product = make_product()
+    product.image_urls = ["https://images.example/ok.jpg", url]
+
+    with pytest.raises(ValidationError) as refused:
+        product.full_clean()
+
+    assert "image_urls" in refused.value.message_dict
+    product.image_urls = ["https://images.example/ok.jpg", "http://images.example/b.png"]
+    product.full_clean()

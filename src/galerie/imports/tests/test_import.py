@@ -545,3 +545,64 @@ def test_products_created_afterwards_take_fresh_ids(mappings, seller, small_feed
 
     assert later.pk not in imported and later.pk > max(imported)
     assert set(Offer.objects.filter(seller=seller).values_list("product_id", flat=True)) <= imported
+
+
+_XML_ITEM = (
+    "<item><g:id>X-1</g:id><title>{title}</title><g:price>20.00 EUR</g:price>"
+    "<g:gtin>9782000000013</g:gtin><g:product_type>Livres &gt; Romans</g:product_type></item>"
+)
+_BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
+    + ']>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>'
+    + _XML_ITEM.format(title="&lol9;")
+    + "</channel></rss>"
+)
+_XXE = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    '<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>'
+    + _XML_ITEM.format(title="&xxe;")
+    + "</channel></rss>"
+)
+
+
+@pytest.mark.parametrize("attack", [_BILLION_LAUGHS, _XXE], ids=["billion-laughs", "xxe"])
+def test_xml_feed_with_entities_is_refused(mappings, seller, tmp_path, attack):
+    from galerie.imports.feeds import FeedError
+
+    feed = tmp_path / "attack.xml"
+    feed.write_text(attack, encoding="utf-8")
+
+    with pytest.raises(FeedError) as refused:
+        feed_import(seller=seller, path=str(feed))
+
+    assert "DTD ou des entités" in refused.value.message
+    assert "root:" not in refused.value.message
+    assert not Offer.objects.filter(seller=seller).exists()
+    assert not Product.objects.filter(gtin="9782000000013").exists()
+    job = ImportJob.objects.get(seller=seller)
+    assert job.status == ImportStatus.FAILED and "root:" not in job.message
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["javascript:alert(1)", "file:///etc/passwd", "data:image/png;base64,iVBORw0KGgo=", "//x.fr/a"],
+)
+def test_only_http_image_links_are_accepted_with_the_row_number(mappings, seller, tmp_path, image):
+    line = tsv_line("IMG-2", "Avec image", "12.00 EUR", "9782000000020")
+    line = line.replace("https://x.example/IMG-2.jpg", image)
+    feed = write(
+        tmp_path / "feed.tsv", [tsv_line("IMG-1", "Bon", "10.00 EUR", "9782000000013"), line]
+    )
+
+    report = feed_import(seller=seller, path=str(feed))
+
+    error = ImportRowError.objects.get(job=report.job, is_warning=False)
+    assert (error.row, error.column, error.code) == (2, "image_link", "image_url_invalid")
+    assert "http:// et https://" in error.message
+    assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["IMG-1"]
+    assert Product.objects.get(gtin="9782000000013").image_urls == ["https://x.example/IMG-1.jpg"]
+    assert not Product.objects.filter(gtin="9782000000020").exists()

@@ -241,3 +241,28 @@ def test_order_page_in_english_on_an_english_storefront(place):
     client = _guest_with(order)
     html = client.get(order.get_absolute_url(), HTTP_HOST="english.localhost").content.decode()
     assert "Sold and shipped by" in html and "awaiting payment" in html
+
+
+def test_api_pay_with_session_cookie_needs_csrf(order):
+    import re
+
+    strict = Client(enforce_csrf_checks=True)
+    session = strict.session
+    session["orders"] = [str(order.public_id)]
+    session.save()
+    url = f"/api/payments/orders/{order.public_id}/pay"
+
+    forged = strict.post(url, data={"method": "card"}, content_type="application/json")
+
+    assert forged.status_code == 403 and forged.json()["code"] == "csrf_failed"
+    assert not order.payments.exists()
+    order.refresh_from_db()
+    assert order.status == "pending_payment"
+    # The page's own script sends the token: then the payment starts.
+    page = strict.get(order.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    token = token[1] if token else strict.cookies["csrftoken"].value
+    ok = strict.post(
+        url, data={"method": "card"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert ok.status_code == 200 and order.payments.count() == 1

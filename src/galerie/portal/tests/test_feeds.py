@@ -59,9 +59,10 @@ def test_uploaded_feed_is_imported_in_the_background_for_the_current_seller(
 
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{FEEDS}{job.pk}/"
-    # the task is queued once the job is committed (besides the cache version bumps)
+    # once the job is committed, the upload is written, then the task queued (besides the cache
+    # version bumps)
     queued = [c for c in callbacks if not getattr(c, "galerie_version_bump", False)]
-    assert len(queued) == 1
+    assert len(queued) == 2
     assert job.seller == world.seller_a  # a seller id in the form is ignored
     assert job.status == ImportStatus.DONE and job.progress_percent == 100
     assert (job.rows_ok, job.rows_rejected) == (2, 2)
@@ -284,3 +285,63 @@ def test_feed_pages_speak_english_to_a_seller_who_chose_it(world, as_user, setti
     assert "Catalogue imports" in listing and "Full import" in listing
     assert "Imports de catalogue" not in listing
     assert "Resume the import" in detail and "Offers deactivated" in detail
+
+
+def _stored_feeds(tmp_path) -> list:
+    folder = tmp_path / "imports"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_uploaded_file_is_deleted_when_its_job_ends(
+    world, as_user, mappings, immediate_tasks, django_capture_on_commit_callbacks, tmp_path
+):
+    client = as_user(world.users.owner_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _feed())
+    done = ImportJob.objects.get()
+    assert done.status == ImportStatus.DONE and done.upload.name == "flux.tsv"
+
+    refused = "<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY x 'y'>]><rss><channel/></rss>"
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, _feed(refused, name="flux.xml"))
+    failed = ImportJob.objects.exclude(pk=done.pk).get()
+
+    assert failed.status == ImportStatus.FAILED and "DTD" in failed.message
+    assert _stored_feeds(tmp_path) == []
+    resumed = client.post(f"{FEEDS}{failed.pk}/reprendre/", follow=True)
+    assert "envoyez le flux corrigé" in resumed.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == ImportStatus.FAILED
+
+
+def test_rolled_back_job_leaves_no_file(world, immediate_tasks, tmp_path):
+    from django.db import transaction
+
+    with transaction.atomic():
+        services.portal_feed_import_start(seller=world.seller_a, upload=_feed())
+        transaction.set_rollback(True)
+
+    assert not ImportJob.objects.exists()
+    assert _stored_feeds(tmp_path) == []
+
+
+def test_oversized_upload_is_refused_before_its_body_is_read(
+    world, as_user, immediate_tasks, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    client = as_user(world.users.owner_a)
+    too_big = services.FEED_MAX_BYTES + 1024 * 1024
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # Only the declared length is large: the refusal comes before anything reads the body.
+        response = client.post(FEEDS, {"file": _feed()}, CONTENT_LENGTH=str(too_big))
+
+    assert response.status_code == 413
+    assert "Envoi trop volumineux" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert _stored_feeds(tmp_path) == []
+    # The same limit guards the admin's upload of a feed; other pages accept far less.
+    from django.urls import resolve
+
+    admin_add = resolve("/admin/imports/importjob/add/").func
+    assert admin_add.max_request_bytes > services.FEED_MAX_BYTES
+    assert services.FEED_MAX_BYTES > settings.GALERIE_MAX_REQUEST_BYTES

@@ -8,7 +8,6 @@ import pytest
 
 from galerie.cart.errors import OfferNotPurchasable
 from galerie.cart.services import cart_add, cart_create
-from galerie.catalog.listing import product_listing
 from galerie.catalog.models import Product
 from galerie.catalog.summary import SUMMARY_FIELDS
 from galerie.imports.mappings import DEFAULT_MAPPINGS, category_mappings_load
@@ -25,6 +24,7 @@ from galerie.sellers.models import (
 )
 from galerie.sellers.selectors import offers_for_product
 from galerie.sellers.services import product_offer_summary_refresh
+from galerie.storefronts.listing import product_listing
 from galerie.testing.factories import (
     make_category,
     make_offer,
