@@ -76,10 +76,11 @@ def checkout_place(
     (OrderError subclasses) and CheckoutError for a missing e-mail or unknown payment method.
     """
     from galerie.orders.services import order_place
-    from galerie.payments.services import payment_start
+    from galerie.payments.services import payment_method_check, payment_start
 
     if payment_method not in PAYMENT_METHOD_CODES:
         raise InvalidPaymentMethod(_("Choisissez un moyen de paiement."), field="payment_method")
+    payment_method_check(payment_method)
     if not email:
         raise CheckoutIncomplete(_("Indiquez votre adresse e-mail."), field="email")
     lines = cart_lines(cart)

@@ -10,6 +10,7 @@ from galerie.core.errors import DomainError
 from galerie.orders.models import OrderStatus
 from galerie.orders.selectors import order_for_request, order_vat_breakdown, orders_for_request
 from galerie.orders.services import order_cancel
+from galerie.payments.gateways import payment_methods_available
 from galerie.payments.services import payment_start, payment_start_info
 
 
@@ -40,6 +41,7 @@ def order_detail(request, public_id):
         "payments": payments,
         "transfer": transfer_info,
         "can_pay": order.status == OrderStatus.PENDING_PAYMENT,
+        "card_payable": "card" in payment_methods_available(),
         "can_cancel": order.status != OrderStatus.CANCELLED
         and not any(so.status in ("shipped", "delivered") for so in seller_orders),
         "events": order.events.order_by("created_at"),
