@@ -6,9 +6,12 @@ import subprocess
 import sys
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from galerie.core.management.commands import serve
+from galerie.testing.factories import make_storefront
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "k3A9-production-like-secret-key-with-more-than-fifty-chars-xyzXYZ-0123456789",
@@ -104,3 +107,22 @@ def test_serve_starts_with_allow_simulator_or_without_the_simulator(settings, ex
     settings.GALERIE_PAYMENT_SIMULATOR = False
     call_command("serve")
     assert len(execve) == 2 and "gunicorn" in execve[1][1]
+
+
+@pytest.mark.django_db
+def test_behind_a_tls_proxy_redirects_to_https_and_reset_links_are_https(settings, mailoutbox):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    make_storefront("culture")
+    get_user_model().objects.create_user("marie@example.fr", "marie@example.fr", "Un-Mot-99")
+    client = Client(HTTP_HOST="culture.localhost")
+
+    plain = client.post("/compte/mot-de-passe/", {"email": "marie@example.fr"})
+    assert plain.status_code == 301 and plain["Location"].startswith("https://culture.localhost/")
+    assert mailoutbox == []
+
+    proxied = Client(HTTP_HOST="culture.localhost", HTTP_X_FORWARDED_PROTO="https")
+    response = proxied.post("/compte/mot-de-passe/", {"email": "marie@example.fr"})
+    assert response.status_code == 302
+    assert "https://culture.localhost/compte/mot-de-passe/" in mailoutbox[0].body
+    assert "http://culture.localhost" not in mailoutbox[0].body
