@@ -305,7 +305,7 @@ def test_demo_command_migrates_loads_prints_the_storefronts_then_serves(
     assert "http://galerie.localhost:8123/" in text
     assert "http://hightech.localhost:8123/" in text
     password = (tmp_path / "demo-admin-password").read_text().strip()
-    assert f"http://localhost:8123/admin/ (admin / {password} " in text
+    assert f"http://localhost:8123/admin/ (admin / {password}, " in text
     assert served == [{"port": 8123, "workers": 2, "allow_simulator": True}]
     assert Product.objects.count() == SMALL
 

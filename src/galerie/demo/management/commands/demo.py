@@ -38,7 +38,7 @@ class Command(BaseCommand):
             host = storefront.hosts.first()
             self.stdout.write(f"  {storefront.name} : http://{host}:{port}/")
         if new_password:
-            login = f"{ADMIN_USERNAME} / {new_password} (enregistré dans {password_file})"
+            login = f"{ADMIN_USERNAME} / {new_password}, enregistré dans {password_file}"
         else:
             login = f"{ADMIN_USERNAME}, mot de passe dans {password_file}"
         self.stdout.write(f"  Back office : http://localhost:{port}/admin/ ({login})")
