@@ -182,7 +182,12 @@ def main():
 
     run = uuid.uuid4().hex[:6]
     host, offer_ids, initial = setup(run, args.offers, args.stock)
-    env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "GALERIE_HTTPS": "0",  # plain http on loopback; pays by transfer: no card simulator
+    }
+    env.pop("GALERIE_PAYMENT_SIMULATOR", None)
     server = subprocess.Popen(
         [
             sys.executable,

@@ -7,7 +7,7 @@ database, so the demo loader's speed can be compared fairly with "creation throu
   bulk_create  the ORM's bulk_create in batches, summaries computed in Python
   loaddemo     galerie.demo.services.demo_load (plain INSERTs through the cursor), search index
                rebuild included
-Reference data (storefronts, categories, types, sellers, admin) is created first, untimed.
+Reference data (storefronts, categories, types, sellers) is created first, untimed.
 
     uv run python bench/creation.py [--products 5000]
 
@@ -43,7 +43,7 @@ def worker(mode: str, products: int) -> dict:
     from galerie.sellers.services import offer_publish
 
     if mode == "loaddemo":
-        services.demo_load(products=0)  # reference data and admin account: not timed
+        services.demo_load(products=0)  # reference data: not timed
         started = time.perf_counter()
         result = services.demo_load(products=products)
         return {"seconds": time.perf_counter() - started, "offers": result.offers_created}

@@ -169,6 +169,8 @@ def server_env(var: Path) -> dict:
     }
     env["GALERIE_VAR_DIR"] = str(var)
     env["DJANGO_SETTINGS_MODULE"] = "galerie.settings"
+    env["GALERIE_HTTPS"] = "0"  # plain http on loopback; production otherwise (no simulator)
+    env.pop("GALERIE_PAYMENT_SIMULATOR", None)
     return env
 
 

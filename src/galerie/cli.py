@@ -13,6 +13,11 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and not args[0].startswith("-"):
         args[0] = args[0].replace("-", "_")
+    if args[:1] == ["demo"]:
+        # Before the settings load: the demo serves plain http with the test card gateway.
+        from galerie.demo import DEMO_ENVIRONMENT
+
+        os.environ.update(DEMO_ENVIRONMENT)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["galerie", *args])

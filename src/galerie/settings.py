@@ -2,6 +2,8 @@
 
 DATABASE_URL (default: SQLite in var/), REDIS_URL (optional cache and task queue),
 SECRET_KEY (default: generated once into var/), ALLOWED_HOSTS, GALERIE_DEBUG.
+Safe by default: HTTPS only (GALERIE_HTTPS=0 serves plain http, as `galerie demo` does), no test
+card gateway (GALERIE_PAYMENT_SIMULATOR=1 mounts it), the admin on the back-office hosts only.
 """
 
 import os
@@ -9,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -36,6 +39,15 @@ ALLOWED_HOSTS = [
 ]
 # Hosts that show the mall's index page rather than a storefront.
 GALERIE_MALL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "testserver"}
+# The operator's back office (/admin/) answers on these hosts only; elsewhere it is a 404.
+GALERIE_ADMIN_HOSTS = {
+    h.strip().lower()
+    for h in os.environ.get("GALERIE_ADMIN_HOSTS", ",".join(sorted(GALERIE_MALL_HOSTS))).split(",")
+    if h.strip()
+}
+# The simulated card provider: test card 4242… pays any order, so it exists only where asked
+# (`galerie demo` and the tests set it; `galerie serve` refuses it without --allow-simulator).
+GALERIE_PAYMENT_SIMULATOR = os.environ.get("GALERIE_PAYMENT_SIMULATOR", "") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "galerie.storefronts.middleware.StorefrontMiddleware",
@@ -97,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "galerie.storefronts.context_processors.storefront",
             ],
         },
@@ -183,6 +197,41 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS: on unless DEBUG or GALERIE_HTTPS=0 (plain http on localhost: `galerie demo`, the tests).
+GALERIE_HTTPS = not DEBUG and os.environ.get("GALERIE_HTTPS", "1") != "0"
+SECURE_SSL_REDIRECT = GALERIE_HTTPS
+SESSION_COOKIE_SECURE = GALERIE_HTTPS
+CSRF_COOKIE_SECURE = GALERIE_HTTPS
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("GALERIE_HSTS_SECONDS", str(365 * 24 * 3600))) if GALERIE_HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("GALERIE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("GALERIE_HSTS_PRELOAD", "") == "1"
+# Behind a TLS-terminating proxy, the header it sets (e.g. HTTP_X_FORWARDED_PROTO) tells Django
+# the request came over https (redirects, reset links). Only set it when the proxy always
+# overwrites that header: otherwise a client could claim https itself.
+if proxy_header := os.environ.get("GALERIE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+
+# Content Security Policy: same-origin resources only; the few inline <style> blocks carry the
+# request's nonce (`{{ csp_nonce }}`), per-page colours are set through them, never style="".
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", "https:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 (HSTS preload): submitting a domain to the browsers' preload list is the
+    # operator's one-way decision per domain, not a default; GALERIE_HSTS_PRELOAD=1 opts in.
+    "security.W021",
+]
 
 MAILERS = {
     "default": {

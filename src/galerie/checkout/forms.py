@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.forms import AddressFields
+from galerie.payments.gateways import payment_methods_available
 
 
 class ContactForm(forms.Form):
@@ -91,6 +92,13 @@ class PlaceOrderForm(forms.Form):
     payment_method = forms.ChoiceField(
         label=_("Moyen de paiement"),
         choices=PAYMENT_METHODS,
-        initial="card",
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the methods this installation offers (no card without a card gateway).
+        available = payment_methods_available()
+        field = self.fields["payment_method"]
+        field.choices = [(code, label) for code, label in PAYMENT_METHODS if code in available]
+        field.initial = available[0]

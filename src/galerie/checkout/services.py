@@ -20,7 +20,7 @@ from galerie.orders.errors import EmptyOrder, IdempotencyConflict
 from galerie.orders.models import Order
 from galerie.orders.services import order_place
 from galerie.payments.errors import OrderNotPayable
-from galerie.payments.services import payment_start
+from galerie.payments.services import payment_method_check, payment_start
 
 PAYMENT_METHOD_CODES = ("card", "transfer")
 
@@ -80,6 +80,7 @@ def checkout_place(
 
     if payment_method not in PAYMENT_METHOD_CODES:
         raise InvalidPaymentMethod(_("Choisissez un moyen de paiement."), field="payment_method")
+    payment_method_check(payment_method)
     if not email:
         raise CheckoutIncomplete(_("Indiquez votre adresse e-mail."), field="email")
     lines = cart_lines(cart)

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
+        from galerie.core import checks  # noqa: F401 — registers the deploy checks
         from galerie.core.roles import roles_sync_after_migrate
 
         # Setup, not business flow: keep the staff roles' groups in step with the code.

@@ -1,15 +1,18 @@
 """Loading the demo mall: reference data upserted by natural keys, products written in bulk.
 
-Idempotent: storefronts, categories, product types, attributes, sellers and the admin account are
-looked up by slug (or username) and created only when missing, never overwritten; demo products
+Idempotent: storefronts, categories, product types, attributes and sellers are
+looked up by slug and created only when missing, never overwritten; demo products
 are looked up by slug and GTIN, chunk by chunk, and only the missing ones are written. When the
 first and last products of the requested catalogue exist the product phase is skipped entirely.
 """
 
 import datetime
+import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -36,7 +39,7 @@ from galerie.storefronts.models import Storefront, StorefrontHost
 
 DEFAULT_PRODUCTS = 2400
 ADMIN_USERNAME = "admin"
-ADMIN_PASSWORD = "admin"  # noqa: S105 — the demo's back office only, printed by `galerie demo`
+ADMIN_PASSWORD_FILE = "demo-admin-password"  # noqa: S105 — a file name in var/, not a password
 
 
 @dataclass
@@ -45,7 +48,6 @@ class DemoLoadResult:
     offers_created: int = 0
     attribute_values_created: int = 0
     reference_rows_created: int = 0
-    admin_created: bool = False
     seconds: float = 0.0
     generate_seconds: float = 0.0
     write_seconds: float = 0.0
@@ -54,7 +56,7 @@ class DemoLoadResult:
 
     @property
     def changed(self) -> bool:
-        return bool(self.products_created or self.reference_rows_created or self.admin_created)
+        return bool(self.products_created or self.reference_rows_created)
 
 
 @dataclass
@@ -159,13 +161,30 @@ def _storefronts(result: DemoLoadResult, categories: dict[str, int]) -> None:
         result.reference_rows_created += created
 
 
-def _admin(result: DemoLoadResult) -> None:
+def demo_admin_ensure(*, var_dir: Path) -> tuple[Path, str | None]:
+    """The demo's back-office superuser, for `galerie demo` only (`loaddemo` creates no login).
+
+    Its random password lives in var_dir/demo-admin-password (mode 600). Returns the file and the
+    password when it was just generated (to print once), else None. A file left by an earlier
+    database gives its password to a new account; an account without the file gets a new one.
+    """
+    path = var_dir / ADMIN_PASSWORD_FILE
     user_model = get_user_model()
-    if not user_model.objects.filter(username=ADMIN_USERNAME).exists():
-        user_model.objects.create_superuser(
-            ADMIN_USERNAME, "admin@galerie.localhost", ADMIN_PASSWORD
-        )
-        result.admin_created = True
+    user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+    known = path.read_text().strip() if path.exists() else ""
+    if user is not None and known:
+        return path, None
+    password = known or secrets.token_urlsafe(12)
+    if user is None:
+        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@galerie.localhost", password)
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+    path.chmod(0o600)
+    return path, None if known else password
 
 
 def _reference(result: DemoLoadResult) -> _Reference:
@@ -173,7 +192,6 @@ def _reference(result: DemoLoadResult) -> _Reference:
     type_ids, attributes = _product_types(result)
     sellers, verified = _sellers(result)
     _storefronts(result, categories)
-    _admin(result)
     return _Reference(categories, type_ids, attributes, sellers, verified)
 
 

@@ -20,6 +20,7 @@ from galerie.orders.selectors import (
     orders_for_request,
 )
 from galerie.orders.services import order_remember_in_session
+from galerie.payments.gateways import payment_methods_available
 from galerie.payments.refunds import order_cancel
 from galerie.payments.services import payment_start, payment_start_info
 
@@ -62,6 +63,7 @@ def order_detail(request, public_id):
         "payments": payments,
         "transfer": transfer_info,
         "can_pay": order.status == OrderStatus.PENDING_PAYMENT,
+        "card_payable": "card" in payment_methods_available(),
         "can_cancel": order.status != OrderStatus.CANCELLED
         and not any(so.status in ("shipped", "delivered") for so in seller_orders),
         "events": order.events.order_by("created_at"),

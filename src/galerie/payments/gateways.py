@@ -188,5 +188,15 @@ def gateway_for(method: str) -> PaymentGateway:
     return GATEWAYS[method]
 
 
+def payment_methods_available() -> list[str]:
+    """The methods a buyer may choose. The card's only provider is the simulated one, so the
+    card is offered only while GALERIE_PAYMENT_SIMULATOR is on (read per call: tests toggle it)."""
+    return [
+        method
+        for method in GATEWAYS
+        if method != "card" or getattr(settings, "GALERIE_PAYMENT_SIMULATOR", False)
+    ]
+
+
 def card_number_clean(raw: str) -> str:
     return "".join(ch for ch in (raw or "") if ch.isdigit())

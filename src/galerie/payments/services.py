@@ -34,7 +34,7 @@ from galerie.orders.services import (
     order_payment_window_extend,
 )
 from galerie.payments.errors import OrderNotPayable, PaymentError, UnknownPaymentMethod
-from galerie.payments.gateways import gateway_for, webhook_sign
+from galerie.payments.gateways import gateway_for, payment_methods_available, webhook_sign
 from galerie.payments.models import (
     Payment,
     PaymentMethod,
@@ -100,6 +100,19 @@ def payment_start_info(payment: Payment, redirect_url: str = "") -> PaymentStart
     )
 
 
+def payment_method_check(method: str) -> None:
+    """Raise UnknownPaymentMethod unless a buyer may pay by `method` on this installation."""
+    if method not in PaymentMethod.values:
+        raise UnknownPaymentMethod(
+            _("Moyen de paiement inconnu « %(m)s ».") % {"m": method}, field="method"
+        )
+    if method not in payment_methods_available():
+        raise UnknownPaymentMethod(
+            _("Le paiement par carte n'est pas disponible : payez par virement bancaire."),
+            field="method",
+        )
+
+
 @transaction.atomic
 def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart:
     """Start paying an order by card (hosted page redirect) or bank transfer (reference).
@@ -107,10 +120,7 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
     Calling it again for the same order and method returns the same open payment; choosing
     the other method voids the open one first.
     """
-    if method not in PaymentMethod.values:
-        raise UnknownPaymentMethod(
-            _("Moyen de paiement inconnu « %(m)s ».") % {"m": method}, field="method"
-        )
+    payment_method_check(method)
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable(

@@ -4,8 +4,10 @@ The hosted pages stand for the provider's own site: the card number typed there 
 to pick the test outcome and never stored nor passed to Galerie's models.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +20,20 @@ from galerie.payments.gateways import SIGNATURE_HEADER
 from galerie.payments.models import SimulatedCharge
 from galerie.payments.services import payment_webhook_receive
 from galerie.payments.simulator import CardRejected, charge_challenge, charge_submit
+
+
+def simulator_only(view):
+    """The simulated provider exists only with GALERIE_PAYMENT_SIMULATOR=1: elsewhere its pages
+    and its webhook are 404. Checked per request (not when the URLconf is built) so that tests
+    can switch it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.GALERIE_PAYMENT_SIMULATOR:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _charge_or_404(token: str) -> SimulatedCharge:
@@ -35,6 +51,7 @@ def _back(request, charge: SimulatedCharge, outcome: str) -> HttpResponse:
     return HttpResponseRedirect(f"{url}{sep}{urlencode({'paiement': outcome})}")
 
 
+@simulator_only
 @never_cache
 def hosted_page(request, token):
     charge = _charge_or_404(token)
@@ -61,6 +78,7 @@ def hosted_page(request, token):
     return response
 
 
+@simulator_only
 @never_cache
 def hosted_challenge(request, token):
     charge = _charge_or_404(token)
@@ -73,6 +91,7 @@ def hosted_challenge(request, token):
 
 
 @csrf_exempt
+@simulator_only
 @require_POST
 def webhook(request):
     try:

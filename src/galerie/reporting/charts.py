@@ -63,7 +63,6 @@ def _svg_open(width: int, height: int, title: str, desc: str, css_class: str) ->
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'style="max-width: 100%; height: auto" '
         f'aria-labelledby="{title_id} {desc_id}" font-family="system-ui, sans-serif" '
         f'font-size="11">'
         f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(desc)}</desc>'

@@ -2,9 +2,13 @@
 
 Language: the visitor's choice (language cookie) if any, else the storefront's language, else
 French. Accept-Language is deliberately ignored: the interface is French-first.
+The admin answers on the operator's back-office hosts only (GALERIE_ADMIN_HOSTS): on any other
+host, a storefront's included, /admin/ is a plain 404.
 """
 
 from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -33,7 +37,13 @@ class StorefrontMiddleware:
             chosen = request.storefront.language if request.storefront else settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = chosen
+        if host not in settings.GALERIE_ADMIN_HOSTS and request.path.startswith(_admin_prefix()):
+            raise Http404
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", chosen)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def _admin_prefix() -> str:
+    return reverse("admin:index")

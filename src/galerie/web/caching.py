@@ -6,7 +6,8 @@ the listing's for a category, home or search page. A committed change bumps exac
 a cached page is never older than the last committed change to what it shows, in any worker,
 while the rest of the mall stays cached. Visitors with a session (logged in, or a cart) or
 pending messages are never served from, nor stored in, the cache. CSRF tokens are rendered as
-a placeholder and filled in per request, so a cached page still carries the visitor's own token.
+a placeholder and filled in per request, so a cached page still carries the visitor's own token;
+the CSP nonce likewise, so a cached page's inline <style> matches this response's policy.
 """
 
 import hashlib
@@ -16,12 +17,14 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
 from galerie.core.versions import GLOBAL, versions_token
 
 CSRF_PLACEHOLDER = "__galerie_csrf_token__"
+NONCE_PLACEHOLDER = b"__galerie_csp_nonce__"
 PAGE_CACHE_SECONDS = 600
 
 
@@ -68,12 +71,20 @@ def catalogue_page(version_keys: Callable[..., list[str]]):
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()
                 if key and response.status_code == 200 and not response.streaming:
-                    content = (response.content, response["Content-Type"])
+                    body, nonce = response.content, get_nonce(request)
+                    if nonce:  # only when the page used it: then it is in the header too
+                        body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+                    content = (body, response["Content-Type"])
                     cache.set(key, content, PAGE_CACHE_SECONDS)
                     response["X-Page-Cache"] = "miss"
             if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
                 response.content = response.content.replace(
                     CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+                )
+            if not response.streaming and NONCE_PLACEHOLDER in response.content:
+                nonce = get_nonce(request)
+                response.content = response.content.replace(
+                    NONCE_PLACEHOLDER, str(nonce).encode() if nonce is not None else b""
                 )
             patch_vary_headers(response, ("HX-Request", "HX-Target"))
             return response

@@ -88,6 +88,8 @@ def environment(tmp_path_factory):
     var = tmp_path_factory.mktemp("fresh-var")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(GALERIE_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="galerie.settings")
+    # `galerie serve` as deployed, minus TLS: plain http on loopback, no card simulator.
+    env.update(GALERIE_HTTPS="0", GALERIE_PAYMENT_SIMULATOR="0")
     dbname = None
     if ON_POSTGRES:
         import psycopg

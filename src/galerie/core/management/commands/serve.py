@@ -5,7 +5,7 @@ import socket
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def loopback_binds(host: str, port: int) -> list[str]:
@@ -32,8 +32,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="localhost", help="adresse d'écoute (localhost)")
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--allow-simulator",
+            action="store_true",
+            help="sert même avec GALERIE_PAYMENT_SIMULATOR=1 (démonstration uniquement)",
+        )
 
-    def handle(self, *args, port, host, workers, threads, **options):
+    def handle(self, *args, port, host, workers, threads, allow_simulator=False, **options):
+        if settings.GALERIE_PAYMENT_SIMULATOR and not allow_simulator:
+            raise CommandError(
+                "GALERIE_PAYMENT_SIMULATOR=1 : la passerelle de carte simulée est active, la "
+                "carte de test 4242 4242 4242 4242 paierait n'importe quelle commande. Retirez "
+                "cette variable en production, ou ajoutez --allow-simulator pour une démonstration."
+            )
         if settings.DEBUG:
             self.stderr.write("GALERIE_DEBUG=1 is ignored by serve: DEBUG stays off.")
         env = {k: v for k, v in os.environ.items() if k != "GALERIE_DEBUG"}

@@ -3,10 +3,12 @@
 import os
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from galerie.demo.services import ADMIN_PASSWORD, ADMIN_USERNAME
+from galerie.demo import DEMO_ENVIRONMENT
+from galerie.demo.services import ADMIN_USERNAME, demo_admin_ensure
 
 
 class Command(BaseCommand):
@@ -17,9 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args, port, workers, **options):
+        # `galerie demo` sets these before the settings load (cli.py); the server inherits them.
+        os.environ.update(DEMO_ENVIRONMENT)
         started = time.perf_counter()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("loaddemo", stdout=self.stdout)
+        password_file, new_password = demo_admin_ensure(var_dir=settings.VAR_DIR)
         self.stdout.write(f"Base prête en {time.perf_counter() - started:.1f} s.")
         # A year of trading for the finance dashboards: once, in the background (issue 5).
         from galerie.demo.simulation import simulation_launch_for_demo
@@ -32,10 +37,12 @@ class Command(BaseCommand):
         for storefront in storefront_list():
             host = storefront.hosts.first()
             self.stdout.write(f"  {storefront.name} : http://{host}:{port}/")
-        self.stdout.write(
-            f"  Back office : http://localhost:{port}/admin/ ({ADMIN_USERNAME} / {ADMIN_PASSWORD})"
-        )
+        if new_password:
+            login = f"{ADMIN_USERNAME} / {new_password}, enregistré dans {password_file}"
+        else:
+            login = f"{ADMIN_USERNAME}, mot de passe dans {password_file}"
+        self.stdout.write(f"  Back office : http://localhost:{port}/admin/ ({login})")
         os.environ.update(
             GALERIE_PUBLIC_SCHEME="http", GALERIE_PUBLIC_PORT=str(port)
         )  # e-mail links
-        call_command("serve", port=port, workers=workers)
+        call_command("serve", port=port, workers=workers, allow_simulator=True)

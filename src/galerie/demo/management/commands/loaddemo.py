@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from galerie.demo.generator import MAX_PRODUCTS
-from galerie.demo.services import ADMIN_PASSWORD, ADMIN_USERNAME, DEFAULT_PRODUCTS, demo_load
+from galerie.demo.services import DEFAULT_PRODUCTS, demo_load
 
 
 class Command(BaseCommand):
@@ -43,5 +43,3 @@ class Command(BaseCommand):
                 f"{result.search_seconds:.1f} s)."
             )
         )
-        if result.admin_created:
-            self.stdout.write(f"Compte du back office : {ADMIN_USERNAME} / {ADMIN_PASSWORD}")
