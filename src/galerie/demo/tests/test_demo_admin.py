@@ -65,7 +65,7 @@ def test_demo_command_prints_the_password_once_then_where_it_is(settings, tmp_pa
         lambda name, **kw: served.append((name, kw)) if name == "serve" else None,
     )
     monkeypatch.setattr(
-        "galerie.reporting.simulation.simulation_launch_for_demo", lambda write: None
+        "galerie.demo.simulation.simulation_launch_for_demo", lambda write: None
     )
     served = []
     out = StringIO()

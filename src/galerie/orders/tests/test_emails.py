@@ -47,8 +47,9 @@ def _token_issued(order, *, days_ago: int) -> str:
 
 
 def _without_hidden_inputs(response) -> str:
-    """The page without its CSRF token and `next` field (they differ per request and path)."""
-    return re.sub(r'<input type="hidden"[^>]*>', "", response.content.decode())
+    """The page without its CSRF token, `next` field and CSP nonce (they differ per request)."""
+    html = re.sub(r'<input type="hidden"[^>]*>', "", response.content.decode())
+    return re.sub(r'nonce="[^"]+"', "", html)
 
 
 def _refused(response, order) -> None:
