@@ -27,7 +27,13 @@ from galerie.portal.auth import api_token_create
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.services import fixed_cost_record
 from galerie.sellers.models import Seller, SellerMember, SellerRole, SellerStatus
-from galerie.testing.factories import make_offer, make_seller, make_storefront
+from galerie.testing.factories import (
+    make_category,
+    make_offer,
+    make_product,
+    make_seller,
+    make_storefront,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +57,9 @@ def _client(actor: str) -> Client:
     if actor == SUPERUSER:
         user = users.create_superuser("root", "root@example.fr", "pw-123456789")
     else:
-        user = users.create_user("staff", password="pw-123456789", is_staff=True)
+        user = users.create_user(
+            "staff", "staff@example.fr", password="pw-123456789", is_staff=True
+        )
         if actor != NO_ROLE:
             user.groups.add(Group.objects.get(name=actor))
     client = Client()
@@ -310,3 +318,131 @@ def test_seller_status_actions_are_refused_to_a_role_that_may_edit_sellers_only(
         )
     assert Seller.objects.get(pk=seller.pk).status == SellerStatus.APPLIED
     assert not seller.status_events.exists()
+
+
+# ----------------------------------------------------------------------------- API writes
+
+PERMISSION, FOREIGN, OWN, TOKEN = "permission", "foreign", "own", "token"
+
+# (method, path) → (rule, path arguments, body, status for a denied or non-owning actor)
+# PERMISSION: the roles in the set may (200), every other actor gets 403.
+# FOREIGN: names another visitor's cart line or order: no role reaches it (404).
+# OWN: works on the caller's own cart only (none here): another visitor's cart is untouched.
+# TOKEN: the seller API takes a seller's bearer token, never a back-office session (401).
+API_CASES = {
+    ("post", "/api/payments/orders/{public_id}/refunds"): (
+        PERMISSION,
+        {"public_id": "paid"},
+        {"reason": "Retour"},
+        {SUPPORT},
+    ),
+    ("post", "/api/payments/orders/{public_id}/pay"): (
+        FOREIGN,
+        {"public_id": "pending"},
+        {"method": "transfer"},
+        404,
+    ),
+    ("patch", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, {"quantity": 3}, 404),
+    ("delete", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, None, 404),
+    ("post", "/api/cart/lines"): (OWN, {}, {"offer_id": "offer", "quantity": 1}, 201),
+    ("post", "/api/checkout/quote"): (OWN, {}, {}, 200),  # an empty quote
+    ("post", "/api/checkout/orders"): (OWN, {}, {"shipping_address": "address"}, 400),  # empty
+    ("post", "/api/seller/offers"): (TOKEN, {}, {}, 401),
+    ("post", "/api/seller/offers/bulk"): (TOKEN, {}, {}, 401),
+    ("patch", "/api/seller/offers/{offer_id}"): (TOKEN, {"offer_id": "offer"}, {}, 401),
+    ("post", "/api/seller/orders/{seller_order_id}/accept"): (
+        TOKEN,
+        {"seller_order_id": "seller_order"},
+        {},
+        401,
+    ),
+    ("post", "/api/seller/orders/{seller_order_id}/ship"): (
+        TOKEN,
+        {"seller_order_id": "seller_order"},
+        {"carrier": "Colissimo", "tracking_number": "6A1"},
+        401,
+    ),
+    ("post", "/api/seller/orders/{seller_order_id}/cancel"): (
+        TOKEN,
+        {"seller_order_id": "seller_order"},
+        {"reason": "Rupture"},
+        401,
+    ),
+}
+
+
+def test_every_api_write_is_in_the_matrix():
+    from galerie.api.urls import api
+
+    writes = {
+        (method, path)
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        for method in operations
+        if method != "get"
+    }
+    assert writes == set(API_CASES), (writes - set(API_CASES), set(API_CASES) - writes)
+
+
+@pytest.fixture
+def visitor(place, address, storefront):
+    """Another visitor's world: a cart with a line, a pending order and a paid one."""
+    from galerie.cart.services import cart_add, cart_create
+
+    books = make_category("Livres")
+    storefront.categories.add(books)
+    offer = make_offer(make_product(category=books), price="10.00", stock=50)
+    cart = cart_create(storefront=storefront)
+    line = cart_add(cart=cart, offer_id=offer.pk, quantity=1)
+    pending = _order(place)
+    paid = _paid_order(place)
+    return {
+        "offer": offer.pk,
+        "cart": cart,
+        "line": line.pk,
+        "pending": pending.public_id,
+        "paid": paid.public_id,
+        "seller_order": paid.seller_orders.get().pk,
+        "address": address,
+    }
+
+
+def _world_state(cart):
+    from galerie.cart.models import CartLine
+    from galerie.orders.models import SellerOrder
+    from galerie.payments.models import Payment, Refund
+    from galerie.sellers.models import Offer
+
+    models = [Order, SellerOrder, Payment, Refund, Offer]
+    state = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+    state["lines"] = list(CartLine.objects.filter(cart=cart).order_by("pk").values())
+    return state
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("key", sorted(API_CASES), ids=lambda key: f"{key[0]}:{key[1]}")
+def test_role_makes_only_its_api_writes(visitor, actor, key):
+    import json
+
+    method, path = key
+    rule, args, body, expected = API_CASES[key]
+    url = path.format(**{name: visitor[value] for name, value in args.items()})
+    body = {k: visitor.get(v, v) if isinstance(v, str) else v for k, v in (body or {}).items()}
+    before = _world_state(visitor["cart"])
+    client = _client(actor)
+
+    response = getattr(client, method)(
+        url,
+        json.dumps(body) if body else None,
+        content_type="application/json",
+        headers={"Idempotency-Key": f"matrix-{actor}"},
+        HTTP_HOST="culture.localhost",
+    )
+
+    after = _world_state(visitor["cart"])
+    if rule == PERMISSION and (actor == SUPERUSER or actor in expected):
+        assert response.status_code == 200, response.content.decode()[:300]
+        assert len(after["Refund"]) == len(before["Refund"]) + 1
+        return
+    status = 403 if rule == PERMISSION else expected
+    assert response.status_code == status, response.content.decode()[:300]
+    assert after == before
