@@ -1,9 +1,13 @@
-"""Role × admin action matrix: every back-office role POSTs every admin action through the
-changelist form. Allowed → the action is done; denied → nothing changed (403 when the role cannot
-even open the list; otherwise Django neither offers the action nor runs a forged POST of it).
+"""Role × action matrix: every back-office role (and staff without one, and the superuser)
+POSTs every admin action through the changelist form and calls every API write.
 
-The actions are read from `admin.site._registry`, so an action added without a row here (or
-without `permissions=`) fails `test_every_admin_action_is_in_the_matrix`.
+Admin: allowed → the action is done; denied → nothing changed (403 when the role cannot even
+open the list; otherwise Django neither offers the action nor runs a forged POST of it).
+API: the refund needs `orders.refund`; the other writes reach only the caller's own cart and
+orders, or a seller's token, so every role gets 404/401 on another's and nothing changes.
+
+Actions are read from `admin.site._registry` and writes from the OpenAPI schema, so one added
+without a row here (or an action without `permissions=`) fails the `..._is_in_the_matrix` tests.
 """
 
 import datetime as dt
