@@ -101,7 +101,8 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     from galerie.orders.models import Order
     from galerie.payments.refunds import order_refund
 
-    if not (request.user.is_authenticated and request.user.is_staff):
+    # The same right as the admin's "refund in full" action (core/roles.py grants it).
+    if not (request.user.is_staff and request.user.has_perm("orders.refund")):
         raise OperatorOnly("Réservé à l'opérateur.")
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:

@@ -3,6 +3,11 @@
 `roles_sync()` (run after every `migrate`) makes each group hold exactly the permissions listed
 here — so a role's rights live in code review, not in a database someone edited by hand. Models of
 apps not yet installed are skipped. Superusers (the operator's administrators) keep every right.
+
+An action is one of Django's four (expanded to `view_order` …) or the codename of a custom
+permission declared in the model's `Meta.permissions` (`refund` on orders.order is
+`orders.refund`): the admin actions and the API name these, so granting one here is what
+lets a role run them.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -10,6 +15,10 @@ from django.db.models import Q
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL = (VIEW, ADD, CHANGE, DELETE)
+# Custom permissions (see each model's Meta.permissions).
+CANCEL, REFUND = "cancel", "refund"  # orders.order
+CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
+VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -29,7 +38,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "pricing.taxrate": (VIEW,),
     },
     "Gestion des vendeurs": {
-        "sellers.seller": (VIEW, ADD, CHANGE),
+        "sellers.seller": (VIEW, ADD, CHANGE, VERIFY),
         "sellers.sellerstatusevent": (VIEW,),
         "sellers.sellermember": ALL,
         "sellers.offer": (VIEW, CHANGE),
@@ -38,9 +47,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "imports.importjob": (VIEW, ADD),
         "imports.importrowerror": (VIEW,),
         "catalog.product": (VIEW,),
+        # Revoking a seller's API token (a leaked one, a member who left).
+        "portal.sellerapitoken": (VIEW, CHANGE),
     },
+    # Customer service handles cancellations, withdrawals and complaints, so it cancels and
+    # refunds; it never confirms money received (that posts to the ledger: Finance).
     "Service client": {
-        "orders.order": (VIEW, CHANGE),
+        "orders.order": (VIEW, CHANGE, CANCEL, REFUND),
         "orders.sellerorder": (VIEW, CHANGE),
         "orders.orderline": (VIEW,),
         "orders.orderevent": (VIEW,),
@@ -55,12 +68,13 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "sellers.offer": (VIEW,),
         "inventory.stockmovement": (VIEW,),
     },
+    # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {
         "ledger.journal": (VIEW,),
         "ledger.account": (VIEW,),
         "ledger.journalentry": (VIEW,),
         "ledger.journalline": (VIEW,),
-        "payments.payment": (VIEW, CHANGE),
+        "payments.payment": (VIEW, CHANGE, CONFIRM_TRANSFER),
         "payments.refund": (VIEW,),
         "orders.order": (VIEW,),
         "orders.sellerorder": (VIEW,),
@@ -77,6 +91,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def _codename(action: str, model: str) -> str:
+    return f"{action}_{model}" if action in ALL else action
+
+
 def _permissions_for(grants: dict[str, tuple[str, ...]]):
     query = Q(pk__in=[])
     for model_label, actions in grants.items():
@@ -84,7 +102,7 @@ def _permissions_for(grants: dict[str, tuple[str, ...]]):
         query |= Q(
             content_type__app_label=app_label,
             content_type__model=model,
-            codename__in=[f"{action}_{model}" for action in actions],
+            codename__in=[_codename(action, model) for action in actions],
         )
     return Permission.objects.filter(query)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import CategoryMapping, ImportJob, ImportStatus
-from galerie.imports.services import errors_csv_write
+from galerie.imports.services import errors_csv_write, import_job_resume
 from galerie.imports.tasks import feed_import_task
 
 
@@ -69,7 +69,10 @@ class ImportJobAdmin(admin.ModelAdmin):
         return [*self.get_fields(request, obj)]
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.status != ImportStatus.RUNNING
+        # A running job is never deleted under its worker; otherwise the user's own right decides.
+        if obj is not None and obj.status == ImportStatus.RUNNING:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description=_("avancement"))
     def progress(self, obj):
@@ -123,12 +126,16 @@ class ImportJobAdmin(admin.ModelAdmin):
         _enqueue(obj)
         messages.info(request, _("Import lancé en arrière-plan : suivez son avancement ici."))
 
-    @admin.action(description=_("Reprendre les imports sélectionnés (échoués)"))
+    # Resuming runs the import again: the right to launch one.
+    @admin.action(
+        description=_("Reprendre les imports sélectionnés (échoués)"), permissions=["add"]
+    )
     def resume_jobs(self, request, queryset):
         count = 0
         for job in queryset.filter(status=ImportStatus.FAILED):
-            _enqueue(job)
-            count += 1
+            if import_job_resume(job=job):
+                _enqueue(job)
+                count += 1
         self.message_user(request, _("%d import(s) relancé(s).") % count)
 
     def get_urls(self):

@@ -184,6 +184,20 @@ def import_job_resumable(*, seller: Seller, path: str) -> ImportJob | None:
     return None
 
 
+def import_job_resume(*, job: ImportJob) -> bool:
+    """Move a failed job back to pending (the caller then queues it); False if it was not failed.
+
+    One conditional UPDATE, so two clicks (or two users, in the portal and the admin) resuming
+    the same job queue it once. It restarts after its last committed batch.
+    """
+    resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.PENDING, updated_at=timezone.now()
+    )
+    if resumed:
+        job.status = ImportStatus.PENDING
+    return bool(resumed)
+
+
 def feed_import(
     *,
     seller: Seller,

@@ -108,7 +108,16 @@ class OrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Annuler (avant expédition, remboursement si payée)"))
+    # The custom permissions of Order.Meta, named by the actions' `permissions=`.
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("orders.cancel")
+
+    def has_refund_permission(self, request):
+        return request.user.has_perm("orders.refund")
+
+    @admin.action(
+        description=_("Annuler (avant expédition, remboursement si payée)"), permissions=["cancel"]
+    )
     def cancel_orders(self, request, queryset):
         _run(
             self,
@@ -118,7 +127,9 @@ class OrderAdmin(admin.ModelAdmin):
             _("%(n)d commande(s) annulée(s)."),
         )
 
-    @admin.action(description=_("Rembourser intégralement (commandes payées)"))
+    @admin.action(
+        description=_("Rembourser intégralement (commandes payées)"), permissions=["refund"]
+    )
     def refund_in_full(self, request, queryset):
         _run(
             self,
@@ -133,7 +144,10 @@ class OrderAdmin(admin.ModelAdmin):
             _("%(n)d commande(s) remboursée(s)."),
         )
 
-    @admin.action(description=_("Libérer le stock des commandes non payées expirées"))
+    # Expiring an unpaid order cancels it: the same right as cancelling one.
+    @admin.action(
+        description=_("Libérer le stock des commandes non payées expirées"), permissions=["cancel"]
+    )
     def release_expired(self, request, queryset):
         count = orders_release_expired()
         self.message_user(
@@ -157,7 +171,7 @@ class SellerOrderAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Accepter"))
+    @admin.action(description=_("Accepter"), permissions=["change"])
     def accept(self, request, queryset):
         _run(
             self,
@@ -167,7 +181,7 @@ class SellerOrderAdmin(admin.ModelAdmin):
             _("%(n)d sous-commande(s) acceptée(s)."),
         )
 
-    @admin.action(description=_("Marquer livrée"))
+    @admin.action(description=_("Marquer livrée"), permissions=["change"])
     def deliver(self, request, queryset):
         _run(
             self,

@@ -70,6 +70,11 @@ class Order(TimeStampedModel):
         verbose_name = _("commande")
         verbose_name_plural = _("commandes")
         ordering = ["-created_at", "-pk"]
+        # Narrower than "change": cancelling or refunding moves money and stock (core/roles.py).
+        permissions = [
+            ("cancel", _("Peut annuler des commandes")),
+            ("refund", _("Peut rembourser des commandes")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(total__gte=0), name="order_total_not_negative"

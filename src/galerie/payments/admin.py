@@ -31,7 +31,13 @@ class PaymentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Virement reçu : marquer la commande payée"))
+    def has_confirm_transfer_permission(self, request):
+        return request.user.has_perm("payments.confirm_transfer")
+
+    @admin.action(
+        description=_("Virement reçu : marquer la commande payée"),
+        permissions=["confirm_transfer"],
+    )
     def transfer_received(self, request, queryset):
         done = 0
         for payment in queryset:

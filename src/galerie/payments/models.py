@@ -43,6 +43,8 @@ class Payment(TimeStampedModel):
         verbose_name = _("paiement")
         verbose_name_plural = _("paiements")
         ordering = ["-created_at", "-pk"]
+        # Marking a transfer received pays the order and posts it to the ledger: finance only.
+        permissions = [("confirm_transfer", _("Peut confirmer la réception d'un virement"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("amount")),

@@ -145,7 +145,7 @@ class PayoutRunAdmin(ReadOnly):
         )
         return response
 
-    @admin.action(description=_("Télécharger le fichier de virements SEPA"))
+    @admin.action(description=_("Télécharger le fichier de virements SEPA"), permissions=["view"])
     def download_sepa(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choisissez une seule campagne."), messages.ERROR)

@@ -23,7 +23,11 @@ class SellerApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Révoquer les jetons sélectionnés"))
+    def has_revoke_permission(self, request):
+        # Revoking sets `revoked_at`: the model's change right, although no field is editable.
+        return request.user.has_perm("portal.change_sellerapitoken")
+
+    @admin.action(description=_("Révoquer les jetons sélectionnés"), permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(token=token)

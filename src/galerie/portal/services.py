@@ -23,8 +23,8 @@ from galerie.catalog.models import Product
 from galerie.catalog.services import product_create
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
-from galerie.imports.models import ImportJob, ImportStatus
-from galerie.imports.services import import_job_create
+from galerie.imports.models import ImportJob
+from galerie.imports.services import import_job_create, import_job_resume
 from galerie.imports.tasks import feed_import_task
 from galerie.inventory.services import stock_adjust, stock_movements_record
 from galerie.portal.errors import (
@@ -603,11 +603,7 @@ def portal_feed_import_start(*, seller: Seller, upload, full: bool = False) -> I
 
 @transaction.atomic
 def portal_feed_import_resume(*, seller: Seller, job_id: int) -> ImportJob:
-    """Queue a failed job of the seller again; it restarts after its last committed batch.
-
-    The status moves from failed to pending in one conditional UPDATE, so two clicks (or two
-    users) resuming the same job queue it once.
-    """
+    """Queue a failed job of the seller again (`import_job_resume`: failed → pending, once)."""
     seller_can_publish_check(seller)
     job = ImportJob.objects.filter(pk=job_id, seller=seller).first()
     if job is None:
@@ -617,10 +613,7 @@ def portal_feed_import_resume(*, seller: Seller, job_id: int) -> ImportJob:
             _("Le fichier de cet import a été refusé puis supprimé : envoyez le flux corrigé."),
             code="import_file_gone",
         )
-    resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
-        status=ImportStatus.PENDING, updated_at=timezone.now()
-    )
-    if not resumed:
+    if not import_job_resume(job=job):
         raise PortalError(_("Seul un import échoué peut être repris."), code="import_not_resumable")
     job.refresh_from_db()
     _feed_import_enqueue(job)

@@ -113,7 +113,10 @@ class FixedCostAdmin(admin.ModelAdmin):
         obj.pk, obj.public_id, obj.entry = cost.pk, cost.public_id, cost.entry
         obj._state.adding = False
 
-    @admin.action(description=_("Annuler les coûts sélectionnés (contre-passation)"))
+    # Reversing posts a new (contra) entry: the right to record a cost, not to edit one.
+    @admin.action(
+        description=_("Annuler les coûts sélectionnés (contre-passation)"), permissions=["add"]
+    )
     def reverse_costs(self, request, queryset):
         done = 0
         for cost in queryset.order_by("pk"):
@@ -126,8 +129,6 @@ class FixedCostAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{cost} : {exc.message}", messages.WARNING)
         if done:
             self.message_user(request, _("%d coût(s) annulé(s) par contre-passation.") % done)
-
-    reverse_costs.allowed_permissions = ("add",)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -93,7 +93,7 @@ def _status_action(service, label: str, *, needs_reason: bool):
         return None
 
     action.__name__ = service.__name__
-    return admin.action(description=label)(action)
+    return admin.action(description=label, permissions=["verify"])(action)
 
 
 class SellerAdminForm(forms.ModelForm):
@@ -174,6 +174,9 @@ class SellerAdmin(admin.ModelAdmin):
             {"fields": ["relationship_ended_at", "anonymized_at", "created_at", "updated_at"]},
         ),
     ]
+
+    def has_verify_permission(self, request):
+        return request.user.has_perm("sellers.verify")
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

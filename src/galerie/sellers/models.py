@@ -75,6 +75,8 @@ class Seller(TimeStampedModel):
         verbose_name = _("vendeur")
         verbose_name_plural = _("vendeurs")
         ordering = ["-is_operator", "name"]
+        # Verify, suspend, reject, close: the seller's right to sell, narrower than editing it.
+        permissions = [("verify", _("Peut vérifier, suspendre, refuser ou clore un vendeur"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_operator"],

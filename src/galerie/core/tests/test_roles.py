@@ -83,3 +83,27 @@ def test_sync_restores_a_role_edited_by_hand():
     finance.permissions.clear()
     roles_sync()
     assert set(finance.permissions.values_list("pk", flat=True)) == expected
+
+
+def test_every_granted_permission_exists():
+    """A misspelt action or custom codename in ROLES would grant nothing, silently."""
+    from galerie.core.roles import _permissions_for
+
+    for role, grants in ROLES.items():
+        for label, actions in grants.items():
+            assert _permissions_for({label: actions}).count() == len(actions), (role, label)
+
+
+@pytest.mark.parametrize(
+    ("role", "granted", "refused"),
+    [
+        ("Service client", {"orders.cancel", "orders.refund"}, {"payments.confirm_transfer"}),
+        ("Finance", {"payments.confirm_transfer"}, {"orders.cancel", "orders.refund"}),
+        ("Gestion des vendeurs", {"sellers.verify"}, {"orders.refund"}),
+        ("Gestion du catalogue", set(), {"sellers.verify", "imports.delete_importjob"}),
+    ],
+)
+def test_custom_rights_go_to_the_roles_that_need_them(client, role, granted, refused):
+    user = _staff(client, role)
+    assert all(user.has_perm(p) for p in granted)
+    assert not any(user.has_perm(p) for p in refused)

@@ -172,10 +172,11 @@ def test_invoice_per_seller_once_paid(place):
     assert "Historique" in detail and "Payée" in detail
 
 
-def test_api_refund_is_operator_only_and_idempotent(place):
+def test_api_refund_needs_the_refund_permission_and_is_idempotent(place):
     import json
 
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
 
     from galerie.payments.services import payment_start, payment_transfer_mark_received
 
@@ -193,8 +194,19 @@ def test_api_refund_is_operator_only_and_idempotent(place):
     )
     assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
 
+    # Staff is not enough: the refund needs the orders.refund permission (Service client's).
     staff = Client()
-    staff.force_login(get_user_model().objects.create_user("ops", is_staff=True))
+    ops = get_user_model().objects.create_user("ops", is_staff=True)
+    staff.force_login(ops)
+    no_right = staff.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "r1"}
+    )
+    assert no_right.status_code == 403 and no_right.json()["code"] == "forbidden"
+    assert order.refunds.count() == 0
+    ops.user_permissions.add(
+        Permission.objects.get(codename="refund", content_type__app_label="orders")
+    )
+    staff.force_login(get_user_model().objects.get(pk=ops.pk))  # drop the cached permissions
     first = staff.post(
         url, body, content_type="application/json", headers={"Idempotency-Key": "r1"}
     )
