@@ -223,6 +223,7 @@ def _order_create(
             delivery_fee=group.delivery_fee,
             delivery_vat=[
                 {"rate": str(rate), "ttc": str(ttc), "vat": str(vat)}
+                | ({"exemption": group.vat_exemption} if group.vat_exemption else {})
                 for rate, ttc, vat in group.delivery_vat
             ],
             delivery_date_min=group.chosen.date_min,
@@ -246,6 +247,7 @@ def _order_create(
                 vat_rate=line.vat_rate,
                 line_total=line.line_total,
                 vat_amount=line.vat_amount,
+                vat_exemption=line.vat_exemption,
             )
             for line in group.lines
         )
