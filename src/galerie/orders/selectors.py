@@ -33,6 +33,8 @@ from galerie.pricing.services import (
 from galerie.sellers.models import Offer, SellerStatus
 
 ZERO = Decimal("0.00")
+# Code de la consommation, art. L221-18: 14 days to withdraw from the receipt of the goods.
+WITHDRAWAL_DAYS = 14
 
 
 @dataclass
@@ -316,6 +318,20 @@ def order_vat_breakdown(order: Order, *, seller_order: SellerOrder | None = None
             for p in seller_order.delivery_vat
         ]
     return vat_breakdown(parts)
+
+
+def withdrawal_cutoff(*, on: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """The one withdrawal cutoff: goods delivered strictly before this instant are past their
+    14-day withdrawal period on day `on` (payouts, the seller portal's money page).
+
+    As for every period counted in days (code de procédure civile art. 641-642, règlement CEE
+    1182/71), the day of delivery does not count: goods delivered on day D can be sent back until
+    the end of D + 14, so on day `on` the period is over for deliveries up to the end of
+    `on` − 15, i.e. before the start of `on` − 14 in the mall's time zone. Not handled: the
+    extension to the next working day when D + 14 falls on a Saturday, Sunday or holiday.
+    """
+    tz = tz or timezone.get_current_timezone()
+    return dt.datetime.combine(on - dt.timedelta(days=WITHDRAWAL_DAYS), dt.time.min, tzinfo=tz)
 
 
 def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[SellerOrder]:
