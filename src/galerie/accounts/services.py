@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from galerie.accounts.addresses import ADDRESS_FIELDS, address_clean
 from galerie.accounts.errors import TooManyLoginAttempts
 from galerie.accounts.models import Address
 
@@ -62,6 +63,10 @@ def address_save(*, user: User, data: dict, address: Address | None = None) -> A
     if address is not None and address.user_id != user.pk:
         raise Address.DoesNotExist
     address = address or Address(user=user)
+    data = {
+        **data,
+        **address_clean({k: data.get(k, "") for k in ADDRESS_FIELDS}, which=_("du carnet")),
+    }
     for field in ("label", "name", "line1", "line2", "postcode", "city", "country", "phone"):
         if field in data:
             setattr(address, field, data[field] or "")

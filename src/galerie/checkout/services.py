@@ -34,7 +34,7 @@ def _order_replayed(*, idempotency_key: str, email: str, user, shipping: dict, b
     The cart is empty by then, so the lines cannot be compared; e-mail, customer and addresses
     can. A mismatch is the same key reused for another order: an idempotency conflict.
     """
-    from galerie.orders.addresses import address_clean
+    from galerie.accounts.addresses import address_clean
     from galerie.orders.models import Order
 
     order = Order.objects.filter(idempotency_key=idempotency_key).first()

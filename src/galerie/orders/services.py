@@ -22,11 +22,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.accounts.addresses import address_clean
 from galerie.inventory.errors import OutOfStock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release, stock_reserve, stock_ship
 from galerie.orders import emails
-from galerie.orders.addresses import address_clean
 from galerie.orders.errors import (
     EmptyOrder,
     IdempotencyConflict,

@@ -163,7 +163,7 @@ def test_address_book_crud_and_french_postcode(client, storefront, customer):
 
     client.post(f"/compte/adresses/{address.pk}/", {**data, "postcode": "69001", "city": "Lyon"})
     address.refresh_from_db()
-    assert address.city == "Lyon"
+    assert address.city == "LYON"  # one address rule: a French city in capitals, as on orders
     client.post(f"/compte/adresses/{address.pk}/supprimer/")
     assert not Address.objects.exists()
 
