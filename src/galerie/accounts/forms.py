@@ -1,7 +1,5 @@
 """Account and address forms: shape checks only (the services decide meaning)."""
 
-import re
-
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
@@ -10,71 +8,47 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from galerie.accounts.countries import DELIVERY_COUNTRIES, country_choices
+from galerie.accounts.addresses import ADDRESS_FIELDS, ADDRESS_LIMITS, REQUIRED, address_check
+from galerie.accounts.countries import country_choices
 from galerie.core import throttle
 from galerie.storefronts.selectors import storefront_absolute_url
 
-_POSTCODE = {
-    "FR": (re.compile(r"^\d{5}$"), _("Le code postal français compte 5 chiffres (ex. 75011).")),
-    "MC": (re.compile(r"^980\d{2}$"), _("Le code postal monégasque est de la forme 980xx.")),
-    "BE": (re.compile(r"^\d{4}$"), _("Le code postal belge compte 4 chiffres.")),
-    "LU": (re.compile(r"^(L-)?\d{4}$"), _("Le code postal luxembourgeois compte 4 chiffres.")),
-    "CH": (re.compile(r"^\d{4}$"), _("Le code postal suisse compte 4 chiffres.")),
-    "DE": (re.compile(r"^\d{5}$"), _("Le code postal allemand compte 5 chiffres.")),
-    "ES": (re.compile(r"^\d{5}$"), _("Le code postal espagnol compte 5 chiffres.")),
-    "IT": (re.compile(r"^\d{5}$"), _("Le code postal italien compte 5 chiffres.")),
-}
-_GENERIC_POSTCODE = re.compile(r"^[A-Z0-9][A-Z0-9 -]{1,10}$")
-_PHONE = re.compile(r"^\+?[0-9 .()-]{6,20}$")
-
-
-def clean_postcode(postcode: str, country: str) -> str:
-    postcode = " ".join(postcode.upper().split())
-    rule = _POSTCODE.get(country)
-    if rule is not None:
-        pattern, message = rule
-        if not pattern.match(postcode):
-            raise forms.ValidationError(message, code="invalid_postcode")
-    elif not _GENERIC_POSTCODE.match(postcode):
-        raise forms.ValidationError(_("Code postal invalide."), code="invalid_postcode")
-    return postcode
-
 
 class AddressFields(forms.Form):
-    """The postal address fields, shared by the address book, the checkout and the API."""
+    """The postal address fields, shared by the address book and the checkout. The fields only
+    carry the shape; accounts.addresses decides (the same limits, countries, postcode rules and
+    messages as the API and order_place), so the fields have no limits of their own."""
 
-    name = forms.CharField(label=_("Nom et prénom"), max_length=120)
-    line1 = forms.CharField(label=_("Adresse"), max_length=200)
-    line2 = forms.CharField(label=_("Complément d'adresse"), max_length=200, required=False)
-    postcode = forms.CharField(label=_("Code postal"), max_length=12)
-    city = forms.CharField(label=_("Ville"), max_length=100)
-    country = forms.ChoiceField(label=_("Pays"), initial="FR")
-    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    name = forms.CharField(label=_("Nom et prénom"), required=False)
+    line1 = forms.CharField(label=_("Adresse"), required=False)
+    line2 = forms.CharField(label=_("Complément d'adresse"), required=False)
+    postcode = forms.CharField(label=_("Code postal"), required=False)
+    city = forms.CharField(label=_("Ville"), required=False)
+    country = forms.CharField(label=_("Pays"), initial="FR", required=False, widget=forms.Select)
+    phone = forms.CharField(label=_("Téléphone"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
-        self.fields["postcode"].widget.attrs.update(inputmode="numeric", autocomplete="postal-code")
+        self.fields["country"].widget.choices = country_choices()
+        for name in ADDRESS_FIELDS:
+            attrs = self.fields[name].widget.attrs
+            if name != "country":
+                attrs["maxlength"] = str(ADDRESS_LIMITS[name])
+            if name in REQUIRED:
+                attrs["required"] = True
+        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code")
         self.fields["name"].widget.attrs.update(autocomplete="name")
         self.fields["line1"].widget.attrs.update(autocomplete="address-line1")
         self.fields["line2"].widget.attrs.update(autocomplete="address-line2")
         self.fields["city"].widget.attrs.update(autocomplete="address-level2")
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not _PHONE.match(phone):
-            raise forms.ValidationError(_("Numéro de téléphone invalide."))
-        return phone
-
     def clean(self):
         data = super().clean()
-        country = data.get("country")
-        if data.get("postcode") and country in DELIVERY_COUNTRIES:
-            try:
-                data["postcode"] = clean_postcode(data["postcode"], country)
-            except forms.ValidationError as error:
-                self.add_error("postcode", error)
+        clean, errors = address_check({name: data.get(name, "") for name in ADDRESS_FIELDS})
+        for name, message in errors.items():
+            self.add_error(name, forms.ValidationError(message, code="invalid_address"))
+        data.update({name: value for name, value in clean.items() if name not in errors})
         return data
 
     def address(self) -> dict:

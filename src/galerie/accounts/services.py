@@ -13,7 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from galerie.accounts.addresses import ADDRESS_FIELDS, address_clean
 from galerie.accounts.models import Address
 
 
@@ -92,6 +94,10 @@ def address_save(*, user: User, data: dict, address: Address | None = None) -> A
     if address is not None and address.user_id != user.pk:
         raise Address.DoesNotExist
     address = address or Address(user=user)
+    data = {
+        **data,
+        **address_clean({k: data.get(k, "") for k in ADDRESS_FIELDS}, which=_("du carnet")),
+    }
     for field in ("label", "name", "line1", "line2", "postcode", "city", "country", "phone"):
         if field in data:
             setattr(address, field, data[field] or "")

@@ -52,6 +52,8 @@ class LineOut(Schema):
     unit_price: Decimal
     unit_price_at_add: Decimal | None
     vat_rate: Decimal
+    vat_exemption: str | None = None
+    vat_exemption_label: str | None = None
     line_total: Decimal
     available: int
 
@@ -79,6 +81,9 @@ class VatRowOut(Schema):
     ht: Decimal
     vat: Decimal
     ttc: Decimal
+    # A private seller's sales: no VAT, rate 0, and why (pricing.sale_vat).
+    exemption: str | None = None
+    exemption_label: str | None = None
 
 
 class CartOut(Schema):
@@ -164,6 +169,8 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
                             getattr(ql, "cart_line", None), "unit_price_at_add", None
                         ),
                         "vat_rate": ql.vat_rate,
+                        "vat_exemption": ql.vat_exemption or None,
+                        "vat_exemption_label": ql.vat_exemption_label or None,
                         "line_total": ql.line_total,
                         "available": ql.available,
                     }
@@ -187,7 +194,14 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
         "total": quote.total if quote else zero,
         "vat_total": quote.vat_total if quote else zero,
         "vat_breakdown": [
-            {"rate": r.rate, "ht": r.ht, "vat": r.vat, "ttc": r.ttc}
+            {
+                "rate": r.rate,
+                "ht": r.ht,
+                "vat": r.vat,
+                "ttc": r.ttc,
+                "exemption": r.exemption or None,
+                "exemption_label": r.exemption_label or None,
+            }
             for r in (quote.vat_breakdown if quote else [])
         ],
         "problems": [

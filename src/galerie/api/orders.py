@@ -40,6 +40,9 @@ class LineOut(Schema):
     quantity: int
     vat_rate: Decimal
     vat_amount: Decimal
+    # A private seller's sale: vat_rate 0 and why (pricing.sale_vat).
+    vat_exemption: str | None = None
+    vat_exemption_label: str | None = None
     line_total: Decimal
     refunded_quantity: int
 
@@ -65,6 +68,9 @@ class VatRowOut(Schema):
     ht: Decimal
     vat: Decimal
     ttc: Decimal
+    # A private seller's sales: no VAT, rate 0, and why (pricing.sale_vat).
+    exemption: str | None = None
+    exemption_label: str | None = None
 
 
 class OrderOut(OrderSummaryOut):
@@ -140,6 +146,8 @@ def order_get(request, public_id: UUID):
                         "quantity": line.quantity,
                         "vat_rate": line.vat_rate,
                         "vat_amount": line.vat_amount,
+                        "vat_exemption": line.vat_exemption or None,
+                        "vat_exemption_label": line.vat_exemption_label or None,
                         "line_total": line.line_total,
                         "refunded_quantity": line.refunded_quantity,
                     }
@@ -157,7 +165,14 @@ def order_get(request, public_id: UUID):
         "refunded_total": order.refunded_total,
         "shipping_address": order.shipping_address,
         "seller_orders": seller_orders,
-        "vat_breakdown": [row.__dict__ for row in order_vat_breakdown(order)],
+        "vat_breakdown": [
+            {
+                **row.__dict__,
+                "exemption": row.exemption or None,
+                "exemption_label": row.exemption_label or None,
+            }
+            for row in order_vat_breakdown(order)
+        ],
     }
 
 

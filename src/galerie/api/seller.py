@@ -263,6 +263,7 @@ class LineOut(Schema):
     quantity: int
     line_total: Decimal
     vat_rate: Decimal
+    vat_exemption: str | None = None
     refunded_quantity: int
     commission: Decimal | None
 
@@ -327,6 +328,7 @@ def _order_out(so) -> dict:
                 "quantity": line.quantity,
                 "line_total": line.line_total,
                 "vat_rate": line.vat_rate,
+                "vat_exemption": line.vat_exemption or None,
                 "refunded_quantity": line.refunded_quantity,
                 "commission": selectors.line_commission(line),
             }

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from galerie.accounts.addresses import address_clean
 from galerie.cart.models import Cart
 from galerie.cart.selectors import cart_lines
 from galerie.cart.services import cart_clear
 from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
-from galerie.orders.addresses import address_clean
 from galerie.orders.errors import EmptyOrder, IdempotencyConflict
 from galerie.orders.models import Order
 from galerie.orders.services import order_place

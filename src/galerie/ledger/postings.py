@@ -32,8 +32,8 @@ from galerie.ledger.services import (
     journal_post,
     ledger_post_capture,
     ledger_post_refund,
-    vat_from_incl,
 )
+from galerie.pricing.services import vat_amount
 from galerie.sellers.commissions import commission_refund_share
 
 ZERO = Decimal("0.00")
@@ -47,8 +47,11 @@ def _setting(name: str, default: str) -> Decimal:
 
 
 def commission_vat_rate() -> Decimal:
-    """VAT the operator charges on its commission (a service invoiced to the seller): 20 %."""
-    return _setting("GALERIE_COMMISSION_VAT_RATE", "0.20")
+    """VAT rate in percent (Decimal("20"), like every rate given to pricing.vat_amount) that the
+    operator charges on its commission, a service invoiced to the seller, whether the seller is a
+    trader or a private person. The setting GALERIE_COMMISSION_VAT_RATE stays a fraction
+    ("0.20")."""
+    return _setting("GALERIE_COMMISSION_VAT_RATE", "0.20") * 100
 
 
 def payment_fee_for(*, amount: Decimal, method: str) -> Decimal:
@@ -75,7 +78,7 @@ def _today() -> datetime.date:
 
 def _commission_split(commission_incl_vat: Decimal) -> tuple[Decimal, Decimal]:
     """(commission excl. VAT, its VAT) from a commission incl. VAT."""
-    vat = vat_from_incl(commission_incl_vat, commission_vat_rate())
+    vat = vat_amount(ttc=commission_incl_vat, rate=commission_vat_rate())
     return commission_incl_vat - vat, vat
 
 

@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -92,12 +92,6 @@ def _amount(value, *, what: str) -> Decimal:
     if amount < 0:
         raise LedgerError(f"{what} : montant négatif ({value} €) refusé.")
     return amount.quantize(CENT)
-
-
-def vat_from_incl(amount_incl_vat: Decimal, rate: Decimal) -> Decimal:
-    """VAT contained in an amount incl. VAT at `rate` (Decimal("0.20")), rounded half-up."""
-    net = (amount_incl_vat / (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return amount_incl_vat - net
 
 
 def account_get(*, code: str) -> Account:

@@ -1,5 +1,6 @@
 """Order errors, each with a stable code the API returns (status codes for HTTP)."""
 
+from galerie.accounts.errors import InvalidAddress  # noqa: F401  (raised by order_place)
 from galerie.core.errors import DomainError
 
 
@@ -29,10 +30,6 @@ class PriceChanged(OrderError):
 class IdempotencyConflict(OrderError):
     code = "idempotency_conflict"
     status = 409
-
-
-class InvalidAddress(OrderError):
-    code = "invalid_address"
 
 
 class InvalidDelivery(OrderError):

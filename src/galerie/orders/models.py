@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
+from galerie.pricing.models import VatExemption
 
 
 class OrderStatus(models.TextChoices):
@@ -161,6 +162,14 @@ class OrderLine(models.Model):
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
     line_total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
     vat_amount = models.DecimalField(_("dont TVA"), **MONEY_FIELD)
+    # Why the line carries no VAT (a private seller's sale), decided by pricing.sale_vat.
+    vat_exemption = models.CharField(
+        _("exonération de TVA"),
+        max_length=20,
+        blank=True,
+        default="",
+        choices=VatExemption.choices,
+    )
     refunded_quantity = models.PositiveIntegerField(_("quantité remboursée"), default=0)
     # Frozen by `order_commissions_freeze` when the order is paid, never recomputed: a later
     # change of the commission rules, the product's category or the offer's purchase cost leaves
@@ -212,6 +221,10 @@ class OrderLine(models.Model):
     @property
     def line_ht(self):
         return self.line_total - self.vat_amount
+
+    @property
+    def vat_exemption_label(self) -> str:
+        return str(self.get_vat_exemption_display()) if self.vat_exemption else ""
 
     @property
     def seller_net(self):

@@ -26,8 +26,10 @@ from galerie.pricing.services import (
     VatRow,
     amount_split_by_rate,
     delivery_options,
+    sale_vat,
     vat_amount,
     vat_breakdown,
+    vat_exemption_label,
     vat_rate,
     vat_rates,
 )
@@ -35,6 +37,8 @@ from galerie.sellers.models import Offer, offer_purchasable
 from galerie.storefronts.selectors import storefront_absolute_url
 
 ZERO = Decimal("0.00")
+# Code de la consommation, art. L221-18: 14 days to withdraw from the receipt of the goods.
+WITHDRAWAL_DAYS = 14
 
 
 @dataclass
@@ -55,6 +59,11 @@ class QuoteLine:
     vat_amount: Decimal
     available: int
     is_new_book: bool
+    vat_exemption: str = ""  # a VatExemption when the line carries no VAT (pricing.sale_vat)
+
+    @property
+    def vat_exemption_label(self) -> str:
+        return vat_exemption_label(self.vat_exemption)
 
     @property
     def offer_id(self) -> int:
@@ -85,6 +94,7 @@ class QuoteGroup:
     # (rate, ttc, vat) parts of the delivery fee, split by the goods' VAT rates.
     delivery_vat: list[tuple[Decimal, Decimal, Decimal]]
     total: Decimal
+    vat_exemption: str = ""  # the seller's sales carry no VAT (pricing.sale_vat), delivery too
 
 
 @dataclass
@@ -195,17 +205,19 @@ def order_quote(
         rate = rates.get(tax_class)
         if rate is None:
             rate = vat_rate(tax_class=tax_class, on=on)  # raises TaxRateMissing
+        vat = sale_vat(rate=rate, seller_is_trader=offer.seller.is_trader)
         total = offer.price * quantity
         by_seller.setdefault(offer.seller_id, []).append(
             QuoteLine(
                 offer=offer,
                 quantity=quantity,
                 unit_price=offer.price,
-                vat_rate=rate,
+                vat_rate=vat.rate,
                 line_total=total,
-                vat_amount=vat_amount(ttc=total, rate=rate),
+                vat_amount=vat_amount(ttc=total, rate=vat.rate),
                 available=offer.stock,
                 is_new_book=offer.condition == "new" and offer.product.product_type.is_book,
+                vat_exemption=vat.exemption,
             )
         )
 
@@ -214,7 +226,7 @@ def order_quote(
         methods[method.seller_id].append(method)
 
     quote = Quote(problems=problems)
-    vat_lines: list[tuple[Decimal, Decimal, Decimal]] = []
+    vat_lines: list[tuple[Decimal, Decimal, Decimal, str]] = []
     for seller_id, group_lines in by_seller.items():
         seller = group_lines[0].offer.seller
         options = delivery_options(
@@ -246,8 +258,12 @@ def order_quote(
             (rate, part, vat_amount(ttc=part, rate=rate))
             for rate, part in sorted(amount_split_by_rate(amount=fee, weights=weights).items())
         ]
-        vat_lines += [(line.vat_rate, line.line_total, line.vat_amount) for line in group_lines]
-        vat_lines += delivery_vat
+        exemption = group_lines[0].vat_exemption
+        vat_lines += [
+            (line.vat_rate, line.line_total, line.vat_amount, line.vat_exemption)
+            for line in group_lines
+        ]
+        vat_lines += [(*part, exemption) for part in delivery_vat]
         quote.groups.append(
             QuoteGroup(
                 seller=seller,
@@ -259,6 +275,7 @@ def order_quote(
                 delivery_fee=fee,
                 delivery_vat=delivery_vat,
                 total=subtotal + fee,
+                vat_exemption=exemption,
             )
         )
     quote.groups.sort(key=lambda g: (not g.seller.is_operator, g.seller_name, g.seller.pk))
@@ -351,13 +368,29 @@ def order_vat_breakdown(order: Order, *, seller_order: SellerOrder | None = None
         lines, parts_of = seller_order.lines.all(), [seller_order]
     else:
         lines, parts_of = order.lines.all(), order.seller_orders.all()
-    parts = [(line.vat_rate, line.line_total, line.vat_amount) for line in lines]
+    parts = [
+        (line.vat_rate, line.line_total, line.vat_amount, line.vat_exemption) for line in lines
+    ]
     for seller_order in parts_of:
         parts += [
-            (Decimal(p["rate"]), Decimal(p["ttc"]), Decimal(p["vat"]))
+            (Decimal(p["rate"]), Decimal(p["ttc"]), Decimal(p["vat"]), p.get("exemption", ""))
             for p in seller_order.delivery_vat
         ]
     return vat_breakdown(parts)
+
+
+def withdrawal_cutoff(*, on: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """The one withdrawal cutoff: goods delivered strictly before this instant are past their
+    14-day withdrawal period on day `on` (payouts, the seller portal's money page).
+
+    As for every period counted in days (code de procédure civile art. 641-642, règlement CEE
+    1182/71), the day of delivery does not count: goods delivered on day D can be sent back until
+    the end of D + 14, so on day `on` the period is over for deliveries up to the end of
+    `on` − 15, i.e. before the start of `on` − 14 in the mall's time zone. Not handled: the
+    extension to the next working day when D + 14 falls on a Saturday, Sunday or holiday.
+    """
+    tz = tz or timezone.get_current_timezone()
+    return dt.datetime.combine(on - dt.timedelta(days=WITHDRAWAL_DAYS), dt.time.min, tzinfo=tz)
 
 
 def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[SellerOrder]:

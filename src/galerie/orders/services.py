@@ -21,12 +21,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.accounts.addresses import address_clean
 from galerie.inventory.errors import OutOfStock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release, stock_reserve, stock_ship
 from galerie.ledger.postings import order_capture_post, seller_order_parcel_post
 from galerie.orders import emails
-from galerie.orders.addresses import address_clean
 from galerie.orders.errors import (
     EmptyOrder,
     IdempotencyConflict,
@@ -222,6 +222,7 @@ def _order_create(
             delivery_fee=group.delivery_fee,
             delivery_vat=[
                 {"rate": str(rate), "ttc": str(ttc), "vat": str(vat)}
+                | ({"exemption": group.vat_exemption} if group.vat_exemption else {})
                 for rate, ttc, vat in group.delivery_vat
             ],
             delivery_date_min=group.chosen.date_min,
@@ -245,6 +246,7 @@ def _order_create(
                 vat_rate=line.vat_rate,
                 line_total=line.line_total,
                 vat_amount=line.vat_amount,
+                vat_exemption=line.vat_exemption,
             )
             for line in group.lines
         )

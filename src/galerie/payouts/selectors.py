@@ -4,7 +4,6 @@ The same arithmetic as the ledger's postings (galerie.ledger.postings) but from 
 the payout run pays it and `ledger-check` proves that the ledger agrees with it.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,7 +15,6 @@ from galerie.payouts.models import Payout
 from galerie.sellers.commissions import commission_refund_share
 
 ZERO = Decimal("0.00")
-WITHDRAWAL_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -65,10 +63,3 @@ def seller_owed_by_orders(*, seller_id: int) -> Decimal:
     owed = sum((seller_order_owed(so).net for so in paid_seller_orders(seller_id=seller_id)), ZERO)
     paid = Payout.objects.filter(seller_id=seller_id).aggregate(s=Sum("amount"))["s"] or ZERO
     return (owed - Decimal(paid)).quantize(CENT)
-
-
-def withdrawal_cutoff(as_of: dt.date, tz) -> dt.datetime:
-    """Seller orders delivered at or before this instant are past the 14-day withdrawal window
-    on `as_of` (counted from the start of that day)."""
-    start = dt.datetime.combine(as_of, dt.time.min, tzinfo=tz)
-    return start - dt.timedelta(days=WITHDRAWAL_DAYS)

@@ -26,12 +26,9 @@ from galerie.core.money import to_money
 from galerie.ledger.selectors import seller_payable_balance
 from galerie.ledger.services import ledger_post_payout
 from galerie.orders.models import SellerOrderStatus
+from galerie.orders.selectors import withdrawal_cutoff
 from galerie.payouts.models import Payout, PayoutRun, StatementKind, StatementLine
-from galerie.payouts.selectors import (
-    paid_seller_orders,
-    seller_order_owed,
-    withdrawal_cutoff,
-)
+from galerie.payouts.selectors import paid_seller_orders, seller_order_owed
 from galerie.sellers.models import Seller, SellerStatus
 
 ZERO = Decimal("0.00")
@@ -79,7 +76,7 @@ def payout_run(*, as_of: dt.date, holdback_percent: Decimal | str | None = None)
         run = PayoutRun.objects.get(as_of=as_of)
     if run.completed_at is None:
         notes = []
-        cutoff = withdrawal_cutoff(as_of, timezone.get_current_timezone())
+        cutoff = withdrawal_cutoff(on=as_of)
         sellers = Seller.objects.filter(status=SellerStatus.VERIFIED, is_operator=False)
         for seller in sellers.order_by("pk"):
             if run.payouts.filter(seller=seller).exists():
@@ -102,7 +99,7 @@ def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> st
     lines: list[StatementLine] = []
     eligible = (
         paid_seller_orders(seller_id=seller.pk)
-        .filter(status=SellerOrderStatus.DELIVERED, delivered_at__lte=cutoff)
+        .filter(status=SellerOrderStatus.DELIVERED, delivered_at__lt=cutoff)
         .exclude(statement_lines__kind=StatementKind.SALE)
         .select_related("order")
     )

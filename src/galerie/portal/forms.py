@@ -2,12 +2,14 @@
 
 import codecs
 import os
+from decimal import Decimal
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import Category, ProductType
+from galerie.core.money import CENT, MONEY_FIELD
 from galerie.orders.models import SellerOrderStatus
 from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
@@ -54,7 +56,10 @@ class SellerApplicationForm(forms.Form):
 
 # --- Seller workspace --------------------------------------------------------------------------
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
+# Money fields take their limits from the model's (core.money.MONEY_FIELD) and Decimal bounds:
+# a float bound such as 0.01 is not exactly one cent, so it refused a 0,01 € price.
+MONEY = {**MONEY_FIELD, "min_value": Decimal("0")}
+PRICE = {**MONEY, "min_value": CENT}
 
 
 class OfferSearchForm(forms.Form):
@@ -79,7 +84,7 @@ class ProductFindForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    price = forms.DecimalField(label=_("Prix TTC (€)"), min_value=0.01, **MONEY)
+    price = forms.DecimalField(label=_("Prix TTC (€)"), **PRICE)
     stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
     condition = forms.ChoiceField(label=_("État"), choices=Condition.choices)
     condition_note = forms.CharField(
@@ -88,9 +93,7 @@ class OfferForm(forms.Form):
         required=False,
         help_text=_("Obligatoire pour l'occasion et le reconditionné."),
     )
-    delivery_price = forms.DecimalField(
-        label=_("Frais de port TTC (€)"), min_value=0, initial=0, **MONEY
-    )
+    delivery_price = forms.DecimalField(label=_("Frais de port TTC (€)"), initial=0, **MONEY)
     lead_time_days = forms.IntegerField(
         label=_("Délai d'expédition (jours)"), min_value=0, max_value=60, initial=2
     )
@@ -111,7 +114,7 @@ class ProductForm(forms.Form):
         label=_("Catégorie"), queryset=Category.objects.order_by("path")
     )
     publisher_price = forms.DecimalField(
-        label=_("Prix éditeur TTC (livres)"), required=False, min_value=0.01, **MONEY
+        label=_("Prix éditeur TTC (livres)"), required=False, **PRICE
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -219,13 +222,9 @@ class CancelForm(forms.Form):
 class DeliveryMethodForm(forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=100)
     kind = forms.ChoiceField(label=_("Mode de calcul"), choices=DeliveryKind.choices)
-    fee = forms.DecimalField(label=_("Frais TTC (€)"), min_value=0, initial=0, **MONEY)
-    fee_per_kg = forms.DecimalField(
-        label=_("Frais par kg TTC (€)"), min_value=0, initial=0, **MONEY
-    )
-    free_above = forms.DecimalField(
-        label=_("Offerte à partir de (€ TTC)"), required=False, min_value=0, **MONEY
-    )
+    fee = forms.DecimalField(label=_("Frais TTC (€)"), initial=0, **MONEY)
+    fee_per_kg = forms.DecimalField(label=_("Frais par kg TTC (€)"), initial=0, **MONEY)
+    free_above = forms.DecimalField(label=_("Offerte à partir de (€ TTC)"), required=False, **MONEY)
     delivery_days_min = forms.IntegerField(
         label=_("Délai de livraison min (jours)"), min_value=0, max_value=90, initial=2
     )

@@ -23,11 +23,11 @@ from galerie.ledger import chart
 from galerie.ledger.models import JournalLine
 from galerie.ledger.selectors import seller_payable_balance
 from galerie.orders.models import OrderLine, SellerOrder, SellerOrderStatus
+from galerie.orders.selectors import withdrawal_cutoff
 from galerie.portal.models import SellerApiToken
 from galerie.sellers.models import Offer, Seller, SellerMember, SellerRole
 
 ZERO = Decimal("0.00")
-WITHDRAWAL_PERIOD = dt.timedelta(days=14)
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 OFFER_FILTERS = {
@@ -169,12 +169,12 @@ class MoneySummary:
 
 def seller_money(*, seller: Seller, now: dt.datetime | None = None) -> MoneySummary:
     now = now or timezone.now()
-    cutoff = now - WITHDRAWAL_PERIOD
+    cutoff = withdrawal_cutoff(on=timezone.localdate(now))
     total = Coalesce(Sum("total"), Value(ZERO), output_field=_MONEY)
     delivered = SellerOrder.objects.filter(seller=seller, status=SellerOrderStatus.DELIVERED)
     sums = {
-        "payable": delivered.filter(delivered_at__lte=cutoff).aggregate(s=total)["s"],
-        "withdrawal": delivered.filter(delivered_at__gt=cutoff).aggregate(s=total)["s"],
+        "payable": delivered.filter(delivered_at__lt=cutoff).aggregate(s=total)["s"],
+        "withdrawal": delivered.filter(delivered_at__gte=cutoff).aggregate(s=total)["s"],
         "progress": SellerOrder.objects.filter(
             seller=seller,
             status__in=[

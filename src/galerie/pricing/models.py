@@ -29,6 +29,12 @@ class TaxRate(models.Model):
         return f"{self.get_tax_class_display()} : {self.rate} % depuis le {self.valid_from}"
 
 
+class VatExemption(models.TextChoices):
+    """Why a sale line carries no VAT (stored on the order line, shown wherever its VAT is)."""
+
+    PRIVATE_SALE = "private_sale", _("TVA non applicable (vente entre particuliers)")
+
+
 class DeliveryKind(models.TextChoices):
     FLAT = "flat", _("forfait")
     WEIGHT = "weight", _("au poids")

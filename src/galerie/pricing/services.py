@@ -6,6 +6,9 @@ quantity), and HT = TTC − VAT. Totals are sums of lines, so the sum of lines a
 total. The delivery fee of a parcel follows the VAT of the goods it carries (accessory follows
 the principal): it is split across the parcel's rates in proportion to the goods' TTC per rate,
 cents allotted by largest remainder, and each part is then a line like any other.
+
+Who is liable for VAT is decided once, by `sale_vat`: a private seller (not a trader) sells
+without VAT, the operator and professional sellers at the tax class's rate.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from galerie.core.money import CENT, to_money
 from galerie.pricing.errors import BookPriceError, TaxRateMissing
-from galerie.pricing.models import DeliveryKind, DeliveryMethod, TaxRate
+from galerie.pricing.models import DeliveryKind, DeliveryMethod, TaxRate, VatExemption
 
 HUNDRED = Decimal("100")
 # Loi n° 81-766 du 10 août 1981 (loi Lang): a new book sells at 95 % to 100 % of its set price.
@@ -71,9 +74,42 @@ def vat_rates(*, on: dt.date | None = None) -> dict[str, Decimal]:
 
 
 def vat_amount(*, ttc: Decimal, rate: Decimal) -> Decimal:
-    """VAT included in a TTC line amount: TTC − round_half_up(TTC / (1 + rate/100), 2)."""
+    """VAT included in a gross (TTC) amount, `rate` in percent (Decimal("20"), Decimal("5.5")):
+    TTC − round_half_up(TTC / (1 + rate/100), 2). The one VAT-from-gross rule: sale lines,
+    delivery parts and the operator's commission all use it."""
     ht = (ttc / (1 + rate / HUNDRED)).quantize(CENT, rounding=ROUND_HALF_UP)
     return ttc - ht
+
+
+@dataclass(frozen=True)
+class SaleVat:
+    """The VAT treatment of a sale line: `rate` in percent (0 when exempt) and, when the line
+    carries no VAT, why (a VatExemption code, else "")."""
+
+    rate: Decimal
+    exemption: str = ""
+
+    @property
+    def exemption_label(self) -> str:
+        return vat_exemption_label(self.exemption)
+
+
+def sale_vat(*, rate: Decimal, seller_is_trader: bool) -> SaleVat:
+    """The one place that decides whether a sale line (goods or delivery) carries VAT.
+
+    `rate` is the tax class's rate. A private seller (`Seller.is_trader` False) is not liable
+    for VAT (CGI art. 256 : only a person acting as a taxable trader charges it), so a
+    consumer-to-consumer sale carries none, delivery included. The operator's commission on
+    that sale is a service invoiced by the operator and keeps its VAT (ledger.postings).
+    """
+    if not seller_is_trader:
+        return SaleVat(rate=Decimal("0"), exemption=VatExemption.PRIVATE_SALE)
+    return SaleVat(rate=rate)
+
+
+def vat_exemption_label(code: str) -> str:
+    """The text shown instead of a VAT rate for an exempt line ("" when VAT applies)."""
+    return str(VatExemption(code).label) if code else ""
 
 
 @dataclass(frozen=True)
@@ -82,18 +118,26 @@ class VatRow:
     ht: Decimal
     vat: Decimal
     ttc: Decimal
+    exemption: str = ""
+
+    @property
+    def exemption_label(self) -> str:
+        return vat_exemption_label(self.exemption)
 
 
-def vat_breakdown(lines: Iterable[tuple[Decimal, Decimal, Decimal]]) -> list[VatRow]:
-    """Totals per rate from (rate, ttc, vat) lines, highest rate first; pure sums of the lines."""
-    sums: dict[Decimal, list[Decimal]] = {}
-    for rate, ttc, vat in lines:
-        row = sums.setdefault(Decimal(rate), [Decimal("0.00"), Decimal("0.00")])
+def vat_breakdown(lines: Iterable[tuple]) -> list[VatRow]:
+    """Totals per rate from (rate, ttc, vat[, exemption]) lines, highest rate first and exempt
+    sales last (their own row, never merged with a 0 % rate); pure sums of the lines."""
+    sums: dict[tuple[str, Decimal], list[Decimal]] = {}
+    for rate, ttc, vat, *exemption in lines:
+        key = (exemption[0] if exemption else "", Decimal(rate))
+        row = sums.setdefault(key, [Decimal("0.00"), Decimal("0.00")])
         row[0] += ttc
         row[1] += vat
+    ordered = sorted(sums.items(), key=lambda item: (not item[0][0], item[0][1]), reverse=True)
     return [
-        VatRow(rate=rate, ht=ttc - vat, vat=vat, ttc=ttc)
-        for rate, (ttc, vat) in sorted(sums.items(), reverse=True)
+        VatRow(rate=rate, ht=ttc - vat, vat=vat, ttc=ttc, exemption=exemption)
+        for (exemption, rate), (ttc, vat) in ordered
     ]
 
 

@@ -172,7 +172,7 @@ def test_error_messages_from_forms_views_and_services_are_english(shops):
     assert "Incorrect email or password." in login.content.decode()
     assert "Not enough stock: Librairie Alice has only 3 copies of “Germinal” left." in refused
     assert "You already have 1 in your cart." in refused
-    assert "A French postcode has 5 digits (e.g. 75011)." in address.content.decode()
+    assert "Invalid postcode for France: 5 digits (e.g. 75011)." in address.content.decode()
 
 
 def test_back_office_speaks_english_to_a_staff_member_who_chose_it(db):

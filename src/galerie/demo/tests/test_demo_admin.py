@@ -64,9 +64,7 @@ def test_demo_command_prints_the_password_once_then_where_it_is(settings, tmp_pa
         "galerie.demo.management.commands.demo.call_command",
         lambda name, **kw: served.append((name, kw)) if name == "serve" else None,
     )
-    monkeypatch.setattr(
-        "galerie.demo.simulation.simulation_launch_for_demo", lambda write: None
-    )
+    monkeypatch.setattr("galerie.demo.simulation.simulation_launch_for_demo", lambda write: None)
     served = []
     out = StringIO()
     call_command("demo", stdout=out)

@@ -19,8 +19,8 @@ from galerie.ledger.services import (
     ledger_post_capture,
     ledger_post_payout,
     ledger_post_refund,
-    vat_from_incl,
 )
+from galerie.pricing.services import vat_amount
 from galerie.testing.factories import make_category, make_seller, make_storefront
 
 DAY = datetime.date(2026, 1, 5)
@@ -72,10 +72,10 @@ class LedgerPropertyTest(TestCase):
                 seller_id=seller.pk,
                 category_id=s.category_id,
                 amount=amount,
-                vat=vat_from_incl(amount, Decimal("0.20")),
+                vat=vat_amount(ttc=amount, rate=Decimal("20")),
                 is_delivery=s.delivery,
             )
-        commission_vat = vat_from_incl(commission_incl, Decimal("0.20"))
+        commission_vat = vat_amount(ttc=commission_incl, rate=Decimal("20"))
         return SaleSplit(
             seller_id=seller.pk,
             category_id=s.category_id,

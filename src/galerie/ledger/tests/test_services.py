@@ -21,7 +21,6 @@ from galerie.ledger.services import (
     ledger_post_payout,
     ledger_post_provider_settlement,
     ledger_post_refund,
-    vat_from_incl,
 )
 
 from .conftest import DAY
@@ -421,10 +420,21 @@ def test_fee_settlement_and_bank_transfer_receipt(seller_a, storefront):
     assert seller_payable_balance(seller_id=seller_a.pk) == D("50.00")
 
 
-def test_vat_from_incl():
-    assert vat_from_incl(D("24.00"), D("0.20")) == D("4.00")
-    assert vat_from_incl(D("10.55"), D("0.055")) == D("0.55")
-    assert vat_from_incl(D("0.01"), D("0.20")) == D("0.00")
+def test_commission_vat_is_the_pricing_vat_from_gross(settings):
+    """One VAT-from-gross rule: the commission split calls pricing.vat_amount (rate in percent);
+    the setting stays a fraction."""
+    from galerie.ledger.postings import _commission_split, commission_vat_rate
+    from galerie.pricing.services import vat_amount
+
+    settings.GALERIE_COMMISSION_VAT_RATE = "0.20"
+    assert commission_vat_rate() == D("20")
+    for gross in (D("24.00"), D("0.01"), D("0.05"), D("1.99"), D("119.99")):
+        net, vat = _commission_split(gross)
+        assert vat == vat_amount(ttc=gross, rate=D("20"))
+        assert net + vat == gross
+    assert _commission_split(D("24.00")) == (D("20.00"), D("4.00"))
+    settings.GALERIE_COMMISSION_VAT_RATE = "0.055"
+    assert _commission_split(D("10.55")) == (D("10.00"), D("0.55"))
 
 
 @pytest.mark.django_db
