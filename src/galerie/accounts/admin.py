@@ -4,12 +4,13 @@ from django.contrib import admin
 
 from galerie.accounts.forms import AdminLoginForm
 from galerie.accounts.models import Address
+from galerie.core.admin import GalerieModelAdmin
 
 admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(GalerieModelAdmin):
     list_display = ("name", "postcode", "city", "country", "user", "is_default")
     list_filter = ("country",)
     search_fields = ("name", "city", "postcode", "user__email")

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from galerie.cart.models import Cart, CartLine
+from galerie.core.admin import GalerieModelAdmin
 
 
 class CartLineInline(admin.TabularInline):
@@ -15,7 +16,7 @@ class CartLineInline(admin.TabularInline):
 
 
 @admin.register(Cart)
-class CartAdmin(admin.ModelAdmin):
+class CartAdmin(GalerieModelAdmin):
     list_display = ("pk", "storefront", "user", "updated_at")
     list_filter = ("storefront",)
     search_fields = ("user__email",)

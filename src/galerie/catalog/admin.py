@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.facets import category_facet_counts_repair
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.versions import global_bump
 from galerie.sellers.admin import OfferAdminForm, offer_formset_save
 from galerie.sellers.models import Offer
@@ -18,7 +19,7 @@ class AttributeInline(admin.TabularInline):
 
 
 @admin.register(ProductType)
-class ProductTypeAdmin(admin.ModelAdmin):
+class ProductTypeAdmin(GalerieModelAdmin):
     list_display = ["name", "slug", "tax_class", "gtin_required", "is_book"]
     list_filter = ["tax_class", "gtin_required", "is_book"]
     search_fields = ["name", "slug"]
@@ -27,7 +28,7 @@ class ProductTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(GalerieModelAdmin):
     list_display = ["indented_name", "slug", "parent", "position"]
     list_filter = ["depth"]
     search_fields = ["name", "slug"]
@@ -75,7 +76,7 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(GalerieModelAdmin):
     list_display = [
         "title",
         "gtin",

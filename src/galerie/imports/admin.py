@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import CategoryMapping, ImportJob, ImportStatus
 from galerie.imports.services import errors_csv_write, import_job_resume
@@ -17,7 +18,7 @@ from galerie.imports.tasks import feed_import_task
 
 
 @admin.register(CategoryMapping)
-class CategoryMappingAdmin(admin.ModelAdmin):
+class CategoryMappingAdmin(GalerieModelAdmin):
     list_display = ["source", "category", "product_type"]
     list_select_related = ["category", "product_type"]
     search_fields = ["source", "category__name"]
@@ -42,7 +43,7 @@ COUNTERS = [
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(GalerieModelAdmin):
     list_display = ["__str__", "status", "progress", "rows_ok", "rows_rejected", "created_at"]
     list_filter = ["status"]
     list_select_related = ["seller"]

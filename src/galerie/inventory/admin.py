@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.inventory.models import StockMovement
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(GalerieModelAdmin):
     list_display = ("created_at", "offer", "kind", "delta", "stock_after", "reason", "reference")
     list_filter = ("kind",)
     search_fields = ("reference", "reason")

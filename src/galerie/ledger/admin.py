@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.money import format_money
 from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine, LedgerTotal
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(GalerieModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

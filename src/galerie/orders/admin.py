@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.orders.models import Order, OrderEvent, OrderLine, SellerOrder
 from galerie.orders.services import seller_order_accept, seller_order_deliver
@@ -84,7 +85,7 @@ def _run(modeladmin, request, queryset, func, done):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(GalerieModelAdmin):
     list_display = (
         "number",
         "created_at",
@@ -156,7 +157,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(SellerOrder)
-class SellerOrderAdmin(admin.ModelAdmin):
+class SellerOrderAdmin(GalerieModelAdmin):
     list_display = ("__str__", "seller", "status", "total", "carrier", "tracking_number")
     list_filter = ("status",)
     search_fields = ("order__email", "tracking_number", "seller__name")

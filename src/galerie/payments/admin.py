@@ -3,13 +3,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.payments.models import Payment, Refund, WebhookEvent
 from galerie.payments.services import payment_transfer_mark_received
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(GalerieModelAdmin):
     list_display = (
         "created_at",
         "order",
@@ -55,7 +56,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(GalerieModelAdmin):
     list_display = ("created_at", "order", "amount", "status", "reason")
     list_filter = ("status",)
     readonly_fields = [f.name for f in Refund._meta.fields]
@@ -65,7 +66,7 @@ class RefundAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(GalerieModelAdmin):
     list_display = ("received_at", "event_id", "type")
     search_fields = ("event_id",)
     readonly_fields = ("event_id", "type", "payload", "received_at")

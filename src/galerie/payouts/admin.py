@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.payouts.documents import (
     payout_run_sepa_xml,
@@ -23,7 +24,7 @@ from galerie.payouts.models import Payout, PayoutRun, StatementLine
 from galerie.payouts.services import default_holdback_percent, payout_run
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(GalerieModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -3,12 +3,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.portal.auth import api_token_revoke
 from galerie.portal.models import SellerApiToken
 
 
 @admin.register(SellerApiToken)
-class SellerApiTokenAdmin(admin.ModelAdmin):
+class SellerApiTokenAdmin(GalerieModelAdmin):
     list_display = ["name", "prefix", "seller", "user", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "seller__name", "user__username", "user__email"]

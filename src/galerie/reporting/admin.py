@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.money import format_money
 from galerie.reporting import urls as pilotage_urls
 from galerie.reporting.models import FixedCost, FixedCostError, SimulationRun
@@ -50,7 +51,7 @@ class FixedCostForm(forms.ModelForm):
 
 
 @admin.register(FixedCost)
-class FixedCostAdmin(admin.ModelAdmin):
+class FixedCostAdmin(GalerieModelAdmin):
     form = FixedCostForm
     list_display = [
         "month_shown",
@@ -139,7 +140,7 @@ class FixedCostAdmin(admin.ModelAdmin):
 
 
 @admin.register(SimulationRun)
-class SimulationRunAdmin(admin.ModelAdmin):
+class SimulationRunAdmin(GalerieModelAdmin):
     """Progress of `galerie simulate` (the demo runs it in the background): read-only."""
 
     list_display = [

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.core.versions import global_bump
 from galerie.inventory.services import stock_set
@@ -124,7 +125,7 @@ class SellerAdminForm(forms.ModelForm):
 
 
 @admin.register(Seller)
-class SellerAdmin(admin.ModelAdmin):
+class SellerAdmin(GalerieModelAdmin):
     form = SellerAdminForm
     list_display = ["name", "slug", "status", "is_operator", "is_trader", "siren", "created_at"]
     list_filter = ["status", "is_operator", "is_trader", "legal_form"]
@@ -267,7 +268,7 @@ def offer_formset_save(formset, *, actor) -> None:
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(GalerieModelAdmin):
     form = OfferAdminForm
     list_display = [
         "product",
@@ -296,7 +297,7 @@ class OfferAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionRule)
-class CommissionRuleAdmin(admin.ModelAdmin):
+class CommissionRuleAdmin(GalerieModelAdmin):
     list_display = ["__str__", "storefront", "category", "rate", "fixed_fee"]
     list_filter = ["storefront"]
     autocomplete_fields = ["category"]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.storefronts.models import Storefront, StorefrontHost
 from galerie.storefronts.selectors import storefront_cache_clear
 
@@ -12,7 +13,7 @@ class StorefrontHostInline(admin.TabularInline):
 
 
 @admin.register(Storefront)
-class StorefrontAdmin(admin.ModelAdmin):
+class StorefrontAdmin(GalerieModelAdmin):
     list_display = ["name", "slug", "language", "is_active", "show_out_of_stock"]
     list_filter = ["is_active", "language"]
     search_fields = ["name", "slug", "hosts__hostname"]
