@@ -8,7 +8,6 @@ A refused change leaves the cart exactly as it was.
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +19,7 @@ from galerie.cart.errors import (
 )
 from galerie.cart.locks import cart_lock
 from galerie.cart.models import Cart, CartLine
+from galerie.core import clock
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
@@ -29,7 +29,7 @@ MAX_LINE_QUANTITY = 99
 
 def _touch(cart: Cart) -> None:
     """Record activity on the cart (stale guest carts are purged by age)."""
-    Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+    Cart.objects.filter(pk=cart.pk).update(updated_at=clock.now())
 
 
 def _check_quantity(quantity) -> int:
@@ -198,7 +198,7 @@ def carts_purge_stale(*, older_than_days: int = 30) -> int:
     """
     if older_than_days < 1:
         raise InvalidQuantity(_("La durée doit être d'au moins un jour."))
-    limit = timezone.now() - dt.timedelta(days=older_than_days)
+    limit = clock.now() - dt.timedelta(days=older_than_days)
     stale = Cart.objects.filter(user__isnull=True, updated_at__lt=limit)
     count = stale.count()
     stale.delete()

@@ -3,10 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
+
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    created_at = clock.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = clock.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         abstract = True

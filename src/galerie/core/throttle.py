@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.models import ThrottleCounter
 
@@ -133,7 +133,7 @@ def _count(key: str) -> int:
     if _shared_cache():
         return int(cache.get(_REDIS_PREFIX + key) or 0)
     return (
-        ThrottleCounter.objects.filter(key=key, expires_at__gt=timezone.now())
+        ThrottleCounter.objects.filter(key=key, expires_at__gt=clock.now())
         .values_list("count", flat=True)
         .first()
         or 0
@@ -149,7 +149,7 @@ def _increment(key: str, window: int) -> int:
         except ValueError:  # expired between the two calls
             cache.set(_REDIS_PREFIX + key, 1, window)
             return 1
-    now = timezone.now()
+    now = clock.now()
     adapt = connection.ops.adapt_datetimefield_value
     qn = connection.ops.quote_name
     table = qn(ThrottleCounter._meta.db_table)

@@ -17,7 +17,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from galerie.catalog.facets import category_facet_counts_rebuild
 from galerie.catalog.models import (
@@ -30,6 +29,7 @@ from galerie.catalog.models import (
     display_value,
 )
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core import clock
 from galerie.core.versions import global_bump
 from galerie.demo import data
 from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
@@ -356,7 +356,7 @@ def demo_load(
         ref = _reference(result)
         if not demo_catalogue_complete(products=products):
             done = 0
-            now = timezone.now()
+            now = clock.now()
             # On an empty catalogue nothing can collide: skip the per-chunk lookups.
             empty = not Product.objects.exists()
             chunks = product_specs(products)

@@ -7,10 +7,12 @@ cancel, some customers cancel or send goods back (`order_cancel`, `order_refund`
 paid out weekly (`payout_run`) and finance books each
 storefront's fixed costs at month end (`fixed_cost_record`).
 
-Backdating: every service reads the time through `django.utils.timezone.now()` (order, payment
-and event timestamps, `timezone.localdate()` for ledger dates), so the simulation moves that one
-function to the simulated instant (`simulated_clock`) and plays events in time order. Nothing
-else is faked: the webhook is still signed and verified (against the real clock, on both sides).
+Backdating: every service and automatic timestamp reads the time through `galerie.core.clock`
+(order, payment and event timestamps, `clock.localdate()` for ledger dates), so the simulation
+runs a simulated clock there (`clock.simulated_clock`) and plays events in time order. Nothing
+else is faked: the webhook is still signed and verified (against the real clock, on both sides),
+delivered inline (a queued delivery would run after the simulated instant), and order e-mails are
+not sent (`emails_suppressed`: a year of them would only flood the demo's console).
 
 Seasonality per department (root category): a December peak for culture and high-tech, a summer
 dip for culture, travel in spring. Commercial terms make one storefront lose money: high-tech
@@ -20,26 +22,25 @@ heavily on staff and marketing; culture earns book-trade margins and commissions
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import heapq
 import itertools
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from unittest import mock
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from galerie.catalog.models import Category
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.inventory.services import stock_adjust
+from galerie.orders.emails import emails_suppressed
 from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.orders.services import (
     order_place,
@@ -177,29 +178,6 @@ STREETS = [
     "rue des Lilas", "place de la Mairie", "rue du Moulin", "allée des Tilleuls",
 ]  # fmt: skip
 CARRIERS = ["Colissimo", "Chronopost", "Mondial Relay", "DPD"]
-
-
-# --- The clock ---------------------------------------------------------------------------------
-
-
-class SimulatedClock:
-    """`django.utils.timezone.now()` answers the simulated instant while the clock is running."""
-
-    def __init__(self, start: dt.datetime):
-        self.current = start
-
-    def now(self) -> dt.datetime:
-        return self.current
-
-    def set(self, moment: dt.datetime) -> None:
-        self.current = max(self.current, moment)
-
-
-@contextlib.contextmanager
-def simulated_clock(start: dt.datetime) -> Iterator[SimulatedClock]:
-    clock = SimulatedClock(start)
-    with mock.patch.object(timezone, "now", clock.now):
-        yield clock
 
 
 # --- The simulation ----------------------------------------------------------------------------
@@ -374,16 +352,14 @@ class Simulation:
                 self.at(dt.datetime.combine(day, dt.time(23, 0), tzinfo=tz), self._close_month, day)
             day += dt.timedelta(days=1)
         with (
-            simulated_clock(dt.datetime.combine(self.start, dt.time(0, 0), tzinfo=tz)) as clock,
-            override_settings(
-                # A year of order e-mails would only flood the demo's console.
-                MAILERS={"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}},
-                GALERIE_PAYMENT_WEBHOOKS="inline",
-            ),
+            clock.simulated_clock(
+                dt.datetime.combine(self.start, dt.time(0, 0), tzinfo=tz)
+            ) as simulated,
+            emails_suppressed(),
         ):
             while self.queue:
                 when, _seq, action, args = heapq.heappop(self.queue)
-                clock.set(when)
+                simulated.set(when)
                 try:
                     action(*args)
                 except DomainError as exc:
@@ -392,13 +368,13 @@ class Simulation:
             # The month under way: its fixed costs so far, pro rata of the days elapsed.
             today = timezone.localdate(self.end)
             if (today + dt.timedelta(days=1)).day != 1:
-                clock.set(self.end)
+                simulated.set(self.end)
                 self._close_month(today, through=today)
         return self.result
 
     def _open_day(self, day: dt.date) -> None:
         tz = timezone.get_current_timezone()
-        orders_release_expired(now=timezone.now())
+        orders_release_expired(now=clock.now())
         if day.weekday() == 0:
             self._payouts(day)
         for storefront in self.storefronts:
@@ -457,7 +433,7 @@ class Simulation:
 
     def _place(self, storefront: Storefront) -> None:
         customer = self.random.choice(self.customers)
-        lines = self._basket(storefront, timezone.now().month)
+        lines = self._basket(storefront, clock.now().month)
         number = next(self.order_numbers)
         order = order_place(
             storefront=storefront,
@@ -484,7 +460,7 @@ class Simulation:
         card = self.random.choice([CARD_DECLINED, CARD_INSUFFICIENT_FUNDS]) if declined else (
             CARD_SUCCESS
         )  # fmt: skip
-        charge_submit(token=start.payment.provider_ref, card_number=card)
+        charge_submit(token=start.payment.provider_ref, card_number=card, webhooks="inline")
         if declined:
             self.result.payments_declined += 1
             return
@@ -562,7 +538,7 @@ class Simulation:
         self.result.returns += 1
 
     def _later(self, *, hours: tuple[float, float]) -> dt.datetime:
-        return timezone.now() + dt.timedelta(hours=self.random.uniform(*hours))
+        return clock.now() + dt.timedelta(hours=self.random.uniform(*hours))
 
     # -- money at the mall's level --------------------------------------------------------------
 
@@ -615,7 +591,7 @@ def simulation_window(
 ) -> tuple[dt.date, dt.datetime]:
     """The simulated span: from the first day of the month `months - 1` months ago up to now, so
     that the dashboard's default « 12 derniers mois » shows exactly the simulated year."""
-    now = now or timezone.now()
+    now = now or clock.now()
     start = timezone.localdate(now).replace(day=1)
     for _i in range(months - 1):
         start = (start - dt.timedelta(days=1)).replace(day=1)
@@ -638,7 +614,7 @@ def simulate(
         raise DomainError("Simulez entre 1 et 36 mois.", code="simulation_months")
     if not 0 < scale <= 50:
         raise DomainError("Échelle entre 0 et 50.", code="simulation_scale")
-    real_now = timezone.now()
+    real_now = clock.now()
     start, end = simulation_window(months=months, now=real_now)
     run = SimulationRun.objects.create(
         seed=seed, months=months, scale=Decimal(str(scale)), started_at=real_now
@@ -660,9 +636,9 @@ def simulate(
         raise
     result.seconds = (dt.datetime.now() - began).total_seconds()
     SimulationRun.objects.filter(pk=run.pk).update(
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
         orders_placed=result.orders_placed,
-        simulated_until=timezone.localdate(),
+        simulated_until=clock.localdate(),
     )
     run.refresh_from_db()
     return run, result

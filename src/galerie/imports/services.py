@@ -21,13 +21,13 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, OuterRef, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.catalog.facets import category_facet_counts_add
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.versions import listing_key, versions_bump
 from galerie.imports import bulk
@@ -191,7 +191,7 @@ def import_job_resume(*, job: ImportJob) -> bool:
     the same job queue it once. It restarts after its last committed batch.
     """
     resumed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
-        status=ImportStatus.PENDING, updated_at=timezone.now()
+        status=ImportStatus.PENDING, updated_at=clock.now()
     )
     if resumed:
         job.status = ImportStatus.PENDING
@@ -318,7 +318,7 @@ def import_job_run(
         raise
     report = _report(state)
     job.status = ImportStatus.DONE
-    job.finished_at = timezone.now()
+    job.finished_at = clock.now()
     job.save()
     job.upload_delete()
     if errors_path:
@@ -452,7 +452,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         info = (*info[:3], to_money(info[3]) if info[3] is not None else None, *info[4:])
         products_by_id[info[0]] = info
 
-    now = timezone.now()
+    now = clock.now()
     db_now = connection.ops.adapt_datetimefield_value(now)
     new_products: dict[str, _NewProduct] = {}  # gtin or "sku:<sku>" → pending product
     new_brands: list[tuple[_NewProduct, int, str]] = []
@@ -716,7 +716,7 @@ def _deactivate_missing(state: _RunState) -> None:
             if not chunk:
                 break
             Offer.objects.filter(pk__in=[pk for pk, _p in chunk]).update(
-                is_active=False, updated_at=timezone.now()
+                is_active=False, updated_at=clock.now()
             )
             product_ids = sorted({p for _pk, p in chunk})
             product_offer_summary_refresh(product_ids=product_ids)

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
+
 
 class MovementKind(models.TextChoices):
     RESERVE = "reserve", _("réservation")
@@ -31,7 +33,7 @@ class StockMovement(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("mouvement de stock")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from galerie.core import clock
 from galerie.ledger.errors import LedgerError
 
 AMOUNT_FIELD = {"max_digits": 14, "decimal_places": 2}
@@ -214,7 +215,7 @@ class JournalEntry(ImmutableModel):
         related_name="reversals",
         verbose_name=_("contre-passe l'écriture"),
     )
-    created_at = models.DateTimeField(_("validée le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("validée le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("écriture")

@@ -20,8 +20,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
 
+from galerie.core import clock
 from galerie.core.money import CENT, to_money
 from galerie.ledger import chart
 from galerie.ledger.errors import LedgerError
@@ -70,7 +70,7 @@ def parcel_cost() -> Decimal:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return clock.localdate()
 
 
 # --- Captures --------------------------------------------------------------------------------

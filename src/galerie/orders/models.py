@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 from galerie.pricing.models import VatExemption
@@ -246,7 +247,7 @@ class OrderEvent(models.Model):
     from_status = models.CharField(_("de"), max_length=20, blank=True)
     to_status = models.CharField(_("vers"), max_length=20)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("événement de commande")

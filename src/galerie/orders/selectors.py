@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid
 from galerie.orders.models import Order, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryMethod
@@ -153,7 +154,7 @@ def order_quote(
     wanted = _merge_lines(lines, problems)
     delivery_choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
     known_prices = known_prices or {}
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     offers = {
         o.pk: o
         for o in Offer.objects.filter(pk__in=wanted).select_related(

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.accounts.addresses import address_clean
+from galerie.core import clock
 from galerie.inventory.errors import OutOfStock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release, stock_reserve, stock_ship
@@ -190,7 +190,7 @@ def _order_create(
             raise InvalidDelivery(problem.message)
     if quote.is_empty:
         raise EmptyOrder(_("Le panier est vide."))
-    now = timezone.now()
+    now = clock.now()
     order = Order.objects.create(
         storefront=storefront,
         email=email,
@@ -329,7 +329,7 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
     Commissions are frozen on the lines; with the captured `payment`, its entries are posted to
     the ledger in this transaction (sale, provider fee, cost of the operator's goods)."""
     updated = Order.objects.filter(pk=order.pk, status=OrderStatus.PENDING_PAYMENT).update(
-        status=OrderStatus.PAID, paid_at=timezone.now(), expires_at=None
+        status=OrderStatus.PAID, paid_at=clock.now(), expires_at=None
     )
     if updated != 1:
         order.refresh_from_db()
@@ -356,7 +356,7 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
 
 def _order_close(*, order: Order, reason: str, kind: str, actor, label: str) -> Order:
     """Cancel a pending or paid order and give its stock back (caller checks it's allowed)."""
-    now = timezone.now()
+    now = clock.now()
     previous = order.status
     updated = Order.objects.filter(
         pk=order.pk, status__in=[OrderStatus.PENDING_PAYMENT, OrderStatus.PAID]
@@ -438,7 +438,7 @@ def _so_transition(
 def seller_order_accept(*, seller_order: SellerOrder, actor=None) -> SellerOrder:
     seller_order = seller_order_lock(seller_order.pk)
     return _so_transition(
-        seller_order, sources=[S.PAID], target=S.ACCEPTED, actor=actor, accepted_at=timezone.now()
+        seller_order, sources=[S.PAID], target=S.ACCEPTED, actor=actor, accepted_at=clock.now()
     )
 
 
@@ -464,7 +464,7 @@ def seller_order_ship(
         note=f"{carrier} {tracking_number}",
         carrier=carrier[:100],
         tracking_number=tracking_number,
-        shipped_at=timezone.now(),
+        shipped_at=clock.now(),
     )
     stock_ship(
         items=_lines_of(seller_order.order_id, [seller_order.pk]),
@@ -484,5 +484,5 @@ def seller_order_deliver(*, seller_order: SellerOrder, actor=None) -> SellerOrde
         sources=[S.SHIPPED],
         target=S.DELIVERED,
         actor=actor,
-        delivered_at=timezone.now(),
+        delivered_at=clock.now(),
     )

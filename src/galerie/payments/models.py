@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 
@@ -74,7 +75,7 @@ class Refund(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("remboursement")
@@ -94,7 +95,7 @@ class WebhookEvent(models.Model):
     event_id = models.CharField(max_length=64, unique=True)
     type = models.CharField(max_length=40)
     payload = models.JSONField()
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = clock.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("événement prestataire")

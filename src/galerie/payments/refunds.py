@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
 from galerie.ledger.postings import order_capture_posted, refund_plan
@@ -36,7 +36,7 @@ S = SellerOrderStatus
 @transaction.atomic
 def order_expire(*, order: Order, now: dt.datetime | None = None) -> bool:
     """Cancel one unpaid order past its payment deadline; False if it is no longer expirable."""
-    now = now or timezone.now()
+    now = now or clock.now()
     order = order_lock(order.pk)
     if (
         order.status != OrderStatus.PENDING_PAYMENT
@@ -57,7 +57,7 @@ def order_expire(*, order: Order, now: dt.datetime | None = None) -> bool:
 
 def orders_release_expired(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     """Expire every unpaid order past its deadline; returns how many were released."""
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lt=now)
         .order_by("pk")
@@ -114,7 +114,7 @@ def seller_order_cancel(*, seller_order: SellerOrder, actor=None, reason: str = 
         target=S.CANCELLED,
         actor=actor,
         note=reason,
-        cancelled_at=timezone.now(),
+        cancelled_at=clock.now(),
     )
     stock_release(
         items=_lines_of(order.pk, [seller_order.pk]),
@@ -139,7 +139,7 @@ def seller_order_cancel(*, seller_order: SellerOrder, actor=None, reason: str = 
         )
     if not SellerOrder.objects.filter(order=order).exclude(status=S.CANCELLED).exists():
         Order.objects.filter(pk=order.pk).update(
-            status=OrderStatus.CANCELLED, cancelled_at=timezone.now(), cancel_reason=reason[:200]
+            status=OrderStatus.CANCELLED, cancelled_at=clock.now(), cancel_reason=reason[:200]
         )
         _event(
             order=order,

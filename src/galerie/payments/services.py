@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.ledger.postings import (
     RefundPlan,
     capture_mirror_plan,
@@ -147,7 +147,7 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
         )
     result = gateway.authorize(payment=payment, return_url=return_url, label=label)
     if method == PaymentMethod.TRANSFER:
-        order_payment_window_extend(order=order, until=timezone.now() + TRANSFER_TIMEOUT)
+        order_payment_window_extend(order=order, until=clock.now() + TRANSFER_TIMEOUT)
     return payment_start_info(payment, result.redirect_url)
 
 
@@ -211,7 +211,7 @@ def _webhook_apply(event: dict) -> str:
         # cancelled): the money is real, so record it and give it back below.
         captured = Payment.objects.filter(
             pk=payment.pk, status__in=[*OPEN, PaymentStatus.VOIDED]
-        ).update(status=PaymentStatus.CAPTURED, captured_at=timezone.now())
+        ).update(status=PaymentStatus.CAPTURED, captured_at=clock.now())
         if not captured:
             return "ignored"
         payment.refresh_from_db()
@@ -245,11 +245,14 @@ def _webhook_apply(event: dict) -> str:
     return "ignored"
 
 
-def webhook_emit(*, event_type: str, reference: str, amount: Decimal, code: str = "") -> None:
+def webhook_emit(
+    *, event_type: str, reference: str, amount: Decimal, code: str = "", delivery: str | None = None
+) -> None:
     """The simulated provider notifies Galerie once the current transaction has committed.
 
     Mode "inline" (default: works without a worker) delivers right after commit; mode "task"
-    queues a django.tasks task, as a real provider's asynchronous delivery would arrive. A failed
+    queues a django.tasks task, as a real provider's asynchronous delivery would arrive. The mode
+    is `delivery` if given, else settings.GALERIE_PAYMENT_WEBHOOKS. A failed
     delivery is logged (robust callback) and leaves the payment pending, as a lost webhook would;
     the unpaid order then expires and its stock is released.
     """
@@ -260,7 +263,7 @@ def webhook_emit(*, event_type: str, reference: str, amount: Decimal, code: str 
         "data": {"reference": reference, "amount": str(amount), "code": code},
     }
     raw = json.dumps(event, separators=(",", ":"))
-    if getattr(settings, "GALERIE_PAYMENT_WEBHOOKS", "inline") == "task":
+    if (delivery or getattr(settings, "GALERIE_PAYMENT_WEBHOOKS", "inline")) == "task":
         from galerie.payments.tasks import webhook_deliver
 
         transaction.on_commit(lambda: webhook_deliver.enqueue(raw_body=raw), robust=True)
@@ -283,7 +286,7 @@ def payment_transfer_mark_received(*, payment: Payment, actor=None) -> Payment:
         raise PaymentError(_("Ce paiement n'est pas un virement."), code="not_a_transfer")
     order = Order.objects.select_for_update().get(pk=payment.order_id)
     captured = Payment.objects.filter(pk=payment.pk, status__in=OPEN).update(
-        status=PaymentStatus.CAPTURED, captured_at=timezone.now()
+        status=PaymentStatus.CAPTURED, captured_at=clock.now()
     )
     if not captured:
         payment.refresh_from_db()

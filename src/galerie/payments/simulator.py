@@ -17,8 +17,11 @@ class CardRejected(Exception):
 
 
 @transaction.atomic
-def charge_submit(*, token: str, card_number: str) -> str:
-    """Apply a typed card to an open session: "succeeded", "failed" or "challenge"."""
+def charge_submit(*, token: str, card_number: str, webhooks: str | None = None) -> str:
+    """Apply a typed card to an open session: "succeeded", "failed" or "challenge".
+
+    `webhooks` ("inline" or "task") overrides how the provider's webhook is delivered
+    (`webhook_emit`), by default as settings.GALERIE_PAYMENT_WEBHOOKS says."""
     charge = SimulatedCharge.objects.select_for_update().get(token=token)
     if charge.status != "open":
         return charge.status
@@ -33,9 +36,14 @@ def charge_submit(*, token: str, card_number: str) -> str:
     if outcome == "challenge":
         charge.status = "challenge"
         charge.save(update_fields=["status", "updated_at"])
-        webhook_emit(event_type="charge.requires_action", reference=token, amount=charge.amount)
+        webhook_emit(
+            event_type="charge.requires_action",
+            reference=token,
+            amount=charge.amount,
+            delivery=webhooks,
+        )
         return "challenge"
-    return _finish(charge, outcome)
+    return _finish(charge, outcome, webhooks=webhooks)
 
 
 @transaction.atomic
@@ -46,16 +54,25 @@ def charge_challenge(*, token: str, approved: bool) -> str:
     return _finish(charge, "succeeded" if approved else "authentication_failed")
 
 
-def _finish(charge: SimulatedCharge, outcome: str) -> str:
+def _finish(charge: SimulatedCharge, outcome: str, *, webhooks: str | None = None) -> str:
     if outcome == "succeeded":
         charge.status = "succeeded"
         charge.save(update_fields=["status", "updated_at"])
-        webhook_emit(event_type="charge.succeeded", reference=charge.token, amount=charge.amount)
+        webhook_emit(
+            event_type="charge.succeeded",
+            reference=charge.token,
+            amount=charge.amount,
+            delivery=webhooks,
+        )
         return "succeeded"
     charge.status = "failed"
     charge.decline_code = outcome
     charge.save(update_fields=["status", "decline_code", "updated_at"])
     webhook_emit(
-        event_type="charge.failed", reference=charge.token, amount=charge.amount, code=outcome
+        event_type="charge.failed",
+        reference=charge.token,
+        amount=charge.amount,
+        code=outcome,
+        delivery=webhooks,
     )
     return "failed"

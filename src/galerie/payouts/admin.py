@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.payouts.documents import (
@@ -36,7 +36,7 @@ class ReadOnly(GalerieModelAdmin):
 
 
 class PayoutRunForm(forms.Form):
-    as_of = forms.DateField(label=_("Date du versement"), initial=timezone.localdate)
+    as_of = forms.DateField(label=_("Date du versement"), initial=clock.localdate)
     holdback_percent = forms.DecimalField(
         label=_("Retenue de garantie (%)"), min_value=0, max_value=100, decimal_places=2
     )

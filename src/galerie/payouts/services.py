@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.ledger.selectors import seller_payable_balance
@@ -89,7 +89,7 @@ def payout_run(*, as_of: dt.date, holdback_percent: Decimal | str | None = None)
             if note:
                 notes.append(note)
         PayoutRun.objects.filter(pk=run.pk, completed_at__isnull=True).update(
-            completed_at=timezone.now(), notes="\n".join(notes)
+            completed_at=clock.now(), notes="\n".join(notes)
         )
     return list(run.payouts.select_related("seller").order_by("pk"))
 

@@ -4,7 +4,8 @@ backend's scheduler or cron calling `galerie payout-run`)."""
 import datetime as dt
 
 from django.tasks import task
-from django.utils import timezone
+
+from galerie.core import clock
 
 
 @task()
@@ -12,5 +13,5 @@ def payout_run_task(as_of: str | None = None, holdback_percent: str | None = Non
     """Run the payouts of `as_of` (ISO date, default today); returns how many sellers were paid."""
     from galerie.payouts.services import payout_run
 
-    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    day = dt.date.fromisoformat(as_of) if as_of else clock.localdate()
     return len(payout_run(as_of=day, holdback_percent=holdback_percent))

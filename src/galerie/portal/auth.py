@@ -11,9 +11,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.portal.errors import PortalError
 from galerie.portal.models import SellerApiToken
 from galerie.sellers.models import SellerMember
@@ -53,7 +53,7 @@ def api_token_create(*, member: SellerMember, name: str) -> IssuedToken:
 def api_token_revoke(*, token: SellerApiToken) -> SellerApiToken:
     """Revoke once; revoking again keeps the first date."""
     SellerApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
+        revoked_at=clock.now()
     )
     token.refresh_from_db()
     return token
@@ -77,7 +77,7 @@ def api_token_member(secret: str) -> SellerMember | None:
     )
     if member is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         SellerApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return member

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
+
 
 class SellerApiToken(models.Model):
     """A bearer token of a seller's user for the seller API.
@@ -28,7 +30,7 @@ class SellerApiToken(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     prefix = models.CharField(_("début du jeton"), max_length=12)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("créé le"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
 

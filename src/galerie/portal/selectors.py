@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
+from galerie.core import clock
 from galerie.core.money import CENT
 from galerie.imports.models import ImportJob, ImportRowError
 from galerie.ledger import chart
@@ -168,7 +169,7 @@ class MoneySummary:
 
 
 def seller_money(*, seller: Seller, now: dt.datetime | None = None) -> MoneySummary:
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = withdrawal_cutoff(on=timezone.localdate(now))
     total = Coalesce(Sum("total"), Value(ZERO), output_field=_MONEY)
     delivered = SellerOrder.objects.filter(seller=seller, status=SellerOrderStatus.DELIVERED)

@@ -15,12 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.catalog.services import product_create
+from galerie.core import clock
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
 from galerie.imports.models import ImportJob
@@ -376,7 +376,7 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
         .select_related("product__product_type")
         .order_by("pk")
     }
-    now = timezone.now()
+    now = clock.now()
     who = actor if getattr(actor, "is_authenticated", False) else None
     errors: list[BulkRowError] = []
     changed: list[Offer] = []

@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.core.money import CENT, to_money
 from galerie.pricing.errors import BookPriceError, TaxRateMissing
 from galerie.pricing.models import DeliveryKind, DeliveryMethod, TaxRate, VatExemption
@@ -40,7 +40,7 @@ DEFAULT_WEIGHT_KG = Decimal("0.5")
 
 def vat_rate(*, tax_class: str, on: dt.date | None = None) -> Decimal:
     """The VAT rate in percent (e.g. Decimal("5.5")) of a tax class on a date (default today)."""
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     rate = (
         TaxRate.objects.filter(tax_class=tax_class, valid_from__lte=on)
         .order_by("-valid_from")
@@ -62,7 +62,7 @@ def _plain(rate: Decimal) -> Decimal:
 
 def vat_rates(*, on: dt.date | None = None) -> dict[str, Decimal]:
     """Every tax class's rate on a date, in one query (for baskets)."""
-    on = on or timezone.localdate()
+    on = on or clock.localdate()
     rates: dict[str, Decimal] = {}
     for tax_class, rate in (
         TaxRate.objects.filter(valid_from__lte=on)
@@ -295,7 +295,7 @@ def delivery_options(
     """
     if methods is None:
         methods = delivery_methods_of(seller)
-    today = today or timezone.localdate()
+    today = today or clock.localdate()
     goods, books, weight, lead = _parcel_facts(lines)
     floor = book_shipping_floor(new_books_total=books)
     candidates: list[tuple[int, str, str, Decimal, int, int]] = [

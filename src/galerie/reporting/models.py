@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.money import MONEY_FIELD
 from galerie.reporting.chart import FixedCostKind
@@ -57,7 +58,7 @@ class FixedCost(models.Model):
         related_name="+",
         verbose_name=_("saisi par"),
     )
-    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("saisi le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("coût fixe")

@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.core.money import CENT
 from galerie.ledger import chart as ledger_chart
 from galerie.ledger.models import EntryKind
@@ -53,7 +53,7 @@ def fixed_cost_validate(
     if isinstance(month, datetime.datetime) or not isinstance(month, datetime.date):
         raise FixedCostError(_("Indiquez le mois (une date)."), field="month")
     month = month_start(month)
-    if month > month_start(timezone.localdate()):
+    if month > month_start(clock.localdate()):
         raise FixedCostError(
             _("On ne comptabilise pas un coût d'un mois à venir (%(m)s).")
             % {"m": month.strftime("%m/%Y")},

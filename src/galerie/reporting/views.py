@@ -11,9 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.reporting.charts import Series, bar_chart_svg, compact_euros, hbar_chart_svg
 from galerie.reporting.models import SimulationRun
 from galerie.reporting.periods import MONTH_NAMES, PeriodError, period_from_params, period_rolling
@@ -55,7 +55,7 @@ def headline(row: EconomicsRow) -> str:
 
 
 def _period(request):
-    today = timezone.localdate()
+    today = clock.localdate()
     try:
         return period_from_params(request.GET, today=today), ""
     except PeriodError as exc:
@@ -155,7 +155,7 @@ def dashboard(request):
         "storefronts": storefronts,
         "chosen": chosen,
         "scope": scope,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        "years": list(range(clock.localdate().year, clock.localdate().year - 6, -1)),
         "month_choices": list(enumerate(MONTH_NAMES, start=1)),
         "cards": cards,
         "month_labels": month_labels,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 
@@ -217,7 +218,7 @@ class SellerStatusEvent(models.Model):
         blank=True,
         verbose_name=_("par"),
     )
-    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("changement de statut vendeur")
@@ -243,7 +244,7 @@ class SellerMember(models.Model):
     role = models.CharField(
         _("rôle"), max_length=10, choices=SellerRole.choices, default=SellerRole.STAFF
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = clock.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("membre d'un vendeur")

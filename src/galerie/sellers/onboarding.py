@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
@@ -22,6 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.versions import global_bump
 from galerie.sellers.models import (
@@ -242,7 +242,7 @@ def seller_apply(
         iban=cleaned["iban"],
         bic=cleaned["bic"],
         identity_document_ref=identity_document_ref.strip(),
-        compliance_certified_at=timezone.now(),
+        compliance_certified_at=clock.now(),
     )
     SellerStatusEvent.objects.create(
         seller=seller, to_status=SellerStatus.APPLIED, reason="Candidature déposée", actor=user
@@ -284,7 +284,7 @@ def seller_status_change(*, seller: Seller, to_status: str, actor, reason: str) 
     seller.status = to_status
     seller.status_reason = reason.strip()
     if to_status == SellerStatus.CLOSED:
-        seller.relationship_ended_at = timezone.now()
+        seller.relationship_ended_at = clock.now()
     seller.save(update_fields=["status", "status_reason", "relationship_ended_at", "updated_at"])
     product_offer_summary_refresh(
         product_ids=seller.offers.values_list("product_id", flat=True).distinct()
@@ -332,7 +332,7 @@ def _months_before(moment: datetime, months: int) -> datetime:
 @transaction.atomic
 def sellers_erase_expired(*, now: datetime | None = None) -> int:
     """Anonymise sellers whose relationship ended six months ago or more. Returns how many."""
-    cutoff = _months_before(now or timezone.now(), RETENTION_MONTHS)
+    cutoff = _months_before(now or clock.now(), RETENTION_MONTHS)
     expired = Seller.objects.select_for_update().filter(
         relationship_ended_at__lte=cutoff, anonymized_at__isnull=True, is_operator=False
     )
@@ -353,7 +353,7 @@ def sellers_erase_expired(*, now: datetime | None = None) -> int:
             "status_reason",
         ):
             setattr(seller, field, "")
-        seller.anonymized_at = now or timezone.now()
+        seller.anonymized_at = now or clock.now()
         seller.save()
         seller.members.all().delete()
         seller.status_events.update(reason="")

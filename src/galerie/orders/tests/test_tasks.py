@@ -47,3 +47,24 @@ def test_webhooks_can_be_delivered_by_a_task(place, settings, django_capture_on_
         Client().post(start.redirect_url, {"card_number": "4242424242424242"})
     order.refresh_from_db()
     assert order.status == "paid"
+
+
+def test_a_caller_may_ask_for_inline_webhooks_whatever_the_setting(
+    place, settings, django_capture_on_commit_callbacks
+):
+    """The demo's simulation delivers inline: a queued webhook would run after its instant."""
+    from galerie.payments.services import payment_start
+    from galerie.payments.simulator import charge_submit
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.GALERIE_PAYMENT_WEBHOOKS = "task"  # queued on a backend that never runs them
+    queued, inline = place([(make_offer().pk, 1)]), place([(make_offer().pk, 1)])
+    for order, webhooks in ((queued, None), (inline, "inline")):
+        start = payment_start(order=order, method="card", return_url="/")
+        with django_capture_on_commit_callbacks(execute=True):
+            charge_submit(
+                token=start.payment.provider_ref, card_number="4242424242424242", webhooks=webhooks
+            )
+    queued.refresh_from_db()
+    inline.refresh_from_db()
+    assert (queued.status, inline.status) == ("pending_payment", "paid")

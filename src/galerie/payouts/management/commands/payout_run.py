@@ -4,8 +4,8 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.payouts.documents import payout_run_sepa_xml, payout_statement_csv
 from galerie.payouts.models import PayoutRun
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError:
             raise CommandError(f"Date invalide « {options['date']} » : AAAA-MM-JJ.") from None
-        day = day or timezone.localdate()
+        day = day or clock.localdate()
         try:
             payouts = payout_run(as_of=day, holdback_percent=options["holdback"])
         except DomainError as exc:
