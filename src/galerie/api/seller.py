@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
 from galerie.api.errors import ErrorOut
@@ -21,6 +21,7 @@ from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core import throttle
 from galerie.core.errors import DomainError
+from galerie.core.money import MONEY_FIELD
 from galerie.orders import services as order_services
 from galerie.payments.refunds import seller_order_cancel
 from galerie.portal import selectors
@@ -31,6 +32,13 @@ from galerie.portal.services import (
     portal_offer_create,
     portal_offer_update,
     portal_offers_bulk_update,
+)
+from galerie.sellers.limits import (
+    OFFER_DELIVERY_PRICE_MAX,
+    OFFER_LEAD_TIME_MAX_DAYS,
+    OFFER_PRICE_MAX,
+    OFFER_PRICE_MIN,
+    OFFER_STOCK_MAX,
 )
 from galerie.sellers.models import SellerMember
 
@@ -100,30 +108,51 @@ class OfferPage(Schema):
     items: list[OfferOut]
 
 
+# The offer's bounds are the model's (sellers.limits): a value out of them is a 422 naming the
+# field, before any service runs; a float such as 1e30 is refused the same way.
+def _price(default=...):
+    return Field(default, ge=OFFER_PRICE_MIN, le=OFFER_PRICE_MAX, **MONEY_FIELD)
+
+
+def _delivery_price(default=...):
+    return Field(default, ge=0, le=OFFER_DELIVERY_PRICE_MAX, **MONEY_FIELD)
+
+
+def _stock(default=...):
+    return Field(default, ge=0, le=OFFER_STOCK_MAX)
+
+
+def _lead_time(default=...):
+    return Field(default, ge=0, le=OFFER_LEAD_TIME_MAX_DAYS)
+
+
 class OfferCreateIn(Schema):
     product_id: int | None = None
     gtin: str | None = None
-    price: Decimal
-    stock: int
+    price: Decimal = _price()
+    stock: int = _stock()
     condition: str = "new"
     condition_note: str = ""
-    delivery_price: Decimal = Decimal("0")
-    lead_time_days: int = 2
+    delivery_price: Decimal = _delivery_price(Decimal("0"))
+    lead_time_days: int = _lead_time(2)
     sku: str = ""
 
 
 class OfferPatchIn(Schema):
-    price: Decimal | None = None
-    stock: int | None = None
+    price: Decimal | None = _price(None)
+    stock: int | None = _stock(None)
     condition: str | None = None
     condition_note: str | None = None
-    delivery_price: Decimal | None = None
-    lead_time_days: int | None = None
+    delivery_price: Decimal | None = _delivery_price(None)
+    lead_time_days: int | None = _lead_time(None)
     sku: str | None = None
     is_active: bool | None = None
 
 
 class BulkItemIn(Schema):
+    """Each item's bounds are checked by the bulk service (the same OFFER_* limits), so a bad
+    item is reported by number in the BulkOut body rather than failing the whole request."""
+
     sku: str | None = None
     gtin: str | None = None
     price: Decimal | None = None
@@ -167,12 +196,23 @@ def _offer_out(offer) -> dict:
     }
 
 
+# Pagination bounds of the seller's lists: out of them is a 422, never a database overflow.
+PAGE_OFFSET_MAX = 1_000_000
+PAGE_LIMIT_MAX = 200
+Offset = Query(0, ge=0, le=PAGE_OFFSET_MAX)
+Limit = Query(50, ge=1, le=PAGE_LIMIT_MAX)
+
+
 @router.get("/offers", response={200: OfferPage, **ERRORS})
 def offer_list(
-    request, q: str = "", state: str = "", condition: str = "", offset: int = 0, limit: int = 50
+    request,
+    q: str = "",
+    state: str = "",
+    condition: str = "",
+    offset: int = Offset,
+    limit: int = Limit,
 ):
     """The seller's offers; `state` is active, inactive or out_of_stock; 200 per page at most."""
-    offset, limit = max(offset, 0), min(max(limit, 1), 200)
     offers = selectors.seller_offers(
         seller=_member(request).seller, query=q[:200], state=state, condition=condition
     )
@@ -342,8 +382,7 @@ def _seller_order(request, seller_order_id: int):
 
 
 @router.get("/orders", response={200: list[SellerOrderSummaryOut], **ERRORS})
-def order_list(request, status: str = "", offset: int = 0, limit: int = 50):
-    offset, limit = max(offset, 0), min(max(limit, 1), 200)
+def order_list(request, status: str = "", offset: int = Offset, limit: int = Limit):
     orders = selectors.seller_orders(seller=_member(request).seller, status=status)
     return [_order_summary(so) for so in orders[offset : offset + limit]]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.validators import image_url_problem
 from galerie.core.money import CENT
+from galerie.sellers.limits import OFFER_DELIVERY_PRICE_MAX, OFFER_PRICE_MAX, OFFER_STOCK_MAX
 
 TITLE_MAX = 150
 SKU_MAX = 64
@@ -79,7 +80,7 @@ class PriceError(ValueError):
         self.message = message
 
 
-def price_parse(raw: str, *, label: str = "") -> Decimal:
+def price_parse(raw: str, *, label: str = "", maximum: Decimal = OFFER_PRICE_MAX) -> Decimal:
     """Parse a Merchant Center price « 12.99 EUR » into a Decimal, or raise PriceError."""
     text = raw.strip()
     amount, _sep, currency = text.partition(" ")
@@ -127,6 +128,12 @@ def price_parse(raw: str, *, label: str = "") -> Decimal:
             "price_negative",
             _("Le %(label)s « %(raw)s » doit être supérieur à 0 €.")
             % {"label": label or _("prix"), "raw": raw},
+        )
+    if value > maximum:
+        raise PriceError(
+            "price_too_high",
+            _("Le %(label)s « %(raw)s » dépasse %(max)s EUR.")
+            % {"label": label or _("prix"), "raw": raw, "max": maximum},
         )
     return value
 
@@ -252,7 +259,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     if raw_quantity:
         if raw_quantity.isdigit():
             stock = int(raw_quantity)
-            if stock > 2_000_000_000:
+            if stock > OFFER_STOCK_MAX:
                 errors.append(
                     RowError(
                         n, "quantity", "quantity_invalid", _("Quantité démesurée."), raw_quantity
@@ -306,7 +313,9 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
         amount = raw_shipping.rsplit(":", 1)[-1]
         try:
             delivery_price = (
-                price_parse(amount, label=_("frais de port")) if amount.strip() else None
+                price_parse(amount, label=_("frais de port"), maximum=OFFER_DELIVERY_PRICE_MAX)
+                if amount.strip()
+                else None
             )
         except PriceError as exc:
             if exc.code == "price_negative" and amount.strip().startswith("0"):

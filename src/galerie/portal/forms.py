@@ -14,6 +14,12 @@ from galerie.orders.models import SellerOrderStatus
 from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
 from galerie.pricing.models import DeliveryKind
+from galerie.sellers.limits import (
+    OFFER_DELIVERY_PRICE_MAX,
+    OFFER_LEAD_TIME_MAX_DAYS,
+    OFFER_PRICE_MAX,
+    OFFER_STOCK_MAX,
+)
 from galerie.sellers.models import Condition, LegalForm
 
 
@@ -84,8 +90,8 @@ class ProductFindForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    price = forms.DecimalField(label=_("Prix TTC (€)"), **PRICE)
-    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=1_000_000)
+    price = forms.DecimalField(label=_("Prix TTC (€)"), max_value=OFFER_PRICE_MAX, **PRICE)
+    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=OFFER_STOCK_MAX)
     condition = forms.ChoiceField(label=_("État"), choices=Condition.choices)
     condition_note = forms.CharField(
         label=_("Description de l'état"),
@@ -93,9 +99,14 @@ class OfferForm(forms.Form):
         required=False,
         help_text=_("Obligatoire pour l'occasion et le reconditionné."),
     )
-    delivery_price = forms.DecimalField(label=_("Frais de port TTC (€)"), initial=0, **MONEY)
+    delivery_price = forms.DecimalField(
+        label=_("Frais de port TTC (€)"), initial=0, max_value=OFFER_DELIVERY_PRICE_MAX, **MONEY
+    )
     lead_time_days = forms.IntegerField(
-        label=_("Délai d'expédition (jours)"), min_value=0, max_value=60, initial=2
+        label=_("Délai d'expédition (jours)"),
+        min_value=0,
+        max_value=OFFER_LEAD_TIME_MAX_DAYS,
+        initial=2,
     )
     sku = forms.CharField(label=_("Votre référence (SKU)"), max_length=64, required=False)
 

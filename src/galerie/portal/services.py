@@ -38,16 +38,16 @@ from galerie.portal.locks import seller_offer_lock
 from galerie.pricing.models import DeliveryKind, DeliveryMethod
 from galerie.pricing.services import book_price_check
 from galerie.search.services import search_index_refresh
+from galerie.sellers.limits import OFFER_PRICE_MAX, OFFER_STOCK_MAX
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
 from galerie.sellers.services import (
     OfferError,
+    offer_bounds_check,
     offer_publish,
     offer_update,
     product_offer_summary_refresh,
 )
 
-MAX_PRICE = Decimal("1000000")
-MAX_STOCK = 1_000_000
 BULK_MAX_ROWS = 5000
 BULK_MAX_BYTES = 2 * 1024 * 1024
 # A Merchant Center feed of a large catalogue (a few hundred thousand rows) stays under this.
@@ -153,6 +153,7 @@ def portal_offer_update(*, seller: Seller, offer_id: int, actor=None, **changes)
     if stock is not None:
         if not isinstance(stock, int) or isinstance(stock, bool) or stock < 0:
             raise OfferError(_("Le stock doit être un entier positif ou nul."), field="stock")
+        offer_bounds_check(stock=stock)
         if stock != offer.stock:
             stock_adjust(
                 offer=offer,
@@ -223,7 +224,7 @@ def _parse_price(raw: str) -> Decimal:
         raise ValueError(_("Le prix doit être supérieur à 0 €."))
     if value != value.quantize(CENT):
         raise ValueError(_("Le prix a au plus deux décimales."))
-    if value >= MAX_PRICE:
+    if value > OFFER_PRICE_MAX:
         raise ValueError(_("Le prix est trop élevé."))
     return value
 
@@ -233,7 +234,7 @@ def _parse_stock(raw: str) -> int:
     if not text.isdigit():
         raise ValueError(_("« %(v)s » n'est pas un stock (entier positif ou nul).") % {"v": raw})
     value = int(text)
-    if value > MAX_STOCK:
+    if value > OFFER_STOCK_MAX:
         raise ValueError(_("Le stock est trop élevé."))
     return value
 

@@ -5,6 +5,7 @@ identified before it sells). `stock` never goes negative: a database constraint 
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
+from galerie.sellers.limits import (
+    OFFER_BOUNDS,
+    OFFER_DELIVERY_PRICE_MAX,
+    OFFER_LEAD_TIME_MAX_DAYS,
+    OFFER_PRICE_MAX,
+    OFFER_STOCK_MAX,
+)
 
 
 class SellerStatus(models.TextChoices):
@@ -125,6 +133,11 @@ def offer_purchasable(*, is_active: bool, stock: int, seller_status: str) -> boo
     return offer_visible(is_active=is_active, seller_status=seller_status) and stock > 0
 
 
+def _bounded(name: str) -> list:
+    low, high = OFFER_BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class Offer(TimeStampedModel):
     seller = models.ForeignKey(
         Seller, on_delete=models.PROTECT, related_name="offers", verbose_name=_("vendeur")
@@ -137,19 +150,22 @@ class Offer(TimeStampedModel):
         db_index=False,  # offer_product_active (product, is_active) serves it
     )
     sku = models.CharField(_("référence vendeur"), max_length=64, blank=True)
-    price = models.DecimalField(_("prix TTC"), **MONEY_FIELD)
+    price = models.DecimalField(_("prix TTC"), validators=_bounded("price"), **MONEY_FIELD)
     delivery_price = models.DecimalField(
         _("frais de port TTC"),
         default=0,
         help_text=_("Livraison standard d'une unité."),
+        validators=_bounded("delivery_price"),
         **MONEY_FIELD,
     )
     condition = models.CharField(
         _("état"), max_length=12, choices=Condition.choices, default=Condition.NEW
     )
     condition_note = models.CharField(_("description de l'état"), max_length=300, blank=True)
-    stock = models.IntegerField(_("stock"), default=0)
-    lead_time_days = models.PositiveSmallIntegerField(_("délai d'expédition (jours)"), default=2)
+    stock = models.IntegerField(_("stock"), default=0, validators=_bounded("stock"))
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("délai d'expédition (jours)"), default=2, validators=_bounded("lead_time_days")
+    )
     purchase_cost = models.DecimalField(
         _("coût d'achat HT"),
         null=True,
@@ -188,6 +204,20 @@ class Offer(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(condition="new") | ~models.Q(condition_note=""),
                 name="offer_used_has_condition_note",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__lte=OFFER_PRICE_MAX), name="offer_price_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery_price__lte=OFFER_DELIVERY_PRICE_MAX),
+                name="offer_delivery_price_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__lte=OFFER_STOCK_MAX), name="offer_stock_max"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead_time_days__lte=OFFER_LEAD_TIME_MAX_DAYS),
+                name="offer_lead_time_max",
             ),
             models.UniqueConstraint(
                 fields=["seller", "sku"],

@@ -15,6 +15,7 @@ from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
+from galerie.sellers.limits import OFFER_BOUNDS
 from galerie.sellers.models import (
     Condition,
     Offer,
@@ -97,6 +98,26 @@ def offer_check(
         book_price_check(product=product, price=price, condition=condition)
 
 
+def offer_bounds_check(**values) -> None:
+    """Refuse a value outside the offer's bounds (OFFER_BOUNDS), naming the field: the same limits
+    as the model's validators and CHECK constraints, checked before any write."""
+    for name, value in values.items():
+        if name not in OFFER_BOUNDS or value is None:
+            continue
+        low, high = OFFER_BOUNDS[name]
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise OfferError(
+                _("Valeur invalide pour « %(f)s ».") % {"f": name}, code="out_of_range", field=name
+            )
+        if not (low <= value <= high):
+            raise OfferError(
+                _("« %(f)s » doit être compris entre %(low)s et %(high)s.")
+                % {"f": name, "low": low, "high": high},
+                code="out_of_range",
+                field=name,
+            )
+
+
 def _check_offer(
     *, price: Decimal, condition: str, condition_note: str, stock: int, delivery_price: Decimal
 ) -> None:
@@ -106,6 +127,7 @@ def _check_offer(
         raise OfferError(_("Les frais de port ne peuvent être négatifs."), field="delivery_price")
     if stock < 0:
         raise OfferError(_("Le stock ne peut être négatif."), field="stock")
+    offer_bounds_check(price=price, delivery_price=delivery_price, stock=stock)
     if condition not in Condition.values:
         raise OfferError(_("État inconnu « %(c)s ».") % {"c": condition}, field="condition")
     if condition != Condition.NEW and not condition_note.strip():
@@ -139,6 +161,7 @@ def offer_publish(
         stock=stock,
         delivery_price=delivery_price,
     )
+    offer_bounds_check(lead_time_days=lead_time_days)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -191,6 +214,7 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         delivery_price=current.delivery_price,
         book_law=bool({"price", "condition"} & set(changes)),
     )
+    offer_bounds_check(lead_time_days=current.lead_time_days)
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current
