@@ -222,10 +222,11 @@ def _parse_price(raw: str) -> Decimal:
         raise ValueError(_("« %(v)s » n'est pas un prix (exemple : 12,90).") % {"v": raw}) from None
     if not value.is_finite() or value <= 0:
         raise ValueError(_("Le prix doit être supérieur à 0 €."))
-    if value != value.quantize(CENT):
-        raise ValueError(_("Le prix a au plus deux décimales."))
+    # Before quantize: 1E+30 cannot be quantized to the cent (InvalidOperation).
     if value > OFFER_PRICE_MAX:
         raise ValueError(_("Le prix est trop élevé."))
+    if value != value.quantize(CENT):
+        raise ValueError(_("Le prix a au plus deux décimales."))
     return value
 
 

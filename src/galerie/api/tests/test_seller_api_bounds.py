@@ -2,6 +2,8 @@
 write, on SQLite and PostgreSQL; the public product page and API keep answering afterwards. The
 CHECK constraints on the offer are the last line of defence behind the schemas and services."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -151,3 +153,33 @@ def test_the_service_refuses_out_of_range_naming_the_field(world):  # noqa: F811
 def test_the_check_constraints_refuse_an_update_past_the_services(world, field, value):  # noqa: F811
     with pytest.raises(IntegrityError), transaction.atomic():
         Offer.objects.filter(pk=world.offer_a.pk).update(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("price", 1e30), ("price", 10000000000), ("stock", 2**63), ("stock", 99_999_999_999)],
+)
+def test_bulk_out_of_range_is_reported_by_row_and_changes_nothing(world, api_a, field, value):  # noqa: F811
+    before = _row(world.offer_a)
+
+    response = api_a.post("/offers/bulk", {"items": [{"sku": "A-1", field: value}]})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["applied"]) == ("bulk_rows_invalid", 0)
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [(1, field)]
+    assert _row(world.offer_a) == before
+
+
+def test_the_feed_import_takes_the_same_bounds():
+    from galerie.imports.validation import PriceError, price_parse, row_parse
+
+    assert price_parse("1000000.00 EUR") == OFFER_PRICE_MAX
+    with pytest.raises(PriceError) as refused:
+        price_parse("1000000.01 EUR")
+    assert refused.value.code == "price_too_high"
+    with pytest.raises(PriceError):
+        price_parse("1000.01 EUR", maximum=Decimal("1000.00"))
+    _row_, errors = row_parse(2, {"id": "X", "title": "T", "price": "5.00 EUR",
+                                  "quantity": str(OFFER_STOCK_MAX + 1)})  # fmt: skip
+    assert ("quantity", "quantity_invalid") in [(e.column, e.code) for e in errors]
