@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from galerie.inventory.errors import InventoryError, OutOfStock
 from galerie.inventory.models import MovementKind, StockMovement
+from galerie.sellers.limits import OFFER_STOCK_MAX
 from galerie.sellers.models import Offer
 from galerie.sellers.services import product_offer_summary_refresh
 
@@ -137,10 +138,15 @@ def stock_adjust(
         raise InventoryError(_("Un ajustement de stock doit indiquer un motif."), field="reason")
     if delta == 0:
         raise InventoryError(_("La variation doit être non nulle."), field="delta")
-    updated = Offer.objects.filter(pk=offer.pk, stock__gte=max(0, -delta)).update(
-        stock=F("stock") + delta
-    )
+    ceiling = _("Le stock ne peut pas dépasser %(max)s unités.") % {"max": OFFER_STOCK_MAX}
+    # Floor and ceiling in one conditional UPDATE: a clear error, never the CHECK's 500 (and no
+    # integer the database cannot bind, however large the delta).
+    updated = abs(delta) <= OFFER_STOCK_MAX and Offer.objects.filter(
+        pk=offer.pk, stock__gte=max(0, -delta), stock__lte=OFFER_STOCK_MAX - max(0, delta)
+    ).update(stock=F("stock") + delta)
     if updated != 1:
+        if delta > 0:
+            raise InventoryError(ceiling, field="delta")
         raise OutOfStock(
             _("Le stock ne peut pas devenir négatif."), offer_id=offer.pk, available=offer.stock
         )

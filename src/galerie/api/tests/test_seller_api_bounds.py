@@ -9,6 +9,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from galerie.api.tests.test_seller_api import Api, _token
+from galerie.core.errors import DomainError
+from galerie.inventory.models import StockMovement
+from galerie.inventory.services import stock_adjust
 from galerie.portal.tests.conftest import world  # noqa: F401  (two sellers, users, orders)
 from galerie.sellers.limits import OFFER_LEAD_TIME_MAX_DAYS, OFFER_PRICE_MAX, OFFER_STOCK_MAX
 from galerie.sellers.models import Offer
@@ -139,6 +142,19 @@ def test_the_service_refuses_out_of_range_naming_the_field(world):  # noqa: F811
         offer_update(offer=world.offer_a, delivery_price="1000.01")
     assert refused.value.field == "delivery_price"
     assert _row(world.offer_a) == before
+
+
+@pytest.mark.parametrize("delta", [1, OFFER_STOCK_MAX, 2**70, -(2**70)])
+def test_a_stock_adjustment_past_the_ceiling_is_refused_and_changes_nothing(world, delta):  # noqa: F811
+    Offer.objects.filter(pk=world.offer_a.pk).update(stock=OFFER_STOCK_MAX)
+    before = _row(world.offer_a)
+    movements = StockMovement.objects.count()
+
+    with pytest.raises(DomainError) as refused:
+        stock_adjust(offer=world.offer_a, delta=delta, reason="inventaire")
+
+    assert refused.value.status < 500
+    assert _row(world.offer_a) == before and StockMovement.objects.count() == movements
 
 
 @pytest.mark.parametrize(
