@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
-from galerie.api.errors import ErrorOut
+from galerie.api.errors import ErrorOut, ValidationErrorOut
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core import throttle
@@ -86,7 +86,7 @@ def _member(request) -> SellerMember:
 # --- Offers ------------------------------------------------------------------------------------
 
 
-class OfferOut(Schema):
+class SellerOfferOut(Schema):
     id: int
     product_id: int
     product_title: str
@@ -105,7 +105,7 @@ class OfferPage(Schema):
     total: int
     offset: int
     limit: int
-    items: list[OfferOut]
+    items: list[SellerOfferOut]
 
 
 # The offer's bounds are the model's (sellers.limits): a value out of them is a 422 naming the
@@ -224,7 +224,7 @@ def offer_list(
     }
 
 
-@router.post("/offers", response={201: OfferOut, **ERRORS})
+@router.post("/offers", response={201: SellerOfferOut, **ERRORS})
 def offer_create(request, payload: OfferCreateIn):
     """Publish an offer on an existing product, given by `product_id` or `gtin`."""
     products = Product.objects.filter(is_active=True).select_related("product_type")
@@ -244,7 +244,8 @@ def offer_create(request, payload: OfferCreateIn):
     return 201, _offer_out(offer)
 
 
-@router.post("/offers/bulk", response={200: BulkOut, 422: BulkOut, **ERRORS})
+# A 422 is either the report of refused items or, for a body off the schema, the usual one.
+@router.post("/offers/bulk", response={200: BulkOut, 422: BulkOut | ValidationErrorOut, **ERRORS})
 def offer_bulk(request, payload: BulkIn):
     """Update price and/or stock of many offers (by `sku` or `gtin`). Item numbers in the report
     start at 1. mode=all_or_nothing (default): any faulty item → nothing changed (422);
@@ -273,12 +274,12 @@ def offer_bulk(request, payload: BulkIn):
 
 
 # Declared after /offers/bulk: a path parameter route must not shadow the literal one.
-@router.get("/offers/{offer_id}", response={200: OfferOut, **ERRORS})
+@router.get("/offers/{offer_id}", response={200: SellerOfferOut, **ERRORS})
 def offer_get(request, offer_id: int):
     return _offer_out(selectors.seller_offer(seller=_member(request).seller, offer_id=offer_id))
 
 
-@router.patch("/offers/{offer_id}", response={200: OfferOut, **ERRORS})
+@router.patch("/offers/{offer_id}", response={200: SellerOfferOut, **ERRORS})
 def offer_patch(request, offer_id: int, payload: OfferPatchIn):
     member = _member(request)
     changes = payload.dict(exclude_none=True)
@@ -294,7 +295,7 @@ def offer_patch(request, offer_id: int, payload: OfferPatchIn):
 # --- Orders ------------------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class SellerOrderLineOut(Schema):
     id: int
     title: str
     gtin: str
@@ -325,7 +326,7 @@ class SellerOrderOut(SellerOrderSummaryOut):
     carrier: str
     tracking_number: str
     shipping_address: dict
-    lines: list[LineOut]
+    lines: list[SellerOrderLineOut]
 
 
 class ShipIn(Schema):
