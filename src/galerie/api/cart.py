@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
 from galerie.api.orders import VatRowOut
+from galerie.api.schemas import In
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
@@ -25,12 +26,12 @@ router = Router(tags=["panier"])
 CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
-class LineIn(Schema):
+class LineIn(In):
     offer_id: int
     quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
 
 
-class QuantityIn(Schema):
+class QuantityIn(In):
     quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
 
 

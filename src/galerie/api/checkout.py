@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from galerie.api.cart import CartOut, cart_of, cart_out
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.schemas import In
 from galerie.checkout.errors import CheckoutError
 from galerie.checkout.services import checkout_place
 from galerie.orders.services import order_remember_in_session
@@ -20,7 +21,7 @@ from galerie.orders.services import order_remember_in_session
 router = Router(tags=["commande"])
 
 
-class AddressIn(Schema):
+class AddressIn(In):
     """Shape only: order_place checks the address with accounts.addresses (the limits,
     countries, postcode rules and messages of the web form) and answers 400 invalid_address."""
 
@@ -33,7 +34,7 @@ class AddressIn(Schema):
     phone: str = ""
 
 
-class QuoteIn(Schema):
+class QuoteIn(In):
     delivery_choices: dict[int, int] = Field(
         default_factory=dict, description="id du vendeur → id du mode de livraison (0 = standard)"
     )

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.schemas import In
 from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
@@ -23,7 +24,7 @@ class OperatorOnly(DomainError):
     status = 403
 
 
-class PayIn(Schema):
+class PayIn(In):
     method: str = Field("card", description="card ou transfer")
     return_url: str | None = Field(None, description="Retour après la page de paiement")
 
@@ -71,7 +72,7 @@ def order_pay(request, public_id: UUID, payload: PayIn):
     }
 
 
-class RefundIn(Schema):
+class RefundIn(In):
     lines: dict[int, int] | None = Field(
         None, description="id de ligne → quantité ; absent : remboursement intégral"
     )

@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
 from galerie.api.errors import ErrorOut, ValidationErrorOut
+from galerie.api.schemas import In
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core import throttle
@@ -126,7 +127,7 @@ def _lead_time(default=...):
     return Field(default, ge=0, le=OFFER_LEAD_TIME_MAX_DAYS)
 
 
-class OfferCreateIn(Schema):
+class OfferCreateIn(In):
     product_id: int | None = None
     gtin: str | None = None
     price: Decimal = _price()
@@ -138,7 +139,7 @@ class OfferCreateIn(Schema):
     sku: str = ""
 
 
-class OfferPatchIn(Schema):
+class OfferPatchIn(In):
     price: Decimal | None = _price(None)
     stock: int | None = _stock(None)
     condition: str | None = None
@@ -149,7 +150,7 @@ class OfferPatchIn(Schema):
     is_active: bool | None = None
 
 
-class BulkItemIn(Schema):
+class BulkItemIn(In):
     """Each item's bounds are checked by the bulk service (the same OFFER_* limits), so a bad
     item is reported by number in the BulkOut body rather than failing the whole request."""
 
@@ -159,7 +160,7 @@ class BulkItemIn(Schema):
     stock: int | None = None
 
 
-class BulkIn(Schema):
+class BulkIn(In):
     mode: str = ALL_OR_NOTHING
     items: list[BulkItemIn]
 
@@ -329,12 +330,12 @@ class SellerOrderOut(SellerOrderSummaryOut):
     lines: list[SellerOrderLineOut]
 
 
-class ShipIn(Schema):
+class ShipIn(In):
     carrier: str
     tracking_number: str
 
 
-class CancelIn(Schema):
+class CancelIn(In):
     reason: str
 
 

@@ -388,6 +388,7 @@ def test_a_guest_purchase_answers_what_the_document_says(mall):
     # The errors too: each is documented for its operation, in its published shape.
     assert api("get", "/api/orders/not-a-uuid").status_code == 422
     assert api("post", "/api/checkout/quote", raw="{oops").json()["code"] == "invalid_body"
+    assert api("post", "/api/checkout/quote", raw="[null, null]").status_code == 422
     assert api("get", "/api/storefronts/culture/products/nope").status_code == 404
     assert api("delete", "/api/cart/lines/999999").status_code == 404
     conflict = api("post", "/api/checkout/orders", {**body, "email": "autre@example.fr"},
@@ -430,3 +431,59 @@ def test_the_seller_api_answers_what_the_document_says(mall, seller_api):
     assert api("get", "/api/seller/orders/999999").status_code == 404
     api.headers["Authorization"] = "Bearer wrong"
     assert api("get", "/api/seller/offers").status_code == 401
+
+
+# ------------------------------------------------------------------------------ strict bodies
+
+
+def _state():
+    from galerie.cart.models import CartLine
+    from galerie.orders.models import Order
+    from galerie.payments.models import Payment, Refund
+    from galerie.sellers.models import Offer
+
+    models = (CartLine, Order, Payment, Refund, Offer)
+    return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+
+
+@pytest.mark.parametrize("raw", ["[null, null]", '"card"', "null", "3", "true", "[]"])
+def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, raw):
+    """Every operation taking a body wants a JSON object; anything else is a 422 naming the body,
+    before the handler runs (nothing changes)."""
+    api = Conforming(
+        Client(HTTP_HOST="culture.localhost"),
+        **seller_api.headers,
+        **{IDEMPOTENCY_KEY: "strict-1", CART_TOKEN: ""},
+    )
+    before = _state()
+    checked = 0
+    for path, method, operation in _operations(api.document):
+        if "requestBody" not in operation:
+            continue
+        url = path.replace("{public_id}", "00000000-0000-0000-0000-000000000000")
+        url = re.sub(r"\{\w+\}", "1", url)
+        response = api(method, url, raw=raw)
+        assert response.status_code == 422, (method, path, response.content)
+        assert response.json()["errors"][0]["loc"] == ["body", "payload"]
+        checked += 1
+    assert checked == 11
+    assert _state() == before
+
+
+def test_an_object_inside_a_body_is_an_object_too(mall, seller_api):
+    api = Conforming(Client(HTTP_HOST="culture.localhost"), **{IDEMPOTENCY_KEY: "strict-2"})
+    before = _state()
+    body = {"email": "a@example.fr", "shipping_address": "1 rue Cuvier"}
+    refused = api("post", "/api/checkout/orders", body).json()
+    assert refused["errors"][0]["loc"] == ["body", "payload", "shipping_address"]
+    refused = seller_api("post", "/api/seller/offers/bulk", {"items": ["A-1"]}).json()
+    assert refused["code"] == "invalid_params"
+    assert refused["errors"][0]["loc"] == ["body", "payload", "items", 0]
+    assert _state() == before
+
+
+def test_a_legitimate_empty_object_still_works(mall):
+    """An operation whose body fields all have defaults takes `{}` (its body stays required)."""
+    api = Conforming(Client(HTTP_HOST="culture.localhost"))
+    assert api("post", "/api/checkout/quote", {}).status_code == 200
+    assert api("post", "/api/checkout/quote", raw="").json()["code"] == "invalid_params"
