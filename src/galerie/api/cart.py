@@ -13,12 +13,14 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
 
+from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
 
 router = Router(tags=["panier"])
-TOKEN_HEADER = "X-Cart-Token"  # noqa: S105 (a header name)
+# A change reads the cart token, else the session cookie with its CSRF token.
+CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
 class Error(Schema):
@@ -120,7 +122,7 @@ def csrf_check(request) -> None:
 def cart_of(request, *, create: bool = False, change: bool = False):
     """The cart the request designates: by token header, else by session (CSRF-checked)."""
     storefront = storefront_of(request)
-    token = request.headers.get(TOKEN_HEADER, "").strip()
+    token = request.headers.get(CART_TOKEN, "").strip()
     if token:
         cart = cart_for_token(storefront=storefront, token=token)
         if cart is None:
@@ -212,7 +214,12 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
     }
 
 
-@router.get("", response={200: CartOut, 404: Error}, summary="Le panier")
+@router.get(
+    "",
+    response={200: CartOut, 404: Error},
+    summary="Le panier",
+    openapi_extra=headers_read(CART_TOKEN),
+)
 def cart_get(request):
     return cart_out(request, cart_of(request))
 
@@ -221,12 +228,26 @@ def cart_get(request):
     "/lines",
     response={201: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Ajouter une offre",
+    openapi_extra={
+        **CHANGE_HEADERS,
+        "responses": {
+            201: {
+                "headers": {
+                    CART_TOKEN: {
+                        "description": "Le jeton du panier d'un invité, à renvoyer en "
+                        "X-Cart-Token (absent pour le panier d'un client connecté).",
+                        "schema": {"type": "string"},
+                    }
+                }
+            }
+        },
+    },
 )
 def cart_line_add(request, payload: LineIn, response: HttpResponse):
     cart = cart_of(request, create=True, change=True)
     services.cart_add(cart=cart, offer_id=payload.offer_id, quantity=payload.quantity)
     if cart.user_id is None:
-        response[TOKEN_HEADER] = cart.token
+        response[CART_TOKEN] = cart.token
     return 201, cart_out(request, cart)
 
 
@@ -242,6 +263,7 @@ def _line_change(request, line_id: int, action):
     "/lines/{line_id}",
     response={200: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Changer la quantité (0 retire la ligne)",
+    openapi_extra=CHANGE_HEADERS,
 )
 def cart_line_update(request, line_id: int, payload: QuantityIn):
     return _line_change(
@@ -255,6 +277,7 @@ def cart_line_update(request, line_id: int, payload: QuantityIn):
     "/lines/{line_id}",
     response={200: CartOut, 403: Error, 404: Error},
     summary="Retirer une ligne",
+    openapi_extra=CHANGE_HEADERS,
 )
 def cart_line_remove(request, line_id: int):
     return _line_change(

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from galerie.api.cart import CartOut, Error, cart_of, cart_out
+from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
 from galerie.checkout.errors import CheckoutError
 from galerie.checkout.services import checkout_place
 from galerie.orders.services import order_remember_in_session
 
 router = Router(tags=["commande"])
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class AddressIn(Schema):
@@ -64,7 +64,12 @@ class PlacedOut(Schema):
     payment: PaymentOut | None
 
 
-@router.post("/quote", response={200: CartOut, 403: Error, 404: Error}, summary="Devis du panier")
+@router.post(
+    "/quote",
+    response={200: CartOut, 403: Error, 404: Error},
+    summary="Devis du panier",
+    openapi_extra=headers_read(CART_TOKEN),
+)
 def checkout_quote(request, payload: QuoteIn):
     cart = cart_of(request)
     return cart_out(request, cart, delivery_choices=payload.delivery_choices or None)
@@ -74,9 +79,10 @@ def checkout_quote(request, payload: QuoteIn):
     "/orders",
     response={201: PlacedOut, 400: Error, 403: Error, 404: Error, 409: Error, 422: Error},
     summary="Passer la commande (en-tête Idempotency-Key)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY, CART_TOKEN, CSRF_TOKEN),
 )
 def checkout_order_place(request, payload: PlaceIn):
-    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
     if not key:
         raise CheckoutError(
             _("L'en-tête Idempotency-Key est obligatoire pour passer commande."),

@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from galerie.api.cart import csrf_check
+from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
 from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
@@ -45,6 +46,7 @@ class PayOut(Schema):
 @router.post(
     "/orders/{public_id}/pay",
     response={200: PayOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    openapi_extra=headers_read(CSRF_TOKEN),
 )
 def order_pay(request, public_id: UUID, payload: PayIn):
     """Start (or resume: calling twice returns the same open payment) paying an order."""
@@ -94,6 +96,7 @@ class RefundOut(Schema):
     "/orders/{public_id}/refunds",
     response={200: RefundOut, 400: Error, 403: Error, 404: Error, 409: Error},
     summary="Rembourser (opérateur ; en-tête Idempotency-Key)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY),
 )
 def order_refund_create(request, public_id: UUID, payload: RefundIn):
     """Operator only. The same Idempotency-Key and body return the same refund; the same key with
@@ -104,7 +107,7 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     # The same right as the admin's "refund in full" action (core/roles.py grants it).
     if not (request.user.is_staff and request.user.has_perm("orders.refund")):
         raise OperatorOnly("Réservé à l'opérateur.")
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
     if not key:
         raise DomainError(
             "L'en-tête Idempotency-Key est obligatoire.", code="idempotency_key_required"
