@@ -13,7 +13,10 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
 
+from galerie.api.errors import ErrorOut
 from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
+from galerie.api.orders import VatRowOut
+from galerie.api.schemas import In
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
@@ -23,17 +26,12 @@ router = Router(tags=["panier"])
 CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
-class Error(Schema):
-    code: str
-    message: str
-
-
-class LineIn(Schema):
+class LineIn(In):
     offer_id: int
     quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
 
 
-class QuantityIn(Schema):
+class QuantityIn(In):
     quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
 
 
@@ -46,7 +44,7 @@ class DeliveryOptionOut(Schema):
     book_floor_applied: bool
 
 
-class LineOut(Schema):
+class CartLineOut(Schema):
     id: int | None
     offer_id: int
     title: str
@@ -64,7 +62,7 @@ class GroupOut(Schema):
     seller_id: int
     seller: str
     seller_is_trader: bool
-    lines: list[LineOut]
+    lines: list[CartLineOut]
     delivery_options: list[DeliveryOptionOut]
     chosen_delivery: DeliveryOptionOut | None
     subtotal: Decimal
@@ -76,16 +74,6 @@ class ProblemOut(Schema):
     code: str
     message: str
     offer_id: int | None = None
-
-
-class VatRowOut(Schema):
-    rate: Decimal
-    ht: Decimal
-    vat: Decimal
-    ttc: Decimal
-    # A private seller's sales: no VAT, rate 0, and why (pricing.sale_vat).
-    exemption: str | None = None
-    exemption_label: str | None = None
 
 
 class CartOut(Schema):
@@ -216,7 +204,7 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
 
 @router.get(
     "",
-    response={200: CartOut, 404: Error},
+    response={200: CartOut, 404: ErrorOut},
     summary="Le panier",
     openapi_extra=headers_read(CART_TOKEN),
 )
@@ -226,7 +214,7 @@ def cart_get(request):
 
 @router.post(
     "/lines",
-    response={201: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={201: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Ajouter une offre",
     openapi_extra={
         **CHANGE_HEADERS,
@@ -261,7 +249,7 @@ def _line_change(request, line_id: int, action):
 
 @router.patch(
     "/lines/{line_id}",
-    response={200: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Changer la quantité (0 retire la ligne)",
     openapi_extra=CHANGE_HEADERS,
 )
@@ -275,7 +263,7 @@ def cart_line_update(request, line_id: int, payload: QuantityIn):
 
 @router.delete(
     "/lines/{line_id}",
-    response={200: CartOut, 403: Error, 404: Error},
+    response={200: CartOut, 403: ErrorOut, 404: ErrorOut},
     summary="Retirer une ligne",
     openapi_extra=CHANGE_HEADERS,
 )

@@ -5,10 +5,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from galerie.api.cart import csrf_check
+from galerie.api.errors import ErrorOut
 from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.schemas import In
 from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
@@ -21,12 +24,7 @@ class OperatorOnly(DomainError):
     status = 403
 
 
-class Error(Schema):
-    code: str
-    message: str
-
-
-class PayIn(Schema):
+class PayIn(In):
     method: str = Field("card", description="card ou transfer")
     return_url: str | None = Field(None, description="Retour après la page de paiement")
 
@@ -45,7 +43,7 @@ class PayOut(Schema):
 
 @router.post(
     "/orders/{public_id}/pay",
-    response={200: PayOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: PayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     openapi_extra=headers_read(CSRF_TOKEN),
 )
 def order_pay(request, public_id: UUID, payload: PayIn):
@@ -74,7 +72,7 @@ def order_pay(request, public_id: UUID, payload: PayIn):
     }
 
 
-class RefundIn(Schema):
+class RefundIn(In):
     lines: dict[int, int] | None = Field(
         None, description="id de ligne → quantité ; absent : remboursement intégral"
     )
@@ -94,7 +92,7 @@ class RefundOut(Schema):
 
 @router.post(
     "/orders/{public_id}/refunds",
-    response={200: RefundOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: RefundOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Rembourser (opérateur ; en-tête Idempotency-Key)",
     openapi_extra=headers_read(IDEMPOTENCY_KEY),
 )
@@ -110,7 +108,7 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
     if not key:
         raise DomainError(
-            "L'en-tête Idempotency-Key est obligatoire.", code="idempotency_key_required"
+            _("L'en-tête Idempotency-Key est obligatoire."), code="idempotency_key_required"
         )
     order = Order.objects.filter(public_id=public_id).first()
     if order is None:
