@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
+from galerie.orders.limits import LINE_QUANTITY_MAX
 
 router = Router(tags=["panier"])
 TOKEN_HEADER = "X-Cart-Token"  # noqa: S105 (a header name)
@@ -28,11 +29,11 @@ class Error(Schema):
 
 class LineIn(Schema):
     offer_id: int
-    quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
+    quantity: int = Field(1, ge=1, le=LINE_QUANTITY_MAX)
 
 
 class QuantityIn(Schema):
-    quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
+    quantity: int = Field(..., ge=0, le=LINE_QUANTITY_MAX)
 
 
 class DeliveryOptionOut(Schema):

@@ -5,15 +5,16 @@ identified before it sells). `stock` never goes negative: a database constraint 
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core import clock
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 from galerie.sellers.limits import (
+    COMMISSION_BOUNDS,
     OFFER_BOUNDS,
     OFFER_DELIVERY_PRICE_MAX,
     OFFER_LEAD_TIME_MAX_DAYS,
@@ -134,8 +135,7 @@ def offer_purchasable(*, is_active: bool, stock: int, seller_status: str) -> boo
 
 
 def _bounded(name: str) -> list:
-    low, high = OFFER_BOUNDS[name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
+    return bounds_validators(OFFER_BOUNDS, name)
 
 
 class Offer(TimeStampedModel):
@@ -171,6 +171,7 @@ class Offer(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Offres de l'opérateur : prix d'achat unitaire, pour la marge."),
+        validators=_bounded("purchase_cost"),
         **MONEY_FIELD,
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -218,6 +219,11 @@ class Offer(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(lead_time_days__lte=OFFER_LEAD_TIME_MAX_DAYS),
                 name="offer_lead_time_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purchase_cost__lte=OFFER_PRICE_MAX)
+                | models.Q(purchase_cost__isnull=True),
+                name="offer_purchase_cost_max",
             ),
             models.UniqueConstraint(
                 fields=["seller", "sku"],
@@ -307,9 +313,17 @@ class CommissionRule(models.Model):
         verbose_name=_("catégorie"),
         help_text=_("Vide : toutes les catégories (et sous-catégories)."),
     )
-    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2)
+    rate = models.DecimalField(
+        _("taux (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=bounds_validators(COMMISSION_BOUNDS, "rate"),
+    )
     fixed_fee = models.DecimalField(
-        _("frais fixes par ligne TTC"), default=0, max_digits=12, decimal_places=2
+        _("frais fixes par ligne TTC"),
+        default=0,
+        validators=bounds_validators(COMMISSION_BOUNDS, "fixed_fee"),
+        **MONEY_FIELD,
     )
 
     class Meta:
@@ -323,8 +337,8 @@ class CommissionRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rate__gte=0, rate__lte=100), name="commission_rate_percent"
             ),
-            models.CheckConstraint(
-                condition=models.Q(fixed_fee__gte=0), name="commission_fee_not_negative"
+            bounds_constraint(
+                COMMISSION_BOUNDS, "fixed_fee", constraint="commission_fixed_fee_range"
             ),
         ]
 

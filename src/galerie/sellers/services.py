@@ -11,6 +11,7 @@ from galerie.catalog.locks import products_lock
 from galerie.catalog.models import Product
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core.bounds import bounds_check
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.core.versions import listing_key, product_key, versions_bump
@@ -101,21 +102,7 @@ def offer_check(
 def offer_bounds_check(**values) -> None:
     """Refuse a value outside the offer's bounds (OFFER_BOUNDS), naming the field: the same limits
     as the model's validators and CHECK constraints, checked before any write."""
-    for name, value in values.items():
-        if name not in OFFER_BOUNDS or value is None:
-            continue
-        low, high = OFFER_BOUNDS[name]
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise OfferError(
-                _("Valeur invalide pour « %(f)s ».") % {"f": name}, code="out_of_range", field=name
-            )
-        if not (low <= value <= high):
-            raise OfferError(
-                _("« %(f)s » doit être compris entre %(low)s et %(high)s.")
-                % {"f": name, "low": low, "high": high},
-                code="out_of_range",
-                field=name,
-            )
+    bounds_check(OFFER_BOUNDS, error=OfferError, **values)
 
 
 def _check_offer(
@@ -161,7 +148,8 @@ def offer_publish(
         stock=stock,
         delivery_price=delivery_price,
     )
-    offer_bounds_check(lead_time_days=lead_time_days)
+    purchase_cost = None if purchase_cost is None else to_money(purchase_cost)
+    offer_bounds_check(lead_time_days=lead_time_days, purchase_cost=purchase_cost)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -172,7 +160,7 @@ def offer_publish(
         delivery_price=delivery_price,
         lead_time_days=lead_time_days,
         sku=sku,
-        purchase_cost=None if purchase_cost is None else to_money(purchase_cost),
+        purchase_cost=purchase_cost,
     )
     product_offer_summary_refresh(product_ids=[product.pk])
     return offer
@@ -214,7 +202,7 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         delivery_price=current.delivery_price,
         book_law=bool({"price", "condition"} & set(changes)),
     )
-    offer_bounds_check(lead_time_days=current.lead_time_days)
+    offer_bounds_check(lead_time_days=current.lead_time_days, purchase_cost=current.purchase_cost)
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current
