@@ -181,7 +181,11 @@ def order_quote(
         if (
             offer is None
             or not offer_purchasable(
-                is_active=offer.is_active, stock=offer.stock, seller_status=offer.seller.status
+                is_active=offer.is_active,
+                stock=offer.stock,
+                seller_status=offer.seller.status,
+                price=offer.price,
+                delivery_price=offer.delivery_price,
             )
             or not offer.product.is_active
         ):

@@ -19,6 +19,7 @@ from galerie.sellers.limits import (
     OFFER_DELIVERY_PRICE_MAX,
     OFFER_LEAD_TIME_MAX_DAYS,
     OFFER_PRICE_MAX,
+    OFFER_PRICE_MIN,
     OFFER_STOCK_MAX,
 )
 
@@ -119,19 +120,47 @@ class Condition(models.TextChoices):
 # buy box, cart, order, product summaries, import): as Q objects for querysets and as predicates
 # for rows already in memory; a test holds the two forms to the same answers. The partial index
 # `offer_purchasable` covers OFFER_ON_SALE, the part on the offer's own row.
+#
+# OFFER_IN_BOUNDS: an offer whose price or delivery price lies outside its bounds (a row written
+# before the CHECK constraints, or with them disabled) is left out of every page rather than
+# breaking it. It is tested in SQL, not on loaded rows: SQLite cannot even load a price of 1e20
+# into the column's 12 digits (decimal.InvalidOperation), so such a row must never be selected.
+OFFER_IN_BOUNDS = models.Q(
+    price__gte=OFFER_PRICE_MIN,
+    price__lte=OFFER_PRICE_MAX,
+    delivery_price__gte=0,
+    delivery_price__lte=OFFER_DELIVERY_PRICE_MAX,
+)
 OFFER_ON_SALE = models.Q(is_active=True, stock__gt=0)
-OFFER_VISIBLE = models.Q(is_active=True, seller__status=SellerStatus.VERIFIED)
-OFFER_PURCHASABLE = OFFER_ON_SALE & models.Q(seller__status=SellerStatus.VERIFIED)
+OFFER_VISIBLE = models.Q(is_active=True, seller__status=SellerStatus.VERIFIED) & OFFER_IN_BOUNDS
+OFFER_PURCHASABLE = OFFER_ON_SALE & OFFER_VISIBLE
 
 
-def offer_visible(*, is_active: bool, seller_status: str) -> bool:
+def offer_in_bounds(*, price, delivery_price) -> bool:
+    """OFFER_IN_BOUNDS on values."""
+    return (
+        OFFER_PRICE_MIN <= price <= OFFER_PRICE_MAX
+        and 0 <= delivery_price <= OFFER_DELIVERY_PRICE_MAX
+    )
+
+
+def offer_visible(*, is_active: bool, seller_status: str, price, delivery_price) -> bool:
     """OFFER_VISIBLE on values: an active offer of a verified seller, in stock or not."""
-    return bool(is_active) and seller_status == SellerStatus.VERIFIED
+    return (
+        bool(is_active)
+        and seller_status == SellerStatus.VERIFIED
+        and offer_in_bounds(price=price, delivery_price=delivery_price)
+    )
 
 
-def offer_purchasable(*, is_active: bool, stock: int, seller_status: str) -> bool:
+def offer_purchasable(
+    *, is_active: bool, stock: int, seller_status: str, price, delivery_price
+) -> bool:
     """OFFER_PURCHASABLE on values: a visible offer with stock to sell."""
-    return offer_visible(is_active=is_active, seller_status=seller_status) and stock > 0
+    visible = offer_visible(
+        is_active=is_active, seller_status=seller_status, price=price, delivery_price=delivery_price
+    )
+    return visible and stock > 0
 
 
 def _bounded(name: str) -> list:

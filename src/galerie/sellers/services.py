@@ -18,6 +18,7 @@ from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
 from galerie.sellers.limits import OFFER_BOUNDS
 from galerie.sellers.models import (
+    OFFER_IN_BOUNDS,
     Condition,
     Offer,
     Seller,
@@ -42,18 +43,32 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
         chunk = ids[start : start + 500]
         facts: dict[int, list[OfferFacts]] = {pk: [] for pk in chunk}
         products_lock(product_ids=chunk)  # a concurrent writer's offers are read once committed
-        rows = Offer.objects.filter(product_id__in=chunk).values_list(
-            "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
+        # An offer out of its bounds is neither visible nor purchasable, and SQLite could not
+        # load its price: left out in SQL (OFFER_IN_BOUNDS), the summary is the same.
+        rows = (
+            Offer.objects.filter(OFFER_IN_BOUNDS, product_id__in=chunk)
+            .values_list(
+                "product_id",
+                "price",
+                "delivery_price",
+                "condition",
+                "seller_id",
+                "stock",
+                "is_active",
+                "seller__status",
+            )
+            .order_by()
         )
-        for product_id, price, condition, seller_id, stock, active, status in rows:
+        for product_id, price, delivery, condition, seller_id, stock, active, status in rows:
+            money = {"price": price, "delivery_price": delivery}
             facts[product_id].append(
                 OfferFacts(
                     price,
                     condition,
                     seller_id,
-                    visible=offer_visible(is_active=active, seller_status=status),
+                    visible=offer_visible(is_active=active, seller_status=status, **money),
                     purchasable=offer_purchasable(
-                        is_active=active, stock=stock, seller_status=status
+                        is_active=active, stock=stock, seller_status=status, **money
                     ),
                 )
             )
