@@ -20,6 +20,7 @@ from galerie.api.schemas import In
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
+from galerie.orders.limits import LINE_QUANTITY_MAX
 
 router = Router(tags=["panier"])
 # A change reads the cart token, else the session cookie with its CSRF token.
@@ -28,11 +29,11 @@ CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 class LineIn(In):
     offer_id: int
-    quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
+    quantity: int = Field(1, ge=1, le=LINE_QUANTITY_MAX)
 
 
 class QuantityIn(In):
-    quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
+    quantity: int = Field(..., ge=0, le=LINE_QUANTITY_MAX)
 
 
 class DeliveryOptionOut(Schema):

@@ -1,6 +1,7 @@
 """Payments API: pay one of the visitor's orders by card (hosted page URL) or bank transfer."""
 
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from django.conf import settings
@@ -12,7 +13,9 @@ from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
 from galerie.api.schemas import In
+from galerie.core.bounds import ID_MAX
 from galerie.core.errors import DomainError
+from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
 
@@ -72,11 +75,16 @@ def order_pay(request, public_id: UUID, payload: PayIn):
     }
 
 
+# Ids a big auto field holds, and a line's quantity: beyond them a 422, never an overflow.
+LineId = Annotated[int, Field(ge=1, le=ID_MAX)]
+RefundQuantity = Annotated[int, Field(ge=1, le=LINE_QUANTITY_MAX)]
+
+
 class RefundIn(In):
-    lines: dict[int, int] | None = Field(
+    lines: dict[LineId, RefundQuantity] | None = Field(
         None, description="id de ligne → quantité ; absent : remboursement intégral"
     )
-    delivery_for: list[int] = Field(
+    delivery_for: list[LineId] = Field(
         default_factory=list, description="sous-commandes dont les frais de port sont remboursés"
     )
     reason: str = Field("", max_length=200)

@@ -10,8 +10,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
+from galerie.orders.limits import LINE_QUANTITY_MAX
+from galerie.sellers.limits import OFFER_PRICE_MAX, OFFER_PRICE_MIN
+
+# A line holds 1…LINE_QUANTITY_MAX units at the offer's price when added (an offer's price range).
+LINE_BOUNDS = {
+    "quantity": (1, LINE_QUANTITY_MAX),
+    "unit_price_at_add": (OFFER_PRICE_MIN, OFFER_PRICE_MAX),
+}
 
 
 def new_cart_token() -> str:
@@ -59,8 +68,14 @@ class CartLine(TimeStampedModel):
         related_name="cart_lines",
         verbose_name=_("offre"),
     )
-    quantity = models.PositiveIntegerField(_("quantité"))
-    unit_price_at_add = models.DecimalField(_("prix unitaire à l'ajout"), **MONEY_FIELD)
+    quantity = models.PositiveIntegerField(
+        _("quantité"), validators=bounds_validators(LINE_BOUNDS, "quantity")
+    )
+    unit_price_at_add = models.DecimalField(
+        _("prix unitaire à l'ajout"),
+        validators=bounds_validators(LINE_BOUNDS, "unit_price_at_add"),
+        **MONEY_FIELD,
+    )
 
     class Meta:
         verbose_name = _("ligne de panier")
@@ -68,7 +83,8 @@ class CartLine(TimeStampedModel):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "offer"], name="cart_line_offer_unique"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_qty_pos"),
+            bounds_constraint(LINE_BOUNDS, "quantity", constraint="cart_line_qty_range"),
+            bounds_constraint(LINE_BOUNDS, "unit_price_at_add", constraint="cart_line_price_range"),
         ]
 
     def __str__(self) -> str:

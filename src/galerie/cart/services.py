@@ -20,11 +20,11 @@ from galerie.cart.errors import (
 from galerie.cart.locks import cart_lock
 from galerie.cart.models import Cart, CartLine
 from galerie.core import clock
+from galerie.orders.errors import line_quantity_message
+from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
-
-MAX_LINE_QUANTITY = 99
 
 
 def _touch(cart: Cart) -> None:
@@ -35,11 +35,8 @@ def _touch(cart: Cart) -> None:
 def _check_quantity(quantity) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise InvalidQuantity(_("La quantité doit être un nombre entier."), field="quantity")
-    if quantity < 1 or quantity > MAX_LINE_QUANTITY:
-        raise InvalidQuantity(
-            _("La quantité doit être comprise entre 1 et %(max)d.") % {"max": MAX_LINE_QUANTITY},
-            field="quantity",
-        )
+    if quantity < 1 or quantity > LINE_QUANTITY_MAX:
+        raise InvalidQuantity(line_quantity_message(), field="quantity")
     return quantity
 
 
@@ -95,7 +92,7 @@ def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
     offer = _purchasable_offer(cart=cart, offer_id=offer_id)
     line = CartLine.objects.filter(cart=cart, offer=offer).first()
     already = line.quantity if line else 0
-    if already + quantity > MAX_LINE_QUANTITY:
+    if already + quantity > LINE_QUANTITY_MAX:
         _check_quantity(already + quantity)
     _check_stock(offer=offer, quantity=quantity, already=already)
     if line is None:
@@ -179,7 +176,7 @@ def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
                 line.save(update_fields=["cart", "updated_at"])
                 continue
             wanted = target.quantity + line.quantity
-            capped = max(1, min(wanted, line.offer.stock, MAX_LINE_QUANTITY))
+            capped = max(1, min(wanted, line.offer.stock, LINE_QUANTITY_MAX))
             if capped < wanted:
                 notices.append(
                     _("Quantité de « %(title)s » ramenée à %(n)d (stock disponible).")

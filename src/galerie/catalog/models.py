@@ -10,7 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.catalog.limits import POSITION_BOUNDS, PRODUCT_BOUNDS
 from galerie.catalog.validators import validate_image_urls
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 
@@ -26,7 +28,9 @@ class Category(models.Model):
     )
     name = models.CharField(_("nom"), max_length=120)
     slug = models.SlugField(_("identifiant"), max_length=140, unique=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, validators=bounds_validators(POSITION_BOUNDS, "position")
+    )
     # Materialised path of ids ("/1/7/12/"): descendants are one indexed prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -35,6 +39,9 @@ class Category(models.Model):
         verbose_name = _("catégorie")
         verbose_name_plural = _("catégories")
         ordering = ["path"]
+        constraints = [
+            bounds_constraint(POSITION_BOUNDS, "position", constraint="category_position_range")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -113,14 +120,17 @@ class Attribute(models.Model):
     choices = models.JSONField(_("choix possibles"), default=list, blank=True)
     unit = models.CharField(_("unité"), max_length=20, blank=True)
     is_facet = models.BooleanField(_("filtre de recherche"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=bounds_validators(POSITION_BOUNDS, "position")
+    )
 
     class Meta:
         verbose_name = _("attribut")
         verbose_name_plural = _("attributs")
         ordering = ["product_type", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["product_type", "code"], name="attribute_code_unique")
+            models.UniqueConstraint(fields=["product_type", "code"], name="attribute_code_unique"),
+            bounds_constraint(POSITION_BOUNDS, "position", constraint="attribute_position_range"),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +163,7 @@ class Product(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Prix public fixé par l'éditeur (loi Lang), pour les livres."),
+        validators=bounds_validators(PRODUCT_BOUNDS, "publisher_price"),
         **MONEY_FIELD,
     )
     weight_kg = models.DecimalField(
@@ -162,6 +173,7 @@ class Product(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Poids expédié d'une unité, pour les frais de port au poids."),
+        validators=bounds_validators(PRODUCT_BOUNDS, "weight_kg"),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     # Summary of the product's purchasable offers (see module docstring).
@@ -187,11 +199,12 @@ class Product(TimeStampedModel):
             models.Index(fields=["category", "in_stock", "-created_at"], name="product_cat_new"),
             models.Index(fields=["category", "in_stock", "title"], name="product_cat_title"),
         ]
+        # Every bounded column, summary included (offer prices, so the offers' range), or NULL.
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(best_price__isnull=True) | models.Q(best_price__gt=0),
-                name="product_best_price_positive",
+            bounds_constraint(
+                PRODUCT_BOUNDS, name, constraint=f"product_{name}_range", nullable=True
             )
+            for name in PRODUCT_BOUNDS
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from galerie.catalog.errors import ProductError
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
+from galerie.catalog.limits import PRODUCT_BOUNDS
 from galerie.catalog.models import Category, Product, ProductType
+from galerie.core.bounds import bounds_check
 from galerie.core.money import to_money
 
 
@@ -60,9 +62,8 @@ def product_create(
                 field="gtin",
             )
     if publisher_price is not None:
+        bounds_check(PRODUCT_BOUNDS, error=ProductError, publisher_price=publisher_price)
         publisher_price = to_money(publisher_price)
-        if publisher_price <= 0:
-            raise ProductError(_("Le prix éditeur doit être positif."), field="publisher_price")
     if product_type.is_book and publisher_price is None:
         raise ProductError(
             _("Le prix éditeur (prix unique du livre) est obligatoire pour un livre."),

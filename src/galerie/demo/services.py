@@ -206,9 +206,18 @@ def _summary(spec: ProductSpec, ref: "_Reference") -> tuple:
             o.price,
             o.condition,
             ref.sellers[o.seller],
-            visible=offer_visible(is_active=o.is_active, seller_status=status(o)),
+            visible=offer_visible(
+                is_active=o.is_active,
+                seller_status=status(o),
+                price=o.price,
+                delivery_price=o.delivery_price,
+            ),
             purchasable=offer_purchasable(
-                is_active=o.is_active, stock=o.stock, seller_status=status(o)
+                is_active=o.is_active,
+                stock=o.stock,
+                seller_status=status(o),
+                price=o.price,
+                delivery_price=o.delivery_price,
             ),
         )
         for o in spec.offers

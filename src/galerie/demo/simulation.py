@@ -61,7 +61,7 @@ from galerie.payments.simulator import charge_submit
 from galerie.payouts.services import payout_run
 from galerie.pricing.services import vat_rates
 from galerie.reporting.chart import FixedCostKind
-from galerie.reporting.models import FixedCost, SimulationRun
+from galerie.reporting.models import RUN_BOUNDS, FixedCost, SimulationRun
 from galerie.reporting.services import fixed_cost_record
 from galerie.sellers.models import OFFER_VISIBLE, CommissionRule, Offer, Seller, SellerStatus
 from galerie.storefronts.models import Storefront
@@ -610,10 +610,16 @@ def simulate(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[SimulationRun, SimulationResult]:
     """Generate `months` months of trading up to now; records a SimulationRun as it goes."""
-    if not 1 <= months <= 36:
-        raise DomainError("Simulez entre 1 et 36 mois.", code="simulation_months")
-    if not 0 < scale <= 50:
-        raise DomainError("Échelle entre 0 et 50.", code="simulation_scale")
+    low, high = RUN_BOUNDS["months"]
+    if not low <= months <= high:
+        raise DomainError(f"Simulez entre {low} et {high} mois.", code="simulation_months")
+    if not 0 < scale <= RUN_BOUNDS["scale"][1]:
+        raise DomainError(
+            f"Échelle entre 0 et {RUN_BOUNDS['scale'][1]:.0f}.", code="simulation_scale"
+        )
+    low, high = RUN_BOUNDS["seed"]
+    if not low <= seed <= high:
+        raise DomainError(f"Graine entre {low} et {high}.", code="simulation_seed", field="seed")
     real_now = clock.now()
     start, end = simulation_window(months=months, now=real_now)
     run = SimulationRun.objects.create(

@@ -528,15 +528,17 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             if problem:
                 errors.append(problem)
                 continue
+            delivery = row.delivery_price if row.delivery_price is not None else Decimal("0.00")
+            money = {"price": row.price, "delivery_price": delivery}
             summary = product_summary(
                 [
                     OfferFacts(
                         row.price,
                         row.condition,
                         seller.pk,
-                        visible=offer_visible(is_active=True, seller_status=seller.status),
+                        visible=offer_visible(is_active=True, seller_status=seller.status, **money),
                         purchasable=offer_purchasable(
-                            is_active=True, stock=row.stock, seller_status=seller.status
+                            is_active=True, stock=row.stock, seller_status=seller.status, **money
                         ),
                     )
                 ]

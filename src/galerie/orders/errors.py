@@ -1,7 +1,15 @@
 """Order errors, each with a stable code the API returns (status codes for HTTP)."""
 
+from django.utils.translation import gettext as _
+
 from galerie.accounts.errors import InvalidAddress  # noqa: F401  (raised by order_place)
 from galerie.core.errors import DomainError
+from galerie.orders.limits import LINE_QUANTITY_MAX
+
+
+def line_quantity_message() -> str:
+    """The refusal of a line quantity out of 1…LINE_QUANTITY_MAX (cart and order alike)."""
+    return _("La quantité doit être comprise entre 1 et %(max)d.") % {"max": LINE_QUANTITY_MAX}
 
 
 class OrderError(DomainError):
@@ -34,6 +42,10 @@ class IdempotencyConflict(OrderError):
 
 class InvalidDelivery(OrderError):
     code = "invalid_delivery"
+
+
+class OrderTooLarge(OrderError):
+    code = "order_too_large"
 
 
 class InvalidTransition(OrderError):

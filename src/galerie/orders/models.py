@@ -7,6 +7,7 @@ products or VAT rates never alter an order. Totals are sums of the stored lines.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
+from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.pricing.models import VatExemption
 
 
@@ -159,7 +161,9 @@ class OrderLine(models.Model):
     condition = models.CharField(_("état"), max_length=12)
     is_new_book = models.BooleanField(default=False)
     unit_price = models.DecimalField(_("prix unitaire TTC"), **MONEY_FIELD)
-    quantity = models.PositiveIntegerField(_("quantité"))
+    quantity = models.PositiveIntegerField(
+        _("quantité"), validators=[MinValueValidator(1), MaxValueValidator(LINE_QUANTITY_MAX)]
+    )
     vat_rate = models.DecimalField(_("taux de TVA (%)"), max_digits=5, decimal_places=2)
     line_total = models.DecimalField(_("total TTC"), **MONEY_FIELD)
     vat_amount = models.DecimalField(_("dont TVA"), **MONEY_FIELD)
@@ -203,7 +207,8 @@ class OrderLine(models.Model):
         ordering = ["seller_order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(quantity__gt=0), name="orderline_qty_positive"
+                condition=models.Q(quantity__gt=0, quantity__lte=LINE_QUANTITY_MAX),
+                name="orderline_qty_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(refunded_quantity__lte=models.F("quantity")),

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
-from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid
+from galerie.core.money import format_money
+from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid, line_quantity_message
+from galerie.orders.limits import LINE_QUANTITY_MAX, ORDER_TOTAL_MAX
 from galerie.orders.models import Order, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryMethod
 from galerie.pricing.services import (
@@ -44,7 +46,9 @@ WITHDRAWAL_DAYS = 14
 
 @dataclass
 class QuoteProblem:
-    code: str  # offer_unavailable, out_of_stock, price_changed, bad_quantity, invalid_delivery
+    # offer_unavailable, out_of_stock, price_changed, bad_quantity, invalid_delivery,
+    # order_too_large
+    code: str
     message: str
     offer_id: int | None = None
     available: int | None = None
@@ -114,7 +118,13 @@ class Quote:
 
     @property
     def can_order(self) -> bool:
-        blocking = {"offer_unavailable", "out_of_stock", "bad_quantity", "invalid_delivery"}
+        blocking = {
+            "offer_unavailable",
+            "out_of_stock",
+            "bad_quantity",
+            "invalid_delivery",
+            "order_too_large",
+        }
         return bool(self.groups) and not any(p.code in blocking for p in self.problems)
 
     @property
@@ -133,7 +143,10 @@ def _merge_lines(lines: Iterable[tuple[int, int]], problems: list[QuoteProblem])
             )
             continue
         merged[int(offer_id)] = merged.get(int(offer_id), 0) + quantity
-    return merged
+    for offer_id, quantity in merged.items():
+        if quantity > LINE_QUANTITY_MAX:
+            problems.append(QuoteProblem("bad_quantity", line_quantity_message(), offer_id))
+    return {k: v for k, v in merged.items() if v <= LINE_QUANTITY_MAX}
 
 
 def order_quote(
@@ -168,7 +181,11 @@ def order_quote(
         if (
             offer is None
             or not offer_purchasable(
-                is_active=offer.is_active, stock=offer.stock, seller_status=offer.seller.status
+                is_active=offer.is_active,
+                stock=offer.stock,
+                seller_status=offer.seller.status,
+                price=offer.price,
+                delivery_price=offer.delivery_price,
             )
             or not offer.product.is_active
         ):
@@ -283,6 +300,14 @@ def order_quote(
     quote.items_total = sum((g.subtotal for g in quote.groups), ZERO)
     quote.delivery_total = sum((g.delivery_fee for g in quote.groups), ZERO)
     quote.total = quote.items_total + quote.delivery_total
+    if quote.total > ORDER_TOTAL_MAX:
+        problems.append(
+            QuoteProblem(
+                "order_too_large",
+                _("Une commande ne peut dépasser %(max)s : retirez des articles.")
+                % {"max": format_money(ORDER_TOTAL_MAX)},
+            )
+        )
     quote.vat_breakdown = vat_breakdown(vat_lines)
     quote.vat_total = sum((row.vat for row in quote.vat_breakdown), ZERO)
     return quote

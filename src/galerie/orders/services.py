@@ -35,9 +35,12 @@ from galerie.orders.errors import (
     InvalidTransition,
     OfferUnavailable,
     OrderError,
+    OrderTooLarge,
     OutOfStockError,
     PriceChanged,
+    line_quantity_message,
 )
+from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.orders.locks import order_lock, seller_order_lock
 from galerie.orders.models import (
     Order,
@@ -138,6 +141,8 @@ def order_place_or_replay(
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
             raise OrderError(_("La quantité doit être un entier positif."), code="bad_quantity")
         merged[int(offer_id)] = merged.get(int(offer_id), 0) + quantity
+        if merged[int(offer_id)] > LINE_QUANTITY_MAX:
+            raise OrderError(line_quantity_message(), code="bad_quantity", field="quantity")
     if not merged:
         raise EmptyOrder(_("Le panier est vide."))
     choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
@@ -206,6 +211,8 @@ def _order_create(
             raise OutOfStockError(problem.message)
         if problem.code == "invalid_delivery":
             raise InvalidDelivery(problem.message)
+        if problem.code == "order_too_large":
+            raise OrderTooLarge(problem.message)
     if quote.is_empty:
         raise EmptyOrder(_("Le panier est vide."))
     now = clock.now()

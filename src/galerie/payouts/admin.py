@@ -20,7 +20,7 @@ from galerie.payouts.documents import (
     payout_statement_csv,
     payout_statement_pdf,
 )
-from galerie.payouts.models import Payout, PayoutRun, StatementLine
+from galerie.payouts.models import RUN_BOUNDS, Payout, PayoutRun, StatementLine
 from galerie.payouts.services import default_holdback_percent, payout_run
 
 
@@ -38,7 +38,11 @@ class ReadOnly(GalerieModelAdmin):
 class PayoutRunForm(forms.Form):
     as_of = forms.DateField(label=_("Date du versement"), initial=clock.localdate)
     holdback_percent = forms.DecimalField(
-        label=_("Retenue de garantie (%)"), min_value=0, max_value=100, decimal_places=2
+        label=_("Retenue de garantie (%)"),
+        min_value=RUN_BOUNDS["holdback_percent"][0],
+        max_value=RUN_BOUNDS["holdback_percent"][1],
+        max_digits=5,
+        decimal_places=2,
     )
 
 

@@ -5,12 +5,19 @@ ADJUSTMENT in the seller's next payout. The holdback kept on a run is released b
 next payout (RELEASE line pointing at the HOLDBACK line it gives back, once).
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
+
+# The holdback kept on a run, a percentage of each seller's net sales: read by the model, the
+# run's admin form, the CLI and `payout_run`.
+RUN_BOUNDS = {"holdback_percent": (Decimal("0.00"), Decimal("100.00"))}
 
 
 class PayoutRun(TimeStampedModel):
@@ -18,7 +25,10 @@ class PayoutRun(TimeStampedModel):
 
     as_of = models.DateField(_("date du versement"), unique=True)
     holdback_percent = models.DecimalField(
-        _("retenue de garantie (%)"), max_digits=5, decimal_places=2
+        _("retenue de garantie (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=bounds_validators(RUN_BOUNDS, "holdback_percent"),
     )
     completed_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     notes = models.TextField(_("vendeurs non payés et pourquoi"), blank=True)
@@ -27,6 +37,9 @@ class PayoutRun(TimeStampedModel):
         verbose_name = _("campagne de versements")
         verbose_name_plural = _("campagnes de versements")
         ordering = ["-as_of"]
+        constraints = [
+            bounds_constraint(RUN_BOUNDS, "holdback_percent", constraint="payoutrun_holdback_range")
+        ]
 
     def __str__(self) -> str:
         return str(_("Versements du %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"})

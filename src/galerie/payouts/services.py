@@ -27,7 +27,7 @@ from galerie.ledger.selectors import seller_payable_balance
 from galerie.ledger.services import ledger_post_payout
 from galerie.orders.models import SellerOrderStatus
 from galerie.orders.selectors import withdrawal_cutoff
-from galerie.payouts.models import Payout, PayoutRun, StatementKind, StatementLine
+from galerie.payouts.models import RUN_BOUNDS, Payout, PayoutRun, StatementKind, StatementLine
 from galerie.payouts.selectors import paid_seller_orders, seller_order_owed
 from galerie.sellers.models import Seller, SellerStatus
 
@@ -47,7 +47,8 @@ def _holdback(value) -> Decimal:
         percent = Decimal(str(value))
     except ArithmeticError:
         percent = Decimal("-1")
-    if not percent.is_finite() or not (0 <= percent <= 100):
+    low, high = RUN_BOUNDS["holdback_percent"]
+    if not percent.is_finite() or not (low <= percent <= high):
         raise PayoutError(
             _("La retenue de garantie est un pourcentage entre 0 et 100 (reçu « %(v)s »).")
             % {"v": value},

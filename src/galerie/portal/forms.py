@@ -2,24 +2,20 @@
 
 import codecs
 import os
-from decimal import Decimal
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from galerie.catalog.limits import PRODUCT_BOUNDS
 from galerie.catalog.models import Category, ProductType
-from galerie.core.money import CENT, MONEY_FIELD
+from galerie.core.money import MONEY_FIELD
 from galerie.orders.models import SellerOrderStatus
 from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
+from galerie.pricing.limits import DELIVERY_BOUNDS
 from galerie.pricing.models import DeliveryKind
-from galerie.sellers.limits import (
-    OFFER_DELIVERY_PRICE_MAX,
-    OFFER_LEAD_TIME_MAX_DAYS,
-    OFFER_PRICE_MAX,
-    OFFER_STOCK_MAX,
-)
+from galerie.sellers.limits import OFFER_BOUNDS
 from galerie.sellers.models import Condition, LegalForm
 
 
@@ -62,10 +58,16 @@ class SellerApplicationForm(forms.Form):
 
 # --- Seller workspace --------------------------------------------------------------------------
 
-# Money fields take their limits from the model's (core.money.MONEY_FIELD) and Decimal bounds:
-# a float bound such as 0.01 is not exactly one cent, so it refused a 0,01 € price.
-MONEY = {**MONEY_FIELD, "min_value": Decimal("0")}
-PRICE = {**MONEY, "min_value": CENT}
+
+# Every numeric field takes its limits from the model's: the digits of core.money.MONEY_FIELD and
+# the (min, max) of its app's limits, Decimal bounds (a float 0.01 is not exactly one cent).
+def _range(bounds: dict, name: str) -> dict:
+    low, high = bounds[name]
+    return {"min_value": low, "max_value": high}
+
+
+def _money(bounds: dict, name: str) -> dict:
+    return {**MONEY_FIELD, **_range(bounds, name)}
 
 
 class OfferSearchForm(forms.Form):
@@ -90,8 +92,8 @@ class ProductFindForm(forms.Form):
 
 
 class OfferForm(forms.Form):
-    price = forms.DecimalField(label=_("Prix TTC (€)"), max_value=OFFER_PRICE_MAX, **PRICE)
-    stock = forms.IntegerField(label=_("Stock"), min_value=0, max_value=OFFER_STOCK_MAX)
+    price = forms.DecimalField(label=_("Prix TTC (€)"), **_money(OFFER_BOUNDS, "price"))
+    stock = forms.IntegerField(label=_("Stock"), **_range(OFFER_BOUNDS, "stock"))
     condition = forms.ChoiceField(label=_("État"), choices=Condition.choices)
     condition_note = forms.CharField(
         label=_("Description de l'état"),
@@ -100,13 +102,10 @@ class OfferForm(forms.Form):
         help_text=_("Obligatoire pour l'occasion et le reconditionné."),
     )
     delivery_price = forms.DecimalField(
-        label=_("Frais de port TTC (€)"), initial=0, max_value=OFFER_DELIVERY_PRICE_MAX, **MONEY
+        label=_("Frais de port TTC (€)"), initial=0, **_money(OFFER_BOUNDS, "delivery_price")
     )
     lead_time_days = forms.IntegerField(
-        label=_("Délai d'expédition (jours)"),
-        min_value=0,
-        max_value=OFFER_LEAD_TIME_MAX_DAYS,
-        initial=2,
+        label=_("Délai d'expédition (jours)"), initial=2, **_range(OFFER_BOUNDS, "lead_time_days")
     )
     sku = forms.CharField(label=_("Votre référence (SKU)"), max_length=64, required=False)
 
@@ -125,7 +124,9 @@ class ProductForm(forms.Form):
         label=_("Catégorie"), queryset=Category.objects.order_by("path")
     )
     publisher_price = forms.DecimalField(
-        label=_("Prix éditeur TTC (livres)"), required=False, **PRICE
+        label=_("Prix éditeur TTC (livres)"),
+        required=False,
+        **_money(PRODUCT_BOUNDS, "publisher_price"),
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -233,16 +234,28 @@ class CancelForm(forms.Form):
 class DeliveryMethodForm(forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=100)
     kind = forms.ChoiceField(label=_("Mode de calcul"), choices=DeliveryKind.choices)
-    fee = forms.DecimalField(label=_("Frais TTC (€)"), initial=0, **MONEY)
-    fee_per_kg = forms.DecimalField(label=_("Frais par kg TTC (€)"), initial=0, **MONEY)
-    free_above = forms.DecimalField(label=_("Offerte à partir de (€ TTC)"), required=False, **MONEY)
+    fee = forms.DecimalField(label=_("Frais TTC (€)"), initial=0, **_money(DELIVERY_BOUNDS, "fee"))
+    fee_per_kg = forms.DecimalField(
+        label=_("Frais par kg TTC (€)"), initial=0, **_money(DELIVERY_BOUNDS, "fee_per_kg")
+    )
+    free_above = forms.DecimalField(
+        label=_("Offerte à partir de (€ TTC)"),
+        required=False,
+        **_money(DELIVERY_BOUNDS, "free_above"),
+    )
     delivery_days_min = forms.IntegerField(
-        label=_("Délai de livraison min (jours)"), min_value=0, max_value=90, initial=2
+        label=_("Délai de livraison min (jours)"),
+        initial=2,
+        **_range(DELIVERY_BOUNDS, "delivery_days_min"),
     )
     delivery_days_max = forms.IntegerField(
-        label=_("Délai de livraison max (jours)"), min_value=0, max_value=90, initial=5
+        label=_("Délai de livraison max (jours)"),
+        initial=5,
+        **_range(DELIVERY_BOUNDS, "delivery_days_max"),
     )
-    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=1000, initial=0)
+    position = forms.IntegerField(
+        label=_("Position"), initial=0, **_range(DELIVERY_BOUNDS, "position")
+    )
     is_active = forms.BooleanField(label=_("Actif"), required=False, initial=True)
 
 

@@ -26,7 +26,7 @@ from galerie.ledger.selectors import seller_payable_balance
 from galerie.orders.models import OrderLine, SellerOrder, SellerOrderStatus
 from galerie.orders.selectors import withdrawal_cutoff
 from galerie.portal.models import SellerApiToken
-from galerie.sellers.models import Offer, Seller, SellerMember, SellerRole
+from galerie.sellers.models import OFFER_IN_BOUNDS, Offer, Seller, SellerMember, SellerRole
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -62,7 +62,9 @@ def member_is_owner(member: SellerMember) -> bool:
 def seller_offers(
     *, seller: Seller, query: str = "", state: str = "", condition: str = ""
 ) -> QuerySet[Offer]:
-    offers = Offer.objects.filter(seller=seller).select_related("product")
+    # A row out of its bounds (OFFER_IN_BOUNDS) is left out: one bad legacy row must not take
+    # the seller's whole list down (SQLite cannot even load a price beyond 12 digits).
+    offers = Offer.objects.filter(OFFER_IN_BOUNDS, seller=seller).select_related("product")
     query = (query or "").strip()
     if query:
         match = Q(product__title__icontains=query) | Q(sku__iexact=query)

@@ -21,6 +21,7 @@ from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.catalog.services import product_create
 from galerie.core import clock
+from galerie.core.bounds import bounds_check
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
 from galerie.imports.models import ImportJob
@@ -35,6 +36,7 @@ from galerie.portal.errors import (
     SellerCannotPublish,
 )
 from galerie.portal.locks import seller_offer_lock
+from galerie.pricing.limits import DELIVERY_BOUNDS
 from galerie.pricing.models import DeliveryKind, DeliveryMethod
 from galerie.pricing.services import book_price_check
 from galerie.search.services import search_index_refresh
@@ -523,11 +525,6 @@ def _delivery_check(values: dict) -> None:
         raise DomainError(_("Indiquez un nom."), code="delivery_invalid", field="name")
     if values["kind"] not in DeliveryKind.values:
         raise DomainError(_("Mode de calcul inconnu."), code="delivery_invalid", field="kind")
-    for name in ("fee", "fee_per_kg"):
-        if values[name] < 0:
-            raise DomainError(
-                _("Les frais ne peuvent être négatifs."), code="delivery_invalid", field=name
-            )
     if values["kind"] == DeliveryKind.FREE_ABOVE and values.get("free_above") is None:
         raise DomainError(
             _("Indiquez le montant à partir duquel la livraison est offerte."),
@@ -561,6 +558,8 @@ def delivery_method_save(
         )
         if method is None:
             raise NotFound(_("Mode de livraison introuvable."))
+    # Before rounding to the cent: 1E+30 cannot be quantized (InvalidOperation).
+    bounds_check(DELIVERY_BOUNDS, error=DomainError, **values)
     for name, value in values.items():
         if name in ("fee", "fee_per_kg") or (name == "free_above" and value is not None):
             value = to_money(value)

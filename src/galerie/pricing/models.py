@@ -4,14 +4,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.models import TaxClass
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.money import MONEY_FIELD
+from galerie.pricing.limits import DELIVERY_BOUNDS, TAX_RATE_BOUNDS
+
+
+def _delivery(name: str) -> list:
+    return bounds_validators(DELIVERY_BOUNDS, name)
 
 
 class TaxRate(models.Model):
     """A VAT rate valid from a date until the next row of the same class takes over."""
 
     tax_class = models.CharField(_("classe de TVA"), max_length=20, choices=TaxClass.choices)
-    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2)
+    rate = models.DecimalField(
+        _("taux (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=bounds_validators(TAX_RATE_BOUNDS, "rate"),
+    )
     valid_from = models.DateField(_("en vigueur à partir du"))
 
     class Meta:
@@ -53,18 +64,26 @@ class DeliveryMethod(models.Model):
     kind = models.CharField(
         _("mode de calcul"), max_length=12, choices=DeliveryKind.choices, default=DeliveryKind.FLAT
     )
-    fee = models.DecimalField(_("frais TTC"), default=0, **MONEY_FIELD)
-    fee_per_kg = models.DecimalField(_("frais par kg TTC"), default=0, **MONEY_FIELD)
+    fee = models.DecimalField(_("frais TTC"), default=0, validators=_delivery("fee"), **MONEY_FIELD)
+    fee_per_kg = models.DecimalField(
+        _("frais par kg TTC"), default=0, validators=_delivery("fee_per_kg"), **MONEY_FIELD
+    )
     free_above = models.DecimalField(
-        _("offerte à partir de (TTC)"), null=True, blank=True, **MONEY_FIELD
+        _("offerte à partir de (TTC)"),
+        null=True,
+        blank=True,
+        validators=_delivery("free_above"),
+        **MONEY_FIELD,
     )
     delivery_days_min = models.PositiveSmallIntegerField(
-        _("délai de livraison min (jours)"), default=2
+        _("délai de livraison min (jours)"), default=2, validators=_delivery("delivery_days_min")
     )
     delivery_days_max = models.PositiveSmallIntegerField(
-        _("délai de livraison max (jours)"), default=5
+        _("délai de livraison max (jours)"), default=5, validators=_delivery("delivery_days_max")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, validators=_delivery("position")
+    )
     is_active = models.BooleanField(_("actif"), default=True)
 
     class Meta:
@@ -72,9 +91,14 @@ class DeliveryMethod(models.Model):
         verbose_name_plural = _("modes de livraison")
         ordering = ["seller", "position", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(fee__gte=0) & models.Q(fee_per_kg__gte=0),
-                name="delivery_fee_not_negative",
+            *(
+                bounds_constraint(
+                    DELIVERY_BOUNDS,
+                    name,
+                    constraint=f"deliverymethod_{name}_range",
+                    nullable=name == "free_above",
+                )
+                for name in DELIVERY_BOUNDS
             ),
             models.CheckConstraint(
                 condition=models.Q(delivery_days_max__gte=models.F("delivery_days_min")),

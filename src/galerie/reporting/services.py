@@ -12,10 +12,8 @@ from galerie.ledger import chart as ledger_chart
 from galerie.ledger.models import EntryKind
 from galerie.ledger.services import LineSpec, journal_post, journal_reverse
 from galerie.reporting.chart import FixedCostKind, fixed_cost_accounts
-from galerie.reporting.models import FixedCost, FixedCostError
+from galerie.reporting.models import FIXED_COST_AMOUNT_MAX, FixedCost, FixedCostError
 from galerie.storefronts.models import Storefront
-
-MAX_AMOUNT = Decimal("100000000.00")  # 100 M€ a month: anything above is a typing error
 
 
 def _money(value, *, field: str, label: str) -> Decimal:
@@ -29,6 +27,12 @@ def _money(value, *, field: str, label: str) -> Decimal:
         raise FixedCostError(
             _("%(l)s : « %(v)s » n'est pas un montant.") % {"l": label, "v": value}, field=field
         ) from None
+    if amount.is_finite() and abs(amount) > FIXED_COST_AMOUNT_MAX:  # before quantizing 1E+30
+        raise FixedCostError(
+            _("Montant de %(a)s € invraisemblable pour un mois : vérifiez la saisie.")
+            % {"a": amount},
+            field=field,
+        )
     if not amount.is_finite() or amount != amount.quantize(CENT):
         raise FixedCostError(
             _("%(l)s : un montant s'arrondit au centime (« %(v)s »).") % {"l": label, "v": value},
@@ -63,12 +67,6 @@ def fixed_cost_validate(
     if amount <= 0:
         raise FixedCostError(
             _("Le montant HT doit être positif : une correction se fait en annulant le coût."),
-            field="amount",
-        )
-    if amount > MAX_AMOUNT:
-        raise FixedCostError(
-            _("Montant de %(a)s € invraisemblable pour un mois : vérifiez la saisie.")
-            % {"a": amount},
             field="amount",
         )
     vat = _money(vat if vat not in ("", None) else "0", field="vat", label=_("TVA"))

@@ -5,19 +5,21 @@ identified before it sells). `stock` never goes negative: a database constraint 
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core import clock
+from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
 from galerie.core.money import MONEY_FIELD
 from galerie.sellers.limits import (
+    COMMISSION_BOUNDS,
     OFFER_BOUNDS,
     OFFER_DELIVERY_PRICE_MAX,
     OFFER_LEAD_TIME_MAX_DAYS,
     OFFER_PRICE_MAX,
+    OFFER_PRICE_MIN,
     OFFER_STOCK_MAX,
 )
 
@@ -118,24 +120,51 @@ class Condition(models.TextChoices):
 # buy box, cart, order, product summaries, import): as Q objects for querysets and as predicates
 # for rows already in memory; a test holds the two forms to the same answers. The partial index
 # `offer_purchasable` covers OFFER_ON_SALE, the part on the offer's own row.
+#
+# OFFER_IN_BOUNDS: an offer whose price or delivery price lies outside its bounds (a row written
+# before the CHECK constraints, or with them disabled) is left out of every page rather than
+# breaking it. It is tested in SQL, not on loaded rows: SQLite cannot even load a price of 1e20
+# into the column's 12 digits (decimal.InvalidOperation), so such a row must never be selected.
+OFFER_IN_BOUNDS = models.Q(
+    price__gte=OFFER_PRICE_MIN,
+    price__lte=OFFER_PRICE_MAX,
+    delivery_price__gte=0,
+    delivery_price__lte=OFFER_DELIVERY_PRICE_MAX,
+)
 OFFER_ON_SALE = models.Q(is_active=True, stock__gt=0)
-OFFER_VISIBLE = models.Q(is_active=True, seller__status=SellerStatus.VERIFIED)
-OFFER_PURCHASABLE = OFFER_ON_SALE & models.Q(seller__status=SellerStatus.VERIFIED)
+OFFER_VISIBLE = models.Q(is_active=True, seller__status=SellerStatus.VERIFIED) & OFFER_IN_BOUNDS
+OFFER_PURCHASABLE = OFFER_ON_SALE & OFFER_VISIBLE
 
 
-def offer_visible(*, is_active: bool, seller_status: str) -> bool:
+def offer_in_bounds(*, price, delivery_price) -> bool:
+    """OFFER_IN_BOUNDS on values."""
+    return (
+        OFFER_PRICE_MIN <= price <= OFFER_PRICE_MAX
+        and 0 <= delivery_price <= OFFER_DELIVERY_PRICE_MAX
+    )
+
+
+def offer_visible(*, is_active: bool, seller_status: str, price, delivery_price) -> bool:
     """OFFER_VISIBLE on values: an active offer of a verified seller, in stock or not."""
-    return bool(is_active) and seller_status == SellerStatus.VERIFIED
+    return (
+        bool(is_active)
+        and seller_status == SellerStatus.VERIFIED
+        and offer_in_bounds(price=price, delivery_price=delivery_price)
+    )
 
 
-def offer_purchasable(*, is_active: bool, stock: int, seller_status: str) -> bool:
+def offer_purchasable(
+    *, is_active: bool, stock: int, seller_status: str, price, delivery_price
+) -> bool:
     """OFFER_PURCHASABLE on values: a visible offer with stock to sell."""
-    return offer_visible(is_active=is_active, seller_status=seller_status) and stock > 0
+    visible = offer_visible(
+        is_active=is_active, seller_status=seller_status, price=price, delivery_price=delivery_price
+    )
+    return visible and stock > 0
 
 
 def _bounded(name: str) -> list:
-    low, high = OFFER_BOUNDS[name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
+    return bounds_validators(OFFER_BOUNDS, name)
 
 
 class Offer(TimeStampedModel):
@@ -171,6 +200,7 @@ class Offer(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Offres de l'opérateur : prix d'achat unitaire, pour la marge."),
+        validators=_bounded("purchase_cost"),
         **MONEY_FIELD,
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -218,6 +248,11 @@ class Offer(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(lead_time_days__lte=OFFER_LEAD_TIME_MAX_DAYS),
                 name="offer_lead_time_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(purchase_cost__lte=OFFER_PRICE_MAX)
+                | models.Q(purchase_cost__isnull=True),
+                name="offer_purchase_cost_max",
             ),
             models.UniqueConstraint(
                 fields=["seller", "sku"],
@@ -307,9 +342,17 @@ class CommissionRule(models.Model):
         verbose_name=_("catégorie"),
         help_text=_("Vide : toutes les catégories (et sous-catégories)."),
     )
-    rate = models.DecimalField(_("taux (%)"), max_digits=5, decimal_places=2)
+    rate = models.DecimalField(
+        _("taux (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=bounds_validators(COMMISSION_BOUNDS, "rate"),
+    )
     fixed_fee = models.DecimalField(
-        _("frais fixes par ligne TTC"), default=0, max_digits=12, decimal_places=2
+        _("frais fixes par ligne TTC"),
+        default=0,
+        validators=bounds_validators(COMMISSION_BOUNDS, "fixed_fee"),
+        **MONEY_FIELD,
     )
 
     class Meta:
@@ -323,8 +366,8 @@ class CommissionRule(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rate__gte=0, rate__lte=100), name="commission_rate_percent"
             ),
-            models.CheckConstraint(
-                condition=models.Q(fixed_fee__gte=0), name="commission_fee_not_negative"
+            bounds_constraint(
+                COMMISSION_BOUNDS, "fixed_fee", constraint="commission_fixed_fee_range"
             ),
         ]
 

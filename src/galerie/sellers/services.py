@@ -11,12 +11,14 @@ from galerie.catalog.locks import products_lock
 from galerie.catalog.models import Product
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core.bounds import bounds_check
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
 from galerie.core.versions import listing_key, product_key, versions_bump
 from galerie.pricing.services import book_price_check
 from galerie.sellers.limits import OFFER_BOUNDS
 from galerie.sellers.models import (
+    OFFER_IN_BOUNDS,
     Condition,
     Offer,
     Seller,
@@ -41,18 +43,32 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
         chunk = ids[start : start + 500]
         facts: dict[int, list[OfferFacts]] = {pk: [] for pk in chunk}
         products_lock(product_ids=chunk)  # a concurrent writer's offers are read once committed
-        rows = Offer.objects.filter(product_id__in=chunk).values_list(
-            "product_id", "price", "condition", "seller_id", "stock", "is_active", "seller__status"
+        # An offer out of its bounds is neither visible nor purchasable, and SQLite could not
+        # load its price: left out in SQL (OFFER_IN_BOUNDS), the summary is the same.
+        rows = (
+            Offer.objects.filter(OFFER_IN_BOUNDS, product_id__in=chunk)
+            .values_list(
+                "product_id",
+                "price",
+                "delivery_price",
+                "condition",
+                "seller_id",
+                "stock",
+                "is_active",
+                "seller__status",
+            )
+            .order_by()
         )
-        for product_id, price, condition, seller_id, stock, active, status in rows:
+        for product_id, price, delivery, condition, seller_id, stock, active, status in rows:
+            money = {"price": price, "delivery_price": delivery}
             facts[product_id].append(
                 OfferFacts(
                     price,
                     condition,
                     seller_id,
-                    visible=offer_visible(is_active=active, seller_status=status),
+                    visible=offer_visible(is_active=active, seller_status=status, **money),
                     purchasable=offer_purchasable(
-                        is_active=active, stock=stock, seller_status=status
+                        is_active=active, stock=stock, seller_status=status, **money
                     ),
                 )
             )
@@ -101,21 +117,7 @@ def offer_check(
 def offer_bounds_check(**values) -> None:
     """Refuse a value outside the offer's bounds (OFFER_BOUNDS), naming the field: the same limits
     as the model's validators and CHECK constraints, checked before any write."""
-    for name, value in values.items():
-        if name not in OFFER_BOUNDS or value is None:
-            continue
-        low, high = OFFER_BOUNDS[name]
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise OfferError(
-                _("Valeur invalide pour « %(f)s ».") % {"f": name}, code="out_of_range", field=name
-            )
-        if not (low <= value <= high):
-            raise OfferError(
-                _("« %(f)s » doit être compris entre %(low)s et %(high)s.")
-                % {"f": name, "low": low, "high": high},
-                code="out_of_range",
-                field=name,
-            )
+    bounds_check(OFFER_BOUNDS, error=OfferError, **values)
 
 
 def _check_offer(
@@ -161,7 +163,8 @@ def offer_publish(
         stock=stock,
         delivery_price=delivery_price,
     )
-    offer_bounds_check(lead_time_days=lead_time_days)
+    purchase_cost = None if purchase_cost is None else to_money(purchase_cost)
+    offer_bounds_check(lead_time_days=lead_time_days, purchase_cost=purchase_cost)
     offer = Offer.objects.create(
         seller=seller,
         product=product,
@@ -172,7 +175,7 @@ def offer_publish(
         delivery_price=delivery_price,
         lead_time_days=lead_time_days,
         sku=sku,
-        purchase_cost=None if purchase_cost is None else to_money(purchase_cost),
+        purchase_cost=purchase_cost,
     )
     product_offer_summary_refresh(product_ids=[product.pk])
     return offer
@@ -214,7 +217,7 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         delivery_price=current.delivery_price,
         book_law=bool({"price", "condition"} & set(changes)),
     )
-    offer_bounds_check(lead_time_days=current.lead_time_days)
+    offer_bounds_check(lead_time_days=current.lead_time_days, purchase_cost=current.purchase_cost)
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current

@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 
 from galerie.api.seller import PAGE_LIMIT_MAX, PAGE_OFFSET_MAX, Limit, Offset
 from galerie.api.urls import api
-from galerie.cart.services import MAX_LINE_QUANTITY
+from galerie.orders.limits import LINE_QUANTITY_MAX as MAX_LINE_QUANTITY
 from galerie.orders.models import Order, OrderStatus
 from galerie.pricing.services import tax_rates_ensure
 from galerie.sellers.limits import OFFER_BOUNDS

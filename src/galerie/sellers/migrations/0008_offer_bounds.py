@@ -3,16 +3,62 @@
 import django.core.validators
 from decimal import Decimal
 from django.db import migrations, models
+from django.db.models import Q
+
+PRICE_MAX = Decimal("1000000.00")
+DELIVERY_PRICE_MAX = Decimal("1000.00")
+SUMMARY_PRICES = ("best_price", "price_new", "price_refurbished", "price_used")
+
+
+def legacy_offers_within_bounds(apps, schema_editor):
+    """Rows written before these constraints must satisfy them, or adding them fails. A price or
+    a delivery price beyond its bound is brought down to it and the offer deactivated: no shopper
+    buys at a price its seller never set, and the seller sees it inactive and reviews it. A stock
+    or a lead time beyond its bound is brought down to it (the offer stays on sale). Nothing is
+    loaded in Python: SQLite could not read a price of 1e20 into 12 digits."""
+    Offer = apps.get_model("sellers", "Offer")
+    Product = apps.get_model("catalog", "Product")
+    beyond = Q(price__gt=PRICE_MAX) | Q(delivery_price__gt=DELIVERY_PRICE_MAX)
+    product_ids = set(Offer.objects.filter(beyond).values_list("product_id", flat=True))
+    Offer.objects.filter(price__gt=PRICE_MAX).update(price=PRICE_MAX, is_active=False)
+    Offer.objects.filter(delivery_price__gt=DELIVERY_PRICE_MAX).update(
+        delivery_price=DELIVERY_PRICE_MAX, is_active=False
+    )
+    Offer.objects.filter(stock__gt=1000000).update(stock=1000000)
+    Offer.objects.filter(lead_time_days__gt=365).update(lead_time_days=365)
+    # The summaries computed from those prices: cleared (unreadable on SQLite), then recomputed
+    # by the live summary service, the only place its rules (and the facet counts) are written.
+    # It runs only on a database that holds such rows.
+    stale = Q()
+    for name in SUMMARY_PRICES:
+        stale |= Q(**{f"{name}__gt": PRICE_MAX})
+    product_ids |= set(Product.objects.filter(stale).values_list("pk", flat=True))
+    if not product_ids:
+        return
+    Product.objects.filter(pk__in=product_ids).update(**dict.fromkeys(SUMMARY_PRICES))
+    from galerie.sellers.services import product_offer_summary_refresh
+
+    product_offer_summary_refresh(product_ids=product_ids)
+
+
+def deferred_checks_now(apps, schema_editor):
+    """PostgreSQL will not ALTER a table whose rows this transaction changed while their deferred
+    foreign-key checks are pending: run those checks now, before the constraints are added."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0008_image_url_validator'),
+        ('core', '0002_throttle_counter'),
         ('sellers', '0007_authz_permissions'),
     ]
 
     operations = [
+        migrations.RunPython(legacy_offers_within_bounds, migrations.RunPython.noop),
+        migrations.RunPython(deferred_checks_now, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='offer',
             name='delivery_price',

@@ -6,7 +6,6 @@ and record one stock movement with the right delta for a stock change."""
 from decimal import Decimal
 
 import pytest
-from django.db.models import Model
 
 from galerie.catalog.models import Product
 from galerie.imports.models import ImportRowError
@@ -16,6 +15,7 @@ from galerie.inventory.models import MovementKind, StockMovement
 from galerie.portal.services import portal_offers_bulk_update
 from galerie.pricing.services import book_price_error
 from galerie.sellers.models import Offer
+from galerie.testing.admin import admin_form_data
 from galerie.testing.factories import make_book_type, make_offer, make_product, make_seller
 
 pytestmark = pytest.mark.django_db
@@ -52,33 +52,12 @@ def _state(offer: Offer) -> tuple:
     return row, summary, StockMovement.objects.count()
 
 
-def _admin_form_data(response) -> dict:
-    """The POST a browser would send back for the change page `response`, unchanged."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
-        forms += formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if isinstance(value, Model):
-                value = value.pk
-            if value is True:
-                data[form.add_prefix(name)] = "on"
-            elif value is not None and value is not False:
-                data[form.add_prefix(name)] = value
-    return data
-
-
 # --- the admin's offer page ---------------------------------------------------------------------
 
 
 def _offer_page(admin_client, offer, **changes):
     url = f"/admin/sellers/offer/{offer.pk}/change/"
-    data = _admin_form_data(admin_client.get(url)) | changes
+    data = admin_form_data(admin_client.get(url)) | changes
     return admin_client.post(url, data)
 
 
@@ -138,7 +117,7 @@ def test_offer_page_creates_through_the_service(admin_client, offer):
 
 def _product_page(admin_client, offer, **changes):
     url = f"/admin/catalog/product/{offer.product_id}/change/"
-    data = _admin_form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     return admin_client.post(url, data | {f"offers-0-{k}": v for k, v in changes.items()})
 
 
