@@ -24,6 +24,12 @@ PRICE_RANGES: list[tuple[str, Decimal | None, Decimal | None]] = [
 ]
 PRICE_BOUNDS = {key: (lo, hi) for key, lo, hi in PRICE_RANGES}
 
+# Offer conditions, in the order of the offer masks' bits (galerie.sellers.models.Condition
+# gives them their labels; a test keeps the two in step).
+OFFER_CONDITIONS = ("new", "refurbished", "used")
+_RANGE_INDEX = {key: i for i, (key, _lo, _hi) in enumerate(PRICE_RANGES)}
+_CONDITION_INDEX = {condition: i for i, condition in enumerate(OFFER_CONDITIONS)}
+
 SUMMARY_FIELDS = (
     "best_price",
     "offer_count",
@@ -91,3 +97,35 @@ def offer_facets_parse(text: str) -> list[tuple[str, str, int]]:
         condition, price, seller = token.split(":")
         triples.append((condition, price, int(seller)))
     return triples
+
+
+# --- offer masks ---------------------------------------------------------------------------
+# A mask is a set of (condition, price range) pairs, one bit each: what the precomputed facet
+# counts store per product (and per product and seller), so that a listing filtered on condition
+# and price counts its products exactly from a few rows per category (galerie.catalog.facets).
+
+
+def offer_pair_bit(condition: str, price_range: str) -> int:
+    return 1 << (_CONDITION_INDEX[condition] * len(PRICE_RANGES) + _RANGE_INDEX[price_range])
+
+
+def offer_masks(triples: Iterable[tuple[str, str, int]]) -> tuple[int, dict[int, int]]:
+    """The mask of (condition, price range, seller id) triples, and each seller's own mask."""
+    mask, by_seller = 0, {}
+    for condition, price_range, seller in triples:
+        bit = offer_pair_bit(condition, price_range)
+        mask |= bit
+        by_seller[seller] = by_seller.get(seller, 0) | bit
+    return mask, by_seller
+
+
+def offer_filter_mask(*, conditions: Iterable[str] = (), price_ranges: Iterable[str] = ()) -> int:
+    """The pairs an offer may have to match these conditions and price ranges (an empty group
+    allows every value)."""
+    conditions = list(conditions) or list(OFFER_CONDITIONS)
+    price_ranges = list(price_ranges) or list(_RANGE_INDEX)
+    mask = 0
+    for condition in conditions:
+        for price_range in price_ranges:
+            mask |= offer_pair_bit(condition, price_range)
+    return mask
