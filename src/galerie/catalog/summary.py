@@ -129,3 +129,38 @@ def offer_filter_mask(*, conditions: Iterable[str] = (), price_ranges: Iterable[
         for price_range in price_ranges:
             mask |= offer_pair_bit(condition, price_range)
     return mask
+
+
+def offer_facets_patterns(
+    *, conditions: Iterable[str], price_ranges: Iterable[str], sellers: Iterable[int]
+) -> list[tuple[str, str]]:
+    """(lookup, text) pairs, `contains` or `endswith` on `offer_facets`, any of which holds iff
+    one token matches a selected value of every non-empty group: the product has one
+    purchasable offer with a selected condition, price range and seller ([] when no group is).
+
+    A token is "condition:range:seller". No range or seller id holds a letter, no condition
+    a digit, and the range sits between two colons, so "new:10-20:", "new:", ":10-20:" can
+    only match at their place in a token; a seller id ends its token (a space or the end).
+    A wildcard inside a pattern could span two tokens, so a condition with sellers but no range
+    lists every range.
+    """
+    conditions, price_ranges, sellers = list(conditions), list(price_ranges), list(sellers)
+    if conditions and price_ranges:
+        heads = [f"{c}:{p}:" for c in conditions for p in price_ranges]
+    elif conditions:
+        heads = (
+            [f"{c}:{p}:" for c in conditions for p in _RANGE_INDEX]
+            if sellers
+            else [f"{c}:" for c in conditions]
+        )
+    elif price_ranges:
+        heads = [f":{p}:" for p in price_ranges]
+    else:
+        heads = [":"] if sellers else []
+    if not sellers:
+        return [("contains", head) for head in heads]
+    patterns = []
+    for head in heads:
+        for seller in sellers:
+            patterns += [("endswith", f"{head}{seller}"), ("contains", f"{head}{seller} ")]
+    return patterns

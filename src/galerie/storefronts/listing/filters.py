@@ -2,11 +2,15 @@
 
 Condition, price and seller describe one offer: a product matches them together only through
 one purchasable offer that satisfies all of them (a used copy at 5 € and a new one at 14 € do
-not make "new, under 10 €"). Attribute filters describe the product. The rule is written twice
-on purpose, once per place the data lives, and the property test in
-galerie/catalog/tests/test_facets.py holds both to the same answers: as SQL on the offers
-(`Selection.product_filters`) and on the (condition, price range, seller) triples each product
-stores in `offer_facets` (`OfferWanted`).
+not make "new, under 10 €"). Attribute filters describe the product.
+
+What a product's purchasable offers are is stored with its summary, in the same transaction as
+every offer change: `offer_facets`, one (condition, price range, seller) token per combination
+(galerie.catalog.summary). Listings match offer-level filters on it, in SQL (`LIKE` patterns on
+the column: no probe of the offers per product scanned) and in Python for a search's candidates
+(`OfferWanted`). A selection needing too many patterns falls back to an `EXISTS` on the offers
+themselves. The property test in galerie/catalog/tests/test_facets.py holds all three to a
+brute-force count over the offers.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q
 
 from galerie.catalog.models import AttributeValue
-from galerie.catalog.summary import PRICE_BOUNDS, offer_filter_mask
+from galerie.catalog.summary import PRICE_BOUNDS, offer_facets_patterns, offer_filter_mask
 from galerie.sellers.models import Condition, Seller, SellerStatus
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.listing.catalogue import facet_attribute_groups
@@ -27,6 +31,10 @@ from galerie.storefronts.listing.params import (
     SELLER_PARAM,
     clean_values,
 )
+
+# Above this many `LIKE` patterns (a selection of many sellers, ranges and conditions at once),
+# offer-level filters probe the offers instead.
+MAX_OFFER_PATTERNS = 24
 
 # Positions in the (condition, price range, seller id) triples of `offer_facets`.
 _CONDITION, _PRICE, _SELLER = 0, 1, 2
@@ -96,10 +104,28 @@ class Selection:
             for param, values in self.attributes.items()
             if param != skip_attribute
         ]
-        offer = _offer_q(self.values, self.seller_ids) if offers else None
-        if offer is not None:
-            matching = offers_purchasable().filter(offer, product=OuterRef("pk"))
-            conditions.append(Q(Exists(matching)))
+        if offers:
+            wanted = self.offers
+            patterns = offer_facets_patterns(
+                conditions=sorted(wanted.conditions),
+                price_ranges=sorted(wanted.price_ranges),
+                sellers=sorted(wanted.sellers),
+            )
+            if len(patterns) > MAX_OFFER_PATTERNS:
+                matching = offers_purchasable().filter(
+                    _offer_q(self.values, self.seller_ids), product=OuterRef("pk")
+                )
+                conditions.append(Q(Exists(matching)))
+            elif patterns:
+                either = Q()
+                for lookup, text in patterns:
+                    either |= Q(**{f"offer_facets__{lookup}": text})
+                conditions.append(either)
+            ceiling = _price_ceiling(self.values.get(PRICE_PARAM, ()))
+            if ceiling is not None:
+                # Implied (the cheapest offer costs no more than the one in range), and lets a
+                # listing by decreasing price start at the range in the price index.
+                conditions.append(Q(best_price__lt=ceiling))
         return conditions
 
 
@@ -149,6 +175,12 @@ def _get(filters, param: str):
     return filters.get(param)
 
 
+def _price_ceiling(keys):
+    """The highest upper bound of these price ranges; None when one has none (or no range)."""
+    highs = [PRICE_BOUNDS[key][1] for key in keys]
+    return max(highs) if highs and None not in highs else None
+
+
 def _price_q(keys: list[str], field: str = "price") -> Q:
     q = Q()
     for key in keys:
@@ -162,20 +194,16 @@ def _price_q(keys: list[str], field: str = "price") -> Q:
     return q
 
 
-def _offer_q(clean: dict[str, list[str]], seller_ids: dict[str, int]) -> Q | None:
-    """What one offer must be to match the selected offer-level groups; None when no such group
-    is selected."""
-    q, used = Q(), False
+def _offer_q(clean: dict[str, list[str]], seller_ids: dict[str, int]) -> Q:
+    """What one offer must be to match the selected offer-level groups."""
+    q = Q()
     if PRICE_PARAM in clean:
         q &= _price_q(clean[PRICE_PARAM])
-        used = True
     if CONDITION_PARAM in clean:
         q &= Q(condition__in=clean[CONDITION_PARAM])
-        used = True
     if SELLER_PARAM in clean:
         q &= Q(seller_id__in=sorted(seller_ids[s] for s in clean[SELLER_PARAM]))
-        used = True
-    return q if used else None
+    return q
 
 
 def _attribute_q(param: str, values: list[str]) -> Q:
