@@ -178,7 +178,8 @@ def mask_counts(pre: Precomputed, wanted: OfferWanted) -> tuple[OfferTally, Coun
 
 @dataclass
 class Stratum:
-    """Some products of a set (any filters), and how many there are when known exactly."""
+    """Some products of a set (any filters), in the order to sample them, and how many there
+    are when known exactly."""
 
     products: QuerySet[Product]
     size: int | None = None
@@ -233,7 +234,7 @@ def _sample_query(strata, takes, attribute_ids):
     for i, (stratum, take) in enumerate(zip(strata, takes, strict=True)):
         if take <= 0:
             continue
-        sql, part_params = stratum.products.order_by().values("id")[:take].query.sql_with_params()
+        sql, part_params = stratum.products.values("id")[:take].query.sql_with_params()
         pieces.append(f"SELECT {i} AS stratum, id FROM ({sql}) AS s{i}")  # noqa: S608
         params.extend(part_params)
     if not pieces:
@@ -310,15 +311,20 @@ def listing_counts(
         others = [p for p in active if p != skip]
         if not others and matches_by_part is not None:
             if len(matches_by_part) <= MAX_SAMPLE_PARTS:
+                # The first matches in listing order, read from the (category, in stock,
+                # title) index: PostgreSQL would otherwise scan the table for a LIMIT.
                 return [
                     Stratum(
-                        Product.objects.filter(scope_q(scope), *filters, category_id=category),
+                        Product.objects.filter(
+                            scope_q(scope), *filters, category_id=category
+                        ).order_by("title"),
                         n,
                     )
                     for (category, scope), n in sorted(matches_by_part.items())
                 ]
             size = sum(matches_by_part.values())
-        return [Stratum(base.filter(*filters), size)]
+        # Several categories: no index gives an order, so any matches will do.
+        return [Stratum(base.filter(*filters).order_by(), size)]
 
     attributes: dict[int, dict[str, int]] = {}
     estimated: set[str] = set()
@@ -387,42 +393,35 @@ def search_counts(
     def attributes_ok(pk: int, skip: str | None = None) -> bool:
         return all(p in having.get(pk, ()) for p in active if p != skip)
 
-    offer_ok = {
-        pk: not wanted.any or any(wanted.matches(t) for t in offer_facets_parse(text))
-        for pk, text in candidates
+    # Products sharing their offer facets are matched and counted together (a few hundred
+    # distinct texts for a thousand products).
+    text_ok = {
+        text: not wanted.any or any(wanted.matches(t) for t in offer_facets_parse(text))
+        for text in {text for _pk, text in candidates}
     }
-    offers = offer_tally(((text, 1) for pk, text in candidates if attributes_ok(pk)), wanted)
+    offer_ok = {pk: text_ok[text] for pk, text in candidates}
+    offers = offer_tally(
+        Counter(text for pk, text in candidates if attributes_ok(pk)).items(), wanted
+    )
     matches = [pk for pk in ids if offer_ok[pk] and attributes_ok(pk)]
     populations = {None: matches}
     for param in active:
         populations[param] = [pk for pk in ids if offer_ok[pk] and attributes_ok(pk, param)]
-    samples = {k: v[:FACET_SAMPLE] for k, v in populations.items()}
-    sampled_ids = sorted({pk for sample in samples.values() for pk in sample})
-    values_of: dict[int, list[tuple[int, str]]] = {}
-    if sampled_ids:
-        rows = (
-            AttributeValue.objects.filter(
-                product_id__in=sampled_ids,
-                attribute_id__in=[a for g in groups.values() for a in g.attribute_ids],
-            )
-            .exclude(facet_value="")
-            .values_list("product_id", "attribute_id", "facet_value")
-        )
-        for product_id, attribute_id, value in rows:
-            values_of.setdefault(product_id, []).append((attribute_id, value))
     attributes: dict[int, dict[str, int]] = {}
     estimated: set[str] = set()
     idle = [p for p in groups if p not in active]
-    for key, sample in samples.items():
-        counted_groups = idle if key is None else [key]
-        wanted_ids = {a for p in counted_groups for a in groups[p].attribute_ids}
-        tally: Counter = Counter()
-        for pk in sample:
-            tally.update((a, v) for a, v in values_of.get(pk, ()) if a in wanted_ids)
-        factor = len(populations[key]) / len(sample) if sample else 1
-        if factor > 1:
-            estimated.update(counted_groups)
-        for (attribute_id, value), n in tally.items():
-            attributes.setdefault(attribute_id, {})[value] = _scale(n, factor)
+    for key, population in populations.items():
+        counted = idle if key is None else [key]
+        if not population or not counted:
+            continue
+        # The first matches in rank order, scaled to all of them.
+        sample = Product.objects.filter(pk__in=population[:FACET_SAMPLE]).order_by()
+        found, exact = sampled_attribute_counts(
+            [Stratum(sample, len(population))],
+            [a for p in counted for a in groups[p].attribute_ids],
+        )
+        attributes.update(found)
+        if not exact:
+            estimated.update(counted)
     counts = Counts(len(matches), not truncated, offers, False, attributes, estimated)
     return counts, matches
