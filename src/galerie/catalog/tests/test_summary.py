@@ -51,9 +51,7 @@ def test_patterns_match_a_product_iff_one_offer_matches_every_group(triples, sel
     if not (conditions or ranges or sellers):
         assert patterns == []
         return
-    found = any(
-        (text.endswith(p) if lookup == "endswith" else p in text) for lookup, p in patterns
-    )
+    found = any((text.endswith(p) if lookup == "endswith" else p in text) for lookup, p in patterns)
     assert found == brute(triples, conditions, ranges, sellers)
 
 
