@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -234,7 +235,10 @@ def _sample_query(strata, takes, attribute_ids):
     for i, (stratum, take) in enumerate(zip(strata, takes, strict=True)):
         if take <= 0:
             continue
-        sql, part_params = stratum.products.values("id")[:take].query.sql_with_params()
+        try:
+            sql, part_params = stratum.products.values("id")[:take].query.sql_with_params()
+        except EmptyResultSet:  # e.g. `category_id IN ()`: an assortment without categories
+            continue
         pieces.append(f"SELECT {i} AS stratum, id FROM ({sql}) AS s{i}")  # noqa: S608
         params.extend(part_params)
     if not pieces:

@@ -392,3 +392,19 @@ def test_an_empty_search_result_with_a_filter_is_empty(shelf):
     listing = product_listing(storefront=shop, product_ids=[], filters={"etat": "used"})
 
     assert listing.total == 0 and listing.products == [] and listing.total_exact
+
+
+def test_an_assortment_without_categories_lists_nothing_whatever_the_filters(shelf):
+    shop, products, _fridge = shelf
+    empty = make_storefront("vide", categories=[])
+    filters = {"auteur": ["Victor Hugo", "Émile Zola"], "editeur": "Folio", "etat": "new"}
+    make_product(  # the values exist in the mall, so the filters are kept
+        "E Folio",
+        category=products["A Hugo"].category,
+        product_type=products["A Hugo"].product_type,
+        attributes={"author": "Victor Hugo", "publisher": "Folio"},
+    )
+
+    listing = product_listing(storefront=empty, filters=filters)
+
+    assert listing.total == 0 and listing.products == []
