@@ -121,12 +121,17 @@ class Selection:
                 for lookup, text in patterns:
                     either |= Q(**{f"offer_facets__{lookup}": text})
                 conditions.append(either)
-            ceiling = _price_ceiling(self.values.get(PRICE_PARAM, ()))
-            if ceiling is not None:
-                # Implied (the cheapest offer costs no more than the one in range), and lets a
-                # listing by decreasing price start at the range in the price index.
-                conditions.append(Q(best_price__lt=ceiling))
         return conditions
+
+    def price_ceiling(self) -> list[Q]:
+        """A condition the price filter implies (the cheapest offer costs no more than the one
+        in range): a listing sorted by price reads the price index up to it, or from it down.
+        Only for those sorts: given it, SQLite chose the price index for any order and sorted
+        a whole subtree."""
+        highs = [PRICE_BOUNDS[key][1] for key in self.values.get(PRICE_PARAM, ())]
+        if not highs or None in highs:
+            return []
+        return [Q(best_price__lt=max(highs))]
 
 
 def selection_from(filters) -> Selection:
@@ -173,12 +178,6 @@ def _get(filters, param: str):
     if hasattr(filters, "getlist"):
         return filters.getlist(param)
     return filters.get(param)
-
-
-def _price_ceiling(keys):
-    """The highest upper bound of these price ranges; None when one has none (or no range)."""
-    highs = [PRICE_BOUNDS[key][1] for key in keys]
-    return max(highs) if highs and None not in highs else None
 
 
 def _price_q(keys: list[str], field: str = "price") -> Q:

@@ -36,6 +36,8 @@ from galerie.storefronts.listing.params import (
     MAX_PER_PAGE,
     PRICE_PARAM,
     SELLER_PARAM,
+    SORT_PRICE_ASC,
+    SORT_PRICE_DESC,
     SORT_RELEVANCE,
     normalise_sort,
     parse_page,
@@ -241,6 +243,8 @@ def _product_listing(
         # A listing filtered on an attribute is read whole: the products having the value come
         # from its index at once, which a page merged from parts would look up again per part.
         merge = not selection.attributes
+        if sort in (SORT_PRICE_ASC, SORT_PRICE_DESC):
+            filter_qs = [*filter_qs, *selection.price_ceiling()]
         products = page_products(
             Product.objects.filter(visible, *filter_qs, category_id__in=category_ids),
             parts=parts if merge else [],
