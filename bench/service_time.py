@@ -13,7 +13,7 @@ machine shared with other work the CPU time is the steadier figure (not with Pos
     uv run python bench/service_time.py --rows category --label after
     uv run python bench/service_time.py --var bench/out/var1m --limit 300
 
-Writes bench/out/service-<label>.json and prints p50 / p90 / p99 / max per row.
+Writes bench/out/service-<catalogue folder>[-<label>].json; prints p50 / p90 / p99 / max per row.
 """
 
 import argparse
