@@ -8,8 +8,8 @@
   FACET_SAMPLE of its products (per category in proportion to their matches when those are
   known, so a subtree's sample is not its first category's), scaled to the set's size, and
   marked as estimates (`Facet.estimated`). A set no larger than the sample is counted exactly.
-- Capped: a total that no precomputed row gives is counted up to COUNT_CAP (a LIMIT in SQL);
-  beyond, the listing says "at least COUNT_CAP" (`Listing.total_exact` false).
+- Capped: a total that no precomputed row gives is counted up to COUNT_CAP + 1 (a LIMIT in
+  SQL); beyond COUNT_CAP, the listing says "at least COUNT_CAP" (`Listing.total_exact` false).
 - A search result (at most SEARCH_LIMIT ranked products) is counted in Python from one read of
   its products' stored offer facets; its attribute counts over the first FACET_SAMPLE matches.
 """
@@ -180,10 +180,17 @@ def mask_counts(pre: Precomputed, wanted: OfferWanted) -> tuple[OfferTally, Coun
 @dataclass
 class Stratum:
     """Some products of a set (any filters), in the order to sample them, and how many there
-    are when known exactly."""
+    are when known (`size_exact` false: at least that many)."""
 
     products: QuerySet[Product]
     size: int | None = None
+    size_exact: bool = True
+
+
+def capped_count(products: QuerySet[Product]) -> tuple[int, bool]:
+    """How many products, counted up to COUNT_CAP + 1 rows: (at most COUNT_CAP, exact)."""
+    n = products.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(n, COUNT_CAP), n <= COUNT_CAP
 
 
 def sampled_attribute_counts(
@@ -207,13 +214,12 @@ def sampled_attribute_counts(
     merged: dict[int, dict[str, float]] = {}
     exact = True
     for i, stratum in enumerate(strata):
-        size, seen = stratum.size, sampled.get(i, 0)
+        size, size_exact, seen = stratum.size, stratum.size_exact, sampled.get(i, 0)
         if size is None:
             size, size_exact = seen, True
             if seen >= takes[i]:
-                size = stratum.products.order_by().values("pk")[:COUNT_CAP].count()
-                size_exact = size < COUNT_CAP
-            exact = exact and size_exact
+                size, size_exact = capped_count(stratum.products)
+        exact = exact and size_exact
         if not seen:
             continue
         exact = exact and seen >= size
@@ -297,19 +303,18 @@ def listing_counts(
         total, total_exact, offers_estimated = offers.total, True, False
     else:
         by_attributes = base.filter(*selection.product_filters(offers=False))
-        texts = list(by_attributes.order_by().values_list("offer_facets", flat=True)[:COUNT_CAP])
-        offers = offer_tally(Counter(texts).items(), wanted)
+        rows = by_attributes.order_by().values_list("offer_facets", flat=True)
+        texts = list(rows[: COUNT_CAP + 1])
+        offers = offer_tally(Counter(texts[:COUNT_CAP]).items(), wanted)
         total, total_exact, offers_estimated = offers.total, True, False
-        if len(texts) >= COUNT_CAP:
+        if len(texts) > COUNT_CAP:
             offers_estimated = True
             size = _precomputed_size(pre, selection, groups)
             if size is not None:
-                offers = offers.scaled(size / len(texts))
-            listed = base.filter(*selection.product_filters())
-            total = listed.order_by().values("pk")[:COUNT_CAP].count()
-            total_exact = total < COUNT_CAP
+                offers = offers.scaled(size / COUNT_CAP)
+            total, total_exact = capped_count(base.filter(*selection.product_filters()))
 
-    def strata(skip: str | None, size: int | None) -> list[Stratum]:
+    def strata(skip: str | None, size: int | None, size_exact=True) -> list[Stratum]:
         """The set counted for the attribute group `skip` (None: every idle group)."""
         filters = selection.product_filters(skip_attribute=skip)
         others = [p for p in active if p != skip]
@@ -328,7 +333,7 @@ def listing_counts(
                 ]
             size = sum(matches_by_part.values())
         # Several categories: no index gives an order, so any matches will do.
-        return [Stratum(base.filter(*filters).order_by(), size)]
+        return [Stratum(base.filter(*filters).order_by(), size, size_exact)]
 
     attributes: dict[int, dict[str, int]] = {}
     estimated: set[str] = set()
@@ -336,9 +341,7 @@ def listing_counts(
     if not active and not wanted.any:
         attributes.update({a: v for a, v in pre.attributes.items() if a in set(idle_ids)})
     elif idle:
-        counted, exact = sampled_attribute_counts(
-            strata(None, total if total_exact else None), idle_ids
-        )
+        counted, exact = sampled_attribute_counts(strata(None, total, total_exact), idle_ids)
         attributes.update(counted)
         if not exact:
             estimated.update(idle)
