@@ -85,10 +85,24 @@ class FacetOut(Schema):
     param: str
     label: str
     options: list[FacetOptionOut]
+    estimated: bool = Field(
+        False,
+        description=(
+            "Vrai : les nombres sont estimés d'après un échantillon des produits correspondants "
+            "(grands ensembles filtrés), et non comptés un à un."
+        ),
+    )
 
 
 class ProductPage(Schema):
     total: int
+    total_exact: bool = Field(
+        True,
+        description=(
+            "Faux : `total` est un minimum (au moins ce nombre de produits), compté jusqu'à une "
+            "limite ; les pages vont jusque-là. Affinez les filtres pour un total exact."
+        ),
+    )
     page: int
     num_pages: int
     per_page: int
@@ -168,6 +182,7 @@ def _facet_filters(request) -> dict[str, list[str]]:
 def _page(listing: Listing, category_slugs: dict[int, str]) -> dict:
     return {
         "total": listing.total,
+        "total_exact": listing.total_exact,
         "page": listing.page,
         "num_pages": listing.num_pages,
         "per_page": listing.per_page,

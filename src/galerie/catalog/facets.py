@@ -2,9 +2,13 @@
 
 The landing page of a category (no filter: the common case) shows its total and every facet's
 counts by summing a few rows per category of its subtree, instead of counting its products, their
-offers and their attribute values on every uncached page. The rows count the products *directly* in
-each category, per visibility scope, from what each product stores: its summary columns
-(`in_stock`, `offer_count`, `offer_facets`), `is_active` and its attribute values.
+offers and their attribute values on every uncached page. A listing filtered on condition, price
+range and one seller counts its products and its condition, price and seller facets exactly from
+the same rows: each product is counted under its *offer mask* (the (condition, price range) pairs
+of its purchasable offers, `galerie.catalog.summary.offer_masks`) and under each seller's mask.
+The rows count the products *directly* in each category, per visibility scope, from what each
+product stores: its summary columns (`in_stock`, `offer_count`, `offer_facets`), `is_active` and
+its attribute values.
 
 Who keeps them exact: `product_offer_summary_refresh` moves each product whose summary changes
 from its old contribution to its new one, in the transaction that saves it
@@ -22,15 +26,14 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from galerie.catalog.models import AttributeValue, CategoryFacetCount, Product
-from galerie.catalog.summary import offer_facets_parse
+from galerie.catalog.summary import offer_facets_parse, offer_masks
 
 SCOPE_IN_STOCK = "s"  # active, with a purchasable offer
 SCOPE_SOLD_OUT = "o"  # active, sold out, with a visible offer (storefronts showing sold-out items)
 
 TOTAL = "total"
-PRICE = "prix"
-CONDITION = "etat"
-SELLER = "vendeur"
+OFFERS = "offres"  # value: the product's offer mask
+SELLER_OFFERS = "voffres"  # value: "<seller id>:<mask of that seller's offers on the product>"
 ATTRIBUTE = "attr"
 
 # (category id, scope, facet, attribute id, value): one row of CategoryFacetCount.
@@ -81,14 +84,12 @@ def _keys(
         return []
     keys: list[Key] = [(category_id, scope, TOTAL, 0, "")]
     if offer_facets:
-        triples = offer_facets_parse(offer_facets)
-        # A product counts once per value, however many of its offers carry it.
-        for facet, values in (
-            (CONDITION, {c for c, _p, _s in triples}),
-            (PRICE, {p for _c, p, _s in triples}),
-            (SELLER, {str(s) for _c, _p, s in triples}),
-        ):
-            keys.extend((category_id, scope, facet, 0, v) for v in values)
+        mask, by_seller = offer_masks(offer_facets_parse(offer_facets))
+        keys.append((category_id, scope, OFFERS, 0, str(mask)))
+        keys.extend(
+            (category_id, scope, SELLER_OFFERS, 0, f"{seller}:{m}")
+            for seller, m in sorted(by_seller.items())
+        )
     keys.extend((category_id, scope, ATTRIBUTE, a, v) for a, v in attributes)
     return keys
 
@@ -322,13 +323,14 @@ def category_facet_counts_repair(*, category_ids: Iterable[int] = ()) -> list[in
 
 
 def category_facet_counts(
-    *, category_ids: Iterable[int], scopes: Iterable[str], attribute_ids: Iterable[int]
+    *, category_ids: Iterable[int], scopes: Iterable[str], attribute_ids: Iterable[int] = ()
 ) -> list[tuple[int, str, str, int, str, int]]:
     """(category id, scope, facet, attribute id, value, count) rows of these categories and
-    scopes with a positive count; attribute rows of `attribute_ids` only."""
-    wanted = Q(facet__in=[TOTAL, PRICE, CONDITION, SELLER]) | Q(
-        facet=ATTRIBUTE, attribute_id__in=list(attribute_ids)
-    )
+    scopes with a positive count: totals, offer masks, and attribute rows of `attribute_ids`."""
+    wanted = Q(facet__in=[TOTAL, OFFERS, SELLER_OFFERS])
+    attribute_ids = list(attribute_ids)
+    if attribute_ids:
+        wanted |= Q(facet=ATTRIBUTE, attribute_id__in=attribute_ids)
     return list(
         CategoryFacetCount.objects.filter(
             category_id__in=list(category_ids), scope__in=list(scopes), count__gt=0

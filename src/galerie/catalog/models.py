@@ -238,10 +238,12 @@ class CategoryFacetCount(models.Model):
     a category's landing page, summed over its subtree, without scanning its products.
 
     `scope` "s": active products in stock; "o": active products sold out with a visible offer
-    (added for storefronts that show sold-out items). `facet` "total" (the products themselves),
-    "prix", "etat", "vendeur" (value: seller id) count products having a purchasable offer with
-    that value; "attr" counts attribute values (`attribute_id`, facet value), of every attribute
-    so that making one a facet needs no rebuild. Kept exact by `galerie.catalog.facets`.
+    (added for storefronts that show sold-out items). `facet` "total" (the products themselves);
+    "offres" counts products per offer mask (value: the set of (condition, price range) pairs of
+    their purchasable offers, as an integer), "voffres" per seller and mask (value
+    "<seller id>:<mask>"); "attr" counts attribute values (`attribute_id`, facet value), of every
+    attribute so that making one a facet needs no rebuild. Kept exact by
+    `galerie.catalog.facets`.
     """
 
     category = models.ForeignKey(

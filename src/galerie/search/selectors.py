@@ -38,5 +38,6 @@ def product_search_ids(
     terms = search_terms(query)
     if terms:
         found = backend().search(terms, category_ids, limit)
-        ids.extend(pk for pk in found if pk not in ids)
+        exact = set(ids)  # a set: `in` on the list made 1,000 results cost half a million steps
+        ids.extend(pk for pk in found if pk not in exact)
     return ids[:limit]

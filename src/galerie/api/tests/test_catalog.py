@@ -1,9 +1,11 @@
 """The read-only catalogue API through HTTP: lists, facets, product with offers, errors."""
 
 import pytest
+from django.core.cache import cache
 
 from galerie.catalog.models import Product
 from galerie.search.services import search_index_refresh
+from galerie.storefronts.listing import counting
 from galerie.testing.factories import make_offer, make_seller
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,27 @@ def test_product_list_query_count(client, mall, django_assert_max_num_queries):
     api_get(client, "/storefronts/culture/products")
     with django_assert_max_num_queries(12):
         api_get(client, "/storefronts/culture/products", auteur="Victor Hugo")
+
+
+def test_totals_and_facets_say_when_they_are_capped_or_estimated(client, mall, monkeypatch):
+    exact = api_get(client, "/storefronts/culture/products", auteur="Victor Hugo").json()
+    assert exact["total"] == 2 and exact["total_exact"] is True
+    assert not any(f["estimated"] for f in exact["facets"])
+
+    monkeypatch.setattr(counting, "COUNT_CAP", 1)
+    monkeypatch.setattr(counting, "FACET_SAMPLE", 1)
+    cache.clear()  # the listing's summary is cached whatever the sort
+    capped = api_get(
+        client, "/storefronts/culture/products", auteur="Victor Hugo", tri="nouveautes"
+    )
+
+    body = capped.json()
+    assert body["total"] == 1 and body["total_exact"] is False
+    assert {f["param"]: f["estimated"] for f in body["facets"]}["prix"] is True
+    assert len(body["items"]) >= 1  # the pages go as far as the count, the last one full
+
+
+def test_a_search_without_results_can_still_be_filtered(client, mall):
+    body = api_get(client, "/storefronts/culture/search", q="introuvable", etat="used").json()
+
+    assert body["total"] == 0 and body["items"] == [] and body["total_exact"] is True

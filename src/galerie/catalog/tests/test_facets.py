@@ -24,7 +24,7 @@ from galerie.inventory.services import stock_adjust, stock_release, stock_reserv
 from galerie.sellers.models import Offer
 from galerie.sellers.onboarding import seller_status_change
 from galerie.sellers.services import offer_publish, offer_update, product_offer_summary_refresh
-from galerie.storefronts.listing import SORTS, product_listing
+from galerie.storefronts.listing import SORTS, counting, product_listing
 from galerie.testing.factories import (
     make_book_type,
     make_category,
@@ -103,7 +103,7 @@ def mall():
     )
 
 
-def _expected(mall, built, filters, *, show_out_of_stock, whole_tree, sort):
+def _expected(mall, built, filters, *, show_out_of_stock, whole_tree, sort, ranked=None):
     verified = {s.pk for s in mall.sellers[:3]}
     slug_of = {s.pk: s.slug for s in mall.sellers}
     used_authors = {p["author"] for p in built if p["author"]}
@@ -114,7 +114,7 @@ def _expected(mall, built, filters, *, show_out_of_stock, whole_tree, sort):
         "auteur": [v for v in filters["auteur"] if v in used_authors],
     }
     clean = {k: v for k, v in clean.items() if v}
-    categories = {mall.root.pk, mall.sub.pk} if whole_tree else {mall.sub.pk}
+    categories = {mall.root.pk, mall.sub.pk} if whole_tree or ranked else {mall.sub.pk}
 
     def purchasable(o):
         return o["active"] and o["stock"] > 0 and o["seller"] in verified
@@ -169,8 +169,9 @@ def _expected(mall, built, filters, *, show_out_of_stock, whole_tree, sort):
         prices = [o["price"] for o in p["offers"] if purchasable(o)]
         return min(prices) if prices else None
 
+    rank = {pk: i for i, pk in enumerate(ranked or [])}
     keys = {
-        "pertinence": lambda p: (p["title"], p["pk"]),
+        "pertinence": (lambda p: rank[p["pk"]]) if ranked else lambda p: (p["title"], p["pk"]),
         "prix-croissant": lambda p: (best(p) is None, best(p) or 0, p["title"], p["pk"]),
         "prix-decroissant": lambda p: (
             best(p) is None,
@@ -184,25 +185,79 @@ def _expected(mall, built, filters, *, show_out_of_stock, whole_tree, sort):
     return clean, order, facets
 
 
-@settings(
+PROPERTY = settings(
     max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(
+EXAMPLES = given(
     products=st.lists(product_st, min_size=1, max_size=8),
     filters=filters_st,
     show_out_of_stock=st.booleans(),
     sort=st.sampled_from(list(SORTS)),
     per_page=st.sampled_from([1, 2, 3]),
 )
+
+
+@PROPERTY
+@EXAMPLES
 def test_listing_and_every_count_match_a_brute_force_count(
     mall, products, filters, show_out_of_stock, sort, per_page
 ):
     """A product is listed iff one of its purchasable offers matches every offer-level filter
     (and its author the author filter); every option's count is the brute-force count."""
+    _check_listings(mall, products, filters, show_out_of_stock, sort, per_page, capped=False)
+
+
+# Larger sets and lighter filters, so that the small caps below are reached.
+busy_offer_st = st.tuples(
+    st.sampled_from([0, 1, 2, 0, 1, 3]),
+    st.sampled_from(CONDITIONS),
+    st.sampled_from(PRICES),
+    st.sampled_from([1, 4, 4, 0]),
+    st.sampled_from([True, True, True, False]),
+)
+busy_product_st = st.tuples(
+    st.sampled_from([None, *AUTHORS]),
+    st.booleans(),
+    st.sampled_from([True, True, True, False]),
+    st.lists(busy_offer_st, min_size=1, max_size=3),
+)
+light_filters_st = st.fixed_dictionaries(
+    {
+        "prix": st.lists(st.sampled_from(RANGE_KEYS[:4]), max_size=1),
+        "etat": st.lists(st.sampled_from(CONDITIONS[:2]), max_size=1),
+        "vendeur": st.lists(st.sampled_from(["s0", "s1", "s2"]), max_size=2, unique=True),
+        "auteur": st.lists(st.sampled_from(AUTHORS), min_size=1, max_size=2, unique=True)
+        | st.just([]),
+    }
+)
+
+
+@PROPERTY
+@given(
+    products=st.lists(busy_product_st, min_size=3, max_size=10),
+    filters=light_filters_st,
+    show_out_of_stock=st.booleans(),
+    sort=st.sampled_from(list(SORTS)),
+    per_page=st.sampled_from([1, 2, 3]),
+)
+def test_capped_and_sampled_counts_never_contradict_a_brute_force_count(
+    mall, monkeypatch, products, filters, show_out_of_stock, sort, per_page
+):
+    """With caps smaller than the mall (count at most 1 product, sample 1 per set): a total
+    shown as exact is exact and a capped one is a true lower bound; the pages list at least
+    that many of the right products, in the right order; a facet not marked as an estimate has
+    exactly the brute-force counts, and an estimate only offers values that some matching
+    product has."""
+    monkeypatch.setattr(counting, "COUNT_CAP", 1)
+    monkeypatch.setattr(counting, "FACET_SAMPLE", 1)
+    _check_listings(mall, products, filters, show_out_of_stock, sort, per_page, capped=True)
+
+
+def _check_listings(mall, products, filters, show_out_of_stock, sort, per_page, *, capped):
     with transaction.atomic():
         cache.clear()
         mall.shop.show_out_of_stock = show_out_of_stock
@@ -252,20 +307,31 @@ def test_listing_and_every_count_match_a_brute_force_count(
         product_offer_summary_refresh(product_ids=[p["pk"] for p in built])
 
         # The category with its subcategory (a page merged from both), then the subcategory;
-        # its landing page (precomputed counts), then filtered (counted).
-        for whole_tree, wanted in ((True, {}), (True, filters), (False, {}), (False, filters)):
+        # its landing page (precomputed counts), then filtered (counted); then the same
+        # products as a ranked search result.
+        ranked = [p["pk"] for p in reversed(built)]
+        cases = [
+            (True, {}, None),
+            (True, filters, None),
+            (False, {}, None),
+            (False, filters, None),
+            (True, filters, ranked),
+        ]
+        for whole_tree, wanted, product_ids in cases:
             category = mall.root if whole_tree else mall.sub
             options = {
                 "show_out_of_stock": show_out_of_stock,
                 "whole_tree": whole_tree,
                 "sort": sort,
+                "ranked": product_ids,
             }
             expected = _expected(mall, built, {k: wanted.get(k, []) for k in filters}, **options)
             seen, page, num_pages = [], 1, 1
             while page <= num_pages:
                 listing = product_listing(
                     storefront=mall.shop,
-                    category=category,
+                    category=None if product_ids is not None else category,
+                    product_ids=product_ids,
                     filters=wanted,
                     sort=sort,
                     page=page,
@@ -273,10 +339,31 @@ def test_listing_and_every_count_match_a_brute_force_count(
                 )
                 seen.extend(p.pk for p in listing.products)
                 num_pages, page = listing.num_pages, page + 1
-            assert listing.filters == expected[0]
-            assert seen == expected[1]
-            assert listing.total == len(expected[1])
-            assert facets_of(listing) == expected[2]
+            clean, order, counts = expected
+            assert listing.filters == clean
+            if not capped:
+                assert listing.total_exact
+                assert not listing.facets_estimated
+            if listing.total_exact:
+                assert seen == order
+                assert listing.total == len(order)
+            else:
+                # At least `total`: the pages go that far (the last one full), in order.
+                assert 0 < listing.total <= len(order)
+                assert listing.total <= len(seen) and seen == order[: len(seen)]
+            got = facets_of(listing)
+            for f in listing.facets:
+                if f.estimated:
+                    # An estimate offers only values some matching product has (or selected).
+                    for o in f.options:
+                        assert o.count >= 0
+                        assert counts.get(f.param, {}).get(o.value, 0) > 0 or o.selected
+                else:
+                    assert got[f.param] == counts.get(f.param)
+            # A group shown exactly may not be missing; an estimated one may have sampled none.
+            for param in counts:
+                selected = bool(clean.get(param))
+                assert param in got or (capped and not selected)
         assert_counts_exact()
         transaction.set_rollback(True)
 

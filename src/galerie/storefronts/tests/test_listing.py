@@ -9,6 +9,7 @@ from galerie.storefronts.listing import (
     SORT_NEWEST,
     SORT_PRICE_ASC,
     SORT_PRICE_DESC,
+    counting,
     product_listing,
 )
 from galerie.testing.factories import (
@@ -290,3 +291,120 @@ def test_a_seller_filter_and_a_condition_filter_match_one_offer(blu_ray):
 
     assert titles(listing) == [] and listing.total == 0
     assert facet(listing, "etat") == {"new": (0, True), "used": (1, False)}
+
+
+# --- bounded counting: precomputed, sampled, capped -----------------------------------------
+
+
+@pytest.fixture
+def small_caps(monkeypatch):
+    """Caps small enough for a test mall: count at most 1 product, sample 1 per set."""
+    monkeypatch.setattr(counting, "COUNT_CAP", 1)
+    monkeypatch.setattr(counting, "FACET_SAMPLE", 1)
+
+
+def test_an_offer_filtered_listing_is_counted_from_the_precomputed_rows(
+    shelf, django_assert_max_num_queries
+):
+    shop, _products, _fridge = shelf
+    product_listing(storefront=shop)  # warm the category and attribute caches
+
+    # the two reads of the shared versions, the precomputed rows, the attribute sample, the
+    # sellers' names, the page: no count over the matching products
+    with django_assert_max_num_queries(6):
+        listing = product_listing(storefront=shop, filters={"etat": "new", "prix": "10-20"})
+
+    assert titles(listing) == ["B Hugo", "C Zola"]
+    assert listing.total == 2 and listing.total_exact
+    assert facet(listing, "prix") == {"0-10": (1, False), "10-20": (2, True), "50-100": (1, False)}
+    assert facet(listing, "etat") == {"new": (2, True), "used": (1, False)}
+    assert facet(listing, "vendeur") == {"librairie": (2, False)}
+    assert not any(f.estimated for f in listing.facets)
+
+
+def test_one_seller_is_counted_from_its_own_offer_masks(shelf):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, filters={"vendeur": "bouquiniste"})
+
+    assert titles(listing) == ["C Zola"] and listing.total == 1 and listing.total_exact
+    assert facet(listing, "prix") == {"10-20": (1, False)}
+    assert facet(listing, "etat") == {"used": (1, False)}
+    assert facet(listing, "vendeur") == {"bouquiniste": (1, True), "librairie": (4, False)}
+
+
+def test_attribute_counts_of_a_set_larger_than_the_sample_are_scaled_estimates(shelf, small_caps):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, filters={"etat": "new"})
+
+    # The total and the offer-level counts still come exact from the precomputed rows.
+    assert listing.total == 4 and listing.total_exact and len(listing.products) == 4
+    assert facet(listing, "etat") == {"new": (4, True), "used": (1, False)}
+    authors = [f for f in listing.facets if f.param == "auteur"][0]
+    assert authors.estimated and listing.facets_estimated
+    # One product sampled out of four: its author, counted once, stands for four.
+    assert [
+        (o.value in {"Victor Hugo", "Émile Zola", "George Sand"}, o.count) for o in authors.options
+    ] == [(True, 4)]
+
+
+def test_a_total_no_precomputed_row_gives_is_counted_up_to_the_cap(shelf, small_caps):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, filters={"auteur": "Victor Hugo"}, per_page=1)
+
+    assert listing.total == 1 and not listing.total_exact
+    # The pages go as far as the count: the first of the two Hugo novels.
+    assert listing.num_pages == 1 and titles(listing) == ["A Hugo"]
+    assert all(f.estimated for f in listing.facets if f.param in ("prix", "etat", "vendeur"))
+
+
+def test_a_truncated_search_result_gives_a_lower_bound(shelf):
+    shop, products, _fridge = shelf
+    ranked = [products["C Zola"].pk, products["A Hugo"].pk]
+
+    listing = product_listing(storefront=shop, product_ids=ranked, truncated=True)
+
+    assert titles(listing) == ["C Zola", "A Hugo"]
+    assert listing.total == 2 and not listing.total_exact
+
+
+def test_search_facets_are_counted_over_the_first_matches(shelf, small_caps):
+    shop, products, _fridge = shelf
+    ranked = [products[t].pk for t in ("D Sand", "A Hugo", "B Hugo")]
+
+    listing = product_listing(storefront=shop, product_ids=ranked)
+
+    # Exact total and offer-level counts (every candidate's stored offer facets are read) …
+    assert listing.total == 3 and listing.total_exact
+    assert facet(listing, "prix") == {"0-10": (1, False), "10-20": (1, False), "50-100": (1, False)}
+    # … authors of the best-ranked match only, scaled to the three.
+    authors = [f for f in listing.facets if f.param == "auteur"][0]
+    assert authors.estimated and [(o.value, o.count) for o in authors.options] == [
+        ("George Sand", 3)
+    ]
+
+
+def test_an_empty_search_result_with_a_filter_is_empty(shelf):
+    shop, _products, _fridge = shelf
+
+    listing = product_listing(storefront=shop, product_ids=[], filters={"etat": "used"})
+
+    assert listing.total == 0 and listing.products == [] and listing.total_exact
+
+
+def test_an_assortment_without_categories_lists_nothing_whatever_the_filters(shelf):
+    shop, products, _fridge = shelf
+    empty = make_storefront("vide", categories=[])
+    filters = {"auteur": ["Victor Hugo", "Émile Zola"], "editeur": "Folio", "etat": "new"}
+    make_product(  # the values exist in the mall, so the filters are kept
+        "E Folio",
+        category=products["A Hugo"].category,
+        product_type=products["A Hugo"].product_type,
+        attributes={"author": "Victor Hugo", "publisher": "Folio"},
+    )
+
+    listing = product_listing(storefront=empty, filters=filters)
+
+    assert listing.total == 0 and listing.products == []

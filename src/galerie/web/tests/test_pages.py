@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from galerie.catalog.models import Product
 from galerie.search.services import search_index_refresh
 from galerie.sellers.services import offer_update
+from galerie.storefronts.listing import counting
 from galerie.testing.factories import make_offer, make_product, make_seller, make_storefront
 from galerie.web.tests.conftest import get
 
@@ -290,6 +292,32 @@ def test_nasty_search_queries_never_fail(client, indexed, query):
     assert response.status_code == 200
 
 
+def test_a_search_without_results_can_still_be_filtered(client, indexed):
+    # Once a 500: the facet count of an empty result compiled an empty `IN ()`.
+    response = get(client, "culture", "/recherche/?q=introuvable&etat=used&auteur=Victor+Hugo")
+
+    assert response.status_code == 200
+    assert "Aucun produit ne correspond" in text(response)
+
+
+def test_a_capped_total_and_estimated_counts_say_so(client, mall, monkeypatch):
+    body = text(get(client, "culture", "/c/livres/?auteur=Victor+Hugo"))
+    assert "2 produits" in body and "≈" not in body
+
+    monkeypatch.setattr(counting, "COUNT_CAP", 1)
+    monkeypatch.setattr(counting, "FACET_SAMPLE", 1)
+    cache.clear()  # the listing's summary is cached whatever the sort
+    body = text(get(client, "culture", "/c/livres/?auteur=Victor+Hugo&tri=nouveautes"))
+
+    assert "au moins 1 produit" in body
+    assert '(<abbr title="environ">≈</abbr> ' in body
+    assert "nombre estimé d'après un échantillon" in body
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"}, HTTP_HOST="culture.localhost")
+    body = text(get(client, "culture", "/c/livres/?auteur=Victor+Hugo&tri=nouveautes"))
+    assert "at least 1 product" in body and '<abbr title="about">≈</abbr>' in body
+    assert "number estimated from a sample" in body
+
+
 def test_empty_search_shows_a_hint(client, mall):
     response = get(client, "culture", "/recherche/?q=+")
     assert response.status_code == 200 and "Saisissez" in text(response)
@@ -353,9 +381,18 @@ def test_cached_page_carries_each_visitors_own_csrf_token(client, mall):
     ("path", "limit"),
     # Each includes the reads of the shared cache versions: global, then the page's own
     # (a product page first looks up its product id by slug).
-    [("/", 5), ("/c/livres/?auteur=Victor+Hugo&tri=prix-croissant", 11), ("/p/les-miserables/", 7)],
+    [
+        ("/", 5),
+        ("/c/livres/?auteur=Victor+Hugo&tri=prix-croissant", 11),
+        # Filtered on offers: counted from the precomputed rows, never over the matches.
+        ("/c/livres/?etat=used&tri=prix-decroissant", 9),
+        ("/c/livres/?prix=0-10&vendeur=bouquiniste&page=2", 10),
+        # Search: the ranked ids, one read of their stored offer facets, one attribute sample.
+        ("/recherche/?q=hugo&etat=new", 7),
+        ("/p/les-miserables/", 7),
+    ],
 )
-def test_query_counts_are_pinned(client, mall, django_assert_max_num_queries, path, limit):
+def test_query_counts_are_pinned(client, indexed, django_assert_max_num_queries, path, limit):
     # Warm the storefront caches only; the page itself and its category caches stay cold.
     get(client, "culture", "/recherche/?q=warm-up")
     with django_assert_max_num_queries(limit):
