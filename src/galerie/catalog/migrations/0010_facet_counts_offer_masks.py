@@ -12,7 +12,7 @@ def recount(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0008_image_url_validator"),
+        ("catalog", "0009_bounds"),
     ]
 
     operations = [
