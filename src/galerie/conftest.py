@@ -19,6 +19,10 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "GALERIE_REQUIRE_POSTGRES=1 but DATABASE_URL does not point at PostgreSQL."
         )
+    # Argon2 is made slow on purpose (~0.4 s a hash here) and the suite hashes on every account
+    # it creates and every login it tries. The tests check who may log in, not the hash's cost;
+    # the one that checks production's hasher puts galerie.settings' list back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
