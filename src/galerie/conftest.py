@@ -25,6 +25,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_sessionstart(session):
+    """Under pytest-xdist (`-n`), the workers share var/: create the payment webhook secret
+    once, in the controlling process, before they start. Left to the first test of each worker,
+    two could write different secrets and one would verify with the other's."""
+    if not hasattr(session.config, "workerinput"):
+        from galerie.payments.gateways import webhook_secret
+
+        webhook_secret()
+
+
 def pytest_collection_modifyitems(config, items):
     _transactional_tests_restore_data(items)
     if ON_POSTGRES:
