@@ -19,6 +19,20 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "GALERIE_REQUIRE_POSTGRES=1 but DATABASE_URL does not point at PostgreSQL."
         )
+    # Argon2 is made slow on purpose (~0.4 s a hash here) and the suite hashes on every account
+    # it creates and every login it tries. The tests check who may log in, not the hash's cost;
+    # the one that checks production's hasher puts galerie.settings' list back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_sessionstart(session):
+    """Under pytest-xdist (`-n`), the workers share var/: create the payment webhook secret
+    once, in the controlling process, before they start. Left to the first test of each worker,
+    two could write different secrets and one would verify with the other's."""
+    if not hasattr(session.config, "workerinput"):
+        from galerie.payments.gateways import webhook_secret
+
+        webhook_secret()
 
 
 def pytest_collection_modifyitems(config, items):

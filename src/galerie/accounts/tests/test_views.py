@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
+from galerie import settings as project_settings
 from galerie.accounts.models import Address
 from galerie.cart.models import Cart
 from galerie.storefronts.models import StorefrontHost
@@ -38,8 +39,9 @@ def _register(client, email, password="Pomme-Verte-42"):  # noqa: S107
 
 
 def test_register_then_activate_by_email_logs_in_with_email_as_login(
-    client, storefront, django_capture_on_commit_callbacks
+    client, storefront, django_capture_on_commit_callbacks, settings
 ):
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # the suite's is MD5
     with django_capture_on_commit_callbacks(execute=True):
         response = _register(client, "Jean@Example.FR")
 

@@ -13,11 +13,6 @@ from galerie.demo.services import ADMIN_USERNAME, demo_admin_ensure
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_first_run_creates_a_superuser_with_a_random_password_in_a_private_file(tmp_path):
     path, password = demo_admin_ensure(var_dir=tmp_path)
     admin = get_user_model().objects.get(username=ADMIN_USERNAME)

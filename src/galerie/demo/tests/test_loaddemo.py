@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 SMALL = 400
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The demo's admin account (demo_admin_ensure); Argon2 would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _fingerprint():
     """Counts of every table the demo fills and a checksum of its prices and stock."""
     return (

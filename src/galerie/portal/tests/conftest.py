@@ -50,6 +50,10 @@ def _paid_order(storefront, offer, key: str):
 
 @pytest.fixture
 def world(db):
+    return world_build()
+
+
+def world_build() -> SimpleNamespace:
     books = make_category("Livres", slug="livres")
     storefront = make_storefront("culture", name="Culture", categories=[books])
     book_type = make_book_type()

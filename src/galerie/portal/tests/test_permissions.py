@@ -4,12 +4,16 @@ seller B owner and operator staff (is_staff, no membership) → the expected sta
 Ids in the URLs are seller A's objects, so seller B must get 404 on every route that names one.
 """
 
+import copy
+
 import pytest
 
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.portal.auth import api_token_create
+from galerie.portal.tests.conftest import world_build
 from galerie.pricing.models import DeliveryMethod
 from galerie.sellers.models import Offer, SellerMember
+from galerie.testing.module_rows import module_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +115,18 @@ ROUTES = [
         (LOGIN, 403, BACK, 404, 404, 403),
     ),
 ]
+
+
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker):
+    """The two sellers' world, built once for the matrix's ~180 cases (see module_rows)."""
+    with module_rows(django_db_blocker, world_build) as world:
+        yield world
+
+
+@pytest.fixture
+def world(_world, db):
+    return copy.deepcopy(_world)
 
 
 @pytest.fixture

@@ -20,8 +20,7 @@ PRODUCTS = 800
 
 
 @pytest.fixture
-def demo(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo():
     demo_load(products=PRODUCTS)
     return Storefront.objects.get(slug="galerie")
 
