@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.text import slugify
@@ -528,7 +529,10 @@ def _attribute_counts(qs: QuerySet[Product], attribute_ids) -> dict[int, dict[st
     # index) to their values. Left to itself SQLite walks the (attribute, value) index over the
     # whole mall and probes each product, 4x slower on a large category. The unary "+" keeps
     # it from using that index; PostgreSQL reads "+x" as x and plans well on its own.
-    products_sql, params = qs.order_by().values_list("id").query.sql_with_params()
+    try:
+        products_sql, params = qs.order_by().values_list("id").query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search that found nothing: `pk IN ()` has no SQL
+        return {}
     marks = ", ".join(["%s"] * len(attribute_ids))
     table = AttributeValue._meta.db_table
     # Only ORM-compiled SQL and placeholders are interpolated; every value is a parameter.
