@@ -13,25 +13,25 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
 
+from galerie.api.errors import ErrorOut
+from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
+from galerie.api.orders import VatRowOut
+from galerie.api.schemas import In
 from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
 
 router = Router(tags=["panier"])
-TOKEN_HEADER = "X-Cart-Token"  # noqa: S105 (a header name)
+# A change reads the cart token, else the session cookie with its CSRF token.
+CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
-class Error(Schema):
-    code: str
-    message: str
-
-
-class LineIn(Schema):
+class LineIn(In):
     offer_id: int
     quantity: int = Field(1, ge=1, le=services.MAX_LINE_QUANTITY)
 
 
-class QuantityIn(Schema):
+class QuantityIn(In):
     quantity: int = Field(..., ge=0, le=services.MAX_LINE_QUANTITY)
 
 
@@ -44,7 +44,7 @@ class DeliveryOptionOut(Schema):
     book_floor_applied: bool
 
 
-class LineOut(Schema):
+class CartLineOut(Schema):
     id: int | None
     offer_id: int
     title: str
@@ -62,7 +62,7 @@ class GroupOut(Schema):
     seller_id: int
     seller: str
     seller_is_trader: bool
-    lines: list[LineOut]
+    lines: list[CartLineOut]
     delivery_options: list[DeliveryOptionOut]
     chosen_delivery: DeliveryOptionOut | None
     subtotal: Decimal
@@ -74,16 +74,6 @@ class ProblemOut(Schema):
     code: str
     message: str
     offer_id: int | None = None
-
-
-class VatRowOut(Schema):
-    rate: Decimal
-    ht: Decimal
-    vat: Decimal
-    ttc: Decimal
-    # A private seller's sales: no VAT, rate 0, and why (pricing.sale_vat).
-    exemption: str | None = None
-    exemption_label: str | None = None
 
 
 class CartOut(Schema):
@@ -120,7 +110,7 @@ def csrf_check(request) -> None:
 def cart_of(request, *, create: bool = False, change: bool = False):
     """The cart the request designates: by token header, else by session (CSRF-checked)."""
     storefront = storefront_of(request)
-    token = request.headers.get(TOKEN_HEADER, "").strip()
+    token = request.headers.get(CART_TOKEN, "").strip()
     if token:
         cart = cart_for_token(storefront=storefront, token=token)
         if cart is None:
@@ -212,21 +202,40 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
     }
 
 
-@router.get("", response={200: CartOut, 404: Error}, summary="Le panier")
+@router.get(
+    "",
+    response={200: CartOut, 404: ErrorOut},
+    summary="Le panier",
+    openapi_extra=headers_read(CART_TOKEN),
+)
 def cart_get(request):
     return cart_out(request, cart_of(request))
 
 
 @router.post(
     "/lines",
-    response={201: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={201: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Ajouter une offre",
+    openapi_extra={
+        **CHANGE_HEADERS,
+        "responses": {
+            201: {
+                "headers": {
+                    CART_TOKEN: {
+                        "description": "Le jeton du panier d'un invité, à renvoyer en "
+                        "X-Cart-Token (absent pour le panier d'un client connecté).",
+                        "schema": {"type": "string"},
+                    }
+                }
+            }
+        },
+    },
 )
 def cart_line_add(request, payload: LineIn, response: HttpResponse):
     cart = cart_of(request, create=True, change=True)
     services.cart_add(cart=cart, offer_id=payload.offer_id, quantity=payload.quantity)
     if cart.user_id is None:
-        response[TOKEN_HEADER] = cart.token
+        response[CART_TOKEN] = cart.token
     return 201, cart_out(request, cart)
 
 
@@ -240,8 +249,9 @@ def _line_change(request, line_id: int, action):
 
 @router.patch(
     "/lines/{line_id}",
-    response={200: CartOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Changer la quantité (0 retire la ligne)",
+    openapi_extra=CHANGE_HEADERS,
 )
 def cart_line_update(request, line_id: int, payload: QuantityIn):
     return _line_change(
@@ -253,8 +263,9 @@ def cart_line_update(request, line_id: int, payload: QuantityIn):
 
 @router.delete(
     "/lines/{line_id}",
-    response={200: CartOut, 403: Error, 404: Error},
+    response={200: CartOut, 403: ErrorOut, 404: ErrorOut},
     summary="Retirer une ligne",
+    openapi_extra=CHANGE_HEADERS,
 )
 def cart_line_remove(request, line_id: int):
     return _line_change(

@@ -107,7 +107,7 @@ class SellerOut(Schema):
     is_operator: bool
 
 
-class OfferOut(Schema):
+class ProductOfferOut(Schema):
     id: int
     seller: SellerOut
     price: Decimal
@@ -131,10 +131,10 @@ class ProductDetail(ProductSummary):
     product_type: str
     created_at: datetime
     attributes: list[AttributeOut]
-    buy_box: OfferOut | None = Field(
+    buy_box: ProductOfferOut | None = Field(
         description="L'offre mise en avant : la première du classement (voir /classement/)."
     )
-    offers: list[OfferOut] = Field(
+    offers: list[ProductOfferOut] = Field(
         description=(
             "Toutes les offres achetables, dans l'ordre de la fiche produit (critères décrits "
             "sur la page /classement/ de la boutique) : la première est l'offre mise en avant."
@@ -265,7 +265,7 @@ def categories(request, slug: str):
 
 @router.get(
     "/{slug}/products",
-    response={200: ProductPage, 404: ErrorOut, 422: ErrorOut},
+    response={200: ProductPage, 404: ErrorOut},
     summary="Produits visibles, filtrés, triés et paginés, avec facettes",
     description=(
         "Mêmes filtres que la page catégorie : prix, etat, vendeur, et chaque attribut filtrable "
@@ -330,7 +330,7 @@ def product(request, slug: str, product_slug: str):
 
 @router.get(
     "/{slug}/search",
-    response={200: ProductPage, 404: ErrorOut, 422: ErrorOut},
+    response={200: ProductPage, 404: ErrorOut},
     summary="Recherche plein texte dans l'assortiment de la boutique, avec facettes",
 )
 def search(request, slug: str, params: Query[ListingParams], q: str = ""):

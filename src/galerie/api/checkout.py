@@ -10,16 +10,18 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from galerie.api.cart import CartOut, Error, cart_of, cart_out
+from galerie.api.cart import CartOut, cart_of, cart_out
+from galerie.api.errors import ErrorOut
+from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.schemas import In
 from galerie.checkout.errors import CheckoutError
 from galerie.checkout.services import checkout_place
 from galerie.orders.services import order_remember_in_session
 
 router = Router(tags=["commande"])
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-class AddressIn(Schema):
+class AddressIn(In):
     """Shape only: order_place checks the address with accounts.addresses (the limits,
     countries, postcode rules and messages of the web form) and answers 400 invalid_address."""
 
@@ -32,7 +34,7 @@ class AddressIn(Schema):
     phone: str = ""
 
 
-class QuoteIn(Schema):
+class QuoteIn(In):
     delivery_choices: dict[int, int] = Field(
         default_factory=dict, description="id du vendeur → id du mode de livraison (0 = standard)"
     )
@@ -64,7 +66,12 @@ class PlacedOut(Schema):
     payment: PaymentOut | None
 
 
-@router.post("/quote", response={200: CartOut, 403: Error, 404: Error}, summary="Devis du panier")
+@router.post(
+    "/quote",
+    response={200: CartOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Devis du panier",
+    openapi_extra=headers_read(CART_TOKEN),
+)
 def checkout_quote(request, payload: QuoteIn):
     cart = cart_of(request)
     return cart_out(request, cart, delivery_choices=payload.delivery_choices or None)
@@ -72,11 +79,18 @@ def checkout_quote(request, payload: QuoteIn):
 
 @router.post(
     "/orders",
-    response={201: PlacedOut, 400: Error, 403: Error, 404: Error, 409: Error, 422: Error},
+    response={
+        201: PlacedOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
     summary="Passer la commande (en-tête Idempotency-Key)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY, CART_TOKEN, CSRF_TOKEN),
 )
 def checkout_order_place(request, payload: PlaceIn):
-    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
     if not key:
         raise CheckoutError(
             _("L'en-tête Idempotency-Key est obligatoire pour passer commande."),

@@ -1,17 +1,43 @@
-"""One error shape for the whole API: {"code": "...", "message": "..."} with the right status."""
+"""One error shape for the whole API: {"code": "...", "message": "..."} with the right status.
+
+A refused input adds "field" (the field at fault) when there is one; the validation 422 adds
+"errors", one entry per faulty value (ValidationErrorOut).
+"""
+
+from typing import Literal
 
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from galerie.core.errors import DomainError
 
 
+# Declare it in `response={404: ErrorOut, …}`; api.openapi adds the answers every operation has.
 class ErrorOut(Schema):
-    """The body of every API error; declare it in `response={404: ErrorOut, …}`."""
+    """The body of every error answer."""
 
-    code: str
+    code: str = Field(description="Code stable, pour les programmes (ex. out_of_stock).")
+    message: str = Field(description="Message pour les personnes.")
+    field: str | None = Field(None, description="Le champ en cause, quand il y en a un.")
+
+
+class ValidationIssueOut(Schema):
+    type: str = Field(description="Type d'erreur de pydantic (missing, int_parsing, …).")
+    loc: list[str | int] = Field(
+        description="Où : la source (body, query, path) puis le chemin du champ."
+    )
+    msg: str
+    ctx: dict | None = Field(None, description="Les limites en cause (ge, le, …).")
+
+
+class ValidationErrorOut(Schema):
+    """The 422 of a request whose parameters or body do not match the declared schema."""
+
+    code: Literal["invalid_params"]
     message: str
+    errors: list[ValidationIssueOut]
 
 
 def _message_of_validation(exc: ValidationError) -> str:
@@ -51,5 +77,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        body = {"code": f"http_{exc.status_code}", "message": str(exc)}
+        if exc.status_code == 400:
+            # Ninja's only 400: a body that is not JSON ("Cannot parse request body").
+            body = {
+                "code": "invalid_body",
+                "message": _("Corps de la requête illisible : un document JSON est attendu."),
+            }
+        else:
+            body = {"code": f"http_{exc.status_code}", "message": str(exc)}
         return api.create_response(request, body, status=exc.status_code)

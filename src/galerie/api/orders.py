@@ -11,14 +11,10 @@ from uuid import UUID
 from django.http import Http404
 from ninja import Router, Schema
 
+from galerie.api.errors import ErrorOut
 from galerie.orders.selectors import order_for_request, order_vat_breakdown, orders_for_request
 
 router = Router(tags=["commandes"])
-
-
-class Error(Schema):
-    code: str
-    message: str
 
 
 class OrderSummaryOut(Schema):
@@ -31,7 +27,7 @@ class OrderSummaryOut(Schema):
     url: str
 
 
-class LineOut(Schema):
+class OrderLineOut(Schema):
     id: int
     title: str
     gtin: str
@@ -47,7 +43,7 @@ class LineOut(Schema):
     refunded_quantity: int
 
 
-class SellerOrderOut(Schema):
+class OrderSellerOrderOut(Schema):
     id: int
     seller: str
     seller_identity: str
@@ -60,10 +56,12 @@ class SellerOrderOut(Schema):
     carrier: str
     tracking_number: str
     total: Decimal
-    lines: list[LineOut]
+    lines: list[OrderLineOut]
 
 
 class VatRowOut(Schema):
+    """One VAT rate's totals, of a cart's quote (the cart API) or of an order."""
+
     rate: Decimal
     ht: Decimal
     vat: Decimal
@@ -81,15 +79,23 @@ class OrderOut(OrderSummaryOut):
     vat_total: Decimal
     refunded_total: Decimal
     shipping_address: dict
-    seller_orders: list[SellerOrderOut]
+    seller_orders: list[OrderSellerOrderOut]
     vat_breakdown: list[VatRowOut]
+
+
+class OrderStatusSellerOrderOut(Schema):
+    id: int
+    seller: str
+    status: str
+    carrier: str
+    tracking_number: str
 
 
 class OrderStatusOut(Schema):
     public_id: UUID
     status: str
     status_label: str
-    seller_orders: list[dict]
+    seller_orders: list[OrderStatusSellerOrderOut]
 
 
 def _summary(order) -> dict:
@@ -117,7 +123,7 @@ def order_list(request):
     return [_summary(o) for o in orders_for_request(request).order_by("-created_at")[:100]]
 
 
-@router.get("/{public_id}", response={200: OrderOut, 404: Error})
+@router.get("/{public_id}", response={200: OrderOut, 404: ErrorOut})
 def order_get(request, public_id: UUID):
     order = _order_or_404(request, public_id)
     seller_orders = []
@@ -176,7 +182,7 @@ def order_get(request, public_id: UUID):
     }
 
 
-@router.get("/{public_id}/status", response={200: OrderStatusOut, 404: Error})
+@router.get("/{public_id}/status", response={200: OrderStatusOut, 404: ErrorOut})
 def order_status(request, public_id: UUID):
     order = _order_or_404(request, public_id)
     return {

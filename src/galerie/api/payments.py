@@ -5,9 +5,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from galerie.api.cart import csrf_check
+from galerie.api.errors import ErrorOut
+from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.schemas import In
 from galerie.core.errors import DomainError
 from galerie.orders.selectors import order_for_request
 from galerie.payments.services import payment_start
@@ -20,12 +24,7 @@ class OperatorOnly(DomainError):
     status = 403
 
 
-class Error(Schema):
-    code: str
-    message: str
-
-
-class PayIn(Schema):
+class PayIn(In):
     method: str = Field("card", description="card ou transfer")
     return_url: str | None = Field(None, description="Retour après la page de paiement")
 
@@ -44,7 +43,8 @@ class PayOut(Schema):
 
 @router.post(
     "/orders/{public_id}/pay",
-    response={200: PayOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: PayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    openapi_extra=headers_read(CSRF_TOKEN),
 )
 def order_pay(request, public_id: UUID, payload: PayIn):
     """Start (or resume: calling twice returns the same open payment) paying an order."""
@@ -72,7 +72,7 @@ def order_pay(request, public_id: UUID, payload: PayIn):
     }
 
 
-class RefundIn(Schema):
+class RefundIn(In):
     lines: dict[int, int] | None = Field(
         None, description="id de ligne → quantité ; absent : remboursement intégral"
     )
@@ -92,8 +92,9 @@ class RefundOut(Schema):
 
 @router.post(
     "/orders/{public_id}/refunds",
-    response={200: RefundOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={200: RefundOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Rembourser (opérateur ; en-tête Idempotency-Key)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY),
 )
 def order_refund_create(request, public_id: UUID, payload: RefundIn):
     """Operator only. The same Idempotency-Key and body return the same refund; the same key with
@@ -104,10 +105,10 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     # The same right as the admin's "refund in full" action (core/roles.py grants it).
     if not (request.user.is_staff and request.user.has_perm("orders.refund")):
         raise OperatorOnly("Réservé à l'opérateur.")
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
     if not key:
         raise DomainError(
-            "L'en-tête Idempotency-Key est obligatoire.", code="idempotency_key_required"
+            _("L'en-tête Idempotency-Key est obligatoire."), code="idempotency_key_required"
         )
     order = Order.objects.filter(public_id=public_id).first()
     if order is None:

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.security import HttpBearer
 
-from galerie.api.errors import ErrorOut
+from galerie.api.errors import ErrorOut, ValidationErrorOut
+from galerie.api.schemas import In
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.models import Product
 from galerie.core import throttle
@@ -86,7 +87,7 @@ def _member(request) -> SellerMember:
 # --- Offers ------------------------------------------------------------------------------------
 
 
-class OfferOut(Schema):
+class SellerOfferOut(Schema):
     id: int
     product_id: int
     product_title: str
@@ -105,7 +106,7 @@ class OfferPage(Schema):
     total: int
     offset: int
     limit: int
-    items: list[OfferOut]
+    items: list[SellerOfferOut]
 
 
 # The offer's bounds are the model's (sellers.limits): a value out of them is a 422 naming the
@@ -126,7 +127,7 @@ def _lead_time(default=...):
     return Field(default, ge=0, le=OFFER_LEAD_TIME_MAX_DAYS)
 
 
-class OfferCreateIn(Schema):
+class OfferCreateIn(In):
     product_id: int | None = None
     gtin: str | None = None
     price: Decimal = _price()
@@ -138,7 +139,7 @@ class OfferCreateIn(Schema):
     sku: str = ""
 
 
-class OfferPatchIn(Schema):
+class OfferPatchIn(In):
     price: Decimal | None = _price(None)
     stock: int | None = _stock(None)
     condition: str | None = None
@@ -149,7 +150,7 @@ class OfferPatchIn(Schema):
     is_active: bool | None = None
 
 
-class BulkItemIn(Schema):
+class BulkItemIn(In):
     """Each item's bounds are checked by the bulk service (the same OFFER_* limits), so a bad
     item is reported by number in the BulkOut body rather than failing the whole request."""
 
@@ -159,7 +160,7 @@ class BulkItemIn(Schema):
     stock: int | None = None
 
 
-class BulkIn(Schema):
+class BulkIn(In):
     mode: str = ALL_OR_NOTHING
     items: list[BulkItemIn]
 
@@ -224,7 +225,7 @@ def offer_list(
     }
 
 
-@router.post("/offers", response={201: OfferOut, **ERRORS})
+@router.post("/offers", response={201: SellerOfferOut, **ERRORS})
 def offer_create(request, payload: OfferCreateIn):
     """Publish an offer on an existing product, given by `product_id` or `gtin`."""
     products = Product.objects.filter(is_active=True).select_related("product_type")
@@ -244,7 +245,8 @@ def offer_create(request, payload: OfferCreateIn):
     return 201, _offer_out(offer)
 
 
-@router.post("/offers/bulk", response={200: BulkOut, 422: BulkOut, **ERRORS})
+# A 422 is either the report of refused items or, for a body off the schema, the usual one.
+@router.post("/offers/bulk", response={200: BulkOut, 422: BulkOut | ValidationErrorOut, **ERRORS})
 def offer_bulk(request, payload: BulkIn):
     """Update price and/or stock of many offers (by `sku` or `gtin`). Item numbers in the report
     start at 1. mode=all_or_nothing (default): any faulty item → nothing changed (422);
@@ -273,12 +275,12 @@ def offer_bulk(request, payload: BulkIn):
 
 
 # Declared after /offers/bulk: a path parameter route must not shadow the literal one.
-@router.get("/offers/{offer_id}", response={200: OfferOut, **ERRORS})
+@router.get("/offers/{offer_id}", response={200: SellerOfferOut, **ERRORS})
 def offer_get(request, offer_id: int):
     return _offer_out(selectors.seller_offer(seller=_member(request).seller, offer_id=offer_id))
 
 
-@router.patch("/offers/{offer_id}", response={200: OfferOut, **ERRORS})
+@router.patch("/offers/{offer_id}", response={200: SellerOfferOut, **ERRORS})
 def offer_patch(request, offer_id: int, payload: OfferPatchIn):
     member = _member(request)
     changes = payload.dict(exclude_none=True)
@@ -294,7 +296,7 @@ def offer_patch(request, offer_id: int, payload: OfferPatchIn):
 # --- Orders ------------------------------------------------------------------------------------
 
 
-class LineOut(Schema):
+class SellerOrderLineOut(Schema):
     id: int
     title: str
     gtin: str
@@ -325,15 +327,15 @@ class SellerOrderOut(SellerOrderSummaryOut):
     carrier: str
     tracking_number: str
     shipping_address: dict
-    lines: list[LineOut]
+    lines: list[SellerOrderLineOut]
 
 
-class ShipIn(Schema):
+class ShipIn(In):
     carrier: str
     tracking_number: str
 
 
-class CancelIn(Schema):
+class CancelIn(In):
     reason: str
 
 

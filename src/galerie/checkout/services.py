@@ -18,7 +18,7 @@ from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
 from galerie.orders.errors import EmptyOrder, IdempotencyConflict
 from galerie.orders.models import Order
-from galerie.orders.services import order_place
+from galerie.orders.services import order_place_or_replay
 from galerie.payments.errors import OrderNotPayable
 from galerie.payments.services import payment_method_check, payment_start
 
@@ -84,9 +84,8 @@ def checkout_place(
     if not email:
         raise CheckoutIncomplete(_("Indiquez votre adresse e-mail."), field="email")
     lines = cart_lines(cart)
-    replayed = False
     try:
-        order = order_place(
+        placement = order_place_or_replay(
             storefront=storefront,
             email=email,
             user=user,
@@ -97,6 +96,9 @@ def checkout_place(
             idempotency_key=idempotency_key,
             expected_total=expected_total,
         )
+        # replayed: the key's order already existed, or a concurrent request with this key
+        # created it while we waited; either way this request did not create it.
+        order, replayed = placement.order, placement.replayed
     except (EmptyOrder, IdempotencyConflict):
         # A double click whose first request already placed the order and emptied the cart:
         # the second one sees an empty cart, so answer with the order the key already made.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -81,7 +82,20 @@ def _request_hash(**body) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def order_place(
+@dataclass(frozen=True)
+class OrderPlacement:
+    order: Order
+    # True when the key had already placed this order (a retry, or the loser of a race between
+    # two identical requests): nothing was created by this call.
+    replayed: bool
+
+
+def order_place(**kwargs) -> Order:
+    """The order placed (or replayed) by `order_place_or_replay`, given the same keywords."""
+    return order_place_or_replay(**kwargs).order
+
+
+def order_place_or_replay(
     *,
     storefront,
     email: str,
@@ -92,17 +106,17 @@ def order_place(
     billing_address: dict,
     idempotency_key: str,
     expected_total: Decimal | None = None,
-) -> Order:
+) -> OrderPlacement:
     """Place an order: validate, reserve stock, split per seller, snapshot lines, queue e-mails.
 
     `expected_total` (optional) is the TTC total the customer saw on the recap: if prices or
     delivery fees changed since, PriceChanged (409) is raised and nothing is written, so nobody
     is charged an amount they did not accept.
 
-    Idempotent: the same key with the same body returns the first Order; the same key with a
-    different body raises IdempotencyConflict. The Order row (holding the unique key) is inserted
-    before any stock is touched, so a concurrent duplicate waits on the key and then returns the
-    first order without reserving anything.
+    Idempotent: the same key with the same body returns the first order, replayed (nothing is
+    created by this call); the same key with a different body raises IdempotencyConflict. The
+    Order row (holding the unique key) is inserted before any stock is touched, so a concurrent
+    duplicate waits on the key and then returns the first order without reserving anything.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > 128:
@@ -141,7 +155,7 @@ def order_place(
     if existing is not None:
         return _idempotent_replay(existing, request_hash)
     try:
-        return _order_create(
+        order = _order_create(
             storefront=storefront,
             email=email,
             user=user,
@@ -153,19 +167,23 @@ def order_place(
             request_hash=request_hash,
             expected_total=expected_total,
         )
-    except IntegrityError:
+    except (IntegrityError, OrderError):
+        # A concurrent request with the same key placed its order first: we waited on the key's
+        # unique index until it committed (IntegrityError), or saw the stock or the prices that
+        # it had just taken (an OrderError). Either way this request is a replay of that order.
         existing = Order.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
         return _idempotent_replay(existing, request_hash)
+    return OrderPlacement(order=order, replayed=False)
 
 
-def _idempotent_replay(order: Order, request_hash: str) -> Order:
+def _idempotent_replay(order: Order, request_hash: str) -> OrderPlacement:
     if order.request_hash != request_hash:
         raise IdempotencyConflict(
             _("Cette clé d'idempotence a déjà servi pour une autre commande.")
         )
-    return order
+    return OrderPlacement(order=order, replayed=True)
 
 
 @transaction.atomic
