@@ -86,7 +86,7 @@ def _postgres_fast(url: str) -> str:
     return url + ("&" if "?" in url else "?") + "options=-c%20synchronous_commit%3Doff"
 
 
-def _postgres_recreate(url: str) -> None:
+def _postgres_drop(url: str, *, recreate: bool) -> None:
     import psycopg
 
     parts = urlsplit(url)
@@ -98,7 +98,8 @@ def _postgres_recreate(url: str) -> None:
     admin_url = parts._replace(path="/postgres", query="").geturl()
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        if recreate:
+            admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def _demo_database() -> None:
@@ -385,7 +386,6 @@ def _config(context: Context, world: World, *, examples: int, seed: int):
             "generation": {
                 "mode": "all",
                 "max-examples": examples,
-                "deterministic": True,
                 "database": "none",
             },
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
@@ -609,10 +609,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     var_dir = Path(tempfile.mkdtemp(prefix="galerie-fuzz-"))
+    url = _environment(var_dir, os.environ.get("DATABASE_URL"))
     try:
-        url = _environment(var_dir, os.environ.get("DATABASE_URL"))
         if url.startswith("postgres"):
-            _postgres_recreate(url)
+            _postgres_drop(url, recreate=True)
         from django.core.wsgi import get_wsgi_application
 
         application = get_wsgi_application()  # sets Django up
@@ -644,6 +644,11 @@ def main(argv: list[str] | None = None) -> int:
             )
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
+        if url.startswith("postgres"):
+            from django.db import connections
+
+            connections.close_all()
+            _postgres_drop(url, recreate=False)
     if args.stats:
         print(f"  requests per phase: {_run['phases']}")
         for (context, operation), statuses in sorted(_run["statuses"].items()):
