@@ -341,7 +341,7 @@ def _examples(world: World) -> dict[tuple[str, str], dict]:
     }
 
 
-def _document(application, world: World) -> dict:
+def _document(world: World) -> dict:
     """The published OpenAPI document, with the examples above added to it."""
     import json
 
@@ -625,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         request_log.handlers, request_log.propagate = [_ServerErrors(logging.ERROR)], False
         _demo_database()
         world = _world()
-        document = _document(application, world)
+        document = _document(world)
         _hooks_install()
         print(
             f"fuzz-api: demo database ready in {time.perf_counter() - started:.0f} s "
