@@ -27,6 +27,7 @@ from galerie.orders.models import OrderLine, SellerOrder, SellerOrderStatus
 from galerie.orders.selectors import withdrawal_cutoff
 from galerie.portal.models import SellerApiToken
 from galerie.sellers.models import Offer, Seller, SellerMember, SellerRole
+from galerie.storefronts.listing import strip_control
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -63,7 +64,8 @@ def seller_offers(
     *, seller: Seller, query: str = "", state: str = "", condition: str = ""
 ) -> QuerySet[Offer]:
     offers = Offer.objects.filter(seller=seller).select_related("product")
-    query = (query or "").strip()
+    # The API passes the query string as sent: PostgreSQL refuses NUL in text (a 500).
+    query, condition = strip_control(query or "").strip(), strip_control(condition or "")
     if query:
         match = Q(product__title__icontains=query) | Q(sku__iexact=query)
         with contextlib.suppress(InvalidGTIN):
