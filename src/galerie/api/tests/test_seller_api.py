@@ -296,6 +296,27 @@ def test_nul_characters_in_bodies_are_422_and_change_nothing(world, api_a):  # n
     assert (offer.condition_note, offer.stock, so.status) == ("", 9, "accepted")
 
 
+def test_text_longer_than_its_column_is_a_422_and_changes_nothing(world, api_a):  # noqa: F811
+    """PostgreSQL refuses a string longer than its varchar (SQLite keeps it): a 500 there."""
+    offer = world.offer_a
+    sku, note = Offer._meta.get_field("sku"), Offer._meta.get_field("condition_note")
+    created = api_a.post(
+        "/offers",
+        {"product_id": world.book.pk, "price": "10.00", "stock": 1, "sku": "x" * 65},
+    )
+    patched = api_a.patch(f"/offers/{offer.pk}", {"condition": "used", "condition_note": "é" * 301})
+
+    assert (sku.max_length, note.max_length) == (64, 300)
+    for response, field in [(created, "sku"), (patched, "condition_note")]:
+        assert response.status_code == 422, response.content
+        assert field in response.json()["message"]
+    assert Offer.objects.filter(seller=world.seller_a).count() == 1
+    offer.refresh_from_db()
+    assert (offer.condition, offer.condition_note) == ("new", "")
+    fits = api_a.patch(f"/offers/{offer.pk}", {"sku": "x" * 64})
+    assert fits.status_code == 200 and fits.json()["sku"] == "x" * 64
+
+
 def test_cancel_with_reason(world, api_a):  # noqa: F811
     so = world.order_a
     blank = api_a.post(f"/orders/{so.pk}/cancel", {"reason": "  "})
