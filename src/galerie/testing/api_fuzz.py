@@ -42,6 +42,13 @@ ADDRESS = {
     "country": "FR",
     "phone": "0601020304",
 }
+# Values that SQLite takes and PostgreSQL refuses (or that overflow a column anywhere): NUL in
+# text, text longer than a varchar, integers past 32, 64 bits, numbers past a decimal's digits.
+EDGE_VALUES = {
+    "string": ["a\x00b", "é" * 301, "x" * 5000],
+    "integer": [2**15, 2**31, 2**63, -(2**63) - 1],
+    "number": [1e20, 1e30, 12345678901.995],
+}
 MESSAGE_LINES = 14  # of a finding's message: the schema excerpts schemathesis prints are long
 
 
@@ -360,7 +367,37 @@ def _document(world: World) -> dict:
     return document
 
 
-def _config(context: Context, world: World, *, examples: int, seed: int):
+def _body_leaves(document: dict) -> dict[str, str]:
+    """Every string, integer and number field of every request body, as schemathesis binding keys
+    (`body.shipping_address.city`, `body.items[*].sku`) → JSON type."""
+    schemas = document.get("components", {}).get("schemas", {})
+    leaves: dict[str, str] = {}
+
+    def walk(node: dict, path: str, depth: int) -> None:
+        if depth > 5:
+            return
+        if "$ref" in node:
+            node = schemas.get(node["$ref"].rsplit("/", 1)[-1], {})
+        for branch in node.get("anyOf", []) + node.get("allOf", []):
+            walk(branch, path, depth + 1)
+        kind = node.get("type")
+        if kind == "object":
+            for name, child in node.get("properties", {}).items():
+                walk(child, f"{path}.{name}", depth + 1)
+        elif kind == "array":
+            walk(node.get("items", {}), f"{path}[*]", depth + 1)
+        elif kind in EDGE_VALUES and path != "body":
+            leaves[path] = kind
+
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                walk(media.get("schema", {}), "body", 0)
+    return leaves
+
+
+def _config(context: Context, world: World, document: dict, *, examples: int, seed: int):
     import schemathesis
 
     from galerie.orders.models import SellerOrderStatus
@@ -375,6 +412,40 @@ def _config(context: Context, world: World, *, examples: int, seed: int):
         return {"dictionary": dictionary, "probability": 0.5}
 
     orders = [world.pending_order, *world.paid_orders]
+    parameters = {
+        "path.slug": real("storefronts"),
+        "path.product_slug": real("products"),
+        "path.line_id": real("lines"),
+        "path.public_id": real("orders"),
+        "path.offer_id": real("seller_offers"),
+        "path.seller_order_id": real("seller_orders"),
+        "path.month": real("months"),
+        "query.category": real("categories"),
+        "query.vendeur": real("sellers"),
+        "query.tri": real("sorts"),
+        "query.etat": real("conditions"),
+        "query.condition": real("conditions"),
+        "query.state": real("offer_states"),
+        "query.status": real("order_statuses"),
+        "body.offer_id": real("offers"),
+        "body.product_id": real("product_ids"),
+        "body.gtin": real("gtins"),
+        "body.condition": real("conditions"),
+        "body.mode": real("bulk_modes"),
+        "body.items[*].sku": real("seller_skus"),
+        "body.items[*].gtin": real("gtins"),
+        "body.method": real("payment_methods"),
+        "body.payment_method": real("payment_methods"),
+        "body.email": real("emails"),
+        **{
+            f"body.{address}.{key}": real(f"address_{key}")
+            for address in ("shipping_address", "billing_address")
+            for key in ADDRESS
+        },
+    }
+    # Now and then a value a database column may not hold, in every other body field of its type.
+    for key, kind in _body_leaves(document).items():
+        parameters.setdefault(key, {"dictionary": f"edge_{kind}", "probability": 0.1})
     return schemathesis.Config.from_dict(
         {
             "seed": seed,
@@ -390,6 +461,11 @@ def _config(context: Context, world: World, *, examples: int, seed: int):
                 "mode": "all",
                 "max-examples": examples,
                 "database": "none",
+                # Now and then a value a database column may not hold, in any parameter (path,
+                # query, header) of the type; body fields are bound one by one below.
+                "dictionaries": {
+                    kind: {"dictionary": f"edge_{kind}", "probability": 0.1} for kind in EDGE_VALUES
+                },
             },
             "checks": {"enabled": False, **{name: {"enabled": True} for name in CHECKS}},
             "phases": {
@@ -398,6 +474,7 @@ def _config(context: Context, world: World, *, examples: int, seed: int):
                 "coverage": {} if context.name == "anonymous" else {"unexpected-methods": []},
             },
             "dictionaries": {
+                **{f"edge_{kind}": values(edge) for kind, edge in EDGE_VALUES.items()},
                 "storefronts": values(world.storefronts),
                 "categories": values(world.categories),
                 "sellers": values(world.sellers),
@@ -420,37 +497,7 @@ def _config(context: Context, world: World, *, examples: int, seed: int):
                 "emails": values([EMAIL]),
                 **{f"address_{key}": values([value]) for key, value in ADDRESS.items()},
             },
-            "parameters": {
-                "path.slug": real("storefronts"),
-                "path.product_slug": real("products"),
-                "path.line_id": real("lines"),
-                "path.public_id": real("orders"),
-                "path.offer_id": real("seller_offers"),
-                "path.seller_order_id": real("seller_orders"),
-                "path.month": real("months"),
-                "query.category": real("categories"),
-                "query.vendeur": real("sellers"),
-                "query.tri": real("sorts"),
-                "query.etat": real("conditions"),
-                "query.condition": real("conditions"),
-                "query.state": real("offer_states"),
-                "query.status": real("order_statuses"),
-                "body.offer_id": real("offers"),
-                "body.product_id": real("product_ids"),
-                "body.gtin": real("gtins"),
-                "body.condition": real("conditions"),
-                "body.mode": real("bulk_modes"),
-                "body.items[*].sku": real("seller_skus"),
-                "body.items[*].gtin": real("gtins"),
-                "body.method": real("payment_methods"),
-                "body.payment_method": real("payment_methods"),
-                "body.email": real("emails"),
-                **{
-                    f"body.{address}.{key}": real(f"address_{key}")
-                    for address in ("shipping_address", "billing_address")
-                    for key in ADDRESS
-                },
-            },
+            "parameters": parameters,
         }
     )
 
@@ -534,7 +581,7 @@ def _run_context(
     from schemathesis.engine import Status, events, from_schema
 
     _run.update(context=context, world=world, seed=seed, counter=iter(range(10**9)))
-    config = _config(context, world, examples=examples, seed=seed)
+    config = _config(context, world, document, examples=examples, seed=seed)
     schema = schemathesis.openapi.from_dict(document, config=config)
     schema.app = _with_cookie(application)
     schema.location = SCHEMA_PATH
