@@ -12,7 +12,13 @@ from ninja import Field, Router, Schema
 
 from galerie.api.cart import CartOut, cart_of, cart_out
 from galerie.api.errors import ErrorOut
-from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.headers import (
+    CART_TOKEN,
+    CSRF_TOKEN,
+    IDEMPOTENCY_KEY,
+    headers_read,
+    idempotency_key,
+)
 from galerie.api.schemas import In
 from galerie.checkout.errors import CheckoutError
 from galerie.checkout.services import checkout_place
@@ -90,7 +96,7 @@ def checkout_quote(request, payload: QuoteIn):
     openapi_extra=headers_read(IDEMPOTENCY_KEY, CART_TOKEN, CSRF_TOKEN),
 )
 def checkout_order_place(request, payload: PlaceIn):
-    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
+    key = idempotency_key(request)
     if not key:
         raise CheckoutError(
             _("L'en-tête Idempotency-Key est obligatoire pour passer commande."),

@@ -6,7 +6,11 @@ document still says which operation reads which header and whether it is require
 `openapi_extra=headers_read(...)` on the operation that reads them.
 """
 
+from django.utils.translation import gettext as _
+
+from galerie.core.errors import DomainError
 from galerie.orders.models import Order
+from galerie.storefronts.listing import strip_control
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
 CART_TOKEN = "X-Cart-Token"  # noqa: S105 (a header name)
@@ -49,6 +53,18 @@ _PARAMETERS = {
         "schema": {"type": "string"},
     },
 }
+
+
+def idempotency_key(request) -> str:
+    """The request's Idempotency-Key, stripped ("" when absent: the operation says it is needed).
+    A control character is refused: PostgreSQL cannot store NUL (it was a 500 there)."""
+    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
+    if strip_control(key) != key:
+        raise DomainError(
+            _("L'en-tête Idempotency-Key ne peut pas contenir de caractère de contrôle."),
+            code="invalid_idempotency_key",
+        )
+    return key
 
 
 def headers_read(*names: str) -> dict:

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
-from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read
+from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read, idempotency_key
 from galerie.api.schemas import In
 from galerie.core.bounds import ID_MAX
 from galerie.core.errors import DomainError
@@ -113,7 +113,7 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
     # The same right as the admin's "refund in full" action (core/roles.py grants it).
     if not (request.user.is_staff and request.user.has_perm("orders.refund")):
         raise OperatorOnly("Réservé à l'opérateur.")
-    key = request.headers.get(IDEMPOTENCY_KEY, "").strip()
+    key = idempotency_key(request)
     if not key:
         raise DomainError(
             _("L'en-tête Idempotency-Key est obligatoire."), code="idempotency_key_required"

@@ -4,13 +4,16 @@ Ninja's Schema reads its fields as attributes of whatever it is given (it wraps 
 DjangoGetter, made for ORM objects), so a bare JSON string, `null` or `[null, null]` sent for a
 body whose fields all have defaults validated as an empty object and the request went through.
 A body schema derives from `In` instead: anything but a JSON object is a 422 saying where.
+A string holding NUL is a 422 naming its field too: PostgreSQL cannot store it (it was a 500 there),
+and no field needs it (Django's forms refuse it the same way).
 """
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -23,3 +26,10 @@ class In(Schema):
         if isinstance(given, dict | cls):
             return data
         raise PydanticCustomError("model_type", "Input should be a JSON object")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("string_nul", _("Le caractère NUL (\\x00) est interdit"))
+        return value

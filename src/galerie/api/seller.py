@@ -41,7 +41,7 @@ from galerie.sellers.limits import (
     OFFER_PRICE_MIN,
     OFFER_STOCK_MAX,
 )
-from galerie.sellers.models import SellerMember
+from galerie.sellers.models import Offer, SellerMember
 
 
 class SellerAccessError(DomainError):
@@ -127,26 +127,31 @@ def _lead_time(default=...):
     return Field(default, ge=0, le=OFFER_LEAD_TIME_MAX_DAYS)
 
 
+def _text(name: str, default):
+    """A text field no longer than the offer's column (PostgreSQL refuses more: a 500)."""
+    return Field(default, max_length=Offer._meta.get_field(name).max_length)
+
+
 class OfferCreateIn(In):
     product_id: int | None = None
     gtin: str | None = None
     price: Decimal = _price()
     stock: int = _stock()
     condition: str = "new"
-    condition_note: str = ""
+    condition_note: str = _text("condition_note", "")
     delivery_price: Decimal = _delivery_price(Decimal("0"))
     lead_time_days: int = _lead_time(2)
-    sku: str = ""
+    sku: str = _text("sku", "")
 
 
 class OfferPatchIn(In):
     price: Decimal | None = _price(None)
     stock: int | None = _stock(None)
     condition: str | None = None
-    condition_note: str | None = None
+    condition_note: str | None = _text("condition_note", None)
     delivery_price: Decimal | None = _delivery_price(None)
     lead_time_days: int | None = _lead_time(None)
-    sku: str | None = None
+    sku: str | None = _text("sku", None)
     is_active: bool | None = None
 
 

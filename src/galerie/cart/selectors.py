@@ -22,7 +22,7 @@ def session_cart_tokens_forget(request) -> None:
 
 def cart_for_token(*, storefront, token: str) -> Cart | None:
     """A guest cart by its token, only on the storefront it belongs to."""
-    if not token or storefront is None:
+    if not token or storefront is None or "\x00" in token:  # NUL: PostgreSQL refuses the query
         return None
     return Cart.objects.filter(token=token, storefront=storefront, user__isnull=True).first()
 

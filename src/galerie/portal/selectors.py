@@ -27,6 +27,7 @@ from galerie.orders.models import OrderLine, SellerOrder, SellerOrderStatus
 from galerie.orders.selectors import withdrawal_cutoff
 from galerie.portal.models import SellerApiToken
 from galerie.sellers.models import OFFER_IN_BOUNDS, Offer, Seller, SellerMember, SellerRole
+from galerie.storefronts.listing import strip_control
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -65,7 +66,8 @@ def seller_offers(
     # A row out of its bounds (OFFER_IN_BOUNDS) is left out: one bad legacy row must not take
     # the seller's whole list down (SQLite cannot even load a price beyond 12 digits).
     offers = Offer.objects.filter(OFFER_IN_BOUNDS, seller=seller).select_related("product")
-    query = (query or "").strip()
+    # The API passes the query string as sent: PostgreSQL refuses NUL in text (a 500).
+    query, condition = strip_control(query or "").strip(), strip_control(condition or "")
     if query:
         match = Q(product__title__icontains=query) | Q(sku__iexact=query)
         with contextlib.suppress(InvalidGTIN):

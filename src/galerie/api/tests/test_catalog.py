@@ -105,6 +105,23 @@ def test_search(client, mall):
 
 
 @pytest.mark.parametrize(
+    "filters", [{"vendeur": "galerie"}, {"etat": "new"}, {"auteur": "Victor Hugo"}, {"prix": "x"}]
+)
+def test_a_filtered_search_that_finds_nothing_is_an_empty_page(client, mall, filters):
+    """Found by the API fuzzer: facets were counted over a query Django knew to be empty
+    (`pk IN ()`), which it refuses to compile: a 500 on the API and on the search page."""
+    search_index_refresh(product_ids=Product.objects.values_list("pk", flat=True))
+
+    response = api_get(client, "/storefronts/culture/search", q="introuvable", **filters)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 0 and body["items"] == []
+    page = client.get("/recherche/", {"q": "introuvable", **filters}, HTTP_HOST="culture.localhost")
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/storefronts/nope/categories",

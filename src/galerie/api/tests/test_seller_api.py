@@ -169,6 +169,16 @@ def test_every_endpoint_answers_404_on_seller_b_ids(world, api_a):  # noqa: F811
 # --- Offers ------------------------------------------------------------------------------------
 
 
+def test_offer_search_ignores_control_characters(world, api_a):  # noqa: F811
+    """Found by the API fuzzer on PostgreSQL, which refuses NUL in text: `q=ab\x00` was a 500.
+    Control characters are dropped, as in the catalogue's filters."""
+    found = api_a.get("/offers", q="Abbey\x00 Road", condition="new\x00")
+
+    assert found.status_code == 200
+    assert [o["id"] for o in found.json()["items"]] == [world.offer_a.pk]
+    assert api_a.get("/offers", q="\x00\x01").status_code == 200
+
+
 def test_create_offer_refuses_a_new_book_outside_the_book_law(world, api_a):  # noqa: F811
     response = api_a.post("/offers", {"gtin": world.book.gtin, "price": "10.50", "stock": 2})
     assert response.status_code == 400
@@ -256,6 +266,55 @@ def test_accept_ship_and_transition_errors(world, api_staff_a):  # noqa: F811
     detail = api_staff_a.get(f"/orders/{so.pk}").json()
     assert detail["lines"][0]["title"] == "Abbey Road"
     assert detail["shipping_address"]["postcode"] == "75011"
+
+
+def test_nul_characters_in_bodies_are_422_and_change_nothing(world, api_a):  # noqa: F811
+    """PostgreSQL refuses NUL in text: each of these was a 500 there (found by the fuzzer)."""
+    offer, so = world.offer_a, world.order_a
+    created = api_a.post(
+        "/offers", {"product_id": world.book.pk, "price": "10.00", "stock": 1, "sku": "x\x00"}
+    )
+    patched = api_a.patch(f"/offers/{offer.pk}", {"condition_note": "\x00"})
+    bulk = api_a.post("/offers/bulk", {"items": [{"sku": "A-1\x00", "stock": 1}]})
+    accepted = api_a.post(f"/orders/{so.pk}/accept")
+    shipped = api_a.post(f"/orders/{so.pk}/ship", {"carrier": "UPS\x00", "tracking_number": "1"})
+    cancelled = api_a.post(f"/orders/{so.pk}/cancel", {"reason": "\x00"})
+
+    for response, field in [
+        (created, "sku"),
+        (patched, "condition_note"),
+        (bulk, "sku"),
+        (shipped, "carrier"),
+        (cancelled, "reason"),
+    ]:
+        assert response.status_code == 422, response.content
+        assert field in response.json()["message"]
+    assert accepted.status_code == 200
+    assert Offer.objects.filter(seller=world.seller_a).count() == 1
+    offer.refresh_from_db()
+    so.refresh_from_db()
+    assert (offer.condition_note, offer.stock, so.status) == ("", 9, "accepted")
+
+
+def test_text_longer_than_its_column_is_a_422_and_changes_nothing(world, api_a):  # noqa: F811
+    """PostgreSQL refuses a string longer than its varchar (SQLite keeps it): a 500 there."""
+    offer = world.offer_a
+    sku, note = Offer._meta.get_field("sku"), Offer._meta.get_field("condition_note")
+    created = api_a.post(
+        "/offers",
+        {"product_id": world.book.pk, "price": "10.00", "stock": 1, "sku": "x" * 65},
+    )
+    patched = api_a.patch(f"/offers/{offer.pk}", {"condition": "used", "condition_note": "é" * 301})
+
+    assert (sku.max_length, note.max_length) == (64, 300)
+    for response, field in [(created, "sku"), (patched, "condition_note")]:
+        assert response.status_code == 422, response.content
+        assert field in response.json()["message"]
+    assert Offer.objects.filter(seller=world.seller_a).count() == 1
+    offer.refresh_from_db()
+    assert (offer.condition, offer.condition_note) == ("new", "")
+    fits = api_a.patch(f"/offers/{offer.pk}", {"sku": "x" * 64})
+    assert fits.status_code == 200 and fits.json()["sku"] == "x" * 64
 
 
 def test_cancel_with_reason(world, api_a):  # noqa: F811

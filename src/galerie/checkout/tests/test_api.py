@@ -148,3 +148,37 @@ def test_empty_cart_is_400(api, offers):
         HTTP_IDEMPOTENCY_KEY="key-000000000008",
     )
     assert response.status_code == 400 and response.json()["code"] == "empty_order"
+
+
+# PostgreSQL refuses NUL in text: these were 500s there (found by the API fuzzer, issue 13).
+
+
+def test_a_nul_character_in_a_body_string_is_a_422_naming_the_field(api, offers):
+    token = _cart(api, offers[0])
+
+    response = _place(
+        api, token, "key-nul-000000001", shipping_address={**ADDRESS, "line2": "a\x00"}
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_params" and "shipping_address.line2" in body["message"]
+    assert not Order.objects.exists() and CartLine.objects.count() == 1
+
+
+def test_a_nul_character_in_the_idempotency_key_is_refused(api, offers):
+    token = _cart(api, offers[0])
+
+    response = _place(api, token, "key-\x00-1")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_idempotency_key"
+    assert not Order.objects.exists() and CartLine.objects.count() == 1
+
+
+def test_a_nul_character_in_the_cart_token_finds_no_cart(api, offers):
+    token = _cart(api, offers[0])
+
+    response = api.get("/api/cart", HTTP_X_CART_TOKEN=token[:5] + "\x00")
+
+    assert response.status_code == 404 and response.json()["code"] == "cart_not_found"

@@ -230,6 +230,18 @@ def test_api_refund_needs_the_refund_permission_and_is_idempotent(place):
     assert too_many.status_code == 400 and too_many.json()["code"] == "refund_invalid"
     no_key = staff.post(url, body, content_type="application/json")
     assert no_key.status_code == 400
+    # NUL was a 500 on PostgreSQL, which refuses it in text (found by the API fuzzer).
+    nul_reason = staff.post(
+        url,
+        json.dumps({"reason": "a\x00"}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "r3"},
+    )
+    assert nul_reason.status_code == 422 and "reason" in nul_reason.json()["message"]
+    nul_key = staff.post(
+        url, body, content_type="application/json", headers={"Idempotency-Key": "r\x00"}
+    )
+    assert nul_key.status_code == 400 and nul_key.json()["code"] == "invalid_idempotency_key"
     order.refresh_from_db()
     assert order.refunded_total == Decimal("10.00") and order.refunds.count() == 1
 
