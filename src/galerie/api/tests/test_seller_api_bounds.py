@@ -199,3 +199,41 @@ def test_the_feed_import_takes_the_same_bounds():
     _row_, errors = row_parse(2, {"id": "X", "title": "T", "price": "5.00 EUR",
                                   "quantity": str(OFFER_STOCK_MAX + 1)})  # fmt: skip
     assert ("quantity", "quantity_invalid") in [(e.column, e.code) for e in errors]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lead_time_days", False),
+        ("lead_time_days", "3"),
+        ("stock", True),
+        ("stock", 2.0),
+        ("is_active", 0),
+        ("is_active", "yes"),
+        ("price", True),
+    ],
+)
+def test_patch_with_the_wrong_json_type_is_422_and_leaves_the_offer(world, api_a, field, value):  # noqa: F811
+    # Pydantic's lax mode would read false as 0, "3" as 3 and 0 as false: the published types hold.
+    world.offer_a.refresh_from_db()
+    before = (*_row(world.offer_a), world.offer_a.is_active)
+
+    response = api_a.patch(f"/offers/{world.offer_a.pk}", {field: value})
+
+    _assert_422_naming(response, field)
+    world.offer_a.refresh_from_db()
+    assert (*_row(world.offer_a), world.offer_a.is_active) == before
+
+
+def test_patch_with_the_right_json_types_still_works(world, api_a):  # noqa: F811
+    response = api_a.patch(
+        f"/offers/{world.offer_a.pk}",
+        {"lead_time_days": 2, "stock": 5, "is_active": False, "price": "12.50"},
+    )
+    assert response.status_code == 200, response.content
+    world.offer_a.refresh_from_db()
+    assert (world.offer_a.lead_time_days, world.offer_a.stock, world.offer_a.is_active) == (
+        2,
+        5,
+        False,
+    )
