@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "ninja",  # its Swagger UI files, served from here: /api/docs works offline and under our CSP
     "galerie.core",
     "galerie.storefronts",
     "galerie.catalog",
