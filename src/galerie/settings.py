@@ -7,12 +7,13 @@ card gateway (GALERIE_PAYMENT_SIMULATOR=1 mounts it), the admin on the back-offi
 """
 
 import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from galerie.core.secret_files import secret_file_read_or_create
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -24,11 +25,7 @@ def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     # Never committed: generated once per installation, kept beside the database.
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_file_read_or_create(VAR_DIR / "secret_key", nbytes=50)
 
 
 SECRET_KEY = _secret_key()

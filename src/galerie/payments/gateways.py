@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from galerie.core.secret_files import secret_file_read_or_create
 from galerie.payments.errors import WebhookRejected
 from galerie.payments.models import Payment, SimulatedCharge
 
@@ -50,11 +50,7 @@ def webhook_secret() -> str:
     )
     if value:
         return value
-    path = settings.VAR_DIR / "payment_webhook_secret"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_file_read_or_create(settings.VAR_DIR / "payment_webhook_secret")
 
 
 def webhook_sign(
