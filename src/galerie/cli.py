@@ -72,7 +72,7 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-def help_overview(prog: str, *, settings_exception: Exception | None = None) -> str:
+def help_overview(prog: str) -> str:
     """`galerie help`: Galerie's commands by task, then Django's, in the active language."""
     style = color_style()
     width = min(shutil.get_terminal_size().columns, 100)
@@ -100,15 +100,12 @@ def help_overview(prog: str, *, settings_exception: Exception | None = None) -> 
             )
 
     ours = {name: app for name, app in get_commands().items() if app.startswith("galerie.")}
-    remaining = sorted(ours)
-    sections = []
-    for title, names in SECTIONS:
-        present = [name for name in names if name in ours]
-        remaining = [name for name in remaining if name not in names]
-        sections.append((title, present))
-    if remaining:
-        sections.append((gettext_lazy("Autres"), remaining))
+    listed = {name for _title, names in SECTIONS for name in names}
+    sections = [*SECTIONS, (gettext_lazy("Autres"), sorted(set(ours) - listed))]
     for title, names in sections:
+        names = [name for name in names if name in ours]
+        if not names:
+            continue
         section(
             title,
             [
@@ -135,16 +132,6 @@ def help_overview(prog: str, *, settings_exception: Exception | None = None) -> 
             subsequent_indent="  ",
         )
     )
-    if settings_exception is not None:
-        lines.extend(
-            [
-                "",
-                style.NOTICE(
-                    _("Réglages invalides, seules les commandes de Django sont listées : %(error)s")
-                    % {"error": settings_exception}
-                ),
-            ]
-        )
     return "\n".join(lines)
 
 
@@ -152,10 +139,12 @@ class GalerieUtility(ManagementUtility):
     """Django's `django-admin`, with Galerie's overview and messages in the user's language."""
 
     def main_help_text(self, commands_only=False):
+        if self.settings_exception is not None:  # Django's list, with the settings' error
+            return super().main_help_text(commands_only)
         if commands_only:  # for shell completion
             return "\n".join(sorted(command_name(*item) for item in get_commands().items()))
         translation.activate(cli_language())
-        return help_overview(self.prog_name, settings_exception=self.settings_exception)
+        return help_overview(self.prog_name)
 
     def fetch_command(self, subcommand):
         commands = get_commands()
