@@ -155,6 +155,8 @@ if REDIS_URL:
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # django-rq brings `galerie rqworker`, and the RQ backend's system check requires it.
+    INSTALLED_APPS.append("django_rq")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,8 +1,10 @@
-"""Money: Decimal euros rounded half-up to the cent, formatted the French way with babel."""
+"""Money: Decimal euros rounded half-up to the cent, formatted with babel in the active language
+(« 5 402,68 € » in French, « €5,402.68 » in English) by the pages, the back office and the CLI."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
+from django.utils.translation import get_language
 
 CENT = Decimal("0.01")
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
@@ -18,7 +20,10 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise ValueError(f"not an amount: {value!r}") from exc
 
 
-def format_money(amount: Decimal | None, currency: str = "EUR", locale: str = "fr_FR") -> str:
+def format_money(amount: Decimal | None, currency: str = "EUR", locale: str | None = None) -> str:
+    """The amount as the active language writes it, or as babel's `locale` does when given."""
     if amount is None:
         return ""
+    if locale is None:
+        locale = "en_GB" if (get_language() or "fr").split("-")[0] == "en" else "fr_FR"
     return format_currency(amount, currency, locale=locale)

@@ -1,7 +1,7 @@
 """Consistency checks of the ledger, run by `galerie ledger-check`.
 
-Each check is a function returning a list of problems (readable French sentences); an empty list
-means it passed. Other apps add their cross-checks (orders ↔ payments ↔ ledger) with
+Each check is a function returning a list of problems (sentences in the active language); an
+empty list means it passed. Other apps add their cross-checks (orders ↔ payments ↔ ledger) with
 `ledger_check_register`, e.g. in their AppConfig.ready():
 
     from galerie.ledger.checks import ledger_check_register
@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from galerie.core.money import CENT
+from galerie.core.money import CENT, format_money
 from galerie.ledger.models import Account, Journal, JournalEntry, JournalLine, LedgerTotal
 
 Check = Callable[[], list[str]]
@@ -38,8 +40,12 @@ def _entries_balance() -> list[str]:
         .order_by("entry_id")
     )
     return [
-        f"Écriture {row['entry__journal__code']}{row['entry__number']:06d} déséquilibrée : "
-        f"débit {_cents(row['d'])} € ≠ crédit {_cents(row['c'])} €."
+        _("Écriture %(piece)s déséquilibrée : débit %(debit)s ≠ crédit %(credit)s.")
+        % {
+            "piece": f"{row['entry__journal__code']}{row['entry__number']:06d}",
+            "debit": format_money(_cents(row["d"])),
+            "credit": format_money(_cents(row["c"])),
+        }
         for row in rows[:MAX_REPORTED]
     ]
 
@@ -51,14 +57,21 @@ def _entries_have_two_lines() -> list[str]:
         .values_list("pk", "n")
         .order_by("pk")
     )
-    return [f"Écriture {pk} : {n} ligne(s), il en faut au moins deux." for pk, n in rows]
+    return [
+        _("Écriture %(pk)s : %(n)d ligne(s), il en faut au moins deux.") % {"pk": pk, "n": n}
+        for pk, n in rows
+    ]
 
 
 def _lines_one_side() -> list[str]:
     bad = JournalLine.objects.exclude(
         (Q(debit__gt=0) & Q(credit=0)) | (Q(credit__gt=0) & Q(debit=0))
     ).values_list("pk", "debit", "credit")
-    return [f"Ligne {pk} : débit {d} € et crédit {c} €." for pk, d, c in bad[:MAX_REPORTED]]
+    return [
+        _("Ligne %(pk)s : débit %(debit)s et crédit %(credit)s.")
+        % {"pk": pk, "debit": format_money(d), "credit": format_money(c)}
+        for pk, d, c in bad[:MAX_REPORTED]
+    ]
 
 
 def _no_orphan_lines() -> list[str]:
@@ -66,7 +79,10 @@ def _no_orphan_lines() -> list[str]:
         ~Exists(JournalEntry.objects.filter(pk=OuterRef("entry_id")))
         | ~Exists(Account.objects.filter(pk=OuterRef("account_id")))
     ).values_list("pk", flat=True)
-    return [f"Ligne {pk} sans écriture ou sans compte." for pk in orphans[:MAX_REPORTED]]
+    return [
+        _("Ligne %(pk)s sans écriture ou sans compte.") % {"pk": pk}
+        for pk in orphans[:MAX_REPORTED]
+    ]
 
 
 def _lines_match_entry() -> list[str]:
@@ -76,7 +92,8 @@ def _lines_match_entry() -> list[str]:
         .order_by("pk")
     )
     return [
-        f"Ligne {pk} datée du {line_date} dans une écriture du {entry_date}."
+        _("Ligne %(pk)s datée du %(line)s dans une écriture du %(entry)s.")
+        % {"pk": pk, "line": line_date, "entry": entry_date}
         for pk, line_date, entry_date in bad[:MAX_REPORTED]
     ]
 
@@ -88,7 +105,8 @@ def _lines_month_match_date() -> list[str]:
         .order_by("pk")
     )
     return [
-        f"Ligne {pk} datée du {line_date} rangée dans le mois du {month}."
+        _("Ligne %(pk)s datée du %(line)s rangée dans le mois du %(month)s.")
+        % {"pk": pk, "line": line_date, "month": month}
         for pk, line_date, month in bad[:MAX_REPORTED]
     ]
 
@@ -97,7 +115,10 @@ def _trial_balance_zero() -> list[str]:
     totals = JournalLine.objects.aggregate(d=Sum("debit"), c=Sum("credit"))
     debit, credit = _cents(totals["d"]), _cents(totals["c"])
     if debit != credit:
-        return [f"Balance générale : total débit {debit} € ≠ total crédit {credit} €."]
+        return [
+            _("Balance générale : total débit %(debit)s ≠ total crédit %(credit)s.")
+            % {"debit": format_money(debit), "credit": format_money(credit)}
+        ]
     return []
 
 
@@ -113,8 +134,17 @@ def _account_totals_match_lines() -> list[str]:
         debit, credit = computed.get(account.pk, (ZERO, ZERO))
         if (account.debit_total, account.credit_total) != (debit, credit):
             problems.append(
-                f"Compte {account.code} : solde enregistré {account.debit_total} € D / "
-                f"{account.credit_total} € C, somme des lignes {debit} € D / {credit} € C."
+                _(
+                    "Compte %(code)s : solde enregistré %(stored_debit)s D / %(stored_credit)s C, "
+                    "somme des lignes %(debit)s D / %(credit)s C."
+                )
+                % {
+                    "code": account.code,
+                    "stored_debit": format_money(account.debit_total),
+                    "stored_credit": format_money(account.credit_total),
+                    "debit": format_money(debit),
+                    "credit": format_money(credit),
+                }
             )
     return problems[:MAX_REPORTED]
 
@@ -140,9 +170,23 @@ def _monthly_totals_match_lines() -> list[str]:
         if expected != stored:
             month, account_id, storefront_id, seller_id, category_id, kind = key
             problems.append(
-                f"Cumul {month:%Y-%m} compte {account_id} boutique {storefront_id} vendeur "
-                f"{seller_id} catégorie {category_id} ({kind}) : {stored[0]} € D / "
-                f"{stored[1]} € C, les lignes donnent {expected[0]} € D / {expected[1]} € C."
+                _(
+                    "Cumul %(month)s compte %(account)s boutique %(storefront)s vendeur "
+                    "%(seller)s catégorie %(category)s (%(kind)s) : %(stored_debit)s D / "
+                    "%(stored_credit)s C, les lignes donnent %(debit)s D / %(credit)s C."
+                )
+                % {
+                    "month": f"{month:%Y-%m}",
+                    "account": account_id,
+                    "storefront": storefront_id,
+                    "seller": seller_id,
+                    "category": category_id,
+                    "kind": kind,
+                    "stored_debit": format_money(stored[0]),
+                    "stored_credit": format_money(stored[1]),
+                    "debit": format_money(expected[0]),
+                    "credit": format_money(expected[1]),
+                }
             )
             if len(problems) == MAX_REPORTED:
                 break
@@ -161,8 +205,16 @@ def _journal_numbering_gapless() -> list[str]:
         row = stats.get(journal.pk, {"n": 0, "top": 0})
         if not (row["n"] == row["top"] == journal.last_number):
             problems.append(
-                f"Journal {journal.code} : {row['n']} écritures, numéro maximal {row['top']}, "
-                f"dernier numéro attribué {journal.last_number} — la numérotation a un trou."
+                _(
+                    "Journal %(code)s : %(n)s écritures, numéro maximal %(top)s, dernier numéro "
+                    "attribué %(last)s — la numérotation a un trou."
+                )
+                % {
+                    "code": journal.code,
+                    "n": row["n"],
+                    "top": row["top"],
+                    "last": journal.last_number,
+                }
             )
     return problems
 
@@ -174,7 +226,10 @@ def _reversals_mirror() -> list[str]:
         mine = _account_sides(pk)
         theirs = {key: (c, d) for key, (d, c) in _account_sides(original_id).items()}
         if mine != theirs:
-            problems.append(f"Écriture {pk} : n'est pas le miroir de l'écriture {original_id}.")
+            problems.append(
+                _("Écriture %(pk)s : n'est pas le miroir de l'écriture %(original)s.")
+                % {"pk": pk, "original": original_id}
+            )
     return problems[:MAX_REPORTED]
 
 
@@ -197,18 +252,22 @@ class CheckResult:
         return not self.problems
 
 
+# Names are lazy translations: `ledger-check` shows them in the language of whoever runs it.
 CHECKS: list[tuple[str, Check]] = [
-    ("chaque écriture est équilibrée", _entries_balance),
-    ("chaque écriture a au moins deux lignes", _entries_have_two_lines),
-    ("chaque ligne a un seul côté positif", _lines_one_side),
-    ("aucune ligne orpheline", _no_orphan_lines),
-    ("les lignes portent la date de leur écriture", _lines_match_entry),
-    ("le mois des lignes est celui de leur date", _lines_month_match_date),
-    ("la balance générale est à zéro", _trial_balance_zero),
-    ("le solde de chaque compte est la somme de ses lignes", _account_totals_match_lines),
-    ("les cumuls mensuels sont la somme des lignes", _monthly_totals_match_lines),
-    ("la numérotation des journaux est continue", _journal_numbering_gapless),
-    ("chaque contre-passation est le miroir de l'écriture", _reversals_mirror),
+    (gettext_lazy("chaque écriture est équilibrée"), _entries_balance),
+    (gettext_lazy("chaque écriture a au moins deux lignes"), _entries_have_two_lines),
+    (gettext_lazy("chaque ligne a un seul côté positif"), _lines_one_side),
+    (gettext_lazy("aucune ligne orpheline"), _no_orphan_lines),
+    (gettext_lazy("les lignes portent la date de leur écriture"), _lines_match_entry),
+    (gettext_lazy("le mois des lignes est celui de leur date"), _lines_month_match_date),
+    (gettext_lazy("la balance générale est à zéro"), _trial_balance_zero),
+    (
+        gettext_lazy("le solde de chaque compte est la somme de ses lignes"),
+        _account_totals_match_lines,
+    ),
+    (gettext_lazy("les cumuls mensuels sont la somme des lignes"), _monthly_totals_match_lines),
+    (gettext_lazy("la numérotation des journaux est continue"), _journal_numbering_gapless),
+    (gettext_lazy("chaque contre-passation est le miroir de l'écriture"), _reversals_mirror),
 ]
 
 
@@ -225,6 +284,9 @@ def ledger_check_run() -> list[CheckResult]:
         try:
             problems = list(check())
         except Exception as exc:  # a broken cross-check must not hide the other results
-            problems = [f"le contrôle a échoué : {exc.__class__.__name__}: {exc}"]
-        results.append(CheckResult(name=name, problems=problems))
+            problems = [
+                _("le contrôle a échoué : %(error)s")
+                % {"error": f"{exc.__class__.__name__}: {exc}"}
+            ]
+        results.append(CheckResult(name=str(name), problems=problems))
     return results

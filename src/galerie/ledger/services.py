@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from galerie.core.money import CENT
+from galerie.core.money import CENT, format_money
 from galerie.ledger import chart
 from galerie.ledger.errors import LedgerError
 from galerie.ledger.models import (
@@ -563,11 +563,8 @@ def ledger_post_payout(
         owed = locked.credit_total - locked.debit_total
         if value > owed:
             raise LedgerError(
-                _(
-                    "Versement de %(value)s € refusé : la galerie ne doit que %(owed)s € "
-                    "à ce vendeur."
-                )
-                % {"value": value, "owed": owed},
+                _("Versement de %(value)s refusé : la galerie ne doit que %(owed)s à ce vendeur.")
+                % {"value": format_money(value), "owed": format_money(owed)},
                 code="ledger_payout_exceeds_balance",
                 field="amount",
             )

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from galerie.core import clock
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
+from galerie.core.money import format_money
 from galerie.payouts.documents import (
     payout_run_sepa_xml,
     payout_statement_csv,
@@ -140,7 +141,8 @@ class PayoutRunAdmin(ReadOnly):
                 total = sum((p.amount for p in payouts), 0)
                 self.message_user(
                     request,
-                    _("%(n)d versement(s), %(t)s € au total.") % {"n": len(payouts), "t": total},
+                    _("%(n)d versement(s), %(t)s au total.")
+                    % {"n": len(payouts), "t": format_money(total)},
                     messages.SUCCESS,
                 )
                 run = PayoutRun.objects.get(as_of=form.cleaned_data["as_of"])

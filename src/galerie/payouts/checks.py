@@ -4,8 +4,10 @@
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from galerie.core.money import CENT
+from galerie.core.money import CENT, format_money
 from galerie.ledger import chart
 from galerie.ledger.models import EntryKind, JournalEntry, JournalLine
 from galerie.ledger.selectors import seller_payable_balance
@@ -44,13 +46,22 @@ def captures_have_entries() -> list[str]:
         entry = entries.get(key)
         if entry is None:
             problems.append(
-                f"Paiement {payment.pk} ({payment.amount} €, commande {payment.order.number}) "
-                "encaissé sans écriture."
+                _("Paiement %(pk)s (%(amount)s, commande %(order)s) encaissé sans écriture.")
+                % {
+                    "pk": payment.pk,
+                    "amount": format_money(payment.amount),
+                    "order": payment.order.number,
+                }
             )
         elif cash.get(entry.pk, ZERO) != payment.amount:
             problems.append(
-                f"Paiement {payment.pk} : {payment.amount} € encaissés, l'écriture "
-                f"{entry.piece_number} en porte {cash.get(entry.pk, ZERO)} €."
+                _("Paiement %(pk)s : %(amount)s encaissés, l'écriture %(piece)s en porte %(cash)s.")
+                % {
+                    "pk": payment.pk,
+                    "amount": format_money(payment.amount),
+                    "piece": entry.piece_number,
+                    "cash": format_money(cash.get(entry.pk, ZERO)),
+                }
             )
         if len(problems) >= MAX_REPORTED:
             break
@@ -70,8 +81,16 @@ def payables_match_orders() -> list[str]:
         orders = seller_owed_by_orders(seller_id=seller_id)
         if ledger != orders:
             problems.append(
-                f"Vendeur {seller_id} : le grand livre lui doit {ledger} €, ses commandes "
-                f"{orders} € (écart {ledger - orders} €)."
+                _(
+                    "Vendeur %(seller)s : le grand livre lui doit %(ledger)s, ses commandes "
+                    "%(orders)s (écart %(gap)s)."
+                )
+                % {
+                    "seller": seller_id,
+                    "ledger": format_money(ledger),
+                    "orders": format_money(orders),
+                    "gap": format_money(ledger - orders),
+                }
             )
             if len(problems) >= MAX_REPORTED:
                 break
@@ -94,14 +113,32 @@ def orders_totals_match_lines() -> list[str]:
         number = f"G{pk:07d}"
         if items != _cents(lines_sum):
             problems.append(
-                f"Commande {number} : articles {items} €, ses lignes {_cents(lines_sum)} €."
+                _("Commande %(number)s : articles %(items)s, ses lignes %(lines)s.")
+                % {
+                    "number": number,
+                    "items": format_money(items),
+                    "lines": format_money(_cents(lines_sum)),
+                }
             )
         if pk in fees and delivery != _cents(fees[pk]):
             problems.append(
-                f"Commande {number} : livraison {delivery} €, ses colis {_cents(fees[pk])} €."
+                _("Commande %(number)s : livraison %(delivery)s, ses colis %(fees)s.")
+                % {
+                    "number": number,
+                    "delivery": format_money(delivery),
+                    "fees": format_money(_cents(fees[pk])),
+                }
             )
         if total != items + delivery:
-            problems.append(f"Commande {number} : total {total} € ≠ {items} € + {delivery} €.")
+            problems.append(
+                _("Commande %(number)s : total %(total)s ≠ %(items)s + %(delivery)s.")
+                % {
+                    "number": number,
+                    "total": format_money(total),
+                    "items": format_money(items),
+                    "delivery": format_money(delivery),
+                }
+            )
         if len(problems) >= MAX_REPORTED:
             return problems
     parts = SellerOrder.objects.annotate(lines_sum=Sum("lines__line_total")).values_list(
@@ -110,8 +147,17 @@ def orders_totals_match_lines() -> list[str]:
     for pk, items, fee, total, lines_sum in parts.iterator():
         if items != _cents(lines_sum) or total != items + fee:
             problems.append(
-                f"Sous-commande {pk} : articles {items} € (lignes {_cents(lines_sum)} €), "
-                f"port {fee} €, total {total} €."
+                _(
+                    "Sous-commande %(pk)s : articles %(items)s (lignes %(lines)s), port %(fee)s, "
+                    "total %(total)s."
+                )
+                % {
+                    "pk": pk,
+                    "items": format_money(items),
+                    "lines": format_money(_cents(lines_sum)),
+                    "fee": format_money(fee),
+                    "total": format_money(total),
+                }
             )
         if len(problems) >= MAX_REPORTED:
             break
@@ -128,19 +174,41 @@ def payouts_have_entries() -> list[str]:
     for key, payout in payouts.items():
         entry = entries.get(key)
         if entry is None:
-            problems.append(f"Versement {payout.reference} ({payout.amount} €) sans écriture.")
+            problems.append(
+                _("Versement %(reference)s (%(amount)s) sans écriture.")
+                % {"reference": payout.reference, "amount": format_money(payout.amount)}
+            )
             continue
         paid = _cents(
             entry.lines.filter(account__number=chart.BANK).aggregate(c=Sum("credit"))["c"]
         )
         if paid != payout.amount:
-            problems.append(f"Versement {payout.reference} : {payout.amount} €, écriture {paid} €.")
+            problems.append(
+                _("Versement %(reference)s : %(amount)s, écriture %(paid)s.")
+                % {
+                    "reference": payout.reference,
+                    "amount": format_money(payout.amount),
+                    "paid": format_money(paid),
+                }
+            )
     return problems[:MAX_REPORTED]
 
 
 CHECKS = [
-    ("chaque paiement encaissé a son écriture, au même montant", captures_have_entries),
-    ("le compte de chaque vendeur égale ce que ses commandes lui doivent", payables_match_orders),
-    ("les totaux des commandes sont ceux de leurs lignes", orders_totals_match_lines),
-    ("chaque versement a son écriture, au même montant", payouts_have_entries),
+    (
+        gettext_lazy("chaque paiement encaissé a son écriture, au même montant"),
+        captures_have_entries,
+    ),
+    (
+        gettext_lazy("le compte de chaque vendeur égale ce que ses commandes lui doivent"),
+        payables_match_orders,
+    ),
+    (
+        gettext_lazy("les totaux des commandes sont ceux de leurs lignes"),
+        orders_totals_match_lines,
+    ),
+    (
+        gettext_lazy("chaque versement a son écriture, au même montant"),
+        payouts_have_entries,
+    ),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
-from galerie.core.money import MONEY_FIELD
+from galerie.core.money import MONEY_FIELD, format_money
 
 # The holdback kept on a run, a percentage of each seller's net sales: read by the model, the
 # run's admin form, the CLI and `payout_run`.
@@ -71,7 +71,7 @@ class Payout(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.seller_name} {self.amount} €"
+        return f"{self.reference} {self.seller_name} {format_money(self.amount)}"
 
     @property
     def reference(self) -> str:
@@ -122,4 +122,4 @@ class StatementLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} {self.amount} €"
+        return f"{self.label} {format_money(self.amount)}"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from galerie.core import clock
 from galerie.core.errors import DomainError
-from galerie.core.money import to_money
+from galerie.core.money import format_money, to_money
 from galerie.ledger.selectors import seller_payable_balance
 from galerie.ledger.services import ledger_post_payout
 from galerie.orders.models import SellerOrderStatus
@@ -176,18 +176,18 @@ def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> st
     if not lines:
         return ""
     if amount <= 0:
-        return _("%(s)s : rien à verser (%(a)s €).") % {"s": seller.name, "a": amount}
+        return _("%(s)s : rien à verser (%(a)s).") % {"s": seller.name, "a": format_money(amount)}
     if not seller.iban:
-        return _("%(s)s : %(a)s € dus mais aucun IBAN enregistré.") % {
+        return _("%(s)s : %(a)s dus mais aucun IBAN enregistré.") % {
             "s": seller.name,
-            "a": amount,
+            "a": format_money(amount),
         }
     balance = seller_payable_balance(seller_id=seller.pk)
     if amount > balance:
-        return _("%(s)s : %(a)s € calculés mais le compte du vendeur n'est que de %(b)s €.") % {
+        return _("%(s)s : %(a)s calculés mais le compte du vendeur n'est que de %(b)s.") % {
             "s": seller.name,
-            "a": amount,
-            "b": balance,
+            "a": format_money(amount),
+            "b": format_money(balance),
         }
     payout = Payout.objects.create(
         run=run,

@@ -10,9 +10,14 @@ import pytest
 from galerie.core.management.commands.serve import loopback_binds
 
 
-def _galerie(*args, var_dir):
-    env = {**os.environ, "GALERIE_VAR_DIR": str(var_dir)}
-    env.pop("SECRET_KEY", None)
+def _galerie(*args, var_dir, env=None):
+    """`galerie …` in a fresh process, in French unless `env` sets an English locale."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "LC_ALL", "LC_MESSAGES")},
+        "LANG": "C.UTF-8",
+        "GALERIE_VAR_DIR": str(var_dir),
+        **(env or {}),
+    }
     if args and args[0] == "shell":
         args = (*args, "--no-imports")
     return subprocess.run(
@@ -24,11 +29,30 @@ def _galerie(*args, var_dir):
     )
 
 
-def test_help_lists_galerie_and_django_commands(tmp_path):
-    result = _galerie("help", var_dir=tmp_path)
-    assert result.returncode == 0, result.stderr
-    for command in ("demo", "serve", "loaddemo", "migrate", "createsuperuser", "shell"):
-        assert command in result.stdout
+def test_help_is_the_same_page_however_asked_and_kebab_case_reaches_commands(tmp_path):
+    bare, asked, flag = (_galerie(*args, var_dir=tmp_path) for args in ([], ["help"], ["--help"]))
+
+    assert bare.returncode == asked.returncode == flag.returncode == 0, bare.stderr
+    assert bare.stdout == asked.stdout == flag.stdout
+    assert asked.stdout.index("payout-run") < asked.stdout.index("createsuperuser")
+    for args in (["help", "merge-shop"], ["merge-shop", "--help"]):
+        page = _galerie(*args, var_dir=tmp_path)
+        assert page.returncode == 0, page.stderr
+        assert page.stdout.startswith("utilisation : galerie merge-shop "), page.stdout
+
+
+def test_english_locale_gets_english_help_and_errors(tmp_path):
+    english = {"LANG": "en_US.UTF-8"}
+
+    overview = _galerie("help", var_dir=tmp_path, env=english)
+    missing = _galerie("import", var_dir=tmp_path, env=english)
+
+    assert "Getting started" in overview.stdout and "Démarrer" not in overview.stdout
+    assert missing.returncode == 2
+    assert "usage: galerie import " in missing.stderr
+    assert "galerie import: error: the following arguments are required: FEED, --seller" in (
+        missing.stderr
+    )
 
 
 def test_shell_runs_code_and_hyphenated_names_map_to_commands(tmp_path):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from galerie.ledger import chart, checks
 from galerie.ledger.models import Journal, JournalLine
@@ -67,11 +68,15 @@ def test_corrupted_line_is_reported(ledger, capsys):
         call_command("ledger_check")
 
     out = capsys.readouterr().out
-    assert f"Écriture {ledger.piece_number} déséquilibrée : débit 42.01 € ≠ crédit 42.00 €." in out
+    # Amounts as the pages write them (babel, fr_FR: a no-break space before the euro sign).
+    assert (
+        f"Écriture {ledger.piece_number} déséquilibrée : débit 42,01\xa0€ ≠ crédit 42,00\xa0€."
+        in out
+    )
     assert "Balance générale : total débit" in out
     assert (
-        "Compte 511200 : solde enregistré 42.00 € D / 42.00 € C, "
-        "somme des lignes 42.01 € D / 42.00 € C." in out
+        "Compte 511200 : solde enregistré 42,00\xa0€ D / 42,00\xa0€ C, "
+        "somme des lignes 42,01\xa0€ D / 42,00\xa0€ C." in out
     )
     assert "n'est pas le miroir de l'écriture" in out
     assert "chaque écriture est équilibrée" in str(failed.value)
@@ -127,8 +132,21 @@ def test_monthly_total_out_of_step_is_reported(ledger):
     results = {r.name: r for r in checks.ledger_check_run()}
     [problem] = results["les cumuls mensuels sont la somme des lignes"].problems
     assert problem.endswith(
-        "(capture) : 0.00 € D / 4.00 € C, les lignes donnent 0.00 € D / 3.75 € C."
+        "(capture) : 0,00\xa0€ D / 4,00\xa0€ C, les lignes donnent 0,00\xa0€ D / 3,75\xa0€ C."
     )
+
+
+@pytest.mark.django_db
+def test_problems_are_reported_in_english_with_english_amounts(ledger):
+    line = ledger.lines.get(account__code=chart.PROVIDER_CLEARING, debit=D("30.00"))
+    corrupt("UPDATE ledger_journalline SET debit = 30.01 WHERE id = %s", [line.pk])
+
+    with translation.override("en"):
+        results = {r.name: r for r in checks.ledger_check_run()}
+
+    assert results["every entry is balanced"].problems == [
+        f"Entry {ledger.piece_number} is unbalanced: debit €42.01 ≠ credit €42.00."
+    ]
 
 
 @pytest.mark.django_db

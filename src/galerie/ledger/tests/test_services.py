@@ -366,7 +366,7 @@ def test_payout_pays_the_balance_and_never_more(seller_a, storefront, books):
     with pytest.raises(LedgerError) as refused:
         ledger_post_payout(date=DAY, seller_id=seller_a.pk, amount=D("44.01"))
     assert refused.value.message == (
-        "Versement de 44.01 € refusé : la galerie ne doit que 44.00 € à ce vendeur."
+        "Versement de 44,01\xa0€ refusé : la galerie ne doit que 44,00\xa0€ à ce vendeur."
     )
     assert ledger_snapshot() == before
 

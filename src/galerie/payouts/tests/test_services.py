@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone
+from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from galerie.core.errors import DomainError
 from galerie.ledger.checks import ledger_check_run
@@ -194,6 +194,57 @@ def test_payout_run_command_writes_sepa_and_statements(mall, delivered, tmp_path
     assert "1 versement(s)" in out
     assert b"CstmrCdtTrfInitn" in (tmp_path / "sepa.xml").read_bytes()
     assert len(list((tmp_path / "releves").glob("VER*.csv"))) == 1
+    assert len(list((tmp_path / "releves").glob("VER*.pdf"))) == 1
+
+
+def _french(amount: Decimal) -> str:
+    """5402.68 → « 5 402,68 € » as the pages write it: narrow no-break spaces between thousands,
+    a decimal comma, a no-break space before the euro sign."""
+    units, cents = f"{amount:.2f}".split(".")
+    return f"{int(units):,}".replace(",", "\u202f") + f",{cents}\xa0€"
+
+
+def test_payout_run_prints_amounts_like_the_pages_and_writes_one_pdf_statement_per_payout(
+    mall, place, pay, deliver, tmp_path, capsys
+):
+    for offer, quantity in ((mall["offer_a"], 60), (mall["offer_b"], 1)):
+        order = place([(offer.pk, quantity)])
+        pay(order)
+        deliver(order.seller_orders.get(), days_ago=20)
+    args = ["--date", _today().isoformat(), "--holdback", "0"]
+
+    call_command("payout_run", *args, "--statements", str(tmp_path / "releves"))
+    french = capsys.readouterr().out
+    with translation.override("en"):
+        call_command("payout_run", *args)  # the same date: the same payouts, nobody paid twice
+    english = capsys.readouterr().out
+
+    payouts = list(Payout.objects.order_by("pk"))
+    assert len(payouts) == 2 and max(p.amount for p in payouts) > 1000
+    total = sum(p.amount for p in payouts)
+    assert f" : 2 versement(s), {_french(total)} au total." in french
+    assert f": 2 payout(s), €{total:,.2f} in total." in english
+    for payout in payouts:
+        assert f"  {payout.reference} {payout.seller_name} {_french(payout.amount)}\n" in french
+        assert f"  {payout.reference} {payout.seller_name} €{payout.amount:,.2f}\n" in english
+        assert str(payout.amount) not in french
+    statements = tmp_path / "releves"
+    assert sorted(path.name for path in statements.iterdir()) == sorted(
+        f"{payout.reference}.{kind}" for payout in payouts for kind in ("csv", "pdf")
+    )
+    for payout in payouts:
+        pdf = (statements / f"{payout.reference}.pdf").read_bytes()
+        assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert "Relevés (PDF et CSV) : " in french
+
+
+def test_payout_run_reports_unwritable_files_without_a_traceback(mall, delivered, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+
+    with pytest.raises(CommandError, match="Les versements sont enregistrés ; relancez avec"):
+        call_command("payout_run", "--holdback", "0", "--statements", str(blocker / "releves"))
+    assert Payout.objects.count() == 1
 
 
 def test_unique_constraint_pays_a_seller_order_once(mall, delivered):

@@ -5,7 +5,11 @@ import socket
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from galerie.core.commands import GalerieCommand
 
 
 def loopback_binds(host: str, port: int) -> list[str]:
@@ -24,29 +28,55 @@ def loopback_binds(host: str, port: int) -> list[str]:
     return binds
 
 
-class Command(BaseCommand):
-    help = "Sert la galerie avec gunicorn (DEBUG désactivé)."
+class Command(GalerieCommand):
+    help = gettext_lazy(
+        "Sert la galerie en production avec gunicorn. DEBUG désactivé, fichiers statiques servis "
+        "par WhiteNoise ; refuse de démarrer avec GALERIE_PAYMENT_SIMULATOR=1 sans "
+        "--allow-simulator."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="localhost", help="adresse d'écoute (localhost)")
-        parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=1)
+        parser.add_argument(
+            "--port", type=int, default=8000, metavar="N", help=_("Port d'écoute (défaut : 8000).")
+        )
+        parser.add_argument(
+            "--host",
+            default="localhost",
+            metavar=_("ADRESSE"),
+            help=_("Adresse d'écoute (défaut : localhost, en IPv4 et IPv6)."),
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            metavar="N",
+            help=_("Nombre de processus gunicorn (défaut : 2)."),
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            metavar="N",
+            help=_("Fils d'exécution par processus (défaut : 1)."),
+        )
         parser.add_argument(
             "--allow-simulator",
             action="store_true",
-            help="sert même avec GALERIE_PAYMENT_SIMULATOR=1 (démonstration uniquement)",
+            help=_("Sert même avec GALERIE_PAYMENT_SIMULATOR=1 (démonstration uniquement)."),
         )
 
     def handle(self, *args, port, host, workers, threads, allow_simulator=False, **options):
         if settings.GALERIE_PAYMENT_SIMULATOR and not allow_simulator:
             raise CommandError(
-                "GALERIE_PAYMENT_SIMULATOR=1 : la passerelle de carte simulée est active, la "
-                "carte de test 4242 4242 4242 4242 paierait n'importe quelle commande. Retirez "
-                "cette variable en production, ou ajoutez --allow-simulator pour une démonstration."
+                _(
+                    "GALERIE_PAYMENT_SIMULATOR=1 : la passerelle de carte simulée est active, la "
+                    "carte de test 4242 4242 4242 4242 paierait n'importe quelle commande. "
+                    "Retirez cette variable en production, ou ajoutez --allow-simulator pour une "
+                    "démonstration."
+                )
             )
         if settings.DEBUG:
-            self.stderr.write("GALERIE_DEBUG=1 is ignored by serve: DEBUG stays off.")
+            self.stderr.write(_("GALERIE_DEBUG=1 est ignoré par serve : DEBUG reste désactivé."))
         env = {k: v for k, v in os.environ.items() if k != "GALERIE_DEBUG"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "galerie.settings")
         argv = [
@@ -67,6 +97,9 @@ class Command(BaseCommand):
         ]
         for bind in loopback_binds(host, port):
             argv += ["--bind", bind]
-        self.stdout.write(f"Galerie : http://localhost:{port}/ ({workers} workers)")
+        self.stdout.write(
+            _("Galerie : http://localhost:%(port)d/ (%(workers)d processus)")
+            % {"port": port, "workers": workers}
+        )
         sys.stdout.flush()
         os.execve(sys.executable, argv, env)

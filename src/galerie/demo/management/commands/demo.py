@@ -5,18 +5,30 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from galerie.core.commands import GalerieCommand
 from galerie.demo import DEMO_ENVIRONMENT
 from galerie.demo.services import ADMIN_USERNAME, demo_admin_ensure
 
 
-class Command(BaseCommand):
-    help = "Crée la base, charge la galerie de démonstration et la sert sur http://localhost:PORT/."
+class Command(GalerieCommand):
+    help = gettext_lazy(
+        "Crée la base, charge la galerie de démonstration et la sert sur http://localhost:PORT/."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--port", type=int, default=8000, metavar="N", help=_("Port d'écoute (défaut : 8000).")
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2,
+            metavar="N",
+            help=_("Nombre de processus gunicorn (défaut : 2)."),
+        )
 
     def handle(self, *args, port, workers, **options):
         # `galerie demo` sets these before the settings load (cli.py); the server inherits them.

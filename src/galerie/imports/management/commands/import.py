@@ -1,7 +1,10 @@
 """`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from galerie.core.commands import GalerieCommand
 from galerie.core.errors import DomainError
 from galerie.imports.models import ImportJob
 from galerie.imports.progress import ProgressBar
@@ -11,29 +14,56 @@ from galerie.sellers.models import Seller
 from galerie.storefronts.models import Storefront
 
 
-class Command(BaseCommand):
-    help = (
+class Command(GalerieCommand):
+    help = gettext_lazy(
         "Importe un flux produits (Google Merchant Center, TSV/CSV ou XML) "
         "comme offres d'un vendeur."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("feed", help="fichier du flux (.tsv, .csv, .xml)")
-        parser.add_argument("--seller", required=True, help="identifiant (slug) du vendeur")
-        parser.add_argument("--storefront", help="boutique : signale les offres hors assortiment")
-        parser.add_argument("--dry-run", action="store_true", help="simuler sans rien enregistrer")
-        parser.add_argument("--errors", help="écrire le rapport d'erreurs (CSV) dans ce fichier")
         parser.add_argument(
-            "--full", action="store_true", help="flux complet : désactiver les offres absentes"
+            "feed", metavar=_("FLUX"), help=_("Fichier du flux (.tsv, .csv, .xml).")
         )
-        parser.add_argument("--resume", type=int, help="reprendre l'import n° JOB_ID interrompu")
+        parser.add_argument(
+            "--seller", required=True, metavar="SLUG", help=_("Identifiant (slug) du vendeur.")
+        )
+        parser.add_argument(
+            "--storefront",
+            metavar="SLUG",
+            help=_("Boutique : signale les offres hors de son assortiment."),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Simule sans rien enregistrer.")
+        )
+        parser.add_argument(
+            "--errors",
+            metavar=_("FICHIER"),
+            help=_("Écrit le rapport d'erreurs ligne par ligne (CSV) dans ce fichier."),
+        )
+        parser.add_argument(
+            "--full", action="store_true", help=_("Flux complet : désactive les offres absentes.")
+        )
+        parser.add_argument(
+            "--resume",
+            type=int,
+            metavar="N",
+            help=_("Reprend l'import interrompu n° N."),
+        )
         parser.add_argument(
             "--restart",
             action="store_true",
-            help="ne pas reprendre automatiquement un import interrompu du même fichier",
+            help=_("Ne reprend pas automatiquement un import interrompu du même fichier."),
         )
-        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            metavar="N",
+            help=_("Lignes par transaction (défaut : %(n)d).") % {"n": BATCH_SIZE},
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help=_("N'affiche pas la barre de progression.")
+        )
 
     def handle(self, *args, **options):
         seller = Seller.objects.filter(slug=options["seller"]).first()

@@ -1,24 +1,33 @@
 """`galerie import-mappings [FILE.csv] [--create]`: seed category mappings for feed imports."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from galerie.core.commands import GalerieCommand
 from galerie.core.errors import DomainError
 from galerie.imports.mappings import DEFAULT_MAPPINGS, category_mappings_load
 
 
-class Command(BaseCommand):
-    help = (
+class Command(GalerieCommand):
+    help = gettext_lazy(
         "Charge des correspondances de catégories (flux → catégories de la galerie) "
         "depuis un CSV ; "
         "sans fichier, celles des catégories de gen_feed.py."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_MAPPINGS))
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default=str(DEFAULT_MAPPINGS),
+            metavar=_("FICHIER"),
+            help=_("CSV des correspondances (par défaut : celles des flux de démonstration)."),
+        )
         parser.add_argument(
             "--create",
             action="store_true",
-            help="créer les catégories et types de produit manquants",
+            help=_("Crée les catégories et types de produit manquants."),
         )
 
     def handle(self, *args, **options):

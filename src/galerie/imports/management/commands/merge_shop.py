@@ -1,7 +1,10 @@
 """`galerie merge-shop FEED --as-seller NAME --into STOREFRONT`: absorb an acquired shop."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from galerie.core.commands import GalerieCommand
 from galerie.core.errors import DomainError
 from galerie.imports.merge import shop_merge
 from galerie.imports.progress import ProgressBar
@@ -9,19 +12,39 @@ from galerie.imports.reports import report_lines
 from galerie.storefronts.models import Storefront
 
 
-class Command(BaseCommand):
-    help = (
+class Command(GalerieCommand):
+    help = gettext_lazy(
         "Fusionne le catalogue d'une boutique rachetée dans une boutique de la galerie "
         "et affiche le rapport de fusion."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("feed")
-        parser.add_argument("--as-seller", required=True, help="nom de la boutique rachetée")
-        parser.add_argument("--into", required=True, help="identifiant (slug) de la boutique")
-        parser.add_argument("--dry-run", action="store_true", help="rapport sans rien écrire")
-        parser.add_argument("--errors", help="écrire le rapport d'erreurs (CSV) dans ce fichier")
-        parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "feed", metavar=_("FLUX"), help=_("Fichier du flux (.tsv, .csv, .xml).")
+        )
+        parser.add_argument(
+            "--as-seller",
+            required=True,
+            metavar=_("NOM"),
+            help=_("Nom de la boutique rachetée, qui devient un vendeur."),
+        )
+        parser.add_argument(
+            "--into",
+            required=True,
+            metavar="SLUG",
+            help=_("Identifiant (slug) de la boutique de la galerie qui l'accueille."),
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help=_("Affiche le rapport sans rien enregistrer.")
+        )
+        parser.add_argument(
+            "--errors",
+            metavar=_("FICHIER"),
+            help=_("Écrit le rapport d'erreurs ligne par ligne (CSV) dans ce fichier."),
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help=_("N'affiche pas la barre de progression.")
+        )
 
     def handle(self, *args, **options):
         storefront = Storefront.objects.filter(slug=options["into"]).first()
