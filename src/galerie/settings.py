@@ -47,7 +47,7 @@ GALERIE_ADMIN_HOSTS = {
 GALERIE_PAYMENT_SIMULATOR = os.environ.get("GALERIE_PAYMENT_SIMULATOR", "") == "1"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "galerie.core.apps.AdminConfig",  # django.contrib.admin with the back office's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "django_tasks_db",
+    "galerie.core.apps.TasksConfig",  # django_tasks_db under a French name
     "ninja",  # its Swagger UI files, served from here: /api/docs works offline and under our CSP
     "galerie.core",
     "galerie.storefronts",

@@ -4,10 +4,6 @@ from django.urls import include, path
 from galerie.accounts.views import admin_login_view
 from galerie.api.urls import api
 
-admin.site.site_header = "Galerie — back office"
-admin.site.site_title = "Galerie"
-admin.site.index_title = "Administration de la galerie marchande"
-
 urlpatterns = [
     path("admin/login/", admin_login_view),  # admin.site.login, answering 429 when throttled
     path("admin/", admin.site.urls),

@@ -77,10 +77,9 @@ class OfferInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(GalerieModelAdmin):
-    list_display = [
+    list_display = [  # the product type is a filter (the list fits at 1,280 px)
         "title",
         "gtin",
-        "product_type",
         "category",
         "best_price",
         "offer_count",

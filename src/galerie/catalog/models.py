@@ -177,9 +177,11 @@ class Product(TimeStampedModel):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     # Summary of the product's purchasable offers (see module docstring).
-    best_price = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
-    offer_count = models.PositiveIntegerField(default=0, editable=False)
-    in_stock = models.BooleanField(default=False, editable=False)
+    best_price = models.DecimalField(
+        _("meilleur prix"), null=True, blank=True, editable=False, **MONEY_FIELD
+    )
+    offer_count = models.PositiveIntegerField(_("offres"), default=0, editable=False)
+    in_stock = models.BooleanField(_("en stock"), default=False, editable=False)
     # The cheapest purchasable offer per condition ("Neuf dès X € · Occasion dès Y €").
     price_new = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
     price_refurbished = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)

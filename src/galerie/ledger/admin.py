@@ -75,17 +75,9 @@ class JournalLineInline(admin.TabularInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
-    list_display = [
-        "piece_number",
-        "date",
-        "journal",
-        "kind",
-        "label",
-        "reference",
-        "storefront",
-        "order_ref",
-        "reverses",
-    ]
+    # Storefront: a filter; payment reference and reversed entry: on the entry's page (the list
+    # fits at 1,280 px).
+    list_display = ["piece_number", "date", "journal", "kind", "label", "order_ref"]
     list_filter = ["journal", "kind", "storefront"]
     search_fields = ["label", "reference", "order_ref", "idempotency_key", "=order_id"]
     date_hierarchy = "date"
@@ -113,7 +105,8 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(JournalLine)
 class JournalLineAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "date", "account", "label", "debit", "credit", "seller", "storefront"]
+    # The storefront is a filter (the list fits at 1,280 px).
+    list_display = ["entry", "date", "account", "label", "debit", "credit", "seller"]
     list_filter = ["account__kind", "entry__journal", "storefront"]
     search_fields = ["label", "account__code", "account__name", "seller__name"]
     date_hierarchy = "date"

@@ -39,7 +39,11 @@ class Order(TimeStampedModel):
         _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
     )
     storefront = models.ForeignKey(
-        "storefronts.Storefront", on_delete=models.PROTECT, related_name="orders", null=True
+        "storefronts.Storefront",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        null=True,
+        verbose_name=_("boutique"),
     )
     email = models.EmailField(_("e-mail"))
     user = models.ForeignKey(
@@ -74,6 +78,8 @@ class Order(TimeStampedModel):
         verbose_name = _("commande")
         verbose_name_plural = _("commandes")
         ordering = ["-created_at", "-pk"]
+        # The day's orders (the back office's home) and the newest-first list read a range of it.
+        indexes = [models.Index(fields=["created_at", "id"], name="order_created")]
         # Narrower than "change": cancelling or refunding moves money and stock (core/roles.py).
         permissions = [
             ("cancel", _("Peut annuler des commandes")),
@@ -104,7 +110,10 @@ class Order(TimeStampedModel):
 class SellerOrder(TimeStampedModel):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
     seller = models.ForeignKey(
-        "sellers.Seller", on_delete=models.PROTECT, related_name="seller_orders"
+        "sellers.Seller",
+        on_delete=models.PROTECT,
+        related_name="seller_orders",
+        verbose_name=_("vendeur"),
     )
     seller_name = models.CharField(_("vendeur"), max_length=200)
     seller_legal = models.CharField(_("identité du vendeur"), max_length=400, blank=True)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from galerie.core import clock
 from galerie.core.money import format_money
 from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid, line_quantity_message
 from galerie.orders.limits import LINE_QUANTITY_MAX, ORDER_TOTAL_MAX
-from galerie.orders.models import Order, SellerOrder, SellerOrderStatus
+from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryMethod
 from galerie.pricing.services import (
     DeliveryOption,
@@ -434,3 +434,37 @@ def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[S
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+# --- The operator's day (the back office's home) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayOrders:
+    placed: int  # every order placed that day, whatever became of it
+    paid: int  # of which paid (by now)
+    paid_total: Decimal  # what the paid ones came to, incl. VAT
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Midnight to midnight in the mall's time zone (23 or 25 hours on the clock-change days),
+    the same span as the admin's date hierarchy for that day."""
+    start = dt.datetime.combine(day, dt.time.min)
+    return timezone.make_aware(start), timezone.make_aware(start + dt.timedelta(days=1))
+
+
+def orders_placed_on(*, day: dt.date) -> DayOrders:
+    """One aggregate over the day's orders, a range on `created_at` (indexed)."""
+    start, end = day_bounds(day)
+    paid = Q(status=OrderStatus.PAID)
+    row = Order.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(
+        placed=Count("pk"), paid=Count("pk", filter=paid), paid_total=Sum("total", filter=paid)
+    )
+    return DayOrders(
+        placed=row["placed"], paid=row["paid"], paid_total=row["paid_total"] or Decimal("0.00")
+    )
+
+
+def seller_orders_awaiting_acceptance() -> QuerySet[SellerOrder]:
+    """Paid seller orders that their seller has not accepted yet (nor cancelled)."""
+    return SellerOrder.objects.filter(status=SellerOrderStatus.PAID)

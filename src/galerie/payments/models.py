@@ -28,7 +28,12 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(TimeStampedModel):
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("commande"),
+    )
     method = models.CharField(_("moyen"), max_length=10, choices=PaymentMethod.choices)
     status = models.CharField(
         _("statut"), max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
@@ -63,7 +68,9 @@ class RefundStatus(models.TextChoices):
 
 
 class Refund(models.Model):
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="refunds", verbose_name=_("commande")
+    )
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("montant"), **MONEY_FIELD)
     status = models.CharField(_("statut"), max_length=10, choices=RefundStatus.choices)

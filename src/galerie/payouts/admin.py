@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from galerie.core import clock
 from galerie.core.admin import GalerieModelAdmin
@@ -22,6 +23,7 @@ from galerie.payouts.documents import (
     payout_statement_pdf,
 )
 from galerie.payouts.models import RUN_BOUNDS, Payout, PayoutRun, StatementLine
+from galerie.payouts.selectors import payout_runs_failed
 from galerie.payouts.services import default_holdback_percent, payout_run
 
 
@@ -70,9 +72,25 @@ def _statement_links(payout: Payout):
     )
 
 
+class PayoutRunStateFilter(admin.SimpleListFilter):
+    """« En échec »: the runs of `payout_runs_failed` (the back office's home links here)."""
+
+    title = pgettext_lazy("payout run", "état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("echec", _("en échec (vendeurs non payés)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "echec":
+            return queryset.filter(pk__in=payout_runs_failed().values("pk"))
+        return queryset
+
+
 @admin.register(PayoutRun)
 class PayoutRunAdmin(ReadOnly):
     list_display = ("as_of", "holdback_percent", "payout_count", "completed_at", "sepa")
+    list_filter = (PayoutRunStateFilter,)
     date_hierarchy = "as_of"
     readonly_fields = ("as_of", "holdback_percent", "completed_at", "notes")
     inlines = [PayoutInline]
@@ -183,6 +201,10 @@ class PayoutAdmin(ReadOnly):
     list_select_related = ("run", "seller")
     readonly_fields = ("run", "seller", "seller_name", "iban", "bic", "amount")
     inlines = [StatementLineInline]
+
+    @admin.display(description=_("référence"), ordering="pk")
+    def reference(self, obj):
+        return obj.reference
 
     @admin.display(description=_("relevé"))
     def documents(self, obj):

@@ -46,7 +46,9 @@ class PayoutRun(TimeStampedModel):
 
 
 class Payout(TimeStampedModel):
-    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="payouts")
+    run = models.ForeignKey(
+        PayoutRun, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("campagne")
+    )
     seller = models.ForeignKey(
         "sellers.Seller",
         on_delete=models.PROTECT,

@@ -7,11 +7,11 @@ the payout run pays it and `ledger-check` proves that the ledger agrees with it.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from galerie.core.money import CENT
 from galerie.orders.models import OrderLine, SellerOrder
-from galerie.payouts.models import Payout
+from galerie.payouts.models import Payout, PayoutRun
 from galerie.sellers.commissions import commission_refund_share
 
 ZERO = Decimal("0.00")
@@ -63,3 +63,18 @@ def seller_owed_by_orders(*, seller_id: int) -> Decimal:
     owed = sum((seller_order_owed(so).net for so in paid_seller_orders(seller_id=seller_id)), ZERO)
     paid = Payout.objects.filter(seller_id=seller_id).aggregate(s=Sum("amount"))["s"] or ZERO
     return (owed - Decimal(paid)).quantize(CENT)
+
+
+def payout_runs_failed() -> QuerySet[PayoutRun]:
+    """Runs that left sellers unpaid (their notes say who and why: no IBAN, a balance short of
+    what is due, nothing but refunds to take back) or never finished, and that no later run has
+    settled. A run that paid every seller it owed supersedes the runs before it: whoever they
+    left unpaid was owed nothing more by then."""
+    failed = Q(completed_at__isnull=True) | ~Q(notes="")
+    runs = PayoutRun.objects.filter(failed)
+    last_clean = (
+        PayoutRun.objects.exclude(failed).order_by("-as_of").values_list("as_of", flat=True)
+    ).first()
+    if last_clean is not None:
+        runs = runs.filter(as_of__gt=last_clean)
+    return runs

@@ -1,16 +1,16 @@
 """Back office of the reporting app: fixed costs (entered by finance, posted, never edited) and
-the finance dashboard mounted at /admin/pilotage/."""
+the simulation runs. The finance dashboard (/admin/pilotage/) is mounted by the site itself
+(galerie.reporting.backoffice)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.money import format_money
-from galerie.reporting import urls as pilotage_urls
 from galerie.reporting.models import FixedCost, FixedCostError, SimulationRun
 from galerie.reporting.services import (
     fixed_cost_record,
@@ -161,16 +161,3 @@ class SimulationRunAdmin(GalerieModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def _with_pilotage(get_urls):
-    """Mount the dashboard at /admin/pilotage/ (before the admin's catch-all patterns), so it
-    lives in the back office without a change to the project's root URLconf."""
-
-    def urls():
-        return [path("pilotage/", include(pilotage_urls)), *get_urls()]
-
-    return urls
-
-
-admin.site.get_urls = _with_pilotage(admin.site.get_urls)

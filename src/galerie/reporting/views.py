@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.reporting.backoffice import PILOTAGE_PERMISSION
 from galerie.reporting.charts import Series, bar_chart_svg, compact_euros, hbar_chart_svg
 from galerie.reporting.models import SimulationRun
 from galerie.reporting.periods import MONTH_NAMES, PeriodError, period_from_params, period_rolling
@@ -26,7 +27,6 @@ from galerie.reporting.selectors import (
 )
 from galerie.storefronts.models import Storefront
 
-PERMISSION = "reporting.view_fixedcost"
 GROUP_COLOR = "#3c4043"
 EXPORTS = {
     "boutiques": ("storefront",),
@@ -37,7 +37,7 @@ EXPORTS = {
 
 
 def _check(request) -> None:
-    if not request.user.has_perm(PERMISSION):
+    if not request.user.has_perm(PILOTAGE_PERMISSION):
         raise PermissionDenied(_("Le pilotage économique est réservé à la finance."))
 
 

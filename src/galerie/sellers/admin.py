@@ -127,7 +127,8 @@ class SellerAdminForm(forms.ModelForm):
 @admin.register(Seller)
 class SellerAdmin(GalerieModelAdmin):
     form = SellerAdminForm
-    list_display = ["name", "slug", "status", "is_operator", "is_trader", "siren", "created_at"]
+    # The operator is one seller among them: a filter, not a column (the list fits at 1,280 px).
+    list_display = ["name", "slug", "status", "is_trader", "siren", "created_at"]
     list_filter = ["status", "is_operator", "is_trader", "legal_form"]
     search_fields = ["name", "legal_name", "slug", "siren", "vat_number", "email"]
     prepopulated_fields = {"slug": ["name"]}

@@ -15,7 +15,14 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from galerie.sellers.models import OFFER_PURCHASABLE, OFFER_VISIBLE, Condition, Offer
+from galerie.sellers.models import (
+    OFFER_PURCHASABLE,
+    OFFER_VISIBLE,
+    Condition,
+    Offer,
+    Seller,
+    SellerStatus,
+)
 
 
 def offers_purchasable() -> QuerySet[Offer]:
@@ -150,3 +157,8 @@ def offers_lowest_totals(offers: Iterable[Offer]) -> list[ConditionFrom]:
         ConditionFrom(condition, str(labels.get(condition, condition)), lowest[condition])
         for condition in sorted(lowest, key=lambda c: _CONDITION_RANK.get(c, len(CONDITION_ORDER)))
     ]
+
+
+def sellers_applied() -> QuerySet[Seller]:
+    """Applications waiting for the operator's decision (verify or reject)."""
+    return Seller.objects.filter(status=SellerStatus.APPLIED)

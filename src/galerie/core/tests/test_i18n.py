@@ -181,14 +181,25 @@ def test_back_office_speaks_english_to_a_staff_member_who_chose_it(db):
     client.force_login(admin)
 
     index = _page(client, "/admin/")
+    ledger = _page(client, "/admin/ledger/")  # an app's own page keeps the app's name
     sellers = _page(client, "/admin/sellers/seller/add/")
 
-    _assert_english(index, ["Sellers and offers", "Carts", "Shops", "Customer accounts"], [])
     _assert_english(
         index,
-        ["Accounting", "Payouts", "Orders", "Payments", "Prices and VAT", "Catalogue imports"],
-        ["Comptabilité", "Reversements", "Imports de catalogues", "Prix et TVA"],
+        ["Today in the mall", "To do", "Orders placed today", "Business performance"],
+        ["Aujourd'hui", "À traiter", "Commandes passées", "Pilotage économique"],
     )
+    _assert_english(  # the menu's sections, then models in them
+        index,
+        ["Catalogue", "Sellers", "Orders", "Money", "Reports", "Shops", "Accounts", "System"],
+        ["Vendeurs", "Commandes", "Argent", "Rapports", "Boutiques", "Comptes", "Système"],
+    )
+    _assert_english(
+        index,
+        ["Payout runs", "Payments", "Carts", "Catalogue imports", "Task Results"],
+        ["Campagnes de versements", "Paiements", "Imports de catalogue", "Tâches en arrière"],
+    )
+    _assert_english(ledger, ["Accounting", "Journal entries"], ["Comptabilité", "Écritures"])
     _assert_english(sellers, ["Trading name", "Registered company name", "Payouts"], ["Versements"])
 
 

@@ -10,6 +10,7 @@ from galerie.ledger.services import (
     ledger_post_payment_fee,
     ledger_post_refund,
 )
+from galerie.orders.tests.conftest import address, place, storefront  # noqa: F401
 from galerie.pricing.services import tax_rates_ensure
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.services import fixed_cost_record

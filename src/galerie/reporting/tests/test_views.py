@@ -73,6 +73,20 @@ def test_charts_are_svg_with_one_bar_per_storefront_and_month(client, trading):
     assert "Données des graphiques (tableau)" in html  # table fallback
 
 
+def test_default_period_is_the_last_twelve_months_up_to_today(client):
+    """The picker's default, the period's name and its dates say the same: 12 months, today last."""
+    from galerie.core import clock
+
+    _staff(client, "Finance")
+    html = _get(client).content.decode()
+    today = clock.localdate()
+    # The 1st of the month eleven months back: December 2025 for any day of November 2026.
+    start = datetime.date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+    assert '<option value="12mois" selected>12 derniers mois</option>' in html
+    assert f"<strong>les 12 derniers mois</strong> ({start:%d/%m/%Y} – {today:%d/%m/%Y})" in html
+    assert f'name="au" id="au" value="{today:%Y-%m-%d}"' in html
+
+
 def test_month_period_and_bad_period(client, trading):
     _staff(client, "Finance")
     html = _get(client, {"periode": "mois", "annee": "2026", "mois": "1"}).content.decode()
