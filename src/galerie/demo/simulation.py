@@ -589,11 +589,12 @@ class Simulation:
 def simulation_window(
     *, months: int, now: dt.datetime | None = None
 ) -> tuple[dt.date, dt.datetime]:
-    """The simulated span: from the first day of the month `months - 1` months ago up to now, so
-    that the dashboard's default « 12 derniers mois » shows exactly the simulated year."""
+    """The simulated span: the last `months` full months, then the current month up to now, so
+    that the dashboard's default « 12 derniers mois » (full months) shows the simulated year
+    whole and the month under way has trading too."""
     now = now or clock.now()
     start = timezone.localdate(now).replace(day=1)
-    for _i in range(months - 1):
+    for _i in range(months):
         start = (start - dt.timedelta(days=1)).replace(day=1)
     return start, now
 

@@ -78,12 +78,14 @@ def period_year(year: int) -> Period:
 
 
 def period_rolling(*, today: datetime.date, months: int = 12) -> Period:
-    """The current month up to today and the `months - 1` whole months before it: the days still
-    to come are no part of it (nothing has happened on them), so its last day is `today`."""
-    start = today.replace(day=1)
+    """The last `months` full months: the current month, still under way, is no part of it (the
+    « Mois » choice shows it), so the period neither mixes a partial month into its
+    monthly figures nor counts days still to come."""
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    start = end.replace(day=1)
     for _i in range(months - 1):
         start = (start - datetime.timedelta(days=1)).replace(day=1)
-    return Period("rolling", start, today, _("les %(n)d derniers mois") % {"n": months})
+    return Period("rolling", start, end, _("les %(n)d derniers mois") % {"n": months})
 
 
 def period_range(start: datetime.date, end: datetime.date) -> Period:

@@ -12,7 +12,7 @@ TODAY = datetime.date(2026, 11, 26)
 @pytest.mark.parametrize(
     ("params", "start", "end", "label"),
     [
-        ({}, (2025, 12, 1), (2026, 11, 26), "les 12 derniers mois"),
+        ({}, (2025, 11, 1), (2026, 10, 31), "les 12 derniers mois"),
         ({"periode": "mois", "annee": "2024", "mois": "2"}, (2024, 2, 1), (2024, 2, 29),
          "février 2024"),
         ({"periode": "trimestre", "annee": "2026", "trimestre": "1"}, (2026, 1, 1), (2026, 3, 31),
@@ -35,13 +35,15 @@ def test_rolling_year_has_twelve_months():
     assert len(period_from_params({}, today=TODAY).months) == 12
 
 
-@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 1, 1), datetime.date(2024, 2, 29)])
-def test_rolling_year_covers_no_day_to_come(today):
-    """« 12 derniers mois » ends today: neither the rest of the month nor the rest of the year."""
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 1, 1), datetime.date(2024, 3, 31)])
+def test_rolling_year_is_the_last_twelve_full_months(today):
+    """« 12 derniers mois » are twelve whole months ending with the last one: no day of the
+    current month, none to come."""
     period = period_from_params({"periode": "12mois"}, today=today)
-    assert period.end == today
+    assert period.end == today.replace(day=1) - datetime.timedelta(days=1)
     assert period.start == period.months[0] and period.start.day == 1
-    assert len(period.months) == 12 and period.months[-1] == today.replace(day=1)
+    assert len(period.months) == 12
+    assert period.months[-1] == period.end.replace(day=1)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 same sum computed independently from the orders, their lines, payments, refunds and fixed costs,
 and equals the journal read line by line; the group equals the sum of its storefronts."""
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ import pytest
 from django.db.models import Sum
 
 from galerie.core.money import CENT, to_money
-from galerie.demo.simulation import simulate
+from galerie.demo.simulation import simulate, simulation_window
 from galerie.ledger.models import AccountKind, EntryKind, JournalLine
 from galerie.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.payments.models import Payment, PaymentStatus, Refund
@@ -80,7 +79,7 @@ def test_simulated_period_reconciles_with_orders_payments_costs_and_journal(mall
     assert result.customer_cancellations + result.seller_cancellations + result.returns >= 1
     assert result.payouts >= 1  # weekly payout runs paid the trader through the payouts app
     assert run.finished_at is not None
-    start = (run.started_at.date().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    start, _now = simulation_window(months=2, now=run.started_at)
     end = run.started_at.date()
     rows = economics(start=start, end=end, group_by="storefront")
     (group,) = economics(start=start, end=end, group_by=())

@@ -73,18 +73,21 @@ def test_charts_are_svg_with_one_bar_per_storefront_and_month(client, trading):
     assert "Données des graphiques (tableau)" in html  # table fallback
 
 
-def test_default_period_is_the_last_twelve_months_up_to_today(client):
-    """The picker's default, the period's name and its dates say the same: 12 months, today last."""
+def test_default_period_is_the_last_twelve_full_months(client):
+    """The picker's default, the period's name and its dates say the same: 12 whole months,
+    ending with the last day of the previous month."""
     from galerie.core import clock
 
     _staff(client, "Finance")
     html = _get(client).content.decode()
     today = clock.localdate()
-    # The 1st of the month eleven months back: December 2025 for any day of November 2026.
-    start = datetime.date(today.year - (today.month < 12), today.month % 12 + 1, 1)
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    # The 1st of the month eleven months before the previous one: for any day of November
+    # 2026, November 2025 to October 2026.
+    start = datetime.date(today.year - 1, today.month, 1)
     assert '<option value="12mois" selected>12 derniers mois</option>' in html
-    assert f"<strong>les 12 derniers mois</strong> ({start:%d/%m/%Y} – {today:%d/%m/%Y})" in html
-    assert f'name="au" id="au" value="{today:%Y-%m-%d}"' in html
+    assert f"<strong>les 12 derniers mois</strong> ({start:%d/%m/%Y} – {end:%d/%m/%Y})" in html
+    assert f'name="au" id="au" value="{end:%Y-%m-%d}"' in html
 
 
 def test_month_period_and_bad_period(client, trading):
