@@ -1,11 +1,15 @@
-"""`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers."""
+"""`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers.
+
+Exits with an error when no row came in (every row rejected, or no row at all), after printing the
+report: a script or a cron job must not take an import of nothing for a success.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from galerie.core.errors import DomainError
 from galerie.imports.models import ImportJob
 from galerie.imports.progress import ProgressBar
-from galerie.imports.reports import report_lines
+from galerie.imports.reports import report_failure, report_lines
 from galerie.imports.services import BATCH_SIZE, feed_import, import_job_resumable
 from galerie.sellers.models import Seller
 from galerie.storefronts.models import Storefront
@@ -75,7 +79,12 @@ class Command(BaseCommand):
             message = exc.message if isinstance(exc, DomainError) else f"Import interrompu : {exc}"
             job = ImportJob.objects.filter(seller=seller).order_by("-pk").first()
             hint = ""
-            if job is not None and job.status == "failed" and not options["dry_run"]:
+            if (
+                job is not None
+                and job.status == "failed"
+                and job.last_row
+                and not options["dry_run"]
+            ):
                 hint = (
                     f" Les lots déjà validés sont enregistrés (jusqu'à la ligne {job.last_row}) ;"
                     f" reprendre après correction : --resume {job.pk}."
@@ -84,3 +93,6 @@ class Command(BaseCommand):
         if bar:
             bar.close()
         self.stdout.write("\n".join(report_lines(report)))
+        failure = report_failure(report)
+        if failure:
+            raise CommandError(failure)

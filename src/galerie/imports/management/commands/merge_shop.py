@@ -1,11 +1,16 @@
-"""`galerie merge-shop FEED --as-seller NAME --into STOREFRONT`: absorb an acquired shop."""
+"""`galerie merge-shop FEED --as-seller NAME --into STOREFRONT`: absorb an acquired shop.
+
+Its categories are recognised in the mall's tree (folded: accents, case, plurals) without any
+mapping; `--create-categories` creates those the mall lacks. Exits with an error, after the
+report, when no row came in.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from galerie.core.errors import DomainError
 from galerie.imports.merge import shop_merge
 from galerie.imports.progress import ProgressBar
-from galerie.imports.reports import report_lines
+from galerie.imports.reports import report_failure, report_lines
 from galerie.storefronts.models import Storefront
 
 
@@ -20,6 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-seller", required=True, help="nom de la boutique rachetée")
         parser.add_argument("--into", required=True, help="identifiant (slug) de la boutique")
         parser.add_argument("--dry-run", action="store_true", help="rapport sans rien écrire")
+        parser.add_argument(
+            "--create-categories",
+            action="store_true",
+            help="créer les catégories de la boutique (product_type) que la galerie n'a pas, "
+            "sous leurs parents existants, et les ajouter à l'assortiment",
+        )
         parser.add_argument("--errors", help="écrire le rapport d'erreurs (CSV) dans ce fichier")
         parser.add_argument("--no-progress", action="store_true")
 
@@ -34,6 +45,7 @@ class Command(BaseCommand):
                 seller_name=options["as_seller"],
                 storefront=storefront,
                 dry_run=options["dry_run"],
+                create_categories=options["create_categories"],
                 errors_path=options["errors"],
                 progress=bar,
             )
@@ -43,3 +55,6 @@ class Command(BaseCommand):
             if bar:
                 bar.close()
         self.stdout.write("\n".join(report_lines(report, merge=True)))
+        failure = report_failure(report)
+        if failure:
+            raise CommandError(failure)
