@@ -115,8 +115,8 @@ class _Catalogue:
     """Per-import lookups: the category and product type a row's category values give.
 
     In this order: the operator's mappings (CategoryMapping) for a whole value; the category the
-    value names in the mall's own tree (`matching`); the shipped table of common values (Google
-    taxonomy → mall path); with `create` (a shop merge), the shop's own path, created; last, as
+    value names in the mall's own tree (`matching`); with `create` (a shop merge), the shop's own
+    path, created; the shipped table of common values (Google taxonomy → mall path); last, as
     ever, what the value's parent path gives (« Livres > Romans > Poches » → Livres > Romans).
     Each distinct pair of values is resolved once per import (a feed has a few hundred), so
     rows pay a dictionary lookup.
@@ -190,12 +190,14 @@ class _Catalogue:
             category = self.index.find(key)
             if category is not None:
                 return category, self._type_for(category, keyed), ""
-        for _value, key in keyed:
-            category = self._builtin_category(key)
+        if self.create and values and values[0]:
+            # The shop's own path (product_type) before the Google table: merging a shop with
+            # its categories brings « Livres > Poésie », not only « Media > Books » → Livres.
+            category = self._category_create(values[0])
             if category is not None:
                 return category, self._type_for(category, keyed), ""
-        if self.create and values and values[0]:  # the shop's own path: product_type
-            category = self._category_create(values[0])
+        for _value, key in keyed:
+            category = self._builtin_category(key)
             if category is not None:
                 return category, self._type_for(category, keyed), ""
         for value, key in keyed:
