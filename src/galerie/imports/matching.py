@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from galerie.catalog.models import Category
@@ -35,6 +35,7 @@ NEAR_DUPLICATE_SCORE = 0.8  # a new category this close to a sibling's name is n
 STARTS_ALIKE_SCORE = 0.85  # « Casque audio » for « Casques et écouteurs »: a likely match
 
 
+@lru_cache(maxsize=1 << 16)  # a feed repeats its segments (« Livres », « Romans ») endlessly
 def fold(text: str) -> str:
     """One name or path segment folded: « Lave-Linge » and « lave linges » give « lave linge »."""
     text = unicodedata.normalize("NFKD", text)
