@@ -24,7 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("feed", help="fichier du flux (.tsv, .csv, .xml)")
         parser.add_argument("--seller", required=True, help="identifiant (slug) du vendeur")
-        parser.add_argument("--storefront", help="boutique : signale les offres hors assortiment")
+        parser.add_argument(
+            "--storefront",
+            help="boutique : ses catégories d'abord entre homonymes ; "
+            "signale les offres hors assortiment",
+        )
         parser.add_argument("--dry-run", action="store_true", help="simuler sans rien enregistrer")
         parser.add_argument("--errors", help="écrire le rapport d'erreurs (CSV) dans ce fichier")
         parser.add_argument(
