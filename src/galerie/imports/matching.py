@@ -33,6 +33,7 @@ _LISTING = re.compile(r"\s+(?:et|and)\s+|\s*[,&/+]\s*", re.IGNORECASE)
 SUGGESTION_MIN_SCORE = 0.6  # difflib ratio of folded paths (or names) to suggest a category
 NEAR_DUPLICATE_SCORE = 0.8  # a new category this close to a sibling's name is not created
 STARTS_ALIKE_SCORE = 0.85  # « Casque audio » for « Casques et écouteurs »: a likely match
+MAX_DEPTH = 8  # levels of a created path (a category's id path must fit its 255 characters)
 
 
 @lru_cache(maxsize=1 << 16)  # a feed repeats its segments (« Livres », « Romans ») endlessly
@@ -273,9 +274,10 @@ def category_path_ensure(
     """The category at path `names` below `parent` (the root without one), each level found by
     its folded name (« Casques » finds « Casques et écouteurs ») or else created — but never
     beside a sibling it would nearly duplicate, unless `allow_similar`: then nothing is created
-    and `close` names that sibling."""
+    and `close` names that sibling. Levels beyond MAX_DEPTH are not created."""
     created: list[int] = []
-    for name in names:
+    room = MAX_DEPTH - (len(index.key[parent]) if parent is not None else 0)
+    for name in names[: max(room, 0)]:
         below = index.key[parent] if parent is not None else ()
         existing = index.find((*below, fold(name)), strict=True)
         if existing is not None and index.parent[existing] == parent:

@@ -193,9 +193,11 @@ class _Catalogue:
             category = self.index.find(key)
             if category is not None:
                 return category, self._type_for(category, keyed), ""
-        if self.create and values and values[0]:
+        own = fold_path(values[0]) if self.create and values else ()
+        if own and own not in builtin_mappings():
             # The shop's own path (product_type) before the Google table: merging a shop with
             # its categories brings « Livres > Poésie », not only « Media > Books » → Livres.
+            # (A Google value written as product_type is the table's, never a new category.)
             category = self._category_create(values[0])
             if category is not None:
                 return category, self._type_for(category, keyed), ""

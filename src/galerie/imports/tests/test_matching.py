@@ -112,3 +112,18 @@ def test_the_builtin_table_maps_google_values_to_mall_paths():
     assert books.target == ("livre",) and books.is_book and books.tax_class == "reduced"
     headphones = table[fold_path("Electronics > Audio > Audio Components > Headphones & Headsets")]
     assert find(" > ".join(headphones.target), strict=True) == 12
+
+
+def test_a_created_path_stops_at_the_maximum_depth(db):
+    from galerie.catalog.models import Category
+    from galerie.imports.matching import MAX_DEPTH, category_path_ensure
+
+    idx = CategoryIndex([])
+    names = [f"Niveau {n}" for n in range(MAX_DEPTH + 5)]
+
+    outcome = category_path_ensure(idx, names)
+
+    assert len(outcome.created) == MAX_DEPTH == Category.objects.count()
+    assert Category.objects.get(pk=outcome.category).depth == MAX_DEPTH - 1
+    # Again: every level is found, nothing more is created.
+    assert category_path_ensure(idx, names).created == []

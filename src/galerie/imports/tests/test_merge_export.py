@@ -225,6 +225,7 @@ def test_create_categories_brings_the_shops_own_shelves_without_near_duplicates(
             ("O-4", "Informatique > Ordinateurs", ""),
             ("R-5", "Livres > Romans", "Media > Books"),
             ("P-6", "livres > poesie", ""),
+            ("G-7", "Media > Books", ""),  # Google's taxonomy as product_type: never created
         ],
     )
     before = (Category.objects.count(), sorted(storefront.categories.values_list("pk", flat=True)))
@@ -247,7 +248,7 @@ def test_create_categories_brings_the_shops_own_shelves_without_near_duplicates(
         path=feed, seller_name="Rachat", storefront=storefront, create_categories=True
     )
 
-    assert report.job.rows_ok == 6
+    assert report.job.rows_ok == 7
     assert report.categories_created == dry.categories_created
     assert report.categories_not_created == [
         ("Image et son > Casque audio", "Image et son > Casques et écouteurs"),
@@ -267,6 +268,7 @@ def test_create_categories_brings_the_shops_own_shelves_without_near_duplicates(
     assert placed["J-2"].category.parent.name == "Jeux vidéo"
     assert placed["C-3"].category.slug == "image-et-son"
     assert placed["O-4"].category.slug == "informatique"
+    assert placed["G-7"].category.slug == "livres"
     assert {"Consoles", "Informatique"} <= set(report.categories_added)
     assert placed["J-2"].category_id in storefront_category_ids(storefront)
     lines = "\n".join(report_lines(report, merge=True))
