@@ -34,9 +34,10 @@ SUGGESTION_MIN_SCORE = 0.6  # difflib ratio of folded paths (or names) to sugges
 NEAR_DUPLICATE_SCORE = 0.8  # a new category this close to a sibling's name is not created
 STARTS_ALIKE_SCORE = 0.85  # « Casque audio » for « Casques et écouteurs »: a likely match
 MAX_DEPTH = 8  # levels of a created path (a category's id path must fit its 255 characters)
+MAX_SEGMENTS = 16  # of a feed value: lookups are quadratic in them, and no tree is that deep
 
 
-@lru_cache(maxsize=1 << 16)  # a feed repeats its segments (« Livres », « Romans ») endlessly
+@lru_cache(maxsize=8192)  # a feed repeats its segments (« Livres », « Romans ») endlessly
 def fold(text: str) -> str:
     """One name or path segment folded: « Lave-Linge » and « lave linges » give « lave linge »."""
     text = unicodedata.normalize("NFKD", text)
@@ -49,13 +50,14 @@ def _singular(word: str) -> str:
 
 
 def fold_path(value: str) -> tuple[str, ...]:
-    """A category path folded segment by segment (empty segments dropped)."""
-    return tuple(f for f in (fold(part) for part in _SEPARATOR.split(value)) if f)
+    """A category path folded segment by segment (empty segments dropped, MAX_SEGMENTS kept)."""
+    return tuple(f for f in (fold(part) for part in _SEPARATOR.split(value)) if f)[:MAX_SEGMENTS]
 
 
 def path_segments(value: str) -> list[str]:
-    """A path's segments as written (trimmed), those that fold to nothing dropped."""
-    return [" ".join(part.split()) for part in _SEPARATOR.split(value) if fold(part)]
+    """A path's segments as written (trimmed), aligned with `fold_path`'s."""
+    parts = [" ".join(part.split()) for part in _SEPARATOR.split(value) if fold(part)]
+    return parts[:MAX_SEGMENTS]
 
 
 def _listed(name: str) -> list[str]:

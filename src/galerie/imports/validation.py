@@ -54,6 +54,9 @@ class RowError:
     is_warning: bool = False
 
 
+CATEGORY_VALUE_MAX = 750
+
+
 @dataclass(slots=True)
 class FeedRow:
     row: int
@@ -336,8 +339,9 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     note = (get("condition_note") or "").strip()[:300]
     if condition != "new" and not note:
         note = DEFAULT_CONDITION_NOTE
-    product_type = (get("product_type") or "").strip()
-    google_category = (get("google_product_category") or "").strip()
+    # Merchant Center's own limit (750 characters): category lookups fold and cache these.
+    product_type = (get("product_type") or "").strip()[:CATEGORY_VALUE_MAX]
+    google_category = (get("google_product_category") or "").strip()[:CATEGORY_VALUE_MAX]
     return (
         FeedRow(
             row=n,

@@ -127,3 +127,12 @@ def test_a_created_path_stops_at_the_maximum_depth(db):
     assert Category.objects.get(pk=outcome.category).depth == MAX_DEPTH - 1
     # Again: every level is found, nothing more is created.
     assert category_path_ensure(idx, names).created == []
+
+
+def test_absurd_values_stay_cheap_and_never_crash():
+    idx = index()
+    deep = " > ".join(["Romans"] * 5000)
+    assert len(fold_path(deep)) == 16
+    assert idx.find(fold_path(deep)) is None  # « Romans » is not below « Romans »
+    assert idx.find(fold_path(" > ".join(["Culture"] * 40 + ["Romans"]))) is None  # cut at 16
+    assert idx.suggest([fold_path("x" * 750)]) is None
