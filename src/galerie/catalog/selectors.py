@@ -1,5 +1,7 @@
 """Reads over the catalogue that several callers share."""
 
+from collections import Counter
+
 from django.db import connection
 from django.db.models import Q
 
@@ -46,3 +48,13 @@ def product_id_for_slug(slug: str) -> int | None:
 def category_id_for_slug(slug: str) -> int | None:
     """The id of the category with this slug."""
     return _id_for_slug(Category, slug)
+
+
+def category_product_types(*, path: str, limit: int = 200) -> Counter:
+    """How many of (at most `limit`) products under the category with materialised `path` have
+    each product type: a sample, to learn what a category holds without reading all of it."""
+    return Counter(
+        Product.objects.filter(category__path__startswith=path).values_list(
+            "product_type_id", flat=True
+        )[:limit]
+    )

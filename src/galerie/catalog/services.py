@@ -1,4 +1,5 @@
-"""Writes to the catalogue: creating a product. The portal (and any other interface) calls these."""
+"""Writes to the catalogue: creating a product or a category. The portal, the feed import and any
+other interface call these."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.utils.translation import gettext as _
 from galerie.catalog.errors import ProductError
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.limits import PRODUCT_BOUNDS
-from galerie.catalog.models import Category, Product, ProductType
+from galerie.catalog.models import Attribute, Category, Product, ProductType, TaxClass
 from galerie.core.bounds import bounds_check
 from galerie.core.money import to_money
+from galerie.core.versions import global_bump
 
 
 def _unique_product_slug(title: str, gtin: str | None) -> str:
@@ -87,3 +89,45 @@ def product_create(
             field="gtin",
         ) from exc
     return product
+
+
+def category_create(*, name: str, parent: Category | None = None) -> Category:
+    """Create a category under `parent` (a root without one), its slug unique and derived from
+    its path. Cached category maps and pages see it once the transaction commits."""
+    name = " ".join(name.split())[: Category._meta.get_field("name").max_length]
+    names = [name]
+    node = parent
+    while node is not None:
+        names.insert(0, node.name)
+        node = node.parent
+    base = slugify(" ".join(names))[:130] or "categorie"
+    slug, n = base, 1
+    while Category.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    category = Category.objects.create(name=name, parent=parent, slug=slug)
+    global_bump()
+    return category
+
+
+def product_type_create(
+    *, slug: str, name: str = "", is_book: bool = False, tax_class: str = ""
+) -> ProductType:
+    """Create a product type with the one attribute every type's products show: « Marque », or
+    « Éditeur » for books (whose reduced VAT is the default tax class). The slug is made unique."""
+    base = slugify(slug)[:45] or "type"
+    slug, n = base, 1
+    while ProductType.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    product_type = ProductType.objects.create(
+        slug=slug,
+        name=(name or base.replace("-", " ").capitalize())[:100],
+        is_book=is_book,
+        tax_class=tax_class or (TaxClass.REDUCED if is_book else TaxClass.STANDARD),
+    )
+    code, label = ("publisher", "Éditeur") if is_book else ("brand", "Marque")
+    Attribute.objects.create(
+        product_type=product_type, code=code, name=label, kind="text", is_facet=True
+    )
+    return product_type

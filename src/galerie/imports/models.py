@@ -116,6 +116,11 @@ class ImportJob(TimeStampedModel):
         help_text=_("Désactive les offres du vendeur absentes du flux (sans les supprimer)."),
     )
     merge = models.BooleanField(_("fusion de boutique"), default=False)
+    create_categories = models.BooleanField(
+        _("créer les catégories manquantes"),
+        default=False,
+        help_text=_("Fusion : les catégories du flux que la galerie n'a pas sont créées."),
+    )
     status = models.CharField(
         _("statut"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )

@@ -19,6 +19,7 @@ CODE_LABELS = {
     "id_too_long": "identifiant trop long",
     "id_duplicate": "identifiant en double",
     "unmapped_category": "catégorie non reconnue",
+    "category_parent": "classé dans la catégorie parente",
     "book_price_law": "loi Lang (prix du livre)",
     "row_width": "nombre de colonnes",
 }
@@ -54,11 +55,33 @@ def report_lines(report: ImportReport, *, merge: bool = False) -> list[str]:
         for code, count in report.rejected_by_code:
             lines.append(f"    - {CODE_LABELS.get(code, code)} : {_n(count)}")
     if report.unmapped:
-        lines.append("  catégories sans correspondance (à ajouter dans le back-office) :")
-        for value, count in report.unmapped[:20]:
-            lines.append(f"    - « {value} » : {_n(count)} ligne(s)")
+        lines.append(
+            "  catégories non reconnues (corriger le flux, ou ajouter une correspondance "
+            "dans le back-office) :"
+        )
+        for value, count, suggestion in report.unmapped[:20]:
+            hint = f" — vouliez-vous dire « {suggestion} » ?" if suggestion else ""
+            lines.append(f"    - « {value} » : {_n(count)} ligne(s){hint}")
         if len(report.unmapped) > 20:
             lines.append(f"    … et {len(report.unmapped) - 20} autres")
+    if report.placed_in_parent:
+        lines.append("  classés dans la catégorie parente (à vérifier) :")
+        for message, count in report.placed_in_parent[:20]:
+            lines.append(f"    - {message} ({_n(count)} ligne(s))")
+        if len(report.placed_in_parent) > 20:
+            lines.append(f"    … et {len(report.placed_in_parent) - 20} autres")
+    if report.categories_created:
+        lines.append(f"  catégories créées : {_n(len(report.categories_created))}")
+        for path in report.categories_created[:20]:
+            lines.append(f"    - {path}")
+        if len(report.categories_created) > 20:
+            lines.append(f"    … et {len(report.categories_created) - 20} autres")
+    if report.categories_not_created:
+        lines.append("  catégories non créées, trop proches d'une catégorie existante :")
+        for wanted, close in report.categories_not_created[:20]:
+            lines.append(f"    - « {wanted} » : voir « {close} »")
+        if len(report.categories_not_created) > 20:
+            lines.append(f"    … et {len(report.categories_not_created) - 20} autres")
     if report.outside_assortment:
         lines.append(
             f"  offres hors de l'assortiment de la boutique : {_n(report.outside_assortment)}"
@@ -78,3 +101,14 @@ def report_lines(report: ImportReport, *, merge: bool = False) -> list[str]:
     elif job.rows_rejected or report.warnings:
         lines.append("  (détail ligne par ligne : relancer avec --errors FICHIER.csv)")
     return lines
+
+
+def report_failure(report: ImportReport) -> str:
+    """Why the commands exit with an error although the import ran (« » when rows came in)."""
+    job = report.job
+    if job.rows_ok:
+        return ""
+    return (
+        f"Aucune ligne importée : les {_n(job.rows_rejected)} ligne(s) du flux ont été rejetées"
+        + (f" (détail : {report.errors_path})." if report.errors_path else " (motifs ci-dessus).")
+    )

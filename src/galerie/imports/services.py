@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,13 +26,22 @@ from django.utils.translation import gettext as _
 
 from galerie.catalog.facets import category_facet_counts_add
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
-from galerie.catalog.selectors import category_ancestor_ids
+from galerie.catalog.selectors import category_ancestor_ids, category_product_types
+from galerie.catalog.services import product_type_create
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
 from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.versions import listing_key, versions_bump
 from galerie.imports import bulk
 from galerie.imports.feeds import Feed
+from galerie.imports.matching import (
+    BuiltinMapping,
+    CategoryIndex,
+    builtin_mappings,
+    category_path_ensure,
+    fold_path,
+    path_segments,
+)
 from galerie.imports.models import (
     CategoryMapping,
     ImportJob,
@@ -49,7 +59,7 @@ from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visib
 from galerie.sellers.selectors import offers_purchasable
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
-from galerie.storefronts.selectors import storefront_category_ids
+from galerie.storefronts.selectors import storefront_cache_clear, storefront_category_ids
 
 BATCH_SIZE = 10_000
 GENERIC_TYPE_SLUG = "generique"
@@ -65,11 +75,16 @@ class ImportError_(DomainError):  # noqa: N801 - ImportError is a builtin
 class ImportReport:
     job: ImportJob
     dry_run: bool
-    unmapped: list[tuple[str, int]] = field(default_factory=list)
+    unmapped: list[tuple[str, int, str]] = field(default_factory=list)  # value, rows, suggestion
     rejected_by_code: list[tuple[str, int]] = field(default_factory=list)
     warnings: int = 0
     outside_assortment: int = 0
     categories_added: list[str] = field(default_factory=list)
+    # (warning, rows): values placed in their parent path although they look like a child
+    placed_in_parent: list[tuple[str, int]] = field(default_factory=list)
+    categories_created: list[str] = field(default_factory=list)
+    # (path the shop has, existing category it nearly duplicates): not created
+    categories_not_created: list[tuple[str, str]] = field(default_factory=list)
     competing: int = 0
     competing_cheaper: int = 0
     competing_equal: int = 0
@@ -88,37 +103,76 @@ class _TypeInfo:
     name: str
 
 
-class _Catalogue:
-    """Small, per-import lookups: category mappings and product types (hundreds of rows)."""
+TYPE_SAMPLE = 200  # products read to learn which type a category's products have
+# Distinct unrecognised values whose row errors get a suggestion (≈0.15 ms each), per import;
+# the report's most frequent ones get theirs regardless.
+SUGGESTIONS_MAX = 500
+REPORT_SUGGESTIONS = 50
 
-    def __init__(self):
-        self._cache: dict[tuple[str, ...], tuple[int, int] | None] = {}
-        rows = list(
-            CategoryMapping.objects.values_list("source_key", "category_id", "product_type_id")
+# Where a row's category values place its product: category, product type, and a warning for
+# the report when the value was placed in its parent path although it looks like a child.
+Placement = tuple[int, int, str]
+
+
+class _Catalogue:
+    """Per-import lookups: the category and product type a row's category values give.
+
+    In this order: the operator's mappings (CategoryMapping) for a whole value; the category the
+    value names in the mall's own tree (`matching`); with `create` (a shop merge), the shop's own
+    path, created; the shipped table of common values (Google taxonomy → mall path); last, as
+    ever, what the value's parent path gives (« Livres > Romans > Poches » → Livres > Romans).
+    Each distinct pair of values is resolved once per import (a feed has a few hundred), so
+    rows pay a dictionary lookup.
+    """
+
+    def __init__(self, *, storefront: Storefront | None = None, create: bool = False):
+        self.create = create
+        self.created: list[str] = []
+        self.not_created: dict[str, str] = {}
+        self._cache: dict[tuple[str, ...], Placement | None] = {}
+        self._suggestions: dict[tuple[str, ...], str] = {}
+        self._type_cache: dict[tuple, int] = {}
+        self._generic_type_id: int | None = None
+        self._target_hints: dict[int, BuiltinMapping] | None = None
+        self.explicit_exact: dict[str, tuple[int, int | None]] = {}
+        self.explicit: dict[tuple[str, ...], tuple[int, int | None]] = {}
+        self.mapped_types: dict[int, Counter] = defaultdict(Counter)
+        for source, key, category_id, type_id in CategoryMapping.objects.order_by(
+            "source_key"
+        ).values_list("source", "source_key", "category_id", "product_type_id"):
+            self.explicit_exact[key] = (category_id, type_id)
+            self.explicit.setdefault(fold_path(source), (category_id, type_id))
+            if type_id:
+                self.mapped_types[category_id][type_id] += 1
+        self.types: dict[int, _TypeInfo] = {}
+        self.type_by_slug: dict[str, int] = {}
+        self._types_load()
+        preferred = storefront_category_ids(storefront) if storefront is not None else ()
+        self.index = CategoryIndex(
+            Category.objects.values_list("id", "parent_id", "name", "path"), preferred=preferred
         )
-        default_type_id = None
-        if any(type_id is None for _k, _c, type_id in rows):
-            # A mapping without a product type gives the « Générique » one (created once).
-            default_type_id = ProductType.objects.get_or_create(
-                slug=GENERIC_TYPE_SLUG, defaults={"name": "Générique"}
-            )[0].pk
-        self.mappings = {
-            key: (category_id, type_id or default_type_id) for key, category_id, type_id in rows
-        }
+
+    def _types_load(self, **filters) -> None:
         brand_attrs: dict[int, int] = {}
         for type_id, code, attr_id in Attribute.objects.filter(
-            code__in=("brand", "publisher")
+            code__in=("brand", "publisher"), **{f"product_type__{k}": v for k, v in filters.items()}
         ).values_list("product_type_id", "code", "id"):
             if code == "brand" or type_id not in brand_attrs:
                 brand_attrs[type_id] = attr_id
-        self.types = {
-            pk: _TypeInfo(is_book, gtin_required, brand_attrs.get(pk), name)
-            for pk, is_book, gtin_required, name in ProductType.objects.values_list(
-                "pk", "is_book", "gtin_required", "name"
-            )
-        }
+        for pk, slug, is_book, gtin_required, name in ProductType.objects.filter(
+            **filters
+        ).values_list("pk", "slug", "is_book", "gtin_required", "name"):
+            self.types[pk] = _TypeInfo(is_book, gtin_required, brand_attrs.get(pk), name)
+            self.type_by_slug[slug] = pk
 
-    def map(self, values: tuple[str, ...]) -> tuple[int, int] | None:
+    def type_info(self, type_id: int) -> _TypeInfo:
+        if type_id not in self.types:  # created since the import started
+            self._types_load(pk=type_id)
+        return self.types[type_id]
+
+    # ------------------------------------------------------------------------- categories
+
+    def map(self, values: tuple[str, ...]) -> Placement | None:
         try:
             return self._cache[values]
         except KeyError:
@@ -128,16 +182,192 @@ class _Catalogue:
             self._cache[values] = hit
         return hit
 
-    def _map(self, values: tuple[str, ...]) -> tuple[int, int] | None:
-        for value in values:
-            key = mapping_key(value)
-            # "Livres > Romans > Policier" falls back to the mapping of "Livres > Romans".
-            while key:
-                hit = self.mappings.get(key)
+    def _map(self, values: tuple[str, ...]) -> Placement | None:
+        keyed = [(value, fold_path(value)) for value in values if value]
+        keyed = [(value, key) for value, key in keyed if key]
+        for value, key in keyed:
+            hit = self.explicit_exact.get(mapping_key(value)) or self.explicit.get(key)
+            if hit:
+                return hit[0], hit[1] or self._generic_type(), ""
+        for _value, key in keyed:
+            category = self.index.find(key)
+            if category is not None:
+                return category, self._type_for(category, keyed), ""
+        own = fold_path(values[0]) if self.create and values else ()
+        if own and own not in builtin_mappings():
+            # The shop's own path (product_type) before the Google table: merging a shop with
+            # its categories brings « Livres > Poésie », not only « Media > Books » → Livres.
+            # (A Google value written as product_type is the table's, never a new category.)
+            category = self._category_create(values[0])
+            if category is not None:
+                return category, self._type_for(category, keyed), ""
+        for _value, key in keyed:
+            category = self._builtin_category(key)
+            if category is not None:
+                return category, self._type_for(category, keyed), ""
+        for value, key in keyed:
+            for depth in range(len(key) - 1, 0, -1):
+                hit = self.explicit.get(key[:depth])
                 if hit:
-                    return hit
-                key = key.rpartition(" > ")[0]
+                    return hit[0], hit[1] or self._generic_type(), ""
+                category = self.index.find(key[:depth]) or self._builtin_category(key[:depth])
+                if category is not None:
+                    note = self._fallback_note(value, depth, category)
+                    return category, self._type_for(category, keyed), note
         return None
+
+    def _fallback_note(self, value: str, depth: int, category: int) -> str:
+        """A warning when a value placed in its parent path looks like one of that category's
+        children: the seller probably meant it."""
+        close = self.index.close_sibling(category, path_segments(value)[depth])
+        if close is None:
+            return ""
+        return _(
+            "Catégorie « %(v)s » non reconnue : produit classé dans « %(p)s ». "
+            "Vouliez-vous dire « %(s)s » ?"
+        ) % {"v": value, "p": self.index.label(category), "s": self.index.label(close)}
+
+    def _builtin_category(self, key: tuple[str, ...]) -> int | None:
+        builtin = builtin_mappings().get(key)
+        return self.index.find(builtin.target, strict=True) if builtin else None
+
+    def _category_create(self, value: str) -> int | None:
+        """Create the shop's category path below the deepest part of it that the mall has; None
+        when a new name would nearly duplicate an existing sibling (it is reported)."""
+        names = path_segments(value)
+        key = fold_path(value)
+        parent, start = None, 0
+        for depth in range(len(key) - 1, 0, -1):
+            found = self.index.find(key[:depth])
+            if found is not None:
+                parent, start = found, depth
+                break
+        outcome = category_path_ensure(self.index, names[start:], parent=parent)
+        self.created += [self.index.label(pk) for pk in outcome.created]
+        if outcome.close is not None:
+            wanted = " > ".join(names[start:])
+            if parent is not None:
+                wanted = f"{self.index.label(parent)} > {wanted}"
+            self.not_created[wanted] = self.index.label(outcome.close)
+        return outcome.category
+
+    def suggest(self, values: tuple[str, ...], *, bounded: bool = True) -> str:
+        """The path of the category closest to unrecognised `values` (« » when none is close,
+        or when `bounded` and SUGGESTIONS_MAX values have had theirs)."""
+        values = tuple(value for value in values if value)
+        try:
+            return self._suggestions[values]
+        except KeyError:
+            pass
+        if bounded and len(self._suggestions) >= SUGGESTIONS_MAX:
+            return ""
+        keys = [fold_path(value) for value in values if value]
+        table = builtin_mappings()
+        keys += [table[key].target for key in keys if key in table]
+        found = self.index.suggest(keys)
+        suggestion = self.index.label(found) if found is not None else ""
+        self._suggestions[values] = suggestion
+        return suggestion
+
+    # ------------------------------------------------------------------------ product types
+
+    def _type_for(self, category_id: int, keyed: list[tuple[str, tuple[str, ...]]]) -> int:
+        """The product type of a product created in a category no mapping names.
+
+        The type the operator's mappings give that category; else the one most of its products
+        have; else the one all products of its nearest non-empty ancestor share (or their
+        commonest when all are books); else the type the shipped table gives that category (or
+        an ancestor: « Livres » holds books), then the row's values — a book type for a book,
+        whose reduced VAT and book-price law must apply; else the generic type.
+        """
+        hint = self._hint(keyed)
+        cache_key = (category_id, hint)
+        type_id = self._type_cache.get(cache_key)
+        if type_id is None:
+            type_id = (
+                self._mapped_type(category_id)
+                or self._products_type(category_id)
+                or self._hinted_type(self._category_hint(category_id))
+                or self._hinted_type(hint)
+                or self._generic_type()
+            )
+            self._type_cache[cache_key] = type_id
+        return type_id
+
+    def _category_hint(self, category_id: int) -> BuiltinMapping | None:
+        if self._target_hints is None:
+            self._target_hints = {}
+            for hint in builtin_mappings().values():
+                target = self.index.find(hint.target, strict=True)
+                if target is not None:
+                    self._target_hints.setdefault(target, hint)
+        node: int | None = category_id
+        while node is not None:
+            if node in self._target_hints:
+                return self._target_hints[node]
+            node = self.index.parent[node]
+        return None
+
+    def _hint(self, keyed) -> BuiltinMapping | None:
+        table = builtin_mappings()
+        for _value, key in keyed:
+            for depth in range(len(key), 0, -1):
+                hint = table.get(key[:depth])
+                if hint is not None:
+                    return hint
+        return None
+
+    def _mapped_type(self, category_id: int) -> int | None:
+        counts = self.mapped_types.get(category_id)
+        return counts.most_common(1)[0][0] if counts else None
+
+    def _type_sample(self, category_id: int) -> Counter:
+        return category_product_types(path=self.index.tree_path[category_id], limit=TYPE_SAMPLE)
+
+    def _products_type(self, category_id: int) -> int | None:
+        own = self._type_sample(category_id)
+        if own:
+            return own.most_common(1)[0][0]
+        node = self.index.parent[category_id]
+        while node is not None:
+            counts = self._type_sample(node)
+            if counts:
+                if len(counts) == 1 or all(self.type_info(t).is_book for t in counts):
+                    return counts.most_common(1)[0][0]
+                return None
+            node = self.index.parent[node]
+        return None
+
+    def _hinted_type(self, hint: BuiltinMapping | None) -> int | None:
+        if hint is None:
+            return None
+        type_id = self.type_by_slug.get(hint.product_type)
+        if type_id is not None and self.types[type_id].is_book == hint.is_book:
+            return type_id
+        if not hint.is_book:
+            return None  # the generic type: standard VAT, as for the table's other types
+        books = sorted(pk for pk, info in self.types.items() if info.is_book)
+        if books:
+            return books[0]
+        # No book type in the mall yet: one is created, never a book sold as a generic product.
+        created = product_type_create(
+            slug=hint.product_type,
+            name=hint.product_type_name,
+            is_book=True,
+            tax_class=hint.tax_class,
+        )
+        self._types_load(pk=created.pk)
+        return created.pk
+
+    def _generic_type(self) -> int:
+        if self._generic_type_id is None:
+            # A mapping without a product type gives the « Générique » one (created once).
+            generic = ProductType.objects.get_or_create(
+                slug=GENERIC_TYPE_SLUG, defaults={"name": "Générique"}
+            )[0]
+            self._types_load(pk=generic.pk)
+            self._generic_type_id = generic.pk
+        return self._generic_type_id
 
 
 # ----------------------------------------------------------------------------- the import
@@ -150,9 +380,17 @@ def import_job_create(
     storefront: Storefront | None = None,
     full: bool = False,
     merge: bool = False,
+    create_categories: bool = False,
     upload=None,
 ) -> ImportJob:
-    job = ImportJob(seller=seller, storefront=storefront, path=path, full=full, merge=merge)
+    job = ImportJob(
+        seller=seller,
+        storefront=storefront,
+        path=path,
+        full=full,
+        merge=merge,
+        create_categories=create_categories,
+    )
     if upload is not None:
         job.upload = upload
     job.save()
@@ -206,6 +444,7 @@ def feed_import(
     full: bool = False,
     dry_run: bool = False,
     merge: bool = False,
+    create_categories: bool = False,
     errors_path: str | None = None,
     resume: ImportJob | None = None,
     progress: Progress | None = None,
@@ -215,13 +454,19 @@ def feed_import(
     """Import a feed for a seller (a new job, or `resume` a failed one) and return its report.
 
     With dry_run everything happens inside one transaction that is rolled back at the end: the
-    report is the one a real run would give, and nothing is written.
+    report is the one a real run would give, and nothing is written. `create_categories` (shop
+    merges): the categories of the feed's product_type that the mall lacks are created.
     """
     path = os.path.abspath(path)  # a job may be resumed from another directory
     if dry_run:
         with transaction.atomic():
             job = import_job_create(
-                seller=seller, path=path, storefront=storefront, full=full, merge=merge
+                seller=seller,
+                path=path,
+                storefront=storefront,
+                full=full,
+                merge=merge,
+                create_categories=create_categories,
             )
             report = import_job_run(
                 job=job,
@@ -239,7 +484,12 @@ def feed_import(
         job = resume
     else:
         job = import_job_create(
-            seller=seller, path=path, storefront=storefront, full=full, merge=merge
+            seller=seller,
+            path=path,
+            storefront=storefront,
+            full=full,
+            merge=merge,
+            create_categories=create_categories,
         )
     return import_job_run(
         job=job,
@@ -280,7 +530,7 @@ def import_job_run(
         # per batch and gains from a larger one on its own connection.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size=-64000")
-    catalogue = _Catalogue()
+    catalogue = _Catalogue(storefront=job.storefront, create=job.create_categories)
     job.status = ImportStatus.RUNNING
     job.message = ""
     job.fingerprint = fingerprint
@@ -300,6 +550,15 @@ def import_job_run(
             _batch_commit(state, batch.rows)
             if progress:
                 progress(job, job.last_row)
+        if not job.last_row:
+            # Refused rather than « done »: an empty export is a mistake, and a full import of
+            # it would deactivate every offer of the seller.
+            raise ImportError_(
+                _(
+                    "Le flux ne contient aucune ligne de produit : "
+                    "rien n'a été importé ni désactivé."
+                )
+            )
         job.done_bytes = job.total_bytes
         if progress:
             progress(job, job.last_row)
@@ -474,8 +733,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             info = products_by_id.get(existing[2])
         if info is not None:
             _pk, _gtin, type_id, publisher_price, _category_id, title = info
-            type_info = catalogue.types.get(type_id)
-            is_book = type_info is not None and type_info.is_book
+            is_book = type_id is not None and catalogue.type_info(type_id).is_book
             problem = _book_law_problem(row, is_book, publisher_price, title)
             if problem:
                 errors.append(problem)
@@ -483,7 +741,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             matched += 1
         elif pending is not None:
             # A second row for a book created by an earlier row of this batch.
-            is_book = catalogue.types[pending.values[3]].is_book
+            is_book = catalogue.type_info(pending.values[3]).is_book
             problem = _book_law_problem(row, is_book, pending.values[7], pending.values[0])
             if problem:
                 errors.append(problem)
@@ -491,23 +749,24 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         else:
             mapped = catalogue.map(row.categories)
             if mapped is None:
-                value = " | ".join(row.categories)
+                value = " | ".join(v for v in row.categories if v)
                 errors.append(
                     RowError(
                         row.row,
                         "product_type",
                         "unmapped_category",
-                        _(
-                            "Catégorie non reconnue « %(v)s » : ajoutez une correspondance "
-                            "de catégorie (Imports › Correspondances de catégories)."
-                        )
-                        % {"v": value or _("(vide)")},
+                        unmapped_message(value, catalogue.suggest(row.categories)),
                         value[:200],
                     )
                 )
                 continue
-            category_id, type_id = mapped
-            type_info = catalogue.types[type_id]
+            category_id, type_id, note = mapped
+            if note:
+                value = " | ".join(v for v in row.categories if v)
+                errors.append(
+                    RowError(row.row, "product_type", "category_parent", note, value[:200], True)
+                )
+            type_info = catalogue.type_info(type_id)
             if not row.gtin and type_info.gtin_required:
                 errors.append(
                     RowError(
@@ -748,12 +1007,29 @@ def _report(state: _RunState) -> ImportReport:
         else:
             report.rejected_by_code.append((r["code"], r["n"]))
     report.unmapped = [
-        (r["value"], r["n"])
-        for r in ImportRowError.objects.filter(job=job, code="unmapped_category")
+        (
+            r["value"],
+            r["n"],
+            state.catalogue.suggest(
+                tuple(r["value"].split(" | ")), bounded=rank >= REPORT_SUGGESTIONS
+            ),
+        )
+        for rank, r in enumerate(
+            ImportRowError.objects.filter(job=job, code="unmapped_category")
+            .values("value")
+            .annotate(n=Count("id"))
+            .order_by("-n", "value")
+        )
+    ]
+    report.placed_in_parent = [
+        (r["message"], r["n"])
+        for r in ImportRowError.objects.filter(job=job, code="category_parent")
         .values("value")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), message=Min("message"))
         .order_by("-n", "value")
     ]
+    report.categories_created = list(state.catalogue.created)
+    report.categories_not_created = sorted(state.catalogue.not_created.items())
     storefront = job.storefront
     if storefront is not None:
         assortment = set(storefront_category_ids(storefront))
@@ -766,6 +1042,7 @@ def _report(state: _RunState) -> ImportReport:
         outside = sorted(brought - assortment)
         if job.merge and outside:
             storefront.categories.add(*outside)
+            storefront_cache_clear(storefront_id=storefront.pk)
             report.categories_added = list(
                 Category.objects.filter(pk__in=outside).values_list("name", flat=True)
             )
@@ -798,6 +1075,20 @@ def _report(state: _RunState) -> ImportReport:
             else:
                 report.competing_dearer += 1
     return report
+
+
+def unmapped_message(value: str, suggestion: str) -> str:
+    """The row error of a category value that names no category, with the closest one if any."""
+    if suggestion:
+        return _(
+            "Catégorie non reconnue « %(v)s » — vouliez-vous dire « %(s)s » ? Corrigez la "
+            "valeur dans le flux, ou ajoutez une correspondance de catégorie "
+            "(Imports › Correspondances de catégories)."
+        ) % {"v": value or _("(vide)"), "s": suggestion}
+    return _(
+        "Catégorie non reconnue « %(v)s » : ajoutez une correspondance "
+        "de catégorie (Imports › Correspondances de catégories)."
+    ) % {"v": value or _("(vide)")}
 
 
 ERROR_COLUMNS = ["ligne", "colonne", "code", "motif", "valeur", "gravite"]

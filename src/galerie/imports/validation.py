@@ -54,6 +54,9 @@ class RowError:
     is_warning: bool = False
 
 
+CATEGORY_VALUE_MAX = 750
+
+
 @dataclass(slots=True)
 class FeedRow:
     row: int
@@ -66,7 +69,7 @@ class FeedRow:
     stock: int
     condition: str
     condition_note: str
-    categories: tuple[str, ...]  # product_type first, then google_product_category
+    categories: tuple[str, str]  # (product_type, google_product_category), either may be « »
     brand: str
     image_url: str
     delivery_price: Decimal | None
@@ -336,9 +339,9 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
     note = (get("condition_note") or "").strip()[:300]
     if condition != "new" and not note:
         note = DEFAULT_CONDITION_NOTE
-    product_type = (get("product_type") or "").strip()
-    google_category = (get("google_product_category") or "").strip()
-    categories = tuple(v for v in (product_type, google_category) if v)
+    # Merchant Center's own limit (750 characters): category lookups fold and cache these.
+    product_type = (get("product_type") or "").strip()[:CATEGORY_VALUE_MAX]
+    google_category = (get("google_product_category") or "").strip()[:CATEGORY_VALUE_MAX]
     return (
         FeedRow(
             row=n,
@@ -351,7 +354,7 @@ def row_parse(n: int, r: dict[str, str]) -> tuple[FeedRow | None, list[RowError]
             stock=stock,
             condition=condition,
             condition_note=note,
-            categories=categories,
+            categories=(product_type, google_category),
             brand=(get("brand") or "").strip()[:255],
             image_url=image,
             delivery_price=delivery_price,

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Min, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -290,3 +290,18 @@ def seller_import_job(*, seller: Seller, job_id: int) -> ImportJob:
 def import_job_first_errors(*, job: ImportJob, limit: int = FEED_ERRORS_SHOWN):
     """The first error lines of a job, in feed order (the full report is the CSV)."""
     return list(ImportRowError.objects.filter(job=job).order_by("row", "id")[:limit])
+
+
+CATEGORY_PROBLEMS = ("unmapped_category", "category_parent")
+
+
+def import_job_category_problems(*, job: ImportJob, limit: int = 20) -> list[tuple[str, int]]:
+    """Each category value of a job that was not recognised (or only its parent path was), most
+    rows first: its message, which names the closest category, and its number of rows."""
+    return list(
+        ImportRowError.objects.filter(job=job, code__in=CATEGORY_PROBLEMS)
+        .values("value")
+        .annotate(n=Count("id"), message=Min("message"))
+        .order_by("-n", "value")
+        .values_list("message", "n")[:limit]
+    )

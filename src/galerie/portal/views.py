@@ -292,6 +292,7 @@ def feed_detail_view(request, job_id: int):
         "job": job,
         "running": job.status in (ImportStatus.PENDING, ImportStatus.RUNNING),
         "errors": selectors.import_job_first_errors(job=job),
+        "category_problems": selectors.import_job_category_problems(job=job),
     }
     if request.htmx:
         response = render(request, "portal/_feed_job.html", context)

@@ -290,7 +290,7 @@ def test_unmapped_category_is_reported_not_guessed(seller, tmp_path):
     error = ImportRowError.objects.get(job=report.job)
     assert (error.row, error.code) == (2, "unmapped_category")
     assert "Musique > Vinyles" in error.message
-    assert report.unmapped == [("Musique > Vinyles | Media > Music", 1)]
+    assert report.unmapped == [("Musique > Vinyles | Media > Music", 1, "")]
 
 
 def test_book_law_rejects_a_new_book_outside_95_to_100_percent(mappings, seller, tmp_path):

@@ -4,15 +4,17 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from galerie.catalog.models import AttributeValue, Product
 from galerie.imports.exports import offers_export
 from galerie.imports.merge import shop_merge
 from galerie.imports.models import ImportJob
+from galerie.imports.reports import report_lines
 from galerie.imports.services import feed_import
 from galerie.imports.tests.conftest import SAMPLE
 from galerie.sellers.models import Offer, Seller
+from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_category_ids
 from galerie.testing.factories import (
     make_offer,
@@ -157,3 +159,127 @@ def test_export_writes_merchant_center_columns(mappings, seller):
     assert header[:3] == ["id", "title", "description"] and "quantity" in header
     first = dict(zip(header, lines[1].split("\t"), strict=True))
     assert first["price"].endswith(" EUR") and first["availability"] in ("in_stock", "out_of_stock")
+
+
+# --- Issue 18: a shop whose taxonomy is the mall's merges without preparation ------------------
+
+
+@pytest.fixture
+def demo(db):
+    from galerie.demo.services import demo_load
+
+    demo_load(products=200)
+
+
+def shop_feed(path, rows):
+    """A feed of (sku, product_type, google_product_category) rows, valid otherwise."""
+    from stdnum import ean
+
+    from galerie.imports.tests.test_import import HEADER
+
+    lines = []
+    for n, (sku, ptype, gcat) in enumerate(rows, start=1):
+        body = f"97821{n:07d}" if "Livres" in ptype else f"30001{n:07d}"
+        code = body + ean.calc_check_digit(body)
+        lines.append(
+            f"{sku}\tArticle {n}\tDescription\thttps://x.example/{n}\thttps://x.example/{n}.jpg"
+            f"\tin_stock\t20.00 EUR\t\tMarque\t{code}\tM{n}\tnew\t{gcat}\t{ptype}\t0.3 kg\t5\n"
+        )
+    path.write_text(HEADER + "".join(lines), encoding="utf-8")
+    return str(path)
+
+
+def test_a_shop_with_the_malls_taxonomy_merges_without_any_preparation(demo, tmp_path, capsys):
+    from galerie.imports.models import CategoryMapping
+    from galerie.imports.tests.conftest import gen_feed
+
+    feed = gen_feed(tmp_path / "shop.tsv", rows=300, seed=11, shop="rachat")
+    storefront = Storefront.objects.get(slug="galerie")
+
+    call_command("merge_shop", str(feed), as_seller="Rachat", into="galerie", no_progress=True)
+
+    out = capsys.readouterr().out
+    assert "lignes importées .......... 300" in out
+    assert "catégories non reconnues" not in out
+    assert not CategoryMapping.objects.exists()
+    job = ImportJob.objects.get()
+    assert (job.rows_ok, job.rows_rejected) == (300, 0)
+    # Laptops and phones are not in the culture storefront's assortment: merged, they join it.
+    assert "catégories ajoutées à l'assortiment" in out and "Smartphones" in out
+    brought = set(
+        Product.objects.filter(offers__seller__slug="rachat").values_list("category", flat=True)
+    )
+    assert brought <= set(storefront_category_ids(storefront))
+
+
+def test_create_categories_brings_the_shops_own_shelves_without_near_duplicates(demo, tmp_path):
+    from galerie.catalog.models import Category
+
+    storefront = Storefront.objects.get(slug="galerie")
+    feed = shop_feed(
+        tmp_path / "shop.tsv",
+        [
+            ("P-1", "Livres > Poésie", "Media > Books"),
+            ("J-2", "Jeux vidéo > Consoles", ""),
+            ("C-3", "Image et son > Casque audio", ""),
+            ("O-4", "Informatique > Ordinateurs", ""),
+            ("R-5", "Livres > Romans", "Media > Books"),
+            ("P-6", "livres > poesie", ""),
+            ("G-7", "Media > Books", ""),  # Google's taxonomy as product_type: never created
+        ],
+    )
+    before = (Category.objects.count(), sorted(storefront.categories.values_list("pk", flat=True)))
+
+    dry = shop_merge(
+        path=feed,
+        seller_name="Rachat",
+        storefront=storefront,
+        create_categories=True,
+        dry_run=True,
+    )
+    assert dry.categories_created == ["Livres > Poésie", "Jeux vidéo", "Jeux vidéo > Consoles"]
+    assert (
+        Category.objects.count(),
+        sorted(storefront.categories.values_list("pk", flat=True)),
+    ) == before
+    assert not Seller.objects.filter(slug="rachat").exists()
+
+    report = shop_merge(
+        path=feed, seller_name="Rachat", storefront=storefront, create_categories=True
+    )
+
+    assert report.job.rows_ok == 7
+    assert report.categories_created == dry.categories_created
+    assert report.categories_not_created == [
+        ("Image et son > Casque audio", "Image et son > Casques et écouteurs"),
+        ("Informatique > Ordinateurs", "Informatique > Ordinateurs portables"),
+    ]
+    assert Category.objects.count() == before[0] + 3
+    poetry = Category.objects.get(name="Poésie")
+    assert poetry.parent.slug == "livres"
+    placed = {
+        o.sku: o.product
+        for o in Offer.objects.filter(seller__slug="rachat").select_related("product")
+    }
+    assert placed["P-1"].category == placed["P-6"].category == poetry
+    # Poetry is a book like everything under Livres: reduced VAT, publisher's price.
+    assert placed["P-1"].product_type.is_book
+    assert placed["P-1"].publisher_price == Decimal("20.00")
+    assert placed["J-2"].category.parent.name == "Jeux vidéo"
+    assert placed["C-3"].category.slug == "image-et-son"
+    assert placed["O-4"].category.slug == "informatique"
+    assert placed["G-7"].category.slug == "livres"
+    assert {"Consoles", "Informatique"} <= set(report.categories_added)
+    assert placed["J-2"].category_id in storefront_category_ids(storefront)
+    lines = "\n".join(report_lines(report, merge=True))
+    assert "catégories créées : 3\n    - Livres > Poésie" in lines
+    assert "« Informatique > Ordinateurs » : voir « Informatique > Ordinateurs portables »" in lines
+
+
+def test_merge_exits_with_an_error_when_no_row_came_in(demo, tmp_path, capsys):
+    feed = shop_feed(tmp_path / "shop.tsv", [("J-1", "Jardin > Tondeuses", "")])
+
+    with pytest.raises(CommandError, match="Aucune ligne importée"):
+        call_command("merge_shop", feed, as_seller="Rachat", into="galerie", no_progress=True)
+
+    assert "lignes rejetées ........... 1" in capsys.readouterr().out

@@ -345,3 +345,27 @@ def test_oversized_upload_is_refused_before_its_body_is_read(
     admin_add = resolve("/admin/imports/importjob/add/").func
     assert admin_add.max_request_bytes > services.FEED_MAX_BYTES
     assert services.FEED_MAX_BYTES > settings.GALERIE_MAX_REQUEST_BYTES
+
+
+def test_the_job_page_suggests_the_closest_category_for_an_unrecognised_one(
+    world, as_user, mappings, immediate_tasks, django_capture_on_commit_callbacks
+):
+    client = as_user(world.users.owner_a)
+    feed = (
+        HEADER
+        + tsv_line("F-1", "Casque", "40.00 EUR", "3000000000007", ptype="Audio > Casque audio")
+        + tsv_line("F-2", "Casque", "40.00 EUR", "3000000000014", ptype="Audio > Casque audio")
+        + tsv_line("F-3", "Le Phare", "20.00 EUR", "9782000000013")
+    ).replace("\tMedia > Books\t", "\t\t")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, _feed(feed))
+
+    job = ImportJob.objects.get()
+    assert (job.rows_ok, job.rows_rejected) == (1, 2)
+    html = client.get(response["Location"]).content.decode()
+    suggestion = "vouliez-vous dire « Image et son &gt; Casques » ?"
+    assert "Catégories à corriger" in html
+    # Once in the summary (with its row count), once per row in the error lines.
+    assert html.count(suggestion) == 3
+    assert "(2 lignes)" in html

@@ -1,4 +1,8 @@
-"""`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers."""
+"""`galerie import FEED --seller SLUG`: import a Merchant Center feed as the seller's offers.
+
+Exits with an error when no row came in (every row rejected, or no row at all), after printing the
+report: a script or a cron job must not take an import of nothing for a success.
+"""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -8,7 +12,7 @@ from galerie.core.commands import GalerieCommand
 from galerie.core.errors import DomainError
 from galerie.imports.models import ImportJob
 from galerie.imports.progress import ProgressBar
-from galerie.imports.reports import report_lines
+from galerie.imports.reports import report_failure, report_lines
 from galerie.imports.services import BATCH_SIZE, feed_import, import_job_resumable
 from galerie.sellers.models import Seller
 from galerie.storefronts.models import Storefront
@@ -30,7 +34,10 @@ class Command(GalerieCommand):
         parser.add_argument(
             "--storefront",
             metavar="SLUG",
-            help=_("Boutique : signale les offres hors de son assortiment."),
+            help=_(
+                "Boutique : ses catégories d'abord entre homonymes ; signale les offres hors de "
+                "son assortiment."
+            ),
         )
         parser.add_argument(
             "--dry-run", action="store_true", help=_("Simule sans rien enregistrer.")
@@ -105,7 +112,12 @@ class Command(GalerieCommand):
             message = exc.message if isinstance(exc, DomainError) else f"Import interrompu : {exc}"
             job = ImportJob.objects.filter(seller=seller).order_by("-pk").first()
             hint = ""
-            if job is not None and job.status == "failed" and not options["dry_run"]:
+            if (
+                job is not None
+                and job.status == "failed"
+                and job.last_row
+                and not options["dry_run"]
+            ):
                 hint = (
                     f" Les lots déjà validés sont enregistrés (jusqu'à la ligne {job.last_row}) ;"
                     f" reprendre après correction : --resume {job.pk}."
@@ -114,3 +126,6 @@ class Command(GalerieCommand):
         if bar:
             bar.close()
         self.stdout.write("\n".join(report_lines(report)))
+        failure = report_failure(report)
+        if failure:
+            raise CommandError(failure)

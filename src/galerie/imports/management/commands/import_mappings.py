@@ -1,4 +1,10 @@
-"""`galerie import-mappings [FILE.csv] [--create]`: seed category mappings for feed imports."""
+"""`galerie import-mappings [FILE.csv] [--create [--allow-similar]]`: seed category mappings.
+
+Feeds whose categories match the mall's tree need none; mappings are for the values that do not
+(another taxonomy, other names). A path that names an existing category folded (accents, case,
+plurals) or by part of its name (« Casques » → « Casques et écouteurs ») uses it; --create never
+creates a category beside a close sibling unless --allow-similar.
+"""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -29,16 +35,27 @@ class Command(GalerieCommand):
             action="store_true",
             help=_("Crée les catégories et types de produit manquants."),
         )
+        parser.add_argument(
+            "--allow-similar",
+            action="store_true",
+            help=_("Avec --create : crée une catégorie même à côté d'une catégorie au nom proche."),
+        )
 
     def handle(self, *args, **options):
         try:
-            result = category_mappings_load(path=options["file"], create=options["create"])
+            result = category_mappings_load(
+                path=options["file"],
+                create=options["create"],
+                allow_similar=options["allow_similar"],
+            )
         except (DomainError, OSError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
         if result.errors:
             raise CommandError(
                 "Aucune correspondance enregistrée :\n  " + "\n  ".join(result.errors)
             )
+        for note in result.notes:
+            self.stdout.write(note)
         self.stdout.write(
             f"Correspondances : {result.created} créée(s), {result.updated} mise(s) à jour."
         )

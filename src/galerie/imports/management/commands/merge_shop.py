@@ -1,4 +1,9 @@
-"""`galerie merge-shop FEED --as-seller NAME --into STOREFRONT`: absorb an acquired shop."""
+"""`galerie merge-shop FEED --as-seller NAME --into STOREFRONT`: absorb an acquired shop.
+
+Its categories are recognised in the mall's tree (folded: accents, case, plurals) without any
+mapping; `--create-categories` creates those the mall lacks. Exits with an error, after the
+report, when no row came in.
+"""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -8,7 +13,7 @@ from galerie.core.commands import GalerieCommand
 from galerie.core.errors import DomainError
 from galerie.imports.merge import shop_merge
 from galerie.imports.progress import ProgressBar
-from galerie.imports.reports import report_lines
+from galerie.imports.reports import report_failure, report_lines
 from galerie.storefronts.models import Storefront
 
 
@@ -38,6 +43,14 @@ class Command(GalerieCommand):
             "--dry-run", action="store_true", help=_("Affiche le rapport sans rien enregistrer.")
         )
         parser.add_argument(
+            "--create-categories",
+            action="store_true",
+            help=_(
+                "Crée les catégories de la boutique (product_type) que la galerie n'a pas, sous "
+                "leurs parents existants, et les ajoute à l'assortiment."
+            ),
+        )
+        parser.add_argument(
             "--errors",
             metavar=_("FICHIER"),
             help=_("Écrit le rapport d'erreurs ligne par ligne (CSV) dans ce fichier."),
@@ -57,6 +70,7 @@ class Command(GalerieCommand):
                 seller_name=options["as_seller"],
                 storefront=storefront,
                 dry_run=options["dry_run"],
+                create_categories=options["create_categories"],
                 errors_path=options["errors"],
                 progress=bar,
             )
@@ -66,3 +80,6 @@ class Command(GalerieCommand):
             if bar:
                 bar.close()
         self.stdout.write("\n".join(report_lines(report, merge=True)))
+        failure = report_failure(report)
+        if failure:
+            raise CommandError(failure)
