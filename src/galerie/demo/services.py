@@ -34,12 +34,24 @@ from galerie.core.versions import global_bump
 from galerie.demo import data
 from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
 from galerie.search.services import search_index_rebuild
-from galerie.sellers.models import Offer, Seller, SellerStatus, offer_purchasable, offer_visible
+from galerie.sellers.models import (
+    Offer,
+    Seller,
+    SellerMember,
+    SellerRole,
+    SellerStatus,
+    offer_purchasable,
+    offer_visible,
+)
 from galerie.storefronts.models import Storefront, StorefrontHost
 
 DEFAULT_PRODUCTS = 2400
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD_FILE = "demo-admin-password"  # noqa: S105 — a file name in var/, not a password
+# The seller whose owner gets a demo login on the seller portal, with the seller's own e-mail.
+SELLER_SLUG = "librairie-du-marche"
+SELLER_LOGIN = next(spec["email"] for spec in data.SELLERS if spec["slug"] == SELLER_SLUG)
+SELLER_PASSWORD_FILE = "demo-seller-password"  # noqa: S105 — a file name, as above
 
 
 @dataclass
@@ -161,22 +173,27 @@ def _storefronts(result: DemoLoadResult, categories: dict[str, int]) -> None:
         result.reference_rows_created += created
 
 
-def demo_admin_ensure(*, var_dir: Path) -> tuple[Path, str | None]:
-    """The demo's back-office superuser, for `galerie demo` only (`loaddemo` creates no login).
+@dataclass(frozen=True)
+class DemoAccount:
+    """A login that `galerie demo` makes (`loaddemo` makes none), on the mall's host."""
 
-    Its random password lives in var_dir/demo-admin-password (mode 600). Returns the file and the
-    password when it was just generated (to print once), else None. A file left by an earlier
-    database gives its password to a new account; an account without the file gets a new one.
-    """
-    path = var_dir / ADMIN_PASSWORD_FILE
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+    label: str
+    login: str  # what the login form takes: a username in the back office, an e-mail elsewhere
+    path: str  # where to log in, e.g. "/admin/"
+    password_file: Path
+    new_password: str | None  # set only when just generated: printed once
+
+
+def _password_ensure(*, path: Path, user, create: Callable[[str], object]) -> str | None:
+    """A demo login's random password, kept in `path` (mode 600). Returns it when just generated
+    (to print once), else None. A file left by an earlier database gives its password to a new
+    account; an account without the file gets a new one."""
     known = path.read_text().strip() if path.exists() else ""
     if user is not None and known:
-        return path, None
+        return None
     password = known or secrets.token_urlsafe(12)
     if user is None:
-        user_model.objects.create_superuser(ADMIN_USERNAME, "admin@galerie.localhost", password)
+        create(password)
     else:
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -184,7 +201,50 @@ def demo_admin_ensure(*, var_dir: Path) -> tuple[Path, str | None]:
     with os.fdopen(fd, "w") as handle:
         handle.write(password + "\n")
     path.chmod(0o600)
-    return path, None if known else password
+    return None if known else password
+
+
+def demo_admin_ensure(*, var_dir: Path) -> DemoAccount:
+    """The back office's superuser `admin`; its password in var_dir/demo-admin-password."""
+    path = var_dir / ADMIN_PASSWORD_FILE
+    user_model = get_user_model()
+    password = _password_ensure(
+        path=path,
+        user=user_model.objects.filter(username=ADMIN_USERNAME).first(),
+        create=lambda password: user_model.objects.create_superuser(
+            ADMIN_USERNAME, "admin@galerie.localhost", password
+        ),
+    )
+    return DemoAccount("Back office", ADMIN_USERNAME, "/admin/", path, password)
+
+
+def demo_seller_ensure(*, var_dir: Path) -> DemoAccount:
+    """The owner's login of the demo seller (SELLER_SLUG) on the seller portal: the seller's
+    e-mail, as the login form asks (customers' and sellers' usernames are their e-mails); its
+    password in var_dir/demo-seller-password. Call after loading the demo mall."""
+    seller = Seller.objects.get(slug=SELLER_SLUG)
+    path = var_dir / SELLER_PASSWORD_FILE
+    user_model = get_user_model()
+    password = _password_ensure(
+        path=path,
+        user=user_model.objects.filter(username=SELLER_LOGIN).first(),
+        create=lambda password: user_model.objects.create_user(
+            SELLER_LOGIN, SELLER_LOGIN, password
+        ),
+    )
+    SellerMember.objects.get_or_create(
+        seller=seller,
+        user=user_model.objects.get(username=SELLER_LOGIN),
+        defaults={"role": SellerRole.OWNER},
+    )
+    return DemoAccount(
+        f"Portail vendeur ({seller.name})", SELLER_LOGIN, "/vendeur/", path, password
+    )
+
+
+def demo_accounts_ensure(*, var_dir: Path) -> list[DemoAccount]:
+    """Every login of the demo (README, *Demo accounts*, lists the same)."""
+    return [demo_admin_ensure(var_dir=var_dir), demo_seller_ensure(var_dir=var_dir)]
 
 
 def _reference(result: DemoLoadResult) -> _Reference:

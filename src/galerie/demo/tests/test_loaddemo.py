@@ -274,23 +274,18 @@ def test_bad_product_count_is_refused_with_a_message_and_changes_nothing():
 
 
 def test_demo_command_migrates_loads_prints_the_storefronts_then_serves(
-    monkeypatch, settings, tmp_path
+    monkeypatch, settings, tmp_path, demo_children
 ):
     from galerie.demo.management.commands import demo as demo_command
 
-    settings.VAR_DIR = tmp_path  # the admin's password file
+    settings.VAR_DIR = tmp_path  # the demo logins' password files
 
-    served = []
-
-    def fake_call_command(name, *args, **kwargs):
-        if name == "serve":  # exec's gunicorn: record it instead
-            served.append(kwargs)
-            return None
+    def small_call_command(name, *args, **kwargs):
         if name == "loaddemo":
             kwargs["products"] = SMALL
         return call_command(name, *args, **kwargs)
 
-    monkeypatch.setattr(demo_command, "call_command", fake_call_command)
+    monkeypatch.setattr(demo_command, "call_command", small_call_command)
     out = StringIO()
 
     call_command("demo", port=8123, stdout=out)
@@ -300,7 +295,10 @@ def test_demo_command_migrates_loads_prints_the_storefronts_then_serves(
     assert "http://hightech.localhost:8123/" in text
     password = (tmp_path / "demo-admin-password").read_text().strip()
     assert f"http://localhost:8123/admin/ (admin / {password}, " in text
-    assert served == [{"port": 8123, "workers": 2, "allow_simulator": True}]
+    assert demo_children[-1] == (
+        "server",
+        ["serve", "--port", "8123", "--workers", "2", "--allow-simulator"],
+    )
     assert Product.objects.count() == SMALL
 
 
