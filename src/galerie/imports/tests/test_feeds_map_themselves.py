@@ -198,8 +198,8 @@ def test_near_misses_are_suggested_in_the_row_error_the_summary_and_the_csv(demo
 
     out = capsys.readouterr().out
     suggestion = "vouliez-vous dire « Image et son > Casques et écouteurs » ?"
-    assert f"« Audio > Casque audio » : 2 ligne(s) — {suggestion}" in out
-    assert "« Jardin > Tondeuses » : 1 ligne(s)\n" in out
+    assert f"« Audio > Casque audio » : 2 lignes — {suggestion}" in out
+    assert "« Jardin > Tondeuses » : 1 ligne\n" in out
     job = ImportJob.objects.get()
     message = ImportRowError.objects.get(job=job, row=1).message
     assert message.startswith(f"Catégorie non reconnue « Audio > Casque audio » — {suggestion}")
@@ -244,7 +244,7 @@ def test_a_value_placed_in_its_parent_that_looks_like_a_child_is_flagged(demo, t
     assert report.placed_in_parent == [(warnings[1], 1), (warnings[2], 1)]
     lines = report_lines(report)
     assert "  classés dans la catégorie parente (à vérifier) :" in lines
-    assert f"    - {warnings[1]} (1 ligne(s))" in lines
+    assert f"    - {warnings[1]} (1 ligne)" in lines
 
 
 def test_import_exits_with_an_error_when_every_row_is_rejected(demo, tmp_path, capsys):
@@ -252,7 +252,9 @@ def test_import_exits_with_an_error_when_every_row_is_rejected(demo, tmp_path, c
     feed = write(tmp_path / "f.tsv", [line("J-1", "Jardin > Tondeuses", "")])
     errors = tmp_path / "errors.csv"
 
-    with pytest.raises(CommandError, match="Aucune ligne importée : les 1 ligne"):
+    with pytest.raises(
+        CommandError, match="Aucune ligne importée : la ligne du flux a été rejetée"
+    ):
         call_command("import", feed, seller=seller.slug, errors=str(errors), no_progress=True)
 
     # The report is printed and the error file written all the same.
@@ -290,6 +292,6 @@ def test_a_dry_run_report_suggests_for_a_value_without_any_known_segment(demo, t
         ("Ordinateur portable gamer", 1, "Informatique > Ordinateurs portables")
     ]
     assert (
-        "    - « Ordinateur portable gamer » : 1 ligne(s) — "
+        "    - « Ordinateur portable gamer » : 1 ligne — "
         "vouliez-vous dire « Informatique > Ordinateurs portables » ?"
     ) in report_lines(report)

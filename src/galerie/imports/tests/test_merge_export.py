@@ -272,7 +272,7 @@ def test_create_categories_brings_the_shops_own_shelves_without_near_duplicates(
     assert {"Consoles", "Informatique"} <= set(report.categories_added)
     assert placed["J-2"].category_id in storefront_category_ids(storefront)
     lines = "\n".join(report_lines(report, merge=True))
-    assert "catégories créées : 3\n    - Livres > Poésie" in lines
+    assert "catégories créées ......... 3\n    - Livres > Poésie" in lines
     assert "« Informatique > Ordinateurs » : voir « Informatique > Ordinateurs portables »" in lines
 
 

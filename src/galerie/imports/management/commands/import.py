@@ -75,23 +75,28 @@ class Command(GalerieCommand):
     def handle(self, *args, **options):
         seller = Seller.objects.filter(slug=options["seller"]).first()
         if seller is None:
-            raise CommandError(f"Vendeur inconnu « {options['seller']} ».")
+            raise CommandError(_("Vendeur inconnu « %(slug)s ».") % {"slug": options["seller"]})
         storefront = None
         if options["storefront"]:
             storefront = Storefront.objects.filter(slug=options["storefront"]).first()
             if storefront is None:
-                raise CommandError(f"Boutique inconnue « {options['storefront']} ».")
+                raise CommandError(
+                    _("Boutique inconnue « %(slug)s ».") % {"slug": options["storefront"]}
+                )
         resume = None
         if options["resume"]:
             resume = ImportJob.objects.filter(pk=options["resume"]).first()
             if resume is None:
-                raise CommandError(f"Import n° {options['resume']} introuvable.")
+                raise CommandError(_("Import n° %(n)d introuvable.") % {"n": options["resume"]})
         if resume is None and not options["restart"] and not options["dry_run"]:
             resume = import_job_resumable(seller=seller, path=options["feed"])
             if resume is not None:
                 self.stderr.write(
-                    f"Reprise automatique de l'import n° {resume.pk} après la ligne "
-                    f"{resume.last_row} (--restart pour repartir de zéro)."
+                    _(
+                        "Reprise automatique de l'import n° %(n)d après la ligne %(row)d "
+                        "(--restart pour repartir de zéro)."
+                    )
+                    % {"n": resume.pk, "row": resume.last_row}
                 )
         bar = None if options["no_progress"] or options["verbosity"] < 1 else ProgressBar()
         try:
@@ -109,7 +114,11 @@ class Command(GalerieCommand):
         except Exception as exc:
             if bar:
                 bar.close()
-            message = exc.message if isinstance(exc, DomainError) else f"Import interrompu : {exc}"
+            message = (
+                exc.message
+                if isinstance(exc, DomainError)
+                else _("Import interrompu : %(e)s") % {"e": exc}
+            )
             job = ImportJob.objects.filter(seller=seller).order_by("-pk").first()
             hint = ""
             if (
@@ -118,10 +127,10 @@ class Command(GalerieCommand):
                 and job.last_row
                 and not options["dry_run"]
             ):
-                hint = (
-                    f" Les lots déjà validés sont enregistrés (jusqu'à la ligne {job.last_row}) ;"
-                    f" reprendre après correction : --resume {job.pk}."
-                )
+                hint = " " + _(
+                    "Les lots déjà validés sont enregistrés (jusqu'à la ligne %(row)d) ; "
+                    "reprendre après correction : --resume %(n)d."
+                ) % {"row": job.last_row, "n": job.pk}
             raise CommandError(message + hint) from exc
         if bar:
             bar.close()

@@ -52,10 +52,11 @@ class Command(GalerieCommand):
             raise CommandError(getattr(exc, "message", str(exc))) from exc
         if result.errors:
             raise CommandError(
-                "Aucune correspondance enregistrée :\n  " + "\n  ".join(result.errors)
+                _("Aucune correspondance enregistrée :") + "\n  " + "\n  ".join(result.errors)
             )
         for note in result.notes:
             self.stdout.write(note)
         self.stdout.write(
-            f"Correspondances : {result.created} créée(s), {result.updated} mise(s) à jour."
+            _("Correspondances : %(c)d créée(s), %(u)d mise(s) à jour.")
+            % {"c": result.created, "u": result.updated}
         )

@@ -62,7 +62,7 @@ class Command(GalerieCommand):
     def handle(self, *args, **options):
         storefront = Storefront.objects.filter(slug=options["into"]).first()
         if storefront is None:
-            raise CommandError(f"Boutique inconnue « {options['into']} ».")
+            raise CommandError(_("Boutique inconnue « %(slug)s ».") % {"slug": options["into"]})
         bar = None if options["no_progress"] or options["verbosity"] < 1 else ProgressBar()
         try:
             report = shop_merge(
