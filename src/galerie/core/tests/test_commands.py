@@ -3,6 +3,7 @@ help page (argparse's and Django's own words included), parse errors and command
 
 import argparse
 import re
+from unittest import mock
 
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
@@ -47,9 +48,15 @@ def locale(monkeypatch):
 
 
 def _run(capsys, *argv) -> tuple[int, str, str]:
-    """`galerie NAME ARGS…` as the command line runs it: the parser, then the command."""
+    """`galerie NAME ARGS…` as the command line runs it: the parser, then the command.
+
+    run_from_argv closes every connection when the command ends; inside a test's transaction
+    that breaks the test's own connection on PostgreSQL, so the close is left out here."""
     command = load_command_class(get_commands()[argv[0]], argv[0])
-    with pytest.raises(SystemExit) as exited:
+    with (
+        mock.patch("django.core.management.base.connections.close_all"),
+        pytest.raises(SystemExit) as exited,
+    ):
         command.run_from_argv(["galerie", *argv])
     out, err = capsys.readouterr()
     return exited.value.code, out, err
