@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "galerie.imports",
     "galerie.pricing",
     "galerie.inventory",
+    "galerie.travel",
+    "galerie.subscriptions",
     "galerie.accounts",
     "galerie.cart",
     "galerie.orders",

@@ -76,6 +76,9 @@ class CartLine(TimeStampedModel):
         validators=bounds_validators(LINE_BOUNDS, "unit_price_at_add"),
         **MONEY_FIELD,
     )
+    # What a line needs beyond offer and quantity: a trip's travellers and options
+    # ({"adults", "children", "options"}), a subscription's renewal choice ({"auto_renew"}).
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ligne de panier")

@@ -56,6 +56,18 @@ def cart_lines(cart: Cart | None) -> list[tuple[int, int]]:
     return list(cart.lines.order_by("pk").values_list("offer_id", "quantity"))
 
 
+def cart_line_details(cart: Cart | None) -> dict[int, dict]:
+    """{offer_id: details} of the lines that carry details (a trip's travellers, a renewal
+    choice), the shape order_quote and order_place take alongside `cart_lines`."""
+    if cart is None:
+        return {}
+    return {
+        offer_id: details
+        for offer_id, details in cart.lines.values_list("offer_id", "details")
+        if details
+    }
+
+
 def cart_item_count(cart: Cart | None) -> int:
     if cart is None:
         return 0
@@ -100,9 +112,11 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
     if lines:
         basket = [(line.offer_id, line.quantity) for line in lines]
         known = {line.offer_id: line.unit_price_at_add for line in lines}
+        details = {line.offer_id: line.details for line in lines if line.details}
         page.quote = order_quote(
             storefront=storefront,
             lines=basket,
+            details=details,
             delivery_choices=delivery_choices or None,
             known_prices=known,
         )
@@ -120,6 +134,7 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
             page.quote = order_quote(
                 storefront=storefront,
                 lines=basket,
+                details=details,
                 delivery_choices=still_valid or None,
                 known_prices=known,
             )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from galerie.accounts.addresses import address_clean
 from galerie.cart.models import Cart
-from galerie.cart.selectors import cart_lines
+from galerie.cart.selectors import cart_line_details, cart_lines
 from galerie.cart.services import cart_clear
 from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
@@ -90,6 +90,7 @@ def checkout_place(
             email=email,
             user=user,
             lines=lines,
+            details=cart_line_details(cart),
             delivery_choices=delivery_choices,
             shipping_address=shipping_address,
             billing_address=billing_address,

@@ -209,6 +209,9 @@ class OrderLine(models.Model):
     purchase_cost = models.DecimalField(
         _("coût d'achat unitaire HT"), null=True, blank=True, **MONEY_FIELD
     )
+    # The cart line's details as ordered (a trip's travellers and options, a subscription's
+    # renewal choice, or the subscription a renewal order pays for: {"renews": id, "term": n}).
+    details = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("ligne de commande")

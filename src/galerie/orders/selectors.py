@@ -153,6 +153,7 @@ def order_quote(
     *,
     storefront,
     lines: list[tuple[int, int]],
+    details: dict[int, dict] | None = None,
     delivery_choices: dict[int, int] | None = None,
     known_prices: dict[int, Decimal] | None = None,
     on: dt.date | None = None,
@@ -162,6 +163,8 @@ def order_quote(
     `delivery_choices` maps seller id → delivery method id (0 = default method); a seller without
     a valid choice gets its cheapest option. `known_prices` (offer id → unit price the shopper
     saw, e.g. the cart's price at add) turns price differences into `price_changed` problems.
+    `details` (offer id → the line's details) prices what the offer alone does not say: a trip's
+    travellers and options.
     """
     problems: list[QuoteProblem] = []
     wanted = _merge_lines(lines, problems)

@@ -104,6 +104,7 @@ def order_place_or_replay(
     email: str,
     user=None,
     lines: list[tuple[int, int]],
+    details: dict[int, dict] | None = None,
     delivery_choices: dict[int, int],
     shipping_address: dict,
     billing_address: dict,
@@ -146,11 +147,13 @@ def order_place_or_replay(
     if not merged:
         raise EmptyOrder(_("Le panier est vide."))
     choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
+    details = {int(k): v for k, v in (details or {}).items() if int(k) in merged and v}
     request_hash = _request_hash(
         storefront=getattr(storefront, "pk", None),
         email=email,
         user=getattr(user, "pk", None),
         lines=sorted(merged.items()),
+        details=sorted(details.items()),
         delivery=sorted(choices.items()),
         shipping=shipping,
         billing=billing,
@@ -165,6 +168,7 @@ def order_place_or_replay(
             email=email,
             user=user,
             lines=sorted(merged.items()),
+            details=details,
             choices=choices,
             shipping=shipping,
             billing=billing,
@@ -193,9 +197,22 @@ def _idempotent_replay(order: Order, request_hash: str) -> OrderPlacement:
 
 @transaction.atomic
 def _order_create(
-    *, storefront, email, user, lines, choices, shipping, billing, key, request_hash, expected_total
+    *,
+    storefront,
+    email,
+    user,
+    lines,
+    details,
+    choices,
+    shipping,
+    billing,
+    key,
+    request_hash,
+    expected_total,
 ) -> Order:
-    quote = order_quote(storefront=storefront, lines=lines, delivery_choices=choices)
+    quote = order_quote(
+        storefront=storefront, lines=lines, details=details, delivery_choices=choices
+    )
     if expected_total is not None and Decimal(str(expected_total)) != quote.total:
         raise PriceChanged(
             _(
@@ -272,6 +289,7 @@ def _order_create(
                 line_total=line.line_total,
                 vat_amount=line.vat_amount,
                 vat_exemption=line.vat_exemption,
+                details=details.get(line.offer_id, {}),
             )
             for line in group.lines
         )

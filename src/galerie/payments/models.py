@@ -131,3 +131,30 @@ class SimulatedCharge(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.token} {self.status}"
+
+
+class SavedCard(TimeStampedModel):
+    """A card the customer let the provider keep for merchant-initiated charges (subscription
+    renewals): the provider's reference, the brand, the last four digits and the expiry only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="saved_cards",
+    )
+    email = models.EmailField(_("e-mail"))
+    provider_ref = models.CharField(_("référence prestataire"), max_length=64, unique=True)
+    brand = models.CharField(_("réseau"), max_length=20, blank=True)
+    last4 = models.CharField(_("4 derniers chiffres"), max_length=4)
+    exp_month = models.PositiveSmallIntegerField(_("mois d'expiration"))
+    exp_year = models.PositiveSmallIntegerField(_("année d'expiration"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("carte enregistrée")
+        verbose_name_plural = _("cartes enregistrées")
+
+    def __str__(self) -> str:
+        return f"•••• {self.last4} ({self.exp_month:02d}/{self.exp_year})"
