@@ -38,9 +38,9 @@ from django.utils import timezone
 from galerie.catalog.models import Category
 from galerie.core import clock
 from galerie.core.errors import DomainError
+from galerie.core.mail import emails_suppressed
 from galerie.core.money import to_money
 from galerie.inventory.services import stock_adjust
-from galerie.orders.emails import emails_suppressed
 from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.orders.services import (
     order_place,

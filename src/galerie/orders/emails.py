@@ -3,42 +3,16 @@
 Callers register them with `transaction.on_commit(..., robust=True)`: a mail server that is down
 is logged and never turns an order that was placed (committed) into an error page.
 Every link in them is absolute, built by `storefront_absolute_url` (through `order_public_url`).
-Within `emails_suppressed()` none is sent (the demo's simulated year of trading).
+Within `core.mail.emails_suppressed()` none is sent (the demo's simulated year of trading).
 """
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from galerie.core.mail import mail_send as _send
 from galerie.orders.models import Order, SellerOrder
 from galerie.orders.selectors import order_public_url
 from galerie.storefronts.selectors import storefront_absolute_url
-
-_suppressed: ContextVar[bool] = ContextVar("galerie_order_emails_suppressed", default=False)
-
-
-@contextlib.contextmanager
-def emails_suppressed() -> Iterator[None]:
-    """Order e-mails registered within the block are not sent."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
-
-
-def _send(subject: str, template: str, context: dict, to: list[str]) -> None:
-    to = [address for address in to if address]
-    if not to or _suppressed.get():
-        return
-    body = render_to_string(template, context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
 
 
 def order_confirmation_send(order_id: int) -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,6 +150,13 @@ def _merge_lines(lines: Iterable[tuple[int, int]], problems: list[QuoteProblem])
     return {k: v for k, v in merged.items() if v <= LINE_QUANTITY_MAX}
 
 
+def _is_subscription(offer: Offer) -> bool:
+    try:
+        return offer.subscription_plan is not None
+    except ObjectDoesNotExist:
+        return False
+
+
 def order_quote(
     *,
     storefront,
@@ -174,7 +182,7 @@ def order_quote(
     offers = {
         o.pk: o
         for o in Offer.objects.filter(pk__in=wanted).select_related(
-            "seller", "product__product_type"
+            "seller", "product__product_type", "subscription_plan"
         )
     }
     rates = vat_rates(on=on)
@@ -199,6 +207,16 @@ def order_quote(
                     _("« %(t)s » n'est plus disponible.") % {"t": title},
                     offer_id,
                     0,
+                )
+            )
+            continue
+        if quantity != 1 and _is_subscription(offer):
+            problems.append(
+                QuoteProblem(
+                    "bad_quantity",
+                    _("« %(t)s » : un abonnement se commande à l'unité.")
+                    % {"t": offer.product.title},
+                    offer_id,
                 )
             )
             continue

@@ -52,6 +52,11 @@ from galerie.orders.models import (
 )
 from galerie.orders.selectors import order_quote
 from galerie.sellers.commissions import commission_compute, commission_rule_for
+from galerie.subscriptions.services import (
+    subscriptions_create_for_order,
+    subscriptions_on_order_closed,
+    subscriptions_on_order_paid,
+)
 
 S = SellerOrderStatus
 PAYMENT_TIMEOUT = dt.timedelta(minutes=getattr(settings, "GALERIE_ORDER_PAYMENT_MINUTES", 60))
@@ -230,6 +235,8 @@ def _order_create(
             raise InvalidDelivery(problem.message)
         if problem.code == "order_too_large":
             raise OrderTooLarge(problem.message)
+        if problem.code == "bad_quantity":
+            raise OrderError(problem.message, code="bad_quantity", field="quantity")
     if quote.is_empty:
         raise EmptyOrder(_("Le panier est vide."))
     now = clock.now()
@@ -297,6 +304,8 @@ def _order_create(
         stock_reserve(items=lines, reference=str(order.public_id), reason=_("Commande passée"))
     except OutOfStock as exc:
         raise OutOfStockError(exc.message) from exc
+    # Lines that are more than goods: a subscription's first term, or the term it renews.
+    subscriptions_create_for_order(order=order)
     _event(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor=user, label=email)
     order_id = order.pk
     transaction.on_commit(lambda: emails.order_confirmation_send(order_id), robust=True)
@@ -390,6 +399,7 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
         note=note,
     )
     order_commissions_freeze(order=order)
+    subscriptions_on_order_paid(order=order)
     order.refresh_from_db()
     if payment is not None:
         order_capture_post(order=order, payment=payment)
@@ -430,6 +440,7 @@ def _order_close(*, order: Order, reason: str, kind: str, actor, label: str) -> 
         note=reason,
     )
     order.refresh_from_db()
+    subscriptions_on_order_closed(order=order)
     return order
 
 

@@ -29,6 +29,7 @@ from galerie.orders.services import (
 )
 from galerie.payments.models import Refund
 from galerie.payments.services import payment_refund, payments_void_open
+from galerie.subscriptions.services import subscriptions_on_order_closed
 
 S = SellerOrderStatus
 
@@ -123,6 +124,7 @@ def seller_order_cancel(*, seller_order: SellerOrder, actor=None, reason: str = 
         kind=MovementKind.CANCEL,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    subscriptions_on_order_closed(order=order)
     refundable = {
         line.pk: line.quantity - line.refunded_quantity
         for line in seller_order.lines.all()

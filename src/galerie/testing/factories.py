@@ -116,3 +116,37 @@ def make_offer(
     )
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer
+
+
+def make_subscription_offer(
+    *,
+    seller: Seller | None = None,
+    price: Decimal | str = "39.00",
+    issues_per_year: int = 12,
+    term_months: int = 6,
+    first_issue_on=None,
+    medium: str = "print",
+    **kw,
+) -> Offer:
+    """A press product sold by subscription: a 2.1 % product, its offer and the offer's plan."""
+    import datetime as dt
+
+    from galerie.subscriptions.models import SubscriptionPlan
+
+    press = make_product_type(
+        "abonnement-presse",
+        name="Abonnement presse",
+        tax_class="super_reduced",
+        gtin_required=False,
+    )
+    product = make_product(kw.pop("title", None), product_type=press, gtin=None)
+    offer = make_offer(product, seller=seller, price=price, stock=kw.pop("stock", 1000), **kw)
+    SubscriptionPlan.objects.create(
+        offer=offer,
+        publication=product.title,
+        issues_per_year=issues_per_year,
+        term_months=term_months,
+        first_issue_on=first_issue_on or dt.date(2026, 1, 5),
+        medium=medium,
+    )
+    return offer

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from galerie.core import clock
-from galerie.orders.emails import emails_suppressed
+from galerie.core.mail import emails_suppressed
 from galerie.orders.models import OrderEvent
 from galerie.orders.services import PAYMENT_TIMEOUT
 from galerie.testing.factories import make_offer

@@ -1,0 +1,21 @@
+"""Subscription errors, each with a stable code returned by the API."""
+
+from galerie.core.errors import DomainError, NotFound
+
+
+class SubscriptionError(DomainError):
+    code = "subscription_error"
+
+
+class SubscriptionNotFound(NotFound):
+    code = "subscription_not_found"
+
+
+class InvalidRenewal(SubscriptionError):
+    code = "invalid_renewal"
+    status = 409
+
+
+class NotTerminable(SubscriptionError):
+    code = "subscription_not_terminable"
+    status = 409
