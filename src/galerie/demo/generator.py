@@ -934,7 +934,9 @@ def _subscription(rng: random.Random, index: int) -> ProductSpec:
             offers.append(
                 OfferSpec(
                     seller, _sku(seller, index, f"A{months:02d}"),
-                    money(retail_cents(max(1, cents // 100), rng)), money(0),
+                    # To the ten cents, minus one (12,49 €): rounding to the euro would let a
+                    # cheap digital title cost more per month on a longer term.
+                    money(max(99, cents // 10 * 10 - 1)), money(0),
                     stock=9999, lead_time_days=7,
                     plan=PlanSpec(
                         publication=publication, issues_per_year=issues, term_months=months,
