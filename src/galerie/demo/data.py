@@ -274,7 +274,6 @@ PRODUCT_TYPES = [
         "attributes": [
             ("destination", "Destination", "text", [], "", True),
             ("duration_days", "Durée", "integer", [], "jours", True),
-            ("departure_on", "Date de départ", "date", [], "", False),
             (
                 "board",
                 "Formule",
@@ -376,6 +375,31 @@ SELLERS = [
         "phone": "",
         "address": "",
         "siren": "",
+    },
+    {
+        # A travel agency selling packages in its own name (registered with Atout France, as
+        # every French seller of package travel must be): its own VAT scheme, not the operator's.
+        "slug": "horizons-voyages",
+        "name": "Horizons Voyages",
+        "legal_name": "Horizons Voyages SAS",
+        "is_trader": True,
+        "status": "verified",
+        "email": "reservations@horizons-voyages.example",
+        "phone": "04 72 10 45 80",
+        "address": "27 rue de la République\n69002 Lyon",
+        "siren": "841234560",
+    },
+    {
+        # A press publisher selling subscriptions to its titles directly.
+        "slug": "editions-du-kiosque",
+        "name": "Éditions du Kiosque",
+        "legal_name": "Éditions du Kiosque SA",
+        "is_trader": True,
+        "status": "verified",
+        "email": "abonnements@editions-du-kiosque.example",
+        "phone": "01 53 24 66 10",
+        "address": "8 rue Réaumur\n75002 Paris",
+        "siren": "807654322",
     },
     {
         # Applied, never verified: its offers exist but must never reach a shopper.

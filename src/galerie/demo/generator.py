@@ -52,6 +52,8 @@ REFURBISHER = "seconde-vie-tech"
 APPLIANCES = "maison-electro"
 INDIVIDUAL = "sophie-l"
 UNVERIFIED = "bonnes-affaires-express"
+TRAVEL_AGENCY = "horizons-voyages"
+PUBLISHER = "editions-du-kiosque"
 
 SKU_PREFIX = {
     OPERATOR: "GAL",
@@ -60,6 +62,8 @@ SKU_PREFIX = {
     APPLIANCES: "MEL",
     INDIVIDUAL: "SL",
     UNVERIFIED: "BAE",
+    TRAVEL_AGENCY: "HOV",
+    PUBLISHER: "EDK",
 }
 
 # Loi Darcos (2021) and its 2023 decree: delivery of new books costs at least 3 € TTC below 35 €.
@@ -80,6 +84,45 @@ class OfferSpec:
     lead_time_days: int = 2
     is_active: bool = True
     purchase_cost: Decimal | None = None  # excl. VAT, the operator's own offers only
+    departure: "DepartureSpec | None" = None
+    plan: "PlanSpec | None" = None
+
+
+@dataclass(slots=True)
+class DepartureSpec:
+    """A trip's departure; its date is `offset_days` after the day the demo is loaded (the
+    catalogue stays deterministic, the departures stay in the future)."""
+
+    offset_days: int
+    capacity: int
+    child_price: Decimal | None  # None: no children on this trip
+    cost_adult: Decimal | None  # TTC, the operator's departures only
+    cost_child: Decimal | None
+
+
+@dataclass(slots=True)
+class PlanSpec:
+    publication: str
+    issues_per_year: int
+    term_months: int
+    first_issue_offset: int  # days after loading
+    medium: str  # subscriptions.models.Medium
+
+
+@dataclass(slots=True)
+class TravelOptionSpec:
+    code: str
+    label: str
+    price: Decimal
+    per_traveller: bool
+
+
+@dataclass(slots=True)
+class TravelSpec:
+    destination: str
+    duration_days: int
+    cancellation_tiers: list[dict] | None  # None: the default schedule
+    options: list[TravelOptionSpec] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -98,6 +141,7 @@ class ProductSpec:
     weight_kg: Decimal | None = None
     attributes: dict = field(default_factory=dict)
     offers: list[OfferSpec] = field(default_factory=list)
+    travel: TravelSpec | None = None
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -751,6 +795,53 @@ def _tv(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
+# A departure's purchase cost, in percent of its price: what the operator keeps is 15–25 %.
+_TRIP_COST_PERCENT = (75, 85)
+# Fee schedule of the stricter packages (cruises, some long-haul circuits): the default one is
+# travel.models.default_cancellation_tiers.
+STRICT_CANCELLATION = [
+    {"days_before": 45, "percent": 50},
+    {"days_before": 15, "percent": 75},
+    {"days_before": 0, "percent": 100},
+]
+
+
+def _departures(rng: random.Random, index: int, seller: str, base: int, *, children: bool):
+    """Departures through the next 12 months (offsets from the day the demo is loaded), each an
+    offer whose price is the adult fare and whose stock is the seats left: some nearly full, a
+    few sold out."""
+    offers = []
+    # Spread over the whole year ahead: 4 to 12 departures, evenly spaced.
+    every = 360 // rng.randint(4, 12)
+    capacity = rng.choice((12, 16, 20, 24, 30, 40))
+    for offset in range(rng.randint(2, every), 365, every):
+        fare = retail_cents(base * rng.randint(90, 118) // 10000, rng)
+        roll = rng.random()
+        if roll < 0.07:
+            seats = 0  # sold out
+        elif roll < 0.25:
+            seats = rng.randint(1, 3)  # nearly full
+        else:
+            seats = rng.randint(4, capacity)
+        child = fare * rng.randint(60, 75) // 10000 * 100 + 90 if children else None
+        cost_adult = cost_child = None
+        if seller == OPERATOR:
+            cost_adult = money(fare * rng.randint(*_TRIP_COST_PERCENT) // 100)
+            cost_child = money(child * rng.randint(*_TRIP_COST_PERCENT) // 100) if child else None
+        offers.append(
+            OfferSpec(
+                seller, _sku(seller, index, f"D{len(offers) + 1:02d}"), money(fare), money(0),
+                stock=seats, lead_time_days=0,
+                departure=DepartureSpec(
+                    offset_days=offset, capacity=capacity,
+                    child_price=money(child) if child else None,
+                    cost_adult=cost_adult, cost_child=cost_child,
+                ),
+            )
+        )  # fmt: skip
+    return offers
+
+
 def _trip(rng: random.Random, index: int) -> ProductSpec:
     region = rng.choices(list(data.DESTINATIONS), weights=(40, 40, 20), k=1)[0]
     destination = rng.choice(data.DESTINATIONS[region])
@@ -762,59 +853,103 @@ def _trip(rng: random.Random, index: int) -> ProductSpec:
         days = rng.choice((8, 10, 15))
     board = rng.choice(("Petit-déjeuner", "Demi-pension", "Pension complète", "Tout compris"))
     transport = region != "sejours-france" or rng.random() < 0.4
-    # Departures are fixed dates of the 2027 season, never relative to today.
-    departure = datetime.date(2027, 1, 4) + datetime.timedelta(days=7 * rng.randint(0, 50))
     per_day = {"sejours-france": 95, "voyages-europe": 130, "long-courrier": 190}[region]
     price = per_day * days + (350 if transport and region == "long-courrier" else 0)
-    title = (
-        f"{kind} {destination} – {days} jours, {board.lower()}, "
-        f"départ le {departure.strftime('%d/%m/%Y')}"
-    )
+    # Circuits and weekends without children in a fifth of the trips.
+    children = kind in ("Séjour", "Croisière") or rng.random() < 0.8
+    title = f"{kind} {destination} – {days} jours, {board.lower()}"
     description = (
         f"{kind} de {days} jours ({days - 1} nuits) : {destination}, formule {board.lower()}"
         + (", vols aller-retour et transferts inclus." if transport else ", transport libre.")
         + " Prix par personne en chambre double, taxes comprises."
+        + ("" if children else " Réservé aux adultes.")
     )
-    seats = 0 if rng.random() < 0.15 else rng.randint(1, 24)
+    seller = TRAVEL_AGENCY if rng.random() < 0.25 else OPERATOR
+    strict = kind == "Croisière" or (region == "long-courrier" and rng.random() < 0.3)
+    options = [
+        TravelOptionSpec(
+            "assurance-annulation",
+            "Assurance annulation",
+            money(max(25, price * 4 // 100) * 100),
+            per_traveller=True,
+        )
+    ]
+    if kind != "Croisière" or rng.random() < 0.5:
+        options.insert(
+            0,
+            TravelOptionSpec(
+                "chambre-individuelle", "Chambre individuelle",
+                money(days * rng.choice((25, 30, 35, 45)) * 100), per_traveller=False,
+            ),
+        )  # fmt: skip
     return ProductSpec(
         index=index,
         product_type="voyage",
         category=region,
         title=title,
-        slug=make_slug(f"{kind} {destination} {days} jours {departure.isoformat()}", index),
+        slug=make_slug(f"{kind} {destination} {days} jours", index),
         description=description,
         gtin=None,
         attributes={
             "destination": destination,
             "duration_days": days,
-            "departure_on": departure,
             "board": board,
             "transport_included": transport,
         },
-        offers=[
-            OfferSpec(
-                OPERATOR, _sku(OPERATOR, index), money(retail_cents(price, rng)), money(0),
-                stock=seats, lead_time_days=0,
-            )
-        ],
-    )  # fmt: skip
+        travel=TravelSpec(
+            destination=destination,
+            duration_days=days,
+            cancellation_tiers=STRICT_CANCELLATION if strict else None,
+            options=options,
+        ),
+        offers=_departures(rng, index, seller, price * 100, children=children),
+    )
+
+
+# Share of the newsstand price a subscriber pays, by term: the longer, the cheaper per issue.
+_TERM_PERCENT = {3: 85, 6: 78, 12: 70}
+# Days between two issues, by frequency: the first issue comes within one period of loading.
+_ISSUE_EVERY = {
+    "Quotidien": 1, "Hebdomadaire": 7, "Mensuel": 30, "Bimestriel": 60, "Trimestriel": 90,
+}  # fmt: skip
 
 
 def _subscription(rng: random.Random, index: int) -> ProductSpec:
     publication, frequency, issues, category = rng.choice(data.PUBLICATIONS)
-    medium = rng.choice(("Papier", "Numérique", "Papier + numérique"))
-    months = rng.choice((6, 12, 12, 24))
+    medium = rng.choice(("Papier", "Papier", "Numérique"))
     per_issue = {"Quotidien": 190, "Hebdomadaire": 390}.get(frequency, 650)  # cents
-    factor = {"Papier": 100, "Numérique": 55, "Papier + numérique": 115}[medium]
-    # About 30 % off the newsstand price, in whole euros.
-    price = per_issue * issues * months * factor * 70 // (12 * 100 * 100 * 100)
-    term = f"{months} mois" if months < 12 else "1 an" if months == 12 else "2 ans"
-    title = f"Abonnement {publication} – {term}, {medium.lower()}"
+    factor = {"Papier": 100, "Numérique": 55}[medium]
+    first_issue = rng.randint(1, _ISSUE_EVERY[frequency] + 1)
+    title = f"Abonnement {publication} – {medium.lower()}"
     description = (
         f"{publication} ({frequency.lower()}, {issues} numéros par an) en version {medium.lower()}"
-        f" pendant {term}, jusqu'à 30 % d'économie sur le prix au numéro. "
-        "Premier numéro sous 7 jours, sans engagement au-delà de la durée choisie."
+        ", pour 3, 6 ou 12 mois : jusqu'à 30 % d'économie sur le prix au numéro. "
+        "Reconduction tacite seulement si vous la choisissez, résiliable en trois clics."
     )
+
+    def plans(seller: str, terms: tuple[int, ...]) -> list[OfferSpec]:
+        offers = []
+        for months in terms:
+            cents = per_issue * issues * months * factor * _TERM_PERCENT[months] // (12 * 100 * 100)
+            offers.append(
+                OfferSpec(
+                    seller, _sku(seller, index, f"A{months:02d}"),
+                    # To the ten cents, minus one (12,49 €): rounding to the euro would let a
+                    # cheap digital title cost more per month on a longer term.
+                    money(max(99, cents // 10 * 10 - 1)), money(0),
+                    stock=9999, lead_time_days=7,
+                    plan=PlanSpec(
+                        publication=publication, issues_per_year=issues, term_months=months,
+                        first_issue_offset=first_issue,
+                        medium="digital" if medium == "Numérique" else "print",
+                    ),
+                )
+            )  # fmt: skip
+        return offers
+
+    offers = plans(OPERATOR, (3, 6, 12)) if rng.random() < 0.8 else []
+    if not offers or rng.random() < 0.35:
+        offers += plans(PUBLISHER, (6, 12))
     return ProductSpec(
         index=index,
         product_type="abonnement-presse",
@@ -829,13 +964,8 @@ def _subscription(rng: random.Random, index: int) -> ProductSpec:
             "frequency": frequency,
             "medium": medium,
         },
-        offers=[
-            OfferSpec(
-                OPERATOR, _sku(OPERATOR, index), money(retail_cents(price, rng)), money(0),
-                stock=9999, lead_time_days=7,
-            )
-        ],
-    )  # fmt: skip
+        offers=offers,
+    )
 
 
 _BUILDERS = {
@@ -870,7 +1000,7 @@ _COST_SHARE = {
     "ordinateur-portable": Decimal("0.86"), "smartphone": Decimal("0.84"),
     "lave-linge": Decimal("0.74"), "refrigerateur": Decimal("0.74"),
     "petit-electromenager": Decimal("0.70"), "casque": Decimal("0.72"),
-    "televiseur": Decimal("0.82"), "voyage": Decimal("0.80"),
+    "televiseur": Decimal("0.82"), "voyage": Decimal("0.80"),  # unused: departures carry costs
     "abonnement-presse": Decimal("0.55"),
 }  # fmt: skip
 _VAT = {"livre": Decimal("1.055"), "abonnement-presse": Decimal("1.021")}
@@ -915,7 +1045,14 @@ def _finish(spec: ProductSpec) -> None:
     vat = _VAT.get(spec.product_type, Decimal("1.2"))
     share = _COST_SHARE[spec.product_type]
     for offer in spec.offers:
-        if offer.seller == OPERATOR:
+        if offer.seller != OPERATOR:
+            continue
+        if offer.departure is not None:
+            # Under the travel agents' margin scheme no VAT on the cost is recovered: the adult
+            # seat's cost incl. VAT is the operator's whole cost (the booking keeps the exact
+            # cost of its adults and children).
+            offer.purchase_cost = offer.departure.cost_adult
+        else:
             offer.purchase_cost = (offer.price / vat * share).quantize(Decimal("0.01"))
 
 

@@ -44,6 +44,8 @@ from galerie.sellers.models import (
     offer_visible,
 )
 from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.subscriptions.models import SubscriptionPlan
+from galerie.travel.models import Departure, TravelOption, TravelPackage, default_cancellation_tiers
 
 DEFAULT_PRODUCTS = 2400
 ADMIN_USERNAME = "admin"
@@ -321,6 +323,19 @@ _OFFER_FIELDS = [
     "seller", "product", "sku", "price", "delivery_price", "condition", "condition_note",
     "stock", "lead_time_days", "is_active", "purchase_cost", "created_at", "updated_at",
 ]  # fmt: skip
+_PACKAGE_FIELDS = ["product", "destination", "cancellation_tiers"]
+_OPTION_FIELDS = ["product", "code", "label", "price", "per_traveller"]
+_DEPARTURE_FIELDS = [
+    "offer", "starts_on", "duration_days", "capacity", "child_price", "cost_adult", "cost_child",
+]  # fmt: skip
+_PLAN_FIELDS = [
+    "offer",
+    "publication",
+    "issues_per_year",
+    "term_months",
+    "first_issue_on",
+    "medium",
+]
 
 
 def _value_row(product_id: int, attribute_id: int, kind: str, value) -> tuple:
@@ -396,10 +411,75 @@ def _write_chunk(
                 )
             )  # fmt: skip
     _Inserter(AttributeValue, _VALUE_FIELDS).insert(values)
+    offers_before = Offer.objects.aggregate(top=Max("pk"))["top"] or 0
     _Inserter(Offer, _OFFER_FIELDS).insert(offers)
+    _write_extensions(specs, ids, offers_before, ref, now)
     result.products_created += len(rows)
     result.attribute_values_created += len(values)
     result.offers_created += len(offers)
+
+
+def _write_extensions(
+    specs: list[ProductSpec],
+    product_ids: dict[str, int],
+    offers_before: int,
+    ref: _Reference,
+    now: datetime.datetime,
+) -> None:
+    """The trips' packages, options and departures, and the press offers' plans: rows that extend
+    the products and offers just written. Dates are offsets from the day of loading, so a demo
+    loaded today has departures and first issues ahead of it."""
+    if not any(s.travel or any(o.plan for o in s.offers) for s in specs):
+        return
+    today = clock.localdate(now)
+    adapt_date = connection.ops.adapt_datefield_value
+    offer_ids = {
+        (seller_id, sku): pk
+        for pk, seller_id, sku in Offer.objects.filter(pk__gt=offers_before).values_list(
+            "pk", "seller_id", "sku"
+        )
+    }
+    packages, options, departures, plans = [], [], [], []
+    tiers_field = TravelPackage._meta.get_field("cancellation_tiers")
+    for spec in specs:
+        product_id = product_ids[spec.slug]
+        if spec.travel is not None:
+            tiers = spec.travel.cancellation_tiers or default_cancellation_tiers()
+            packages.append(
+                (
+                    product_id,
+                    spec.travel.destination,
+                    tiers_field.get_db_prep_save(tiers, connection),
+                )
+            )
+            for option in spec.travel.options:
+                options.append(
+                    (product_id, option.code, option.label, option.price, option.per_traveller)
+                )
+        for o in spec.offers:
+            offer_id = offer_ids[(ref.sellers[o.seller], o.sku)]
+            if o.departure is not None:
+                d = o.departure
+                departures.append(
+                    (
+                        offer_id, adapt_date(today + datetime.timedelta(days=d.offset_days)),
+                        spec.travel.duration_days, d.capacity, d.child_price, d.cost_adult,
+                        d.cost_child,
+                    )
+                )  # fmt: skip
+            elif o.plan is not None:
+                plan = o.plan
+                first = today + datetime.timedelta(days=plan.first_issue_offset)
+                plans.append(
+                    (
+                        offer_id, plan.publication, plan.issues_per_year, plan.term_months,
+                        adapt_date(first), plan.medium,
+                    )
+                )  # fmt: skip
+    _Inserter(TravelPackage, _PACKAGE_FIELDS).insert(packages)
+    _Inserter(TravelOption, _OPTION_FIELDS).insert(options)
+    _Inserter(Departure, _DEPARTURE_FIELDS).insert(departures)
+    _Inserter(SubscriptionPlan, _PLAN_FIELDS).insert(plans)
 
 
 def demo_catalogue_complete(*, products: int) -> bool:

@@ -256,6 +256,10 @@ class Simulation:
                     OFFER_VISIBLE,
                     product__is_active=True,
                     product__category_id__in=category_ids,
+                    # Trips and subscriptions are not bought off a shelf (travellers, a plan's
+                    # renewal choice): the year sells them through their own paths, not here.
+                    departure__isnull=True,
+                    subscription_plan__isnull=True,
                 )
                 .order_by("pk")
                 .values_list("pk", "product__category_id", "price", "stock")

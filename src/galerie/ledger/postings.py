@@ -205,15 +205,31 @@ def _fee_post(*, order, payment, fee: Decimal, splits: list[SaleSplit], date) ->
     )
 
 
+def line_purchase_cost(line, quantity: int) -> Decimal | None:
+    """What `quantity` units of an operator's line cost it: the booking's own purchase cost for a
+    trip (its adults and children cost differently, and under the travel agents' margin scheme
+    the cost incl. VAT is the whole cost), pro rata of the seats; else the frozen unit cost.
+    None when unknown. The one rule of a line's cost: the sale and the reports both read it."""
+    # The reverse one-to-one raises an AttributeError subclass when the line has no booking.
+    booking = getattr(line, "booking", None)
+    if booking is not None and booking.purchase_cost is not None:
+        if quantity == line.quantity:
+            return booking.purchase_cost
+        return to_money(booking.purchase_cost * quantity / line.quantity)
+    if not line.purchase_cost:
+        return None
+    return to_money(line.purchase_cost * quantity)
+
+
 def _cogs_post(*, order, quantities: dict[int, int] | None, date, key: str, back=False) -> None:
     """Dr 607 purchases / Cr 401 suppliers at the frozen purchase cost of the operator's own
     lines (`quantities` None: every unit sold); `back=True` is goods returned: the mirror."""
     lines = []
-    for line in order.lines.select_related("seller_order__seller").order_by("pk"):
-        if not line.seller_order.seller.is_operator or not line.purchase_cost:
+    for line in order.lines.select_related("seller_order__seller", "booking").order_by("pk"):
+        if not line.seller_order.seller.is_operator:
             continue
         quantity = line.quantity if quantities is None else quantities.get(line.pk, 0)
-        cost = to_money(line.purchase_cost * quantity)
+        cost = line_purchase_cost(line, quantity)
         if not cost:
             continue
         common = {"seller_id": line.seller_order.seller_id, "category_id": line.category_id}

@@ -259,7 +259,7 @@ def test_sellers_carry_valid_identifiers():
 
     demo_load(products=0)
     traders = Seller.objects.exclude(siren="")
-    assert traders.count() == 4
+    assert traders.count() == 6
     for seller in traders:
         assert siren.is_valid(seller.siren)
         assert tva.is_valid(seller.vat_number) and seller.vat_number == vat_number(seller.siren)
