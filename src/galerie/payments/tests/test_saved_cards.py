@@ -513,3 +513,17 @@ def test_mit_payment_can_be_refunded(place, plan_offer, customer):
     payment.refresh_from_db()
     assert payment.refunded_amount == payment.amount
     assert SimulatedCharge.objects.get().refunded == payment.amount
+
+
+def test_deactivate_refuses_another_customers_card(customer):
+    from galerie.payments.services import saved_card_deactivate
+
+    card = _kept_card(customer)
+    stranger = User.objects.create_user("autre@example.fr", "autre@example.fr", "pw-autre-123")
+
+    with pytest.raises(Exception) as err:
+        saved_card_deactivate(user=stranger, card=card)
+
+    assert err.value.code == "saved_card_not_found"
+    card.refresh_from_db()
+    assert card.is_active is True
