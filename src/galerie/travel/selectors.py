@@ -1,0 +1,63 @@
+"""Reads of the travel domain shared by pages, API and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from galerie.core import clock
+from galerie.travel.cancellation import (
+    ScheduleRow,
+    booking_cancellable,
+    cancellation_fee,
+    cancellation_schedule_rows,
+)
+from galerie.travel.models import (
+    Booking,
+    BookingStatus,
+    TravelPackage,
+    default_cancellation_tiers,
+)
+
+
+@dataclass(frozen=True)
+class CancellationQuote:
+    """What cancelling `booking` on `on` would cost: the fee kept and the refund, on the line's
+    total as paid (options included). `cancellable` False: cancelled already or departure day."""
+
+    booking: Booking
+    on: dt.date
+    total: Decimal
+    percent: int
+    fee: Decimal
+    refund: Decimal
+    cancellable: bool
+    schedule: list[ScheduleRow]
+
+
+def booking_tiers(booking: Booking) -> list[dict]:
+    """The booking's fee schedule: its package's (the product's TravelPackage), or the default."""
+    package = TravelPackage.objects.filter(product_id=booking.departure.offer.product_id).first()
+    return package.cancellation_tiers if package else default_cancellation_tiers()
+
+
+def booking_cancellation_quote(*, booking: Booking, on: dt.date | None = None) -> CancellationQuote:
+    on = on or clock.localdate()
+    tiers = booking_tiers(booking)
+    departure_on = booking.departure.starts_on
+    total = booking.order_line.line_total
+    percent, fee = cancellation_fee(
+        booking_total=total, departure_on=departure_on, cancel_on=on, tiers=tiers
+    )
+    return CancellationQuote(
+        booking=booking,
+        on=on,
+        total=total,
+        percent=percent,
+        fee=fee,
+        refund=total - fee,
+        cancellable=booking.status != BookingStatus.CANCELLED
+        and booking_cancellable(departure_on=departure_on, cancel_on=on),
+        schedule=cancellation_schedule_rows(departure_on=departure_on, tiers=tiers),
+    )
