@@ -179,8 +179,7 @@ def travel_booking_cancel(
         to_status=Order.objects.values_list("status", flat=True).get(pk=order.pk),
         actor=actor,
         label="annulation voyage",
-        note=reason
-        + (" — " + _("remboursement de %(a)s €") % {"a": refunded} if refunded else ""),
+        note=reason + (" — " + _("remboursement de %(a)s €") % {"a": refunded} if refunded else ""),
     )
     booking.refresh_from_db()
     return BookingCancellation(
@@ -198,7 +197,9 @@ def _parts_close(*, order: Order, line: OrderLine, actor, reason: str, now) -> N
     already); the order is cancelled when every seller order is."""
     seller_order = SellerOrder.objects.select_for_update().get(pk=line.seller_order_id)
     others_open = (
-        OrderLine.objects.filter(seller_order_id=seller_order.pk, refunded_quantity__lt=F("quantity"))
+        OrderLine.objects.filter(
+            seller_order_id=seller_order.pk, refunded_quantity__lt=F("quantity")
+        )
         .exclude(pk=line.pk)
         .exclude(booking__status=BookingStatus.CANCELLED)
         .exists()

@@ -65,7 +65,9 @@ def cancellation_tiers_validate(tiers) -> list[dict]:
         if not _is_int(days) or not 0 <= days <= DAYS_BEFORE_MAX:
             errors.append(
                 ValidationError(
-                    _("Palier %(n)d : le nombre de jours avant le départ est un entier de 0 à %(max)d.")
+                    _(
+                        "Palier %(n)d : le nombre de jours avant le départ est un entier de 0 à %(max)d."
+                    )
                     % {"n": position, "max": DAYS_BEFORE_MAX},
                     code="tier_days",
                 )

@@ -39,7 +39,10 @@ def _on(days_before: int) -> dt.date:
 )
 def test_fee_at_each_boundary_date(days_before, percent, fee):
     got = cancellation_fee(
-        booking_total=Decimal("1000.00"), departure_on=DEPARTURE, cancel_on=_on(days_before), tiers=TIERS
+        booking_total=Decimal("1000.00"),
+        departure_on=DEPARTURE,
+        cancel_on=_on(days_before),
+        tiers=TIERS,
     )
     assert got == (percent, Decimal(fee))
 
@@ -136,7 +139,10 @@ def test_schedule_rows_agree_with_the_fee_on_every_day():
     for days_before in range(0, 100):
         day = _on(days_before)
         row = next(
-            r for r in rows if (r.starts_on is None or r.starts_on <= day) and (r.ends_on is None or day <= r.ends_on)
+            r
+            for r in rows
+            if (r.starts_on is None or r.starts_on <= day)
+            and (r.ends_on is None or day <= r.ends_on)
         )
         percent, _fee = cancellation_fee(
             booking_total=Decimal("100"), departure_on=DEPARTURE, cancel_on=day, tiers=tiers
