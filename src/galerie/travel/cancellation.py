@@ -66,7 +66,8 @@ def cancellation_tiers_validate(tiers) -> list[dict]:
             errors.append(
                 ValidationError(
                     _(
-                        "Palier %(n)d : le nombre de jours avant le départ est un entier de 0 à %(max)d."
+                        "Palier %(n)d : le nombre de jours avant le départ est un entier "
+                        "de 0 à %(max)d."
                     )
                     % {"n": position, "max": DAYS_BEFORE_MAX},
                     code="tier_days",
