@@ -16,6 +16,7 @@ from galerie.travel.cancellation import (
 from galerie.travel.models import (
     Booking,
     BookingStatus,
+    Departure,
     TravelPackage,
     default_cancellation_tiers,
 )
@@ -36,15 +37,21 @@ class CancellationQuote:
     schedule: list[ScheduleRow]
 
 
-def booking_tiers(booking: Booking) -> list[dict]:
-    """The booking's fee schedule: its package's (the product's TravelPackage), or the default."""
-    package = TravelPackage.objects.filter(product_id=booking.departure.offer.product_id).first()
+def departure_tiers(departure: Departure) -> list[dict]:
+    """A departure's fee schedule: its package's (the product's TravelPackage), or the default."""
+    package = TravelPackage.objects.filter(product_id=departure.offer.product_id).first()
     return package.cancellation_tiers if package else default_cancellation_tiers()
+
+
+def departure_schedule_rows(departure: Departure) -> list[ScheduleRow]:
+    return cancellation_schedule_rows(
+        departure_on=departure.starts_on, tiers=departure_tiers(departure)
+    )
 
 
 def booking_cancellation_quote(*, booking: Booking, on: dt.date | None = None) -> CancellationQuote:
     on = on or clock.localdate()
-    tiers = booking_tiers(booking)
+    tiers = departure_tiers(booking.departure)
     departure_on = booking.departure.starts_on
     total = booking.order_line.line_total
     percent, fee = cancellation_fee(
