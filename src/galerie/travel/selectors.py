@@ -68,3 +68,39 @@ def booking_cancellation_quote(*, booking: Booking, on: dt.date | None = None) -
         and booking_cancellable(departure_on=departure_on, cancel_on=on),
         schedule=cancellation_schedule_rows(departure_on=departure_on, tiers=tiers),
     )
+
+
+@dataclass(frozen=True)
+class TripSchedule:
+    title: str
+    departure: Departure
+    schedule: list[ScheduleRow]
+
+
+def offers_trip_schedules(offer_ids) -> list[TripSchedule]:
+    """The cancellation schedule of each offer among `offer_ids` that is a departure, in the
+    order given: one query, a second only when there are trips (the checkout recap)."""
+    ids = list(dict.fromkeys(offer_ids))
+    departures = {
+        d.offer_id: d
+        for d in Departure.objects.filter(offer_id__in=ids).select_related("offer__product")
+    }
+    if not departures:
+        return []
+    tiers = dict(
+        TravelPackage.objects.filter(
+            product_id__in={d.offer.product_id for d in departures.values()}
+        ).values_list("product_id", "cancellation_tiers")
+    )
+    return [
+        TripSchedule(
+            title=departures[pk].offer.product.title,
+            departure=departures[pk],
+            schedule=cancellation_schedule_rows(
+                departure_on=departures[pk].starts_on,
+                tiers=tiers.get(departures[pk].offer.product_id) or default_cancellation_tiers(),
+            ),
+        )
+        for pk in ids
+        if pk in departures
+    ]
