@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja import Path as PathParam
 
 from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
@@ -17,7 +18,9 @@ from galerie.core.bounds import ID_MAX
 from galerie.core.errors import DomainError
 from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.orders.selectors import order_for_request
+from galerie.payments.cancellations import travel_booking_cancel
 from galerie.payments.services import payment_start
+from galerie.travel.models import Booking
 
 router = Router(tags=["paiements"])
 
@@ -136,4 +139,55 @@ def order_refund_create(request, public_id: UUID, payload: RefundIn):
         "amount": refund.amount,
         "status": refund.status,
         "refunded_total": order.refunded_total,
+    }
+
+
+class TripCancelOut(Schema):
+    booking: int
+    order: UUID
+    status: str
+    percent: int = Field(description="Frais d'annulation retenus, en % du prix du voyage.")
+    fee: Decimal
+    refunded: Decimal
+    replayed: bool = Field(description="Cette clé avait déjà annulé ce voyage : rien de refait.")
+
+
+@router.post(
+    "/orders/{public_id}/bookings/{booking_id}/cancel",
+    response={200: TripCancelOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Annuler un voyage payé selon son barème (en-tête Idempotency-Key)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY, CSRF_TOKEN),
+)
+def order_trip_cancel(
+    request, public_id: UUID, booking_id: Annotated[int, PathParam(ge=1, le=ID_MAX)]
+):
+    """Cancel one trip of the visitor's paid order: the package's fee is kept, the rest refunded.
+    The same Idempotency-Key replays the first answer (replayed: true). 409 codes:
+    booking_already_cancelled, booking_not_paid, departure_passed, idempotency_conflict."""
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        csrf_check(request)
+    key = idempotency_key(request)
+    if not key:
+        raise DomainError(
+            _("L'en-tête Idempotency-Key est obligatoire."), code="idempotency_key_required"
+        )
+    order = order_for_request(request, public_id)
+    booking = (
+        Booking.objects.filter(pk=booking_id, order_line__order=order).first() if order else None
+    )
+    if booking is None:
+        raise Http404("Voyage introuvable.")
+    result = travel_booking_cancel(
+        booking=booking,
+        actor=request.user if request.user.is_authenticated else None,
+        idempotency_key=key,
+    )
+    return {
+        "booking": result.booking.pk,
+        "order": order.public_id,
+        "status": result.booking.status,
+        "percent": result.percent,
+        "fee": result.fee,
+        "refunded": result.refunded,
+        "replayed": result.replayed,
     }

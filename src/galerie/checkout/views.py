@@ -24,6 +24,7 @@ from galerie.checkout.selectors import (
 from galerie.checkout.services import checkout_place
 from galerie.core.errors import DomainError
 from galerie.orders.services import order_remember_in_session
+from galerie.travel.selectors import offers_trip_schedules
 
 
 def _storefront_or_404(request):
@@ -139,6 +140,12 @@ def recap_view(request):
             "state": state,
             "email": checkout_email(request, state),
             "form": form,
+            # Shown before ordering (issue 14): each trip's cancellation fee schedule.
+            "trip_schedules": offers_trip_schedules(
+                [ql.offer.pk for group in page.quote.groups for ql in group.lines]
+                if page.quote is not None
+                else []
+            ),
         },
     )
 

@@ -445,6 +445,78 @@ def capture_mirror_plan(*, order) -> RefundPlan:
     )
 
 
+def line_partial_refund_plan(*, order, line, amount: Decimal) -> RefundPlan:
+    """Give back `amount` of one order line (not by units: the rest of a cancelled trip after its
+    fee). The refunded part takes its pro-rata share of every component the sale posted for the
+    line — output VAT for the operator's own lines (standard or margin scheme alike), commission
+    and its VAT for a third-party seller's — so what stays in the ledger is the same fraction of
+    the sale: revenue with its own VAT, or the seller's part with the operator's commission on it.
+    `returned` is empty: nothing comes back by units (see `line_cost_back_post`).
+    Preconditions: the line has not been refunded before; 0 < amount <= line.line_total."""
+    amount = Decimal(amount)
+    if line.refunded_quantity or not 0 < amount <= line.line_total:
+        raise LedgerError(
+            f"Ligne {line.pk} : {amount} € ne peut être rendu sur {line.line_total} €.",
+            code="ledger_refund_mismatch",
+        )
+    seller_order = order.seller_orders.select_related("seller").get(pk=line.seller_order_id)
+    operator = seller_order.seller.is_operator
+    held = _remaining(order_id=order.pk).get((seller_order.seller_id, line.category_id), _Slice())
+    if held.cash <= 0:
+        return RefundPlan(splits=[], amount=ZERO, delivery={}, returned={})
+    cash = min(amount, held.cash)
+    if operator:
+        vat = min(to_money(line.vat_amount * cash / line.line_total), max(held.vat, ZERO))
+        split = SaleSplit(
+            seller_id=seller_order.seller_id, category_id=line.category_id, amount=cash, vat=vat
+        )
+    else:
+        share = commission_refund_share(
+            commission=line.commission_amount or ZERO, line_total=line.line_total, refunded=cash
+        )
+        commission, commission_vat = _commission_split(share)
+        split = SaleSplit(
+            seller_id=seller_order.seller_id,
+            category_id=line.category_id,
+            amount=cash,
+            commission=min(commission, max(held.commission, ZERO)),
+            commission_vat=min(commission_vat, max(held.vat, ZERO)),
+        )
+    return RefundPlan(splits=[split], amount=cash, delivery={}, returned={})
+
+
+def line_cost_back_post(
+    *, order, line, refunded: Decimal, key: str, date: datetime.date | None = None
+) -> JournalEntry | None:
+    """The operator's purchase cost of a line given back pro rata of `refunded` out of the line's
+    total (Dr 401 / Cr 607, OD): the supplier costs of a cancelled trip's refunded part are not
+    incurred, those of the part kept as a fee are. Nothing for a third-party seller's line or a
+    line without a purchase cost. Idempotent by `key`."""
+    if not line.purchase_cost or not line.line_total:
+        return None
+    seller_order = order.seller_orders.select_related("seller").get(pk=line.seller_order_id)
+    if not seller_order.seller.is_operator:
+        return None
+    cost = to_money(line.purchase_cost * line.quantity * Decimal(refunded) / line.line_total)
+    if not cost:
+        return None
+    common = {"seller_id": seller_order.seller_id, "category_id": line.category_id}
+    return journal_post(
+        journal=chart.JOURNAL_MISC,
+        date=date or _today(),
+        label=f"Coût d'achat annulé commande {order.number}",
+        lines=[
+            LineSpec(account=chart.PURCHASES, credit=cost, **common),
+            LineSpec(account=chart.SUPPLIERS, debit=cost, **common),
+        ],
+        reference=order.number,
+        storefront=order.storefront_id,
+        idempotency_key=key,
+        order_id=order.pk,
+        order_ref=order.number,
+    )
+
+
 def order_refund_post(
     *, order, refund, plan: RefundPlan, date: datetime.date | None = None
 ) -> JournalEntry | None:

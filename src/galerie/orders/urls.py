@@ -8,5 +8,10 @@ urlpatterns = [
     path("<uuid:public_id>/", views.order_detail, name="detail"),
     path("<uuid:public_id>/payer/", views.order_pay, name="pay"),
     path("<uuid:public_id>/annuler/", views.order_cancel_view, name="cancel"),
+    path(
+        "<uuid:public_id>/voyages/<int:booking_id>/annuler/",
+        views.order_trip_cancel,
+        name="trip_cancel",
+    ),
     path("<uuid:public_id>/facture/<int:seller_order_id>/", views.order_invoice, name="invoice"),
 ]

@@ -13,6 +13,7 @@ from galerie.core.money import CENT
 from galerie.orders.models import OrderLine, SellerOrder
 from galerie.payouts.models import Payout, PayoutRun
 from galerie.sellers.commissions import commission_refund_share
+from galerie.travel.models import BookingStatus
 
 ZERO = Decimal("0.00")
 
@@ -32,18 +33,21 @@ class Owed:
 
 
 def seller_order_owed(seller_order: SellerOrder) -> Owed:
-    """Owed for one (paid) seller order; its lines should be prefetched."""
+    """Owed for one (paid) seller order; its lines should be prefetched (with their booking)."""
     sales, commission, refunded = seller_order.delivery_fee, ZERO, seller_order.delivery_refunded
     for line in seller_order.lines.all():
         sales += line.line_total
         frozen = line.commission_amount or ZERO
+        line_refunded = line.unit_price * line.refunded_quantity
+        booking = getattr(line, "booking", None)
+        if booking is not None and booking.status == BookingStatus.CANCELLED:
+            # A cancelled trip keeps its fee (payments.cancellations): the rest was refunded.
+            line_refunded = line.line_total - booking.cancellation_fee
         given_back = commission_refund_share(
-            commission=frozen,
-            line_total=line.line_total,
-            refunded=line.unit_price * line.refunded_quantity,
+            commission=frozen, line_total=line.line_total, refunded=line_refunded
         )
         commission += frozen - given_back
-        refunded += line.unit_price * line.refunded_quantity
+        refunded += line_refunded
     return Owed(sales=sales, commission=commission, refunded=refunded)
 
 
@@ -51,7 +55,9 @@ def paid_seller_orders(*, seller_id: int | None = None) -> QuerySet[SellerOrder]
     """Third-party seller orders of paid orders (what the ledger credits sellers for)."""
     queryset = SellerOrder.objects.filter(
         order__paid_at__isnull=False, seller__is_operator=False
-    ).prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("pk")))
+    ).prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("booking").order_by("pk"))
+    )
     if seller_id is not None:
         queryset = queryset.filter(seller_id=seller_id)
     return queryset.order_by("pk")

@@ -127,7 +127,10 @@ def seller_order(*, seller: Seller, seller_order_id: int) -> SellerOrder:
         .exclude(status=SellerOrderStatus.PENDING_PAYMENT)
         .select_related("order", "order__storefront")
         .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("booking__departure").order_by("pk"),
+            ),
             "events",
         )
         .first()

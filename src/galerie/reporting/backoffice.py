@@ -60,7 +60,14 @@ SECTIONS = [
     (
         "commandes",
         _("Commandes"),
-        ["orders.order", "orders.sellerorder", "payments.payment", "payments.refund", "cart.cart"],
+        [
+            "orders.order",
+            "orders.sellerorder",
+            "travel.booking",
+            "payments.payment",
+            "payments.refund",
+            "cart.cart",
+        ],
     ),
     (
         "argent",

@@ -6,10 +6,12 @@ still for sale, so a seat is reserved, released on expiry and raced for exactly 
 stock (inventory.stock_reserve). The booking is the order line's travel part.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.money import MONEY_FIELD
+from galerie.travel.cancellation import cancellation_tiers_validate
 
 
 def default_cancellation_tiers() -> list[dict]:
@@ -40,6 +42,13 @@ class TravelPackage(models.Model):
 
     def __str__(self) -> str:
         return str(self.product)
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            cancellation_tiers_validate(self.cancellation_tiers)
+        except ValidationError as exc:
+            raise ValidationError({"cancellation_tiers": exc.error_list}) from exc
 
 
 class TravelOption(models.Model):

@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 8
+    assert readers == 9
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -143,8 +143,10 @@ def test_a_declared_csrf_token_is_checked(mall):
     for path, method, operation in _operations(document):
         if not _header(operation, CSRF_TOKEN):
             continue
-        url = re.sub(r"\{line_id\}", "1", path).replace(
-            "{public_id}", "00000000-0000-0000-0000-000000000000"
+        url = (
+            re.sub(r"\{line_id\}", "1", path)
+            .replace("{booking_id}", "1")
+            .replace("{public_id}", "00000000-0000-0000-0000-000000000000")
         )
         body = {"offer_id": 1, "quantity": 1, "shipping_address": {}}
         response = getattr(client, method)(
@@ -153,7 +155,7 @@ def test_a_declared_csrf_token_is_checked(mall):
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 5
+    assert checked == 6
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -169,14 +171,16 @@ def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
         if not key:
             continue
         assert key["required"]
-        url = path.replace("{public_id}", "00000000-0000-0000-0000-000000000000")
+        url = path.replace("{public_id}", "00000000-0000-0000-0000-000000000000").replace(
+            "{booking_id}", "1"
+        )
         body = {"shipping_address": {}}
         response = getattr(client, method)(url, body, content_type="application/json")
         assert response.status_code == 400, (method, path, response.content)
         assert response.json()["code"] == "idempotency_key_required"
         assert "Idempotency-Key" in response.json()["message"]
         checked += 1
-    assert checked == 2
+    assert checked == 3
 
 
 # ------------------------------------------------------------------------------ schema names
@@ -250,7 +254,8 @@ def test_every_schema_has_its_own_name():
 OPERATION_IDS = {
     "catalog_storefronts", "catalog_categories", "catalog_products", "catalog_product",
     "catalog_search", "orders_order_list", "orders_order_get", "orders_order_status",
-    "payments_order_pay", "payments_order_refund_create", "cart_get", "cart_line_add",
+    "payments_order_pay", "payments_order_refund_create", "payments_order_trip_cancel",
+    "cart_get", "cart_line_add",
     "cart_line_update", "cart_line_remove", "checkout_quote", "checkout_order_place",
     "seller_offer_list", "seller_offer_create", "seller_offer_bulk", "seller_offer_get",
     "seller_offer_patch", "seller_order_list", "seller_order_get", "seller_order_accept",

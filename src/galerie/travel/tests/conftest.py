@@ -1,0 +1,1 @@
+from galerie.orders.tests.conftest import address, storefront  # noqa: F401
