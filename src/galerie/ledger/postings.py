@@ -205,15 +205,29 @@ def _fee_post(*, order, payment, fee: Decimal, splits: list[SaleSplit], date) ->
     )
 
 
+def line_purchase_cost(line, *, units: int) -> Decimal:
+    """The operator's purchase cost of `units` of an order line, as frozen at payment: the unit
+    cost × units, or, for a line whose cost is frozen whole (a trip: fares per traveller type),
+    that cost (all units) or its share pro rata of the units (some of them)."""
+    if line.purchase_cost_total is not None:
+        if units >= line.quantity:
+            return line.purchase_cost_total
+        return to_money(line.purchase_cost_total * units / line.quantity)
+    if not line.purchase_cost:
+        return ZERO
+    return to_money(line.purchase_cost * units)
+
+
 def _cogs_post(*, order, quantities: dict[int, int] | None, date, key: str, back=False) -> None:
     """Dr 607 purchases / Cr 401 suppliers at the frozen purchase cost of the operator's own
-    lines (`quantities` None: every unit sold); `back=True` is goods returned: the mirror."""
+    lines (`quantities` None: every unit sold, see line_purchase_cost); `back=True` is goods
+    returned: the mirror."""
     lines = []
     for line in order.lines.select_related("seller_order__seller").order_by("pk"):
-        if not line.seller_order.seller.is_operator or not line.purchase_cost:
+        if not line.seller_order.seller.is_operator:
             continue
         quantity = line.quantity if quantities is None else quantities.get(line.pk, 0)
-        cost = to_money(line.purchase_cost * quantity)
+        cost = line_purchase_cost(line, units=quantity)
         if not cost:
             continue
         common = {"seller_id": line.seller_order.seller_id, "category_id": line.category_id}
