@@ -5,6 +5,7 @@ products or VAT rates never alter an order. Totals are sums of the stored lines.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -256,6 +257,11 @@ class OrderLine(models.Model):
         """Sold under the travel margin scheme: `vat_amount` is the VAT on the operator's margin,
         posted to the ledger but never shown to the customer (no VAT, no HT on the invoice)."""
         return self.vat_exemption == VatExemption.TRAVEL_MARGIN
+
+    @property
+    def vat_invoiced(self):
+        """The line's VAT as the customer's documents show it (none under the margin scheme)."""
+        return Decimal("0.00") if self.vat_on_margin else self.vat_amount
 
     @property
     def seller_net(self):
