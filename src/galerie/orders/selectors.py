@@ -118,6 +118,11 @@ class QuoteGroup:
     total: Decimal
     vat_exemption: str = ""  # the seller's sales carry no VAT (pricing.sale_vat), delivery too
 
+    @property
+    def ships(self) -> bool:
+        """Something in this part travels by parcel (a trip alone does not)."""
+        return any(not line.is_trip for line in self.lines)
+
 
 @dataclass
 class Quote:
@@ -133,9 +138,8 @@ class Quote:
     def is_empty(self) -> bool:
         return not self.groups
 
-    @property
-    def can_order(self) -> bool:
-        blocking = {
+    BLOCKING = frozenset(
+        {
             "offer_unavailable",
             "out_of_stock",
             "bad_quantity",
@@ -145,7 +149,21 @@ class Quote:
             "bad_details",
             "travellers_required",
         }
+    )
+
+    @property
+    def can_order(self) -> bool:
+        return self.can_order_but()
+
+    def can_order_but(self, *codes: str) -> bool:
+        """Whether only problems of `codes` (solved later, e.g. travellers named at checkout)
+        stand between this basket and an order."""
+        blocking = self.BLOCKING - set(codes)
         return bool(self.groups) and not any(p.code in blocking for p in self.problems)
+
+    @property
+    def has_trips(self) -> bool:
+        return any(line.is_trip for group in self.groups for line in group.lines)
 
     @property
     def item_count(self) -> int:
