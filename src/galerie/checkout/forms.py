@@ -132,8 +132,9 @@ class TripTravellers:
         self.line = quote_line
         booking = quote_line.booking
         known = (quote_line.details or {}).get("travellers") or []
-        slots = [_("Adulte %(n)d") % {"n": n + 1} for n in range(booking.adults)]
-        slots += [_("Enfant %(n)d") % {"n": n + 1} for n in range(booking.children)]
+        slots = [("adult", _("Adulte %(n)d") % {"n": n + 1}) for n in range(booking.adults)]
+        slots += [("child", _("Enfant %(n)d") % {"n": n + 1}) for n in range(booking.children)]
+        self.kinds = [kind for kind, _label in slots]
         line_id = quote_line.cart_line.pk
         self.forms = [
             (
@@ -144,7 +145,7 @@ class TripTravellers:
                     initial=known[index] if index < len(known) else None,
                 ),
             )
-            for index, label in enumerate(slots)
+            for index, (_kind, label) in enumerate(slots)
         ]
         self.errors: list[str] = []
 
@@ -152,7 +153,12 @@ class TripTravellers:
         return all([form.is_valid() for _label, form in self.forms])
 
     def travellers(self) -> list[dict]:
-        return [form.traveller() for _label, form in self.forms]
+        """Each slot's traveller with the slot's kind: a birth date that does not fit the slot
+        (a child's in an adult's place) is refused on that field."""
+        return [
+            {**form.traveller(), "kind": kind}
+            for kind, (_label, form) in zip(self.kinds, self.forms, strict=True)
+        ]
 
     def add_error(self, *, field: str | None, message: str) -> None:
         """A refusal of the travel rules, on the traveller's field it names
