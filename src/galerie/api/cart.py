@@ -7,6 +7,7 @@ the usual CSRF check applies to every change, since a cookie alone must not be e
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -21,15 +22,62 @@ from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
 from galerie.orders.limits import LINE_QUANTITY_MAX
+from galerie.travel.limits import NAME_MAX, TRAVELLERS_MAX
 
 router = Router(tags=["panier"])
 # A change reads the cart token, else the session cookie with its CSRF token.
 CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
+class TravellerIn(In):
+    first_name: str = Field(..., min_length=1, max_length=NAME_MAX)
+    last_name: str = Field(..., min_length=1, max_length=NAME_MAX)
+    birth_date: date
+    kind: Literal["adult", "child"] | None = Field(
+        None,
+        description="Facultatif : déduit de la date de naissance (enfant : moins de 12 ans "
+        "le jour du départ).",
+    )
+
+    def as_details(self) -> dict:
+        data = {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "birth_date": self.birth_date.isoformat(),
+        }
+        return data | ({"kind": self.kind} if self.kind else {})
+
+
+class TripDetailsIn(In):
+    adults: int = Field(..., ge=1, le=TRAVELLERS_MAX)
+    children: int = Field(0, ge=0, le=TRAVELLERS_MAX)
+    options: list[Annotated[str, Field(max_length=40)]] = Field(default_factory=list, max_length=20)
+    travellers: list[TravellerIn] | None = Field(None, max_length=TRAVELLERS_MAX)
+
+    def as_details(self) -> dict:
+        details = {"adults": self.adults, "children": self.children, "options": self.options}
+        if self.travellers is not None:
+            details["travellers"] = [t.as_details() for t in self.travellers]
+        return details
+
+
 class LineIn(In):
     offer_id: int
-    quantity: int = Field(1, ge=1, le=LINE_QUANTITY_MAX)
+    quantity: int | None = Field(
+        None,
+        ge=1,
+        le=LINE_QUANTITY_MAX,
+        description="1 par défaut ; pour un voyage, le nombre de voyageurs (adultes + enfants).",
+    )
+    details: TripDetailsIn | None = Field(
+        None,
+        description="Un départ de voyage : voyageurs et options (obligatoire pour un voyage "
+        "avec enfants ou options ; sans, chaque place est celle d'un adulte).",
+    )
+
+
+class TravellersIn(In):
+    travellers: list[TravellerIn] = Field(..., min_length=1, max_length=TRAVELLERS_MAX)
 
 
 class QuantityIn(In):
@@ -57,6 +105,28 @@ class CartLineOut(Schema):
     vat_exemption_label: str | None = None
     line_total: Decimal
     available: int
+    trip: "TripOut | None" = None
+
+
+class TravellerOut(Schema):
+    kind: str
+    first_name: str
+    last_name: str
+    birth_date: date
+
+
+class TripOut(Schema):
+    starts_on: date
+    duration_days: int
+    adults: int
+    children: int
+    options: list[str]
+    travellers: list[TravellerOut] | None = Field(
+        description="Vide tant que les voyageurs ne sont pas nommés (obligatoire pour commander)."
+    )
+
+
+CartLineOut.model_rebuild()
 
 
 class GroupOut(Schema):
@@ -138,6 +208,20 @@ def _option(option) -> dict | None:
     }
 
 
+def _trip(ql) -> dict | None:
+    if not ql.is_trip:
+        return None
+    departure = ql.offer.departure
+    return {
+        "starts_on": departure.starts_on,
+        "duration_days": departure.duration_days,
+        "adults": ql.booking.adults,
+        "children": ql.booking.children,
+        "options": [o.code for o in ql.booking.options],
+        "travellers": ql.details.get("travellers"),
+    }
+
+
 def cart_out(request, cart, *, delivery_choices=None) -> dict:
     storefront = storefront_of(request)
     page = cart_page(cart=cart, storefront=storefront, delivery_choices=delivery_choices)
@@ -164,6 +248,7 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
                         "vat_exemption_label": ql.vat_exemption_label or None,
                         "line_total": ql.line_total,
                         "available": ql.available,
+                        "trip": _trip(ql),
                     }
                     for ql in group.lines
                 ],
@@ -234,7 +319,12 @@ def cart_get(request):
 )
 def cart_line_add(request, payload: LineIn, response: HttpResponse):
     cart = cart_of(request, create=True, change=True)
-    services.cart_add(cart=cart, offer_id=payload.offer_id, quantity=payload.quantity)
+    services.cart_add(
+        cart=cart,
+        offer_id=payload.offer_id,
+        quantity=payload.quantity,
+        details=payload.details.as_details() if payload.details else None,
+    )
     if cart.user_id is None:
         response[CART_TOKEN] = cart.token
     return 201, cart_out(request, cart)
@@ -271,4 +361,20 @@ def cart_line_update(request, line_id: int, payload: QuantityIn):
 def cart_line_remove(request, line_id: int):
     return _line_change(
         request, line_id, lambda cart: services.cart_remove(cart=cart, line_id=line_id)
+    )
+
+
+@router.put(
+    "/lines/{line_id}/travellers",
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Nommer les voyageurs d'un voyage (nom, prénom, date de naissance de chacun)",
+    openapi_extra=CHANGE_HEADERS,
+)
+def cart_line_travellers(request, line_id: int, payload: TravellersIn):
+    return _line_change(
+        request,
+        line_id,
+        lambda cart: services.cart_line_travellers_set(
+            cart=cart, line_id=line_id, travellers=[t.as_details() for t in payload.travellers]
+        ),
     )

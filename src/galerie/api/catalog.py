@@ -4,7 +4,7 @@ Every list goes through `galerie.storefronts.listing`, the selector the storefro
 API and the pages always show the same products, facets and counts.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404
@@ -25,6 +25,7 @@ from galerie.storefronts.listing import (
     visible_products,
 )
 from galerie.storefronts.models import Storefront
+from galerie.travel.selectors import departures_of_product, options_of_product
 
 router = Router(tags=["catalogue"])
 
@@ -140,6 +141,23 @@ class AttributeOut(Schema):
     unit: str
 
 
+class TravelOptionOut(Schema):
+    code: str
+    label: str
+    price: Decimal
+    per_traveller: bool
+
+
+class DepartureOut(Schema):
+    offer_id: int = Field(description="L'offre à ajouter au panier pour réserver ce départ.")
+    starts_on: date
+    duration_days: int
+    seats_left: int
+    adult_price: Decimal
+    child_price: Decimal | None = Field(description="Vide : pas d'enfants sur ce départ.")
+    seller: str
+
+
 class ProductDetail(ProductSummary):
     description: str
     product_type: str
@@ -153,6 +171,13 @@ class ProductDetail(ProductSummary):
             "Toutes les offres achetables, dans l'ordre de la fiche produit (critères décrits "
             "sur la page /classement/ de la boutique) : la première est l'offre mise en avant."
         )
+    )
+    departures: list[DepartureOut] = Field(
+        default_factory=list,
+        description="Un voyage : ses prochains départs réservables (vide pour un autre produit).",
+    )
+    travel_options: list[TravelOptionOut] = Field(
+        default_factory=list, description="Un voyage : ses options (codes à passer au panier)."
     )
 
 
@@ -313,10 +338,11 @@ def products(request, slug: str, params: Query[ListingParams], category: str | N
 def product(request, slug: str, product_slug: str):
     storefront = _storefront(slug)
     item = get_object_or_404(
-        visible_products(storefront).select_related("category", "product_type"),
+        visible_products(storefront).select_related("category", "product_type", "travel"),
         slug=strip_control(product_slug),
     )
-    offers = offers_for_product(item.pk)
+    is_trip = getattr(item, "travel", None) is not None
+    offers = [] if is_trip else offers_for_product(item.pk)
     values = (
         AttributeValue.objects.filter(product=item)
         .exclude(facet_value="")
@@ -340,6 +366,30 @@ def product(request, slug: str, product_slug: str):
         buy_box=_offer(offers[0], storefront) if offers else None,
         offers=[_offer(o, storefront) for o in offers],
     )
+    if is_trip:
+        data.update(
+            departures=[
+                {
+                    "offer_id": d.offer_id,
+                    "starts_on": d.starts_on,
+                    "duration_days": d.duration_days,
+                    "seats_left": d.offer.stock,
+                    "adult_price": d.offer.price,
+                    "child_price": d.child_price,
+                    "seller": d.offer.seller.display_name(storefront),
+                }
+                for d in departures_of_product(item.pk)
+            ],
+            travel_options=[
+                {
+                    "code": o.code,
+                    "label": o.label,
+                    "price": o.price,
+                    "per_traveller": o.per_traveller,
+                }
+                for o in options_of_product(item.pk)
+            ],
+        )
     return data
 
 

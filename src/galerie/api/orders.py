@@ -151,7 +151,7 @@ def order_get(request, public_id: UUID):
                         "unit_price": line.unit_price,
                         "quantity": line.quantity,
                         "vat_rate": line.vat_rate,
-                        "vat_amount": line.vat_amount,
+                        "vat_amount": line.vat_invoiced,
                         "vat_exemption": line.vat_exemption or None,
                         "vat_exemption_label": line.vat_exemption_label or None,
                         "line_total": line.line_total,

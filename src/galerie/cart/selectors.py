@@ -10,6 +10,8 @@ from galerie.cart.models import Cart, CartLine
 from galerie.orders.selectors import order_quote
 
 SESSION_KEY = "cart_tokens"
+# Quote problems that checkout itself solves: a trip's travellers are named there.
+CHECKOUT_SOLVES = ("travellers_required",)
 
 
 def session_cart_tokens(request) -> list[str]:
@@ -94,11 +96,21 @@ class CartPage:
 
     @property
     def problems(self) -> list:
-        return list(self.quote.problems) if self.quote is not None else []
+        """What changed since the lines were added; travellers are named at checkout, so their
+        absence is not one."""
+        if self.quote is None:
+            return []
+        return [p for p in self.quote.problems if p.code not in CHECKOUT_SOLVES]
 
     @property
     def has_blocking_problems(self) -> bool:
-        return self.quote is not None and not self.quote.can_order
+        return self.quote is not None and not self.quote.can_order_but(*CHECKOUT_SOLVES)
+
+    @property
+    def needs_travellers(self) -> bool:
+        return self.quote is not None and any(
+            p.code == "travellers_required" for p in self.quote.problems
+        )
 
 
 def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPage:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from galerie.cart.errors import (
+    CartError,
     CartLineNotFound,
     InvalidQuantity,
     NotEnoughStock,
@@ -25,6 +26,8 @@ from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
+from galerie.travel.errors import BookingError
+from galerie.travel.services import booking_details_clean
 
 
 def _touch(cart: Cart) -> None:
@@ -46,7 +49,7 @@ def _purchasable_offer(*, cart: Cart, offer_id) -> Offer:
         offer = (
             offers_purchasable()
             .filter(pk=offer_id, product__is_active=True)
-            .select_related("product", "seller")
+            .select_related("product", "seller", "departure")
             .first()
         )
     if offer is None or offer.product.category_id not in set(
@@ -55,7 +58,35 @@ def _purchasable_offer(*, cart: Cart, offer_id) -> Offer:
         raise OfferNotPurchasable(
             _("Cette offre n'est pas disponible sur cette boutique."), field="offer_id"
         )
+    departure = _departure(offer)
+    if departure is not None and departure.starts_on <= clock.localdate():
+        raise OfferNotPurchasable(
+            _("Ce départ n'est plus réservable."), code="departure_past", field="offer_id"
+        )
     return offer
+
+
+def _departure(offer: Offer):
+    """The offer's departure when it is a trip, else None."""
+    return getattr(offer, "departure", None)
+
+
+def _trip_details(*, offer: Offer, details, quantity: int, require_travellers: bool) -> dict:
+    """A trip line's details, checked (travel.booking_details_clean); without details every
+    seat is an adult's. The line's quantity is its seats: adults + children."""
+    if details is None:
+        details = {"adults": quantity, "children": 0, "options": []}
+    try:
+        cleaned = booking_details_clean(
+            departure=offer.departure, details=details, require_travellers=require_travellers
+        )
+    except BookingError as exc:
+        raise CartError(exc.message, code=exc.code, field=exc.field) from None
+    return cleaned
+
+
+def _seats(details: dict) -> int:
+    return details["adults"] + details["children"]
 
 
 def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
@@ -85,11 +116,27 @@ def cart_create(*, storefront, user=None) -> Cart:
 
 
 @transaction.atomic
-def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
-    """Add `quantity` units of an offer (adding to an existing line of the same offer)."""
-    _check_quantity(quantity)
+def cart_add(
+    *, cart: Cart, offer_id: int, quantity: int | None = None, details: dict | None = None
+) -> CartLine:
+    """Add `quantity` units of an offer (adding to an existing line of the same offer).
+
+    A trip's departure is booked by `details` ({"adults", "children", "options"}, travellers
+    optional until checkout): its quantity is the number of travellers (`quantity`, if given,
+    must match) and adding it again replaces the line's booking rather than adding to it.
+    Details are refused on any other offer."""
     cart_lock(cart_id=cart.pk)
     offer = _purchasable_offer(cart=cart, offer_id=offer_id)
+    if _departure(offer) is not None:
+        return _trip_add(cart=cart, offer=offer, quantity=quantity, details=details)
+    if details:
+        raise CartError(
+            _("Seul un voyage se réserve avec des détails."),
+            code="details_unexpected",
+            field="details",
+        )
+    quantity = 1 if quantity is None else quantity
+    _check_quantity(quantity)
     line = CartLine.objects.filter(cart=cart, offer=offer).first()
     already = line.quantity if line else 0
     if already + quantity > LINE_QUANTITY_MAX:
@@ -106,12 +153,62 @@ def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
     return line
 
 
+def _trip_add(*, cart: Cart, offer: Offer, quantity: int | None, details) -> CartLine:
+    if quantity is not None:
+        _check_quantity(quantity)
+    cleaned = _trip_details(
+        offer=offer,
+        details=details,
+        quantity=quantity or 1,
+        require_travellers=False,
+    )
+    seats = _seats(cleaned)
+    if quantity is not None and quantity != seats:
+        raise InvalidQuantity(
+            _("Un voyage se réserve pour %(n)d voyageur(s) : la quantité doit être %(n)d.")
+            % {"n": seats},
+            field="quantity",
+        )
+    _check_stock(offer=offer, quantity=seats)
+    line, _created = CartLine.objects.update_or_create(
+        cart=cart,
+        offer=offer,
+        defaults={"quantity": seats, "details": cleaned, "unit_price_at_add": offer.price},
+    )
+    _touch(cart)
+    return line
+
+
+@transaction.atomic
+def cart_line_travellers_set(*, cart: Cart, line_id: int, travellers) -> CartLine:
+    """Name the travellers of a trip line (checkout): each one's first name, last name and
+    birth date, checked against the line's adults and children on the departure date."""
+    cart_lock(cart_id=cart.pk)
+    line = _line_of(cart=cart, line_id=line_id)
+    departure = _departure(line.offer)
+    if departure is None:
+        raise CartError(
+            _("Cette ligne n'est pas un voyage."), code="details_unexpected", field="travellers"
+        )
+    current = line.details or {"adults": line.quantity, "children": 0, "options": []}
+    cleaned = _trip_details(
+        offer=line.offer,
+        details={**current, "travellers": travellers},
+        quantity=line.quantity,
+        require_travellers=True,
+    )
+    line.details = cleaned
+    line.save(update_fields=["details", "updated_at"])
+    _touch(cart)
+    return line
+
+
 def _line_of(*, cart: Cart, line_id) -> CartLine:
     line = None
     if isinstance(line_id, int) and not isinstance(line_id, bool):
         line = (
             CartLine.objects.filter(pk=line_id, cart_id=cart.pk)
-            .select_related("offer__product", "offer__seller")
+            .select_related("offer__product", "offer__seller", "offer__departure")
             .first()
         )
     if line is None:
@@ -130,6 +227,10 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
         _touch(cart)
         return None
     _check_quantity(quantity)
+    if quantity != line.quantity and _departure(line.offer) is not None:
+        raise InvalidQuantity(
+            _("Le nombre de voyageurs se change sur la page du voyage."), field="quantity"
+        )
     if quantity > line.quantity:
         # Lowering a quantity is always allowed; raising it needs the offer to still be on sale.
         offer = _purchasable_offer(cart=cart, offer_id=line.offer_id)
@@ -174,6 +275,11 @@ def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
             if target is None:
                 line.cart = mine
                 line.save(update_fields=["cart", "updated_at"])
+                continue
+            if line.details:
+                # A booking (a trip) is replaced by the latest one, never added to.
+                target.quantity, target.details = line.quantity, line.details
+                target.save(update_fields=["quantity", "details", "updated_at"])
                 continue
             wanted = target.quantity + line.quantity
             capped = max(1, min(wanted, line.offer.stock, LINE_QUANTITY_MAX))

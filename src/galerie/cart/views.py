@@ -36,6 +36,24 @@ def _int(value, *, field: str) -> int:
         raise Http404 from None
 
 
+def _count(value, *, field: str) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise CartError(_("Indiquez un nombre de voyageurs."), field=field) from None
+
+
+def _trip_details(post) -> dict | None:
+    """A trip's booking form (adults, children, options), or None for any other offer."""
+    if "adults" not in post:
+        return None
+    return {
+        "adults": _count(post.get("adults"), field="adults"),
+        "children": _count(post.get("children") or "0", field="children"),
+        "options": post.getlist("options"),
+    }
+
+
 def _render_cart(request, *, status: int = 200, fragment: bool = False):
     storefront = _storefront_or_404(request)
     cart = cart_for_request(request)
@@ -54,10 +72,15 @@ def cart_view(request):
 def cart_add_view(request):
     storefront = _storefront_or_404(request)
     try:
-        quantity = _int(request.POST.get("quantity", "1") or "1", field="quantity")
         offer_id = _int(request.POST.get("offer_id"), field="offer_id")
+        details = _trip_details(request.POST)
+        quantity = (
+            None
+            if details is not None
+            else _int(request.POST.get("quantity", "1") or "1", field="quantity")
+        )
         cart = cart_for_request(request, create=True)
-        line = services.cart_add(cart=cart, offer_id=offer_id, quantity=quantity)
+        line = services.cart_add(cart=cart, offer_id=offer_id, quantity=quantity, details=details)
     except Http404:
         error, line = _("Cette offre n'est pas disponible sur cette boutique."), None
     except CartError as exc:

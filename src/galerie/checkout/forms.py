@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.forms import AddressFields
 from galerie.payments.gateways import payment_methods_available
+from galerie.travel.limits import NAME_MAX
 
 
 class ContactForm(forms.Form):
@@ -102,3 +103,74 @@ class PlaceOrderForm(forms.Form):
         field = self.fields["payment_method"]
         field.choices = [(code, label) for code, label in PAYMENT_METHODS if code in available]
         field.initial = available[0]
+
+
+class TravellerForm(forms.Form):
+    """One traveller's identity, as the booking needs it (shape only: travel checks meaning)."""
+
+    first_name = forms.CharField(label=_("Prénom"), max_length=NAME_MAX)
+    last_name = forms.CharField(label=_("Nom"), max_length=NAME_MAX)
+    birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+    def traveller(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "birth_date": data["birth_date"].isoformat(),
+        }
+
+
+class TripTravellers:
+    """The travellers of one trip line: one form per seat, adults first, then children."""
+
+    def __init__(self, data, *, quote_line):
+        self.line = quote_line
+        booking = quote_line.booking
+        known = (quote_line.details or {}).get("travellers") or []
+        slots = [("adult", _("Adulte %(n)d") % {"n": n + 1}) for n in range(booking.adults)]
+        slots += [("child", _("Enfant %(n)d") % {"n": n + 1}) for n in range(booking.children)]
+        self.kinds = [kind for kind, _label in slots]
+        line_id = quote_line.cart_line.pk
+        self.forms = [
+            (
+                label,
+                TravellerForm(
+                    data,
+                    prefix=f"trip{line_id}-{index}",
+                    initial=known[index] if index < len(known) else None,
+                ),
+            )
+            for index, (_kind, label) in enumerate(slots)
+        ]
+        self.errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for _label, form in self.forms])
+
+    def travellers(self) -> list[dict]:
+        """Each slot's traveller with the slot's kind: a birth date that does not fit the slot
+        (a child's in an adult's place) is refused on that field."""
+        return [
+            {**form.traveller(), "kind": kind}
+            for kind, (_label, form) in zip(self.kinds, self.forms, strict=True)
+        ]
+
+    def add_error(self, *, field: str | None, message: str) -> None:
+        """A refusal of the travel rules, on the traveller's field it names
+        ("travellers.<i>.<field>"), else for the whole trip."""
+        parts = (field or "").split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(self.forms):
+            form = self.forms[int(parts[1])][1]
+            if parts[2] in form.fields:
+                form.add_error(parts[2], message)
+                return
+        self.errors.append(message)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(form.is_bound and form.errors for _l, form in self.forms)

@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.accounts.services import address_save
+from galerie.cart.errors import CartError
 from galerie.cart.selectors import (
     cart_for_request,
     cart_page,
     session_delivery_choices,
     session_delivery_choices_set,
 )
-from galerie.checkout.forms import AddressStep, PlaceOrderForm
+from galerie.cart.services import cart_line_travellers_set
+from galerie.checkout.forms import AddressStep, PlaceOrderForm, TripTravellers
 from galerie.checkout.selectors import (
     checkout_email,
     checkout_state,
@@ -77,7 +79,7 @@ def address_view(request):
         checkout_state_set(request, new_state)
         if user and step.choice.cleaned_data.get("save_address"):
             address_save(user=user, data=new_state["shipping"])
-        return redirect("checkout:delivery")
+        return redirect("checkout:travellers" if page.quote.has_trips else "checkout:delivery")
     return render(
         request,
         "checkout/address.html",
@@ -93,6 +95,43 @@ def _state_or_redirect(request):
     return state, None
 
 
+def travellers_view(request):
+    """Each trip's travellers (name, birth date), stored on the cart line before ordering."""
+    page, early = _page_or_redirect(request)
+    if early:
+        return early
+    _state, early = _state_or_redirect(request)
+    if early:
+        return early
+    data = request.POST if request.method == "POST" else None
+    trips = [
+        TripTravellers(data, quote_line=line)
+        for group in page.quote.groups
+        for line in group.lines
+        if line.is_trip
+    ]
+    if not trips:
+        return redirect("checkout:delivery")
+    if data is not None:
+        for trip in trips:
+            if not trip.is_valid():
+                continue
+            try:
+                cart_line_travellers_set(
+                    cart=page.cart, line_id=trip.line.cart_line.pk, travellers=trip.travellers()
+                )
+            except CartError as exc:
+                trip.add_error(field=exc.field, message=exc.message)
+        if not any(trip.has_errors for trip in trips):
+            return redirect("checkout:delivery")
+    return render(
+        request,
+        "checkout/travellers.html",
+        {"page": page, "trips": trips},
+        status=400 if any(trip.has_errors for trip in trips) else 200,
+    )
+
+
 def delivery_view(request):
     page, early = _page_or_redirect(request)
     if early:
@@ -100,6 +139,8 @@ def delivery_view(request):
     _state, early = _state_or_redirect(request)
     if early:
         return early
+    if page.needs_travellers:
+        return redirect("checkout:travellers")
     groups = page.quote.groups
     if request.method == "POST":
         choices, missing = {}, False
@@ -125,6 +166,8 @@ def recap_view(request):
     state, early = _state_or_redirect(request)
     if early:
         return early
+    if page.needs_travellers:
+        return redirect("checkout:travellers")
     # Issued here, once per recap shown: a double click posts the same key twice → one order.
     form = PlaceOrderForm(
         initial={
@@ -182,6 +225,8 @@ def place_view(request):
             return redirect("checkout:address")
         if error.code == "invalid_delivery":
             return redirect("checkout:delivery")
+        if error.code in {"travellers_required", "bad_details"}:
+            return redirect("checkout:travellers")
         return redirect("checkout:recap")
     # The checkout state stays: a double click's second request must find the same addresses
     # to be recognised as the same order (and the next order starts pre-filled).

@@ -205,31 +205,29 @@ def _fee_post(*, order, payment, fee: Decimal, splits: list[SaleSplit], date) ->
     )
 
 
-def line_purchase_cost(line, quantity: int) -> Decimal | None:
-    """What `quantity` units of an operator's line cost it: the booking's own purchase cost for a
-    trip (its adults and children cost differently, and under the travel agents' margin scheme
-    the cost incl. VAT is the whole cost), pro rata of the seats; else the frozen unit cost.
-    None when unknown. The one rule of a line's cost: the sale and the reports both read it."""
-    # The reverse one-to-one raises an AttributeError subclass when the line has no booking.
-    booking = getattr(line, "booking", None)
-    if booking is not None and booking.purchase_cost is not None:
-        if quantity == line.quantity:
-            return booking.purchase_cost
-        return to_money(booking.purchase_cost * quantity / line.quantity)
+def line_purchase_cost(line, *, units: int) -> Decimal:
+    """The operator's purchase cost of `units` of an order line, as frozen at payment: the unit
+    cost × units, or, for a line whose cost is frozen whole (a trip: fares per traveller type),
+    that cost (all units) or its share pro rata of the units (some of them)."""
+    if line.purchase_cost_total is not None:
+        if units >= line.quantity:
+            return line.purchase_cost_total
+        return to_money(line.purchase_cost_total * units / line.quantity)
     if not line.purchase_cost:
-        return None
-    return to_money(line.purchase_cost * quantity)
+        return ZERO
+    return to_money(line.purchase_cost * units)
 
 
 def _cogs_post(*, order, quantities: dict[int, int] | None, date, key: str, back=False) -> None:
     """Dr 607 purchases / Cr 401 suppliers at the frozen purchase cost of the operator's own
-    lines (`quantities` None: every unit sold); `back=True` is goods returned: the mirror."""
+    lines (`quantities` None: every unit sold, see line_purchase_cost); `back=True` is goods
+    returned: the mirror."""
     lines = []
-    for line in order.lines.select_related("seller_order__seller", "booking").order_by("pk"):
+    for line in order.lines.select_related("seller_order__seller").order_by("pk"):
         if not line.seller_order.seller.is_operator:
             continue
         quantity = line.quantity if quantities is None else quantities.get(line.pk, 0)
-        cost = line_purchase_cost(line, quantity)
+        cost = line_purchase_cost(line, units=quantity)
         if not cost:
             continue
         common = {"seller_id": line.seller_order.seller_id, "category_id": line.category_id}
@@ -492,12 +490,13 @@ def line_cost_back_post(
     total (Dr 401 / Cr 607, OD): the supplier costs of a cancelled trip's refunded part are not
     incurred, those of the part kept as a fee are. Nothing for a third-party seller's line or a
     line without a purchase cost. Idempotent by `key`."""
-    if not line.purchase_cost or not line.line_total:
+    full = line_purchase_cost(line, units=line.quantity)
+    if not full or not line.line_total:
         return None
     seller_order = order.seller_orders.select_related("seller").get(pk=line.seller_order_id)
     if not seller_order.seller.is_operator:
         return None
-    cost = to_money(line.purchase_cost * line.quantity * Decimal(refunded) / line.line_total)
+    cost = to_money(full * Decimal(refunded) / line.line_total)
     if not cost:
         return None
     common = {"seller_id": seller_order.seller_id, "category_id": line.category_id}

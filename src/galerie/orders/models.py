@@ -5,6 +5,7 @@ products or VAT rates never alter an order. Totals are sums of the stored lines.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -209,6 +210,13 @@ class OrderLine(models.Model):
     purchase_cost = models.DecimalField(
         _("coût d'achat unitaire HT"), null=True, blank=True, **MONEY_FIELD
     )
+    # A trip's cost is per traveller type (adult, child): it does not divide into a unit cost to
+    # the cent, so the operator's booking cost is frozen whole here (TTC: under the margin
+    # scheme the suppliers' VAT is not deductible) and the ledger posts it instead of
+    # purchase_cost × quantity, so that cost and margin are exact.
+    purchase_cost_total = models.DecimalField(
+        _("coût d'achat de la ligne"), null=True, blank=True, **MONEY_FIELD
+    )
     # The cart line's details as ordered (a trip's travellers and options, a subscription's
     # renewal choice, or the subscription a renewal order pays for: {"renews": id, "term": n}).
     details = models.JSONField(default=dict, blank=True)
@@ -243,6 +251,17 @@ class OrderLine(models.Model):
     @property
     def vat_exemption_label(self) -> str:
         return str(self.get_vat_exemption_display()) if self.vat_exemption else ""
+
+    @property
+    def vat_on_margin(self) -> bool:
+        """Sold under the travel margin scheme: `vat_amount` is the VAT on the operator's margin,
+        posted to the ledger but never shown to the customer (no VAT, no HT on the invoice)."""
+        return self.vat_exemption == VatExemption.TRAVEL_MARGIN
+
+    @property
+    def vat_invoiced(self):
+        """The line's VAT as the customer's documents show it (none under the margin scheme)."""
+        return Decimal("0.00") if self.vat_on_margin else self.vat_amount
 
     @property
     def seller_net(self):

@@ -24,7 +24,7 @@ from galerie.core.money import format_money
 from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid, line_quantity_message
 from galerie.orders.limits import LINE_QUANTITY_MAX, ORDER_TOTAL_MAX
 from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
-from galerie.pricing.models import DeliveryMethod
+from galerie.pricing.models import DeliveryKind, DeliveryMethod, VatExemption
 from galerie.pricing.services import (
     DeliveryOption,
     VatRow,
@@ -39,6 +39,9 @@ from galerie.pricing.services import (
 )
 from galerie.sellers.models import Offer, offer_purchasable
 from galerie.storefronts.selectors import storefront_absolute_url
+from galerie.travel.errors import BookingError
+from galerie.travel.pricing import BookingPrice, booking_price, booking_vat, options_of
+from galerie.travel.services import booking_details_clean
 
 ZERO = Decimal("0.00")
 # Code de la consommation, art. L221-18: 14 days to withdraw from the receipt of the goods.
@@ -48,7 +51,7 @@ WITHDRAWAL_DAYS = 14
 @dataclass
 class QuoteProblem:
     # offer_unavailable, out_of_stock, price_changed, bad_quantity, invalid_delivery,
-    # order_too_large
+    # order_too_large; trips: departure_past, bad_details, travellers_required
     code: str
     message: str
     offer_id: int | None = None
@@ -66,10 +69,24 @@ class QuoteLine:
     available: int
     is_new_book: bool
     vat_exemption: str = ""  # a VatExemption when the line carries no VAT (pricing.sale_vat)
+    # A trip: its price by traveller type and options, and its cleaned details (what the
+    # order line stores); None for any other line.
+    booking: BookingPrice | None = None
+    details: dict | None = None
 
     @property
     def vat_exemption_label(self) -> str:
         return vat_exemption_label(self.vat_exemption)
+
+    @property
+    def is_trip(self) -> bool:
+        return self.booking is not None
+
+    @property
+    def vat_on_margin(self) -> bool:
+        """Travel margin scheme: `vat_amount` is the operator's VAT on its margin, never shown
+        to the customer (see orders.models.OrderLine.vat_on_margin)."""
+        return self.vat_exemption == VatExemption.TRAVEL_MARGIN
 
     @property
     def offer_id(self) -> int:
@@ -102,6 +119,11 @@ class QuoteGroup:
     total: Decimal
     vat_exemption: str = ""  # the seller's sales carry no VAT (pricing.sale_vat), delivery too
 
+    @property
+    def ships(self) -> bool:
+        """Something in this part travels by parcel (a trip alone does not)."""
+        return any(not line.is_trip for line in self.lines)
+
 
 @dataclass
 class Quote:
@@ -117,16 +139,32 @@ class Quote:
     def is_empty(self) -> bool:
         return not self.groups
 
-    @property
-    def can_order(self) -> bool:
-        blocking = {
+    BLOCKING = frozenset(
+        {
             "offer_unavailable",
             "out_of_stock",
             "bad_quantity",
             "invalid_delivery",
             "order_too_large",
+            "departure_past",
+            "bad_details",
+            "travellers_required",
         }
+    )
+
+    @property
+    def can_order(self) -> bool:
+        return self.can_order_but()
+
+    def can_order_but(self, *codes: str) -> bool:
+        """Whether only problems of `codes` (solved later, e.g. travellers named at checkout)
+        stand between this basket and an order."""
+        blocking = self.BLOCKING - set(codes)
         return bool(self.groups) and not any(p.code in blocking for p in self.problems)
+
+    @property
+    def has_trips(self) -> bool:
+        return any(line.is_trip for group in self.groups for line in group.lines)
 
     @property
     def item_count(self) -> int:
@@ -157,6 +195,90 @@ def _is_subscription(offer: Offer) -> bool:
         return False
 
 
+def _departure(offer: Offer):
+    """The offer's departure when it is a trip (loaded by select_related), else None."""
+    return getattr(offer, "departure", None)
+
+
+def _no_delivery(on: dt.date) -> DeliveryOption:
+    """A seller's part made of trips only: nothing to ship."""
+    return DeliveryOption(
+        method_id=0,
+        label=_("Voyage : sans livraison"),
+        kind=DeliveryKind.FLAT,
+        fee=ZERO,
+        base_fee=ZERO,
+        book_floor_applied=False,
+        days_min=0,
+        days_max=0,
+        date_min=on,
+        date_max=on,
+    )
+
+
+def _trip_line(
+    *, offer, departure, quantity, details, options, rate, on, problems
+) -> QuoteLine | None:
+    """A trip line priced from its details (travel.booking_price), or None with a problem
+    when it cannot be booked as it is. Quantity is the seats taken: adults + children."""
+    title = offer.product.title
+    if departure.starts_on <= on:
+        problems.append(
+            QuoteProblem(
+                "departure_past",
+                _("Le départ du %(d)s de « %(t)s » n'est plus réservable.")
+                % {"d": departure.starts_on.strftime("%d/%m/%Y"), "t": title},
+                offer.pk,
+                0,
+            )
+        )
+        return None
+    if not details:
+        # Added without details (quantity only): every seat is an adult's.
+        details = {"adults": quantity, "children": 0, "options": []}
+    try:
+        cleaned = booking_details_clean(
+            departure=departure, details=details, require_travellers=False, options=options
+        )
+    except BookingError as exc:
+        problems.append(QuoteProblem("bad_details", f"« {title} » : {exc.message}", offer.pk))
+        return None
+    if cleaned["adults"] + cleaned["children"] != quantity:
+        problems.append(
+            QuoteProblem(
+                "bad_quantity",
+                _("« %(t)s » : %(q)d place(s) pour %(n)d voyageur(s).")
+                % {"t": title, "q": quantity, "n": cleaned["adults"] + cleaned["children"]},
+                offer.pk,
+            )
+        )
+        return None
+    if "travellers" not in cleaned:
+        problems.append(
+            QuoteProblem(
+                "travellers_required",
+                _("« %(t)s » : indiquez le nom et la date de naissance de chaque voyageur.")
+                % {"t": title},
+                offer.pk,
+            )
+        )
+    price = booking_price(departure=departure, details=cleaned, options=options)
+    vat = booking_vat(seller=offer.seller, rate=rate, price=price)
+    return QuoteLine(
+        offer=offer,
+        quantity=quantity,
+        unit_price=offer.price,
+        vat_rate=vat.rate,
+        line_total=price.total,
+        vat_amount=vat.amount,
+        available=offer.stock,
+        is_new_book=False,
+        vat_exemption=vat.exemption,
+        booking=price,
+        details=cleaned,
+    )
+
+
 def order_quote(
     *,
     storefront,
@@ -182,9 +304,12 @@ def order_quote(
     offers = {
         o.pk: o
         for o in Offer.objects.filter(pk__in=wanted).select_related(
-            "seller", "product__product_type", "subscription_plan"
+            "seller", "product__product_type", "subscription_plan", "departure"
         )
     }
+    trip_products = {o.product_id for o in offers.values() if _departure(o) is not None}
+    trip_options = options_of(product_ids=trip_products) if trip_products else {}
+    details = details or {}
     rates = vat_rates(on=on)
     by_seller: dict[int, list[QuoteLine]] = {}
     for offer_id, quantity in sorted(wanted.items()):
@@ -244,6 +369,21 @@ def order_quote(
         rate = rates.get(tax_class)
         if rate is None:
             rate = vat_rate(tax_class=tax_class, on=on)  # raises TaxRateMissing
+        departure = _departure(offer)
+        if departure is not None:
+            line = _trip_line(
+                offer=offer,
+                departure=departure,
+                quantity=quantity,
+                details=details.get(offer_id) or details.get(str(offer_id)),
+                options=trip_options.get(offer.product_id, {}),
+                rate=rate,
+                on=on,
+                problems=problems,
+            )
+            if line is not None:
+                by_seller.setdefault(offer.seller_id, []).append(line)
+            continue
         vat = sale_vat(rate=rate, seller_is_trader=offer.seller.is_trader)
         total = offer.price * quantity
         by_seller.setdefault(offer.seller_id, []).append(
@@ -268,11 +408,17 @@ def order_quote(
     vat_lines: list[tuple[Decimal, Decimal, Decimal, str]] = []
     for seller_id, group_lines in by_seller.items():
         seller = group_lines[0].offer.seller
-        options = delivery_options(
-            seller=seller,
-            lines=[(line.offer, line.quantity) for line in group_lines],
-            methods=methods[seller_id],
-            today=on,
+        # A trip is not shipped: only the other lines make a parcel.
+        parcel = [line for line in group_lines if not line.is_trip]
+        options = (
+            delivery_options(
+                seller=seller,
+                lines=[(line.offer, line.quantity) for line in parcel],
+                methods=methods[seller_id],
+                today=on,
+            )
+            if parcel
+            else [_no_delivery(on)]
         )
         chosen = options[0] if options else None
         wanted_method = delivery_choices.get(seller_id)
@@ -291,13 +437,13 @@ def order_quote(
         subtotal = sum((line.line_total for line in group_lines), ZERO)
         fee = chosen.fee if chosen else ZERO
         weights: dict[Decimal, Decimal] = {}
-        for line in group_lines:
+        for line in parcel:
             weights[line.vat_rate] = weights.get(line.vat_rate, ZERO) + line.line_total
         delivery_vat = [
             (rate, part, vat_amount(ttc=part, rate=rate))
             for rate, part in sorted(amount_split_by_rate(amount=fee, weights=weights).items())
         ]
-        exemption = group_lines[0].vat_exemption
+        exemption = parcel[0].vat_exemption if parcel else ""
         vat_lines += [
             (line.vat_rate, line.line_total, line.vat_amount, line.vat_exemption)
             for line in group_lines

@@ -57,6 +57,7 @@ from galerie.subscriptions.services import (
     subscriptions_on_order_closed,
     subscriptions_on_order_paid,
 )
+from galerie.travel.services import bookings_cancel_for_order, bookings_confirm, bookings_create
 
 S = SellerOrderStatus
 PAYMENT_TIMEOUT = dt.timedelta(minutes=getattr(settings, "GALERIE_ORDER_PAYMENT_MINUTES", 60))
@@ -235,6 +236,11 @@ def _order_create(
             raise InvalidDelivery(problem.message)
         if problem.code == "order_too_large":
             raise OrderTooLarge(problem.message)
+        if problem.code == "departure_past":
+            raise OfferUnavailable(problem.message, code="departure_past")
+        if problem.code in ("travellers_required", "bad_details"):
+            # A trip line's details (travellers, counts, options) are not what it needs.
+            raise OrderError(problem.message, code=problem.code, field="details")
         if problem.code == "bad_quantity":
             raise OrderError(problem.message, code="bad_quantity", field="quantity")
     if quote.is_empty:
@@ -296,10 +302,15 @@ def _order_create(
                 line_total=line.line_total,
                 vat_amount=line.vat_amount,
                 vat_exemption=line.vat_exemption,
-                details=details.get(line.offer_id, {}),
+                details=line.details
+                if line.details is not None
+                else details.get(line.offer_id, {}),
             )
             for line in group.lines
         )
+    # --- Line extensions, once the order lines exist ---------------------------------------
+    bookings_create(order=order)  # travel: a booking and its travellers per trip line
+    # --- end of line extensions ----------------------------------------------------------------
     try:
         stock_reserve(items=lines, reference=str(order.public_id), reason=_("Commande passée"))
     except OutOfStock as exc:
@@ -343,14 +354,19 @@ def order_commissions_freeze(*, order: Order) -> None:
     lines = list(
         OrderLine.objects.filter(
             order_id=order.pk, category__isnull=True, commission_amount__isnull=True
-        ).select_related("seller_order__seller", "product__category", "offer")
+        ).select_related("seller_order__seller", "product__category", "offer", "booking")
     )
     rules: dict[int | None, object] = {}
     for line in lines:
         category = line.product.category if line.product_id else None
         line.category = category
         if line.seller_order.seller.is_operator:
-            line.purchase_cost = line.offer.purchase_cost if line.offer_id else None
+            booking = getattr(line, "booking", None)
+            if booking is not None:
+                # A trip's cost is frozen whole (ledger.postings.line_purchase_cost).
+                line.purchase_cost_total = booking.purchase_cost
+            else:
+                line.purchase_cost = line.offer.purchase_cost if line.offer_id else None
             continue
         key = category.pk if category else None
         if key not in rules:
@@ -368,6 +384,7 @@ def order_commissions_freeze(*, order: Order) -> None:
         [
             "category",
             "purchase_cost",
+            "purchase_cost_total",
             "commission_rate",
             "commission_fixed_fee",
             "commission_amount",
@@ -390,6 +407,9 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
             % {"n": order.number, "s": order.get_status_display()}
         )
     SellerOrder.objects.filter(order=order, status=S.PENDING_PAYMENT).update(status=S.PAID)
+    # --- Line extensions -------------------------------------------------------------------------
+    bookings_confirm(order=order)  # travel
+    # --- end of line extensions ----------------------------------------------------------------
     _event(
         order=order,
         from_status=OrderStatus.PENDING_PAYMENT,
@@ -431,6 +451,9 @@ def _order_close(*, order: Order, reason: str, kind: str, actor, label: str) -> 
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # --- Line extensions (the seats came back with the stock release above) -------------------
+    bookings_cancel_for_order(order=order)  # travel
+    # --- end of line extensions ----------------------------------------------------------------
     _event(
         order=order,
         from_status=previous,

@@ -44,6 +44,9 @@ class VatExemption(models.TextChoices):
     """Why a sale line carries no VAT (stored on the order line, shown wherever its VAT is)."""
 
     PRIVATE_SALE = "private_sale", _("TVA non applicable (vente entre particuliers)")
+    # CGI art. 266-1-e and 306 ff: a travel agent selling in its own name owes VAT on its margin
+    # only; the customer's documents show no VAT, only this mention (art. 242 nonies A).
+    TRAVEL_MARGIN = "travel_margin", _("Régime particulier – Agences de voyages")
 
 
 class DeliveryKind(models.TextChoices):

@@ -107,6 +107,18 @@ def sale_vat(*, rate: Decimal, seller_is_trader: bool) -> SaleVat:
     return SaleVat(rate=rate)
 
 
+def margin_vat(*, total: Decimal, cost: Decimal | None, rate: Decimal) -> Decimal:
+    """VAT owed under the travel agents' margin scheme (CGI art. 266-1-e, 306 ff): the VAT
+    included in the margin, total TTC minus the purchase cost TTC (the suppliers' VAT on what
+    the traveller consumes is not deductible, so the cost counts VAT included), by the one
+    VAT-from-gross rule; nothing on a margin of zero or less. An unknown cost counts as zero:
+    the margin is then the whole price, never under-declared."""
+    margin = total - (cost or Decimal("0"))
+    if margin <= 0:
+        return Decimal("0.00")
+    return vat_amount(ttc=margin, rate=rate)
+
+
 def vat_exemption_label(code: str) -> str:
     """The text shown instead of a VAT rate for an exempt line ("" when VAT applies)."""
     return str(VatExemption(code).label) if code else ""
@@ -127,13 +139,17 @@ class VatRow:
 
 def vat_breakdown(lines: Iterable[tuple]) -> list[VatRow]:
     """Totals per rate from (rate, ttc, vat[, exemption]) lines, highest rate first and exempt
-    sales last (their own row, never merged with a 0 % rate); pure sums of the lines."""
+    sales last (their own row, never merged with a 0 % rate); pure sums of the lines.
+
+    This is what the customer is shown, so an exempt row carries no VAT: a private sale has
+    none, and under the travel margin scheme the operator's VAT on its margin (the line's
+    `vat`, posted to the ledger) never appears on the customer's documents."""
     sums: dict[tuple[str, Decimal], list[Decimal]] = {}
     for rate, ttc, vat, *exemption in lines:
         key = (exemption[0] if exemption else "", Decimal(rate))
         row = sums.setdefault(key, [Decimal("0.00"), Decimal("0.00")])
         row[0] += ttc
-        row[1] += vat
+        row[1] += Decimal("0.00") if key[0] else vat
     ordered = sorted(sums.items(), key=lambda item: (not item[0][0], item[0][1]), reverse=True)
     return [
         VatRow(rate=rate, ht=ttc - vat, vat=vat, ttc=ttc, exemption=exemption)

@@ -3,15 +3,18 @@
 GTINs are generated valid (EAN-13 with its check digit) and unique within a test run.
 """
 
+import datetime as dt
 import itertools
 from decimal import Decimal
 
 from stdnum import ean
 
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
+from galerie.core import clock
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
 from galerie.sellers.services import product_offer_summary_refresh
 from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.travel.models import Departure, TravelOption, TravelPackage
 
 _seq = itertools.count(1)
 
@@ -150,3 +153,46 @@ def make_subscription_offer(
         medium=medium,
     )
     return offer
+
+
+def make_trip(
+    *,
+    seller: Seller | None = None,
+    starts_on=None,
+    price: Decimal | str = "1000.00",
+    child_price: Decimal | str | None = "600.00",
+    seats: int = 10,
+    cost_adult: Decimal | str | None = "700.00",
+    cost_child: Decimal | str | None = "400.00",
+    product: Product | None = None,
+    options=(("single_room", "Chambre individuelle", "250.00", False),),
+    **product_kw,
+):
+    """A travel product (TravelPackage, options) with one departure (an offer whose stock is its
+    seats) on `starts_on` (default: in 60 days). Returns the Departure."""
+    if product is None:
+        product_kw.setdefault("product_type", make_product_type("voyage", name="Voyage"))
+        product = make_product(product_kw.pop("title", None), gtin=None, **product_kw)
+        TravelPackage.objects.create(product=product, destination="Lisbonne")
+        for code, label, option_price, per_traveller in options:
+            TravelOption.objects.create(
+                product=product,
+                code=code,
+                label=label,
+                price=Decimal(option_price),
+                per_traveller=per_traveller,
+            )
+    offer = make_offer(product, seller=seller, price=price, stock=seats)
+
+    def money(value):
+        return None if value is None else Decimal(str(value))
+
+    return Departure.objects.create(
+        offer=offer,
+        starts_on=starts_on or clock.localdate() + dt.timedelta(days=60),
+        duration_days=7,
+        capacity=seats,
+        child_price=money(child_price),
+        cost_adult=money(cost_adult),
+        cost_child=money(cost_child),
+    )

@@ -20,3 +20,7 @@ class BookingAlreadyCancelled(TravelError):
 class DeparturePassed(TravelError):
     code = "departure_passed"
     status = 409
+
+
+class BookingError(DomainError):
+    code = "booking_invalid"

@@ -1,4 +1,5 @@
-"""Reads of the travel domain shared by pages, API and services."""
+"""Reads about trips that pages, the API and services share: a product's bookable departures
+and options, fee schedules and what cancelling a booking would cost."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from galerie.core import clock
+from galerie.sellers.selectors import offers_purchasable
 from galerie.travel.cancellation import (
     ScheduleRow,
     booking_cancellable,
@@ -17,6 +21,7 @@ from galerie.travel.models import (
     Booking,
     BookingStatus,
     Departure,
+    TravelOption,
     TravelPackage,
     default_cancellation_tiers,
 )
@@ -104,3 +109,23 @@ def offers_trip_schedules(offer_ids) -> list[TripSchedule]:
         for pk in ids
         if pk in departures
     ]
+
+
+def departures_bookable() -> QuerySet[Departure]:
+    """Departures on sale: after today (a trip leaving today is no longer booked, and past ones
+    disappear even before the daily task takes their offers off sale), offer purchasable."""
+    return Departure.objects.filter(
+        starts_on__gt=clock.localdate(),
+        offer__in=offers_purchasable().filter(product__is_active=True),
+    ).order_by("starts_on", "pk")
+
+
+def departures_of_product(product_id: int) -> list[Departure]:
+    """A product's bookable departures, soonest first, with their offer and seller."""
+    return list(
+        departures_bookable().filter(offer__product_id=product_id).select_related("offer__seller")
+    )
+
+
+def options_of_product(product_id: int) -> list[TravelOption]:
+    return list(TravelOption.objects.filter(product_id=product_id))

@@ -43,6 +43,7 @@ from galerie.storefronts.listing import (
     visible_products,
 )
 from galerie.storefronts.selectors import storefront_list
+from galerie.travel.selectors import departures_of_product, options_of_product
 from galerie.web.caching import catalogue_page
 
 HOME_PRODUCTS = 12
@@ -210,13 +211,21 @@ def product(request, slug: str):
     storefront = _storefront(request)
     item = (
         visible_products(storefront)
-        .select_related("category", "product_type")
+        .select_related("category", "product_type", "travel")
         .filter(slug=slug)
         .first()
     )
     if item is None:
         raise Http404(_("Ce produit n'est pas disponible dans cette boutique."))
-    offers = offers_for_product(item.pk)  # ranked: the first is the buy box
+    package = getattr(item, "travel", None)
+    departures, options = [], []
+    if package is not None:
+        # A trip has departures, each booked from its own form, instead of a buy box.
+        departures = departures_of_product(item.pk)
+        for departure in departures:
+            departure.offer.seller_label = departure.offer.seller.display_name(storefront)
+        options = options_of_product(item.pk)
+    offers = [] if package is not None else offers_for_product(item.pk)
     for offer in offers:
         offer.seller_label = offer.seller.display_name(storefront)
     buy_box, others = (offers[0], offers[1:]) if offers else (None, [])
@@ -232,6 +241,9 @@ def product(request, slug: str):
         "web/product.html",
         {
             "product": item,
+            "package": package,
+            "departures": departures,
+            "travel_options": options,
             "buy_box": buy_box,
             "other_offers": others,
             # Per condition, delivery included: never cheaper than the box in its condition.

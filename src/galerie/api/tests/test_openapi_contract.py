@@ -95,7 +95,7 @@ def test_idempotency_key_is_required_and_cart_token_optional():
         assert key["required"] is True
         assert key["schema"]["maxLength"] == 128 and key["schema"]["minLength"] == 1
     carts = [op for _, _, op in _operations(document) if _header(op, CART_TOKEN)]
-    assert len(carts) == 6 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
+    assert len(carts) == 7 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
     add = document["paths"]["/api/cart/lines"]["post"]
     assert CART_TOKEN in add["responses"]["201"]["headers"]
 
@@ -113,7 +113,13 @@ def test_seller_operations_declare_the_bearer_scheme():
 def test_a_declared_cart_token_is_read(mall):
     """Each operation declaring X-Cart-Token reads it: a made-up token is a 404 cart_not_found."""
     client = Client(HTTP_HOST="culture.localhost")
-    bodies = {"/api/cart/lines": {"offer_id": 1}, "/api/checkout/quote": {}}
+    bodies = {
+        "/api/cart/lines": {"offer_id": 1},
+        "/api/checkout/quote": {},
+        "/api/cart/lines/{line_id}/travellers": {
+            "travellers": [{"first_name": "A", "last_name": "B", "birth_date": "1980-01-01"}]
+        },
+    }
     document = _document()
     for path, method, operation in _operations(document):
         if not _header(operation, CART_TOKEN):
@@ -149,6 +155,10 @@ def test_a_declared_csrf_token_is_checked(mall):
             .replace("{public_id}", "00000000-0000-0000-0000-000000000000")
         )
         body = {"offer_id": 1, "quantity": 1, "shipping_address": {}}
+        if path.endswith("/travellers"):
+            body = {
+                "travellers": [{"first_name": "A", "last_name": "B", "birth_date": "1980-01-01"}]
+            }
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
@@ -255,8 +265,8 @@ OPERATION_IDS = {
     "catalog_storefronts", "catalog_categories", "catalog_products", "catalog_product",
     "catalog_search", "orders_order_list", "orders_order_get", "orders_order_status",
     "payments_order_pay", "payments_order_refund_create", "payments_order_trip_cancel",
-    "cart_get", "cart_line_add",
-    "cart_line_update", "cart_line_remove", "checkout_quote", "checkout_order_place",
+    "cart_get", "cart_line_add", "cart_line_update", "cart_line_remove", "cart_line_travellers",
+    "checkout_quote", "checkout_order_place",
     "seller_offer_list", "seller_offer_create", "seller_offer_bulk", "seller_offer_get",
     "seller_offer_patch", "seller_order_list", "seller_order_get", "seller_order_accept",
     "seller_order_ship", "seller_order_cancel", "seller_statement_list", "seller_statement_get",
@@ -471,7 +481,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 11
+    assert checked == 12
     assert _state() == before
 
 
