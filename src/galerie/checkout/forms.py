@@ -109,7 +109,7 @@ class TravellerForm(forms.Form):
     """One traveller's identity, as the booking needs it (shape only: travel checks meaning)."""
 
     first_name = forms.CharField(label=_("Prénom"), max_length=NAME_MAX)
-    last_name = forms.CharField(label=_("Nom"), max_length=NAME_MAX)
+    last_name = forms.CharField(label=_("Nom de famille"), max_length=NAME_MAX)
     birth_date = forms.DateField(
         label=_("Date de naissance"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 9
+    assert readers == 10
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -165,7 +165,7 @@ def test_a_declared_csrf_token_is_checked(mall):
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 6
+    assert checked == 7
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):

@@ -21,7 +21,7 @@ from galerie.testing.factories import (
     make_product_type,
     make_seller,
 )
-from galerie.travel.models import Booking, Departure
+from galerie.travel.models import Departure
 
 pytestmark = pytest.mark.django_db
 
@@ -120,23 +120,10 @@ def test_trips_and_press_have_their_own_rows_and_margins(place, departments, ope
         details={trip.pk: _travellers(2, 1), press.pk: {"auto_renew": False}},
     )
     trip_line = OrderLine.objects.get(order=order, offer=trip)
-    # The booking path prices the seats and writes the travel agents' margin-scheme VAT on the
-    # line (VAT on the margin: (2 700 − 2 150) × 20/120 = 91,67 €); here by hand.
-    OrderLine.objects.filter(pk=trip_line.pk).update(
-        unit_price=D("900.00"), line_total=D("2700.00"), vat_amount=D("91.67")
-    )
-    Booking.objects.create(
-        order_line=trip_line,
-        departure=trip.departure,
-        adults=2,
-        children=1,
-        purchase_cost=D("2150.00"),
-    )
-    order.refresh_from_db()
-    order.total = sum(line.line_total for line in order.lines.all()) + sum(
-        so.delivery_fee for so in order.seller_orders.all()
-    )
-    order.save(update_fields=["total"])
+    # The booking path priced the seats and wrote the travel agents' margin-scheme VAT on the
+    # line: VAT on the margin, (2 700 − 2 150) × 20/120 = 91,67 €.
+    assert (trip_line.line_total, trip_line.vat_amount) == (D("2700.00"), D("91.67"))
+    assert trip_line.booking.purchase_cost == D("2150.00")
 
     # When it is paid
     _pay(order)
@@ -161,12 +148,6 @@ def test_a_sellers_trip_earns_the_operator_its_commission_only(place, department
     agency = make_seller("Horizons Voyages", slug="horizons-voyages")
     trip = _trip_offer(agency, departments["europe"])
     order = place([(trip.pk, 2)], details={trip.pk: _travellers(2)})
-    Booking.objects.create(
-        order_line=OrderLine.objects.get(order=order),
-        departure=trip.departure,
-        adults=2,
-        purchase_cost=D("1500.00"),  # the agency's own business: never the operator's cost
-    )
 
     _pay(order)
 
@@ -179,20 +160,16 @@ def test_a_sellers_trip_earns_the_operator_its_commission_only(place, department
 
 def test_a_trip_lines_cost_is_its_bookings_pro_rata_of_the_seats(place, departments, operator):
     trip = _trip_offer(operator, departments["europe"], cost_adult=D("800.00"))
-    order = place([(trip.pk, 3)], details={trip.pk: _travellers(3)})
+    order = _pay(place([(trip.pk, 3)], details={trip.pk: _travellers(3)}))
     line = OrderLine.objects.get(order=order)
-    Booking.objects.create(
-        order_line=line, departure=trip.departure, adults=3, purchase_cost=D("2000.00")
-    )
-    line = OrderLine.objects.select_related("booking").get(pk=line.pk)
-    line.purchase_cost = D("800.00")  # as frozen from the offer at payment
+    line.purchase_cost_total = D("2000.00")  # a whole cost that seats do not divide evenly
 
-    assert line_purchase_cost(line, 3) == D("2000.00")
-    assert line_purchase_cost(line, 1) == D("666.67")
+    assert line_purchase_cost(line, units=3) == D("2000.00")
+    assert line_purchase_cost(line, units=1) == D("666.67")
     # A shelf line keeps the frozen unit cost.
     press = _press_offer(operator, departments["magazines"], purchase_cost=D("60.00"))
     shelf = OrderLine.objects.get(order=place([(press.pk, 1)]))
     shelf.purchase_cost = D("60.00")
-    assert line_purchase_cost(shelf, 2) == D("120.00")
+    assert line_purchase_cost(shelf, units=2) == D("120.00")
     shelf.purchase_cost = None
-    assert line_purchase_cost(shelf, 2) is None
+    assert line_purchase_cost(shelf, units=2) == D("0.00")

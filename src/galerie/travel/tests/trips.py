@@ -1,5 +1,5 @@
-"""Paid trip orders for tests, built through the real services (order_place, a transfer marked
-received), with the Booking row written here until the booking path creates it at placement."""
+"""Paid trip orders for tests, built through the real services (order_place with travellers, a
+transfer marked received); the booking is the one placement created."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,7 +10,8 @@ from galerie.orders.tests.conftest import ADDRESS
 from galerie.payments.services import payment_start, payment_transfer_mark_received
 from galerie.sellers.models import Offer, Seller
 from galerie.testing.factories import make_category, make_product, make_seller
-from galerie.travel.models import Booking, BookingStatus, Departure, TravelPackage
+from galerie.travel.models import Departure, TravelPackage
+from galerie.travel.tests.conftest import travellers
 
 _keys = iter(range(1, 1_000_000))
 
@@ -46,6 +47,7 @@ def make_departure(
         starts_on=clock.localdate() + dt.timedelta(days=days_ahead),
         duration_days=8,
         capacity=seats,
+        cost_adult=Decimal(purchase_cost) if purchase_cost else None,
     )
 
 
@@ -60,18 +62,12 @@ def place_trip(*, storefront, departure, adults=2, email="client@example.fr", us
         shipping_address=ADDRESS,
         billing_address=ADDRESS,
         idempotency_key=f"trip-{next(_keys)}",
+        details={departure.offer_id: {"adults": adults, "travellers": travellers(adults)}},
     )
-    line = order.lines.get()
-    booking = Booking.objects.create(
-        order_line=line,
-        departure=departure,
-        adults=adults,
-        status=BookingStatus.PENDING,
-    )
+    booking = order.lines.get().booking
     if pay:
         start = payment_start(order=order, method="transfer", return_url="/")
         payment_transfer_mark_received(payment=start.payment)
-        Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.CONFIRMED)
         booking.refresh_from_db()
     order.refresh_from_db()
     return order, booking
