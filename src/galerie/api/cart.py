@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
@@ -27,9 +28,22 @@ router = Router(tags=["panier"])
 CHANGE_HEADERS = headers_read(CART_TOKEN, CSRF_TOKEN)
 
 
+class SubscriptionDetailsIn(In):
+    """A subscription line's details: the tacit renewal choice, and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    auto_renew: bool = Field(
+        ..., description="Reconduction tacite choisie (abonnement presse, quantité 1)."
+    )
+
+
 class LineIn(In):
     offer_id: int
     quantity: int = Field(1, ge=1, le=LINE_QUANTITY_MAX)
+    details: SubscriptionDetailsIn | None = Field(
+        None, description="Pour un abonnement : {\"auto_renew\": bool}. Absent pour un article."
+    )
 
 
 class QuantityIn(In):
@@ -57,6 +71,8 @@ class CartLineOut(Schema):
     vat_exemption_label: str | None = None
     line_total: Decimal
     available: int
+    # A subscription line's renewal choice (null for goods).
+    auto_renew: bool | None = None
 
 
 class GroupOut(Schema):
@@ -138,6 +154,12 @@ def _option(option) -> dict | None:
     }
 
 
+def _auto_renew(quote_line) -> bool | None:
+    details = getattr(getattr(quote_line, "cart_line", None), "details", None) or {}
+    value = details.get("auto_renew") if isinstance(details, dict) else None
+    return value if isinstance(value, bool) else None
+
+
 def cart_out(request, cart, *, delivery_choices=None) -> dict:
     storefront = storefront_of(request)
     page = cart_page(cart=cart, storefront=storefront, delivery_choices=delivery_choices)
@@ -164,6 +186,7 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
                         "vat_exemption_label": ql.vat_exemption_label or None,
                         "line_total": ql.line_total,
                         "available": ql.available,
+                        "auto_renew": _auto_renew(ql),
                     }
                     for ql in group.lines
                 ],
@@ -234,7 +257,10 @@ def cart_get(request):
 )
 def cart_line_add(request, payload: LineIn, response: HttpResponse):
     cart = cart_of(request, create=True, change=True)
-    services.cart_add(cart=cart, offer_id=payload.offer_id, quantity=payload.quantity)
+    details = payload.details.dict() if payload.details is not None else None
+    services.cart_add(
+        cart=cart, offer_id=payload.offer_id, quantity=payload.quantity, details=details
+    )
     if cart.user_id is None:
         response[CART_TOKEN] = cart.token
     return 201, cart_out(request, cart)
@@ -271,4 +297,20 @@ def cart_line_update(request, line_id: int, payload: QuantityIn):
 def cart_line_remove(request, line_id: int):
     return _line_change(
         request, line_id, lambda cart: services.cart_remove(cart=cart, line_id=line_id)
+    )
+
+
+@router.put(
+    "/lines/{line_id}/details",
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Changer le choix de reconduction tacite d'un abonnement",
+    openapi_extra=CHANGE_HEADERS,
+)
+def cart_line_details(request, line_id: int, payload: SubscriptionDetailsIn):
+    return _line_change(
+        request,
+        line_id,
+        lambda cart: services.cart_line_details_set(
+            cart=cart, line_id=line_id, details=payload.dict()
+        ),
     )

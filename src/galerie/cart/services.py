@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from galerie.cart.errors import (
     CartLineNotFound,
+    InvalidDetails,
     InvalidQuantity,
     NotEnoughStock,
     OfferNotPurchasable,
@@ -25,6 +26,9 @@ from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
+from galerie.subscriptions.errors import InvalidSubscriptionDetails
+from galerie.subscriptions.models import SubscriptionPlan
+from galerie.subscriptions.services import subscription_details_clean
 
 
 def _touch(cart: Cart) -> None:
@@ -46,7 +50,7 @@ def _purchasable_offer(*, cart: Cart, offer_id) -> Offer:
         offer = (
             offers_purchasable()
             .filter(pk=offer_id, product__is_active=True)
-            .select_related("product", "seller")
+            .select_related("product", "seller", "subscription_plan")
             .first()
         )
     if offer is None or offer.product.category_id not in set(
@@ -77,6 +81,35 @@ def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
     raise NotEnoughStock(message, field="quantity")
 
 
+def _is_subscription(offer: Offer) -> bool:
+    try:
+        return offer.subscription_plan is not None
+    except SubscriptionPlan.DoesNotExist:
+        return False
+
+
+def _details_clean(*, offer: Offer, details) -> dict:
+    """What a line of `offer` may carry: a subscription's renewal choice; nothing for goods."""
+    if _is_subscription(offer):
+        try:
+            return subscription_details_clean(details)
+        except InvalidSubscriptionDetails as exc:
+            raise InvalidDetails(exc.message, field="details") from None
+    if details:
+        raise InvalidDetails(_("Cette offre ne prend pas de précisions."), field="details")
+    return {}
+
+
+def _subscription_single(*, offer: Offer, quantity: int, already: int = 0) -> None:
+    if _is_subscription(offer) and quantity + already != 1:
+        message = (
+            _("Cet abonnement est déjà dans votre panier : il se commande à l'unité.")
+            if already
+            else _("Un abonnement se commande à l'unité.")
+        )
+        raise InvalidQuantity(message, field="quantity")
+
+
 def cart_create(*, storefront, user=None) -> Cart:
     if user is not None:
         cart, _created = Cart.objects.get_or_create(storefront=storefront, user=user)
@@ -85,19 +118,30 @@ def cart_create(*, storefront, user=None) -> Cart:
 
 
 @transaction.atomic
-def cart_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
-    """Add `quantity` units of an offer (adding to an existing line of the same offer)."""
+def cart_add(
+    *, cart: Cart, offer_id: int, quantity: int = 1, details: dict | None = None
+) -> CartLine:
+    """Add `quantity` units of an offer (adding to an existing line of the same offer).
+
+    `details` are what the offer alone does not say: for a subscription, the tacit renewal
+    choice {"auto_renew": bool}; a subscription is added once, quantity 1."""
     _check_quantity(quantity)
     cart_lock(cart_id=cart.pk)
     offer = _purchasable_offer(cart=cart, offer_id=offer_id)
+    details = _details_clean(offer=offer, details=details)
     line = CartLine.objects.filter(cart=cart, offer=offer).first()
     already = line.quantity if line else 0
+    _subscription_single(offer=offer, quantity=quantity, already=already)
     if already + quantity > LINE_QUANTITY_MAX:
         _check_quantity(already + quantity)
     _check_stock(offer=offer, quantity=quantity, already=already)
     if line is None:
         line = CartLine.objects.create(
-            cart=cart, offer=offer, quantity=quantity, unit_price_at_add=offer.price
+            cart=cart,
+            offer=offer,
+            quantity=quantity,
+            unit_price_at_add=offer.price,
+            details=details,
         )
     else:
         line.quantity = already + quantity
@@ -111,7 +155,7 @@ def _line_of(*, cart: Cart, line_id) -> CartLine:
     if isinstance(line_id, int) and not isinstance(line_id, bool):
         line = (
             CartLine.objects.filter(pk=line_id, cart_id=cart.pk)
-            .select_related("offer__product", "offer__seller")
+            .select_related("offer__product", "offer__seller", "offer__subscription_plan")
             .first()
         )
     if line is None:
@@ -130,12 +174,24 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
         _touch(cart)
         return None
     _check_quantity(quantity)
+    _subscription_single(offer=line.offer, quantity=quantity)
     if quantity > line.quantity:
         # Lowering a quantity is always allowed; raising it needs the offer to still be on sale.
         offer = _purchasable_offer(cart=cart, offer_id=line.offer_id)
         _check_stock(offer=offer, quantity=quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity", "updated_at"])
+    _touch(cart)
+    return line
+
+
+@transaction.atomic
+def cart_line_details_set(*, cart: Cart, line_id: int, details: dict) -> CartLine:
+    """Change what a line carries (a subscription's tacit renewal choice), checked as at add."""
+    cart_lock(cart_id=cart.pk)
+    line = _line_of(cart=cart, line_id=line_id)
+    line.details = _details_clean(offer=line.offer, details=details)
+    line.save(update_fields=["details", "updated_at"])
     _touch(cart)
     return line
 
@@ -169,11 +225,16 @@ def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
             continue
         cart_lock(cart_id=mine.pk)
         existing = {line.offer_id: line for line in mine.lines.select_related("offer__product")}
-        for line in guest.lines.select_related("offer__product"):
+        for line in guest.lines.select_related("offer__product", "offer__subscription_plan"):
             target = existing.get(line.offer_id)
             if target is None:
                 line.cart = mine
                 line.save(update_fields=["cart", "updated_at"])
+                continue
+            if _is_subscription(line.offer):
+                # One subscription, not two: the choice just made as a guest is the latest.
+                target.details = line.details
+                target.save(update_fields=["details", "updated_at"])
                 continue
             wanted = target.quantity + line.quantity
             capped = max(1, min(wanted, line.offer.stock, LINE_QUANTITY_MAX))
