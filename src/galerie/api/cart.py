@@ -42,7 +42,7 @@ class LineIn(In):
     offer_id: int
     quantity: int = Field(1, ge=1, le=LINE_QUANTITY_MAX)
     details: SubscriptionDetailsIn | None = Field(
-        None, description="Pour un abonnement : {\"auto_renew\": bool}. Absent pour un article."
+        None, description='Pour un abonnement : {"auto_renew": bool}. Absent pour un article.'
     )
 
 

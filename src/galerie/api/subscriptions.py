@@ -9,12 +9,12 @@ seller's fulfilment, answers exactly like a missing one. Errors: {"code", "messa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, StrictInt
 
 from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
@@ -42,6 +42,7 @@ seller_router = Router(tags=["vendeur"], auth=SellerBearer())
 
 # The most ids one bulk "shipped" call takes (a day's issues of a large title fit many times).
 SHIP_IDS_MAX = 1000
+ID_MAX = 2**63 - 1  # a database integer: a larger id is a 422, not an overflow
 
 
 class Unauthenticated(DomainError):
@@ -216,7 +217,9 @@ class FulfilmentPage(Schema):
 class ShipIdsIn(In):
     model_config = ConfigDict(extra="forbid")
 
-    ids: list[int] = Field(..., min_length=1, max_length=SHIP_IDS_MAX)
+    ids: list[Annotated[StrictInt, Field(ge=1, le=ID_MAX)]] = Field(
+        ..., min_length=1, max_length=SHIP_IDS_MAX
+    )
 
 
 class ShippedOut(Schema):
