@@ -22,6 +22,7 @@ from galerie.api.headers import CSRF_TOKEN, headers_read
 from galerie.api.schemas import In
 from galerie.api.seller import ERRORS, Limit, Offset, SellerBearer
 from galerie.core.errors import DomainError
+from galerie.subscriptions import services
 from galerie.subscriptions.errors import SubscriptionNotFound
 from galerie.subscriptions.selectors import (
     fulfilments_of_seller,
@@ -30,11 +31,6 @@ from galerie.subscriptions.selectors import (
     subscription_of_user,
     subscription_terms,
     subscriptions_of_user,
-)
-from galerie.subscriptions.services import (
-    fulfilments_ship,
-    subscription_auto_renew_set,
-    subscription_terminate,
 )
 
 router = Router(tags=["abonnements"])
@@ -171,11 +167,11 @@ def subscription_get(request, public_id: UUID):
     summary="Résilier (effet à la fin de la période payée ; confirmé par e-mail)",
     openapi_extra=headers_read(CSRF_TOKEN),
 )
-def subscription_terminate_post(request, public_id: UUID):
+def subscription_terminate(request, public_id: UUID):
     """No renewal any more; the issues paid for are served until the end of the paid term.
     Terminating a subscription already terminated answers the same, and sends no second e-mail."""
     _change(request)
-    subscription_terminate(subscription=_own(request, public_id))
+    services.subscription_terminate(subscription=_own(request, public_id))
     return _detail(request, public_id)
 
 
@@ -187,7 +183,7 @@ def subscription_terminate_post(request, public_id: UUID):
 )
 def subscription_auto_renew(request, public_id: UUID, payload: AutoRenewIn):
     _change(request)
-    subscription_auto_renew_set(
+    services.subscription_auto_renew_set(
         subscription=_own(request, public_id), auto_renew=payload.auto_renew
     )
     return _detail(request, public_id)
@@ -263,4 +259,5 @@ def fulfilment_list(
 @seller_router.post("/ship", response={200: ShippedOut, **ERRORS})
 def fulfilment_ship(request, payload: ShipIdsIn):
     """Mark issues shipped in bulk; ids of another seller, or already shipped, are ignored."""
-    return {"shipped": fulfilments_ship(seller=request.auth.seller, fulfilment_ids=payload.ids)}
+    shipped = services.fulfilments_ship(seller=request.auth.seller, fulfilment_ids=payload.ids)
+    return {"shipped": shipped}

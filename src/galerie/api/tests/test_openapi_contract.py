@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 8
+    assert readers == 11
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -95,7 +95,7 @@ def test_idempotency_key_is_required_and_cart_token_optional():
         assert key["required"] is True
         assert key["schema"]["maxLength"] == 128 and key["schema"]["minLength"] == 1
     carts = [op for _, _, op in _operations(document) if _header(op, CART_TOKEN)]
-    assert len(carts) == 6 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
+    assert len(carts) == 7 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
     add = document["paths"]["/api/cart/lines"]["post"]
     assert CART_TOKEN in add["responses"]["201"]["headers"]
 
@@ -113,7 +113,11 @@ def test_seller_operations_declare_the_bearer_scheme():
 def test_a_declared_cart_token_is_read(mall):
     """Each operation declaring X-Cart-Token reads it: a made-up token is a 404 cart_not_found."""
     client = Client(HTTP_HOST="culture.localhost")
-    bodies = {"/api/cart/lines": {"offer_id": 1}, "/api/checkout/quote": {}}
+    bodies = {
+        "/api/cart/lines": {"offer_id": 1},
+        "/api/checkout/quote": {},
+        "/api/cart/lines/{line_id}/details": {"auto_renew": True},
+    }
     document = _document()
     for path, method, operation in _operations(document):
         if not _header(operation, CART_TOKEN):
@@ -147,13 +151,15 @@ def test_a_declared_csrf_token_is_checked(mall):
             "{public_id}", "00000000-0000-0000-0000-000000000000"
         )
         body = {"offer_id": 1, "quantity": 1, "shipping_address": {}}
+        if path.endswith(("/details", "/auto-renew")):
+            body = {"auto_renew": True}  # strict schemas: nothing else
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 5
+    assert checked == 8
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -255,6 +261,9 @@ OPERATION_IDS = {
     "seller_offer_list", "seller_offer_create", "seller_offer_bulk", "seller_offer_get",
     "seller_offer_patch", "seller_order_list", "seller_order_get", "seller_order_accept",
     "seller_order_ship", "seller_order_cancel", "seller_statement_list", "seller_statement_get",
+    "cart_line_details", "subscriptions_subscription_list", "subscriptions_subscription_get",
+    "subscriptions_subscription_terminate", "subscriptions_subscription_auto_renew",
+    "subscriptions_fulfilment_list", "subscriptions_fulfilment_ship",
 }  # fmt: skip
 
 
@@ -466,7 +475,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 11
+    assert checked == 14
     assert _state() == before
 
 
