@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("compte/abonnements/", include("galerie.subscriptions.urls")),
     path("compte/", include("galerie.accounts.urls")),
     path("panier/", include("galerie.cart.urls")),
     path("commande/", include("galerie.checkout.urls")),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Field, Router, Schema
+from pydantic import ConfigDict
 
 from galerie.api.errors import ErrorOut
 from galerie.api.headers import CART_TOKEN, CSRF_TOKEN, headers_read
@@ -61,6 +62,19 @@ class TripDetailsIn(In):
         return details
 
 
+class SubscriptionDetailsIn(In):
+    """A subscription line's details: the tacit renewal choice, and nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    auto_renew: bool = Field(
+        ..., description="Reconduction tacite choisie (abonnement presse, quantité 1)."
+    )
+
+    def as_details(self) -> dict:
+        return {"auto_renew": self.auto_renew}
+
+
 class LineIn(In):
     offer_id: int
     quantity: int | None = Field(
@@ -69,10 +83,11 @@ class LineIn(In):
         le=LINE_QUANTITY_MAX,
         description="1 par défaut ; pour un voyage, le nombre de voyageurs (adultes + enfants).",
     )
-    details: TripDetailsIn | None = Field(
+    details: TripDetailsIn | SubscriptionDetailsIn | None = Field(
         None,
         description="Un départ de voyage : voyageurs et options (obligatoire pour un voyage "
-        "avec enfants ou options ; sans, chaque place est celle d'un adulte).",
+        "avec enfants ou options ; sans, chaque place est celle d'un adulte). Un abonnement : "
+        '{"auto_renew": bool}. Absent pour un article.',
     )
 
 
@@ -106,6 +121,8 @@ class CartLineOut(Schema):
     line_total: Decimal
     available: int
     trip: "TripOut | None" = None
+    # A subscription line's renewal choice (null for goods).
+    auto_renew: bool | None = None
 
 
 class TravellerOut(Schema):
@@ -222,6 +239,12 @@ def _trip(ql) -> dict | None:
     }
 
 
+def _auto_renew(quote_line) -> bool | None:
+    details = getattr(getattr(quote_line, "cart_line", None), "details", None) or {}
+    value = details.get("auto_renew") if isinstance(details, dict) else None
+    return value if isinstance(value, bool) else None
+
+
 def cart_out(request, cart, *, delivery_choices=None) -> dict:
     storefront = storefront_of(request)
     page = cart_page(cart=cart, storefront=storefront, delivery_choices=delivery_choices)
@@ -249,6 +272,7 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
                         "line_total": ql.line_total,
                         "available": ql.available,
                         "trip": _trip(ql),
+                        "auto_renew": _auto_renew(ql),
                     }
                     for ql in group.lines
                 ],
@@ -376,5 +400,21 @@ def cart_line_travellers(request, line_id: int, payload: TravellersIn):
         line_id,
         lambda cart: services.cart_line_travellers_set(
             cart=cart, line_id=line_id, travellers=[t.as_details() for t in payload.travellers]
+        ),
+    )
+
+
+@router.put(
+    "/lines/{line_id}/details",
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Changer le choix de reconduction tacite d'un abonnement",
+    openapi_extra=CHANGE_HEADERS,
+)
+def cart_line_details(request, line_id: int, payload: SubscriptionDetailsIn):
+    return _line_change(
+        request,
+        line_id,
+        lambda cart: services.cart_line_details_set(
+            cart=cart, line_id=line_id, details=payload.as_details()
         ),
     )

@@ -22,3 +22,7 @@ class InvalidQuantity(CartError):
 
 class CartLineNotFound(NotFound):
     code = "cart_line_not_found"
+
+
+class InvalidDetails(CartError):
+    code = "invalid_details"

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from galerie.cart.errors import (
     CartError,
     CartLineNotFound,
+    InvalidDetails,
     InvalidQuantity,
     NotEnoughStock,
     OfferNotPurchasable,
@@ -26,6 +27,9 @@ from galerie.orders.limits import LINE_QUANTITY_MAX
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
+from galerie.subscriptions.errors import InvalidSubscriptionDetails
+from galerie.subscriptions.models import SubscriptionPlan
+from galerie.subscriptions.services import subscription_details_clean
 from galerie.travel.errors import BookingError
 from galerie.travel.services import booking_details_clean
 
@@ -49,7 +53,7 @@ def _purchasable_offer(*, cart: Cart, offer_id) -> Offer:
         offer = (
             offers_purchasable()
             .filter(pk=offer_id, product__is_active=True)
-            .select_related("product", "seller", "departure")
+            .select_related("product", "seller", "departure", "subscription_plan")
             .first()
         )
     if offer is None or offer.product.category_id not in set(
@@ -108,6 +112,35 @@ def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
     raise NotEnoughStock(message, field="quantity")
 
 
+def _is_subscription(offer: Offer) -> bool:
+    try:
+        return offer.subscription_plan is not None
+    except SubscriptionPlan.DoesNotExist:
+        return False
+
+
+def _details_clean(*, offer: Offer, details) -> dict:
+    """What a line of `offer` may carry: a subscription's renewal choice; nothing for goods."""
+    if _is_subscription(offer):
+        try:
+            return subscription_details_clean(details)
+        except InvalidSubscriptionDetails as exc:
+            raise InvalidDetails(exc.message, field="details") from None
+    if details:
+        raise InvalidDetails(_("Cette offre ne prend pas de précisions."), field="details")
+    return {}
+
+
+def _subscription_single(*, offer: Offer, quantity: int, already: int = 0) -> None:
+    if _is_subscription(offer) and quantity + already != 1:
+        message = (
+            _("Cet abonnement est déjà dans votre panier : il se commande à l'unité.")
+            if already
+            else _("Un abonnement se commande à l'unité.")
+        )
+        raise InvalidQuantity(message, field="quantity")
+
+
 def cart_create(*, storefront, user=None) -> Cart:
     if user is not None:
         cart, _created = Cart.objects.get_or_create(storefront=storefront, user=user)
@@ -121,30 +154,31 @@ def cart_add(
 ) -> CartLine:
     """Add `quantity` units of an offer (adding to an existing line of the same offer).
 
-    A trip's departure is booked by `details` ({"adults", "children", "options"}, travellers
-    optional until checkout): its quantity is the number of travellers (`quantity`, if given,
-    must match) and adding it again replaces the line's booking rather than adding to it.
-    Details are refused on any other offer."""
+    `details` are what the offer alone does not say. A trip's departure is booked by them
+    ({"adults", "children", "options"}, travellers optional until checkout): its quantity is the
+    number of travellers (`quantity`, if given, must match) and adding it again replaces the
+    line's booking rather than adding to it. A subscription carries its tacit renewal choice
+    {"auto_renew": bool} and is added once, quantity 1. Goods take no details."""
     cart_lock(cart_id=cart.pk)
     offer = _purchasable_offer(cart=cart, offer_id=offer_id)
     if _departure(offer) is not None:
         return _trip_add(cart=cart, offer=offer, quantity=quantity, details=details)
-    if details:
-        raise CartError(
-            _("Seul un voyage se réserve avec des détails."),
-            code="details_unexpected",
-            field="details",
-        )
     quantity = 1 if quantity is None else quantity
     _check_quantity(quantity)
+    details = _details_clean(offer=offer, details=details)
     line = CartLine.objects.filter(cart=cart, offer=offer).first()
     already = line.quantity if line else 0
+    _subscription_single(offer=offer, quantity=quantity, already=already)
     if already + quantity > LINE_QUANTITY_MAX:
         _check_quantity(already + quantity)
     _check_stock(offer=offer, quantity=quantity, already=already)
     if line is None:
         line = CartLine.objects.create(
-            cart=cart, offer=offer, quantity=quantity, unit_price_at_add=offer.price
+            cart=cart,
+            offer=offer,
+            quantity=quantity,
+            unit_price_at_add=offer.price,
+            details=details,
         )
     else:
         line.quantity = already + quantity
@@ -208,7 +242,9 @@ def _line_of(*, cart: Cart, line_id) -> CartLine:
     if isinstance(line_id, int) and not isinstance(line_id, bool):
         line = (
             CartLine.objects.filter(pk=line_id, cart_id=cart.pk)
-            .select_related("offer__product", "offer__seller", "offer__departure")
+            .select_related(
+                "offer__product", "offer__seller", "offer__departure", "offer__subscription_plan"
+            )
             .first()
         )
     if line is None:
@@ -231,12 +267,24 @@ def cart_update(*, cart: Cart, line_id: int, quantity: int) -> CartLine | None:
         raise InvalidQuantity(
             _("Le nombre de voyageurs se change sur la page du voyage."), field="quantity"
         )
+    _subscription_single(offer=line.offer, quantity=quantity)
     if quantity > line.quantity:
         # Lowering a quantity is always allowed; raising it needs the offer to still be on sale.
         offer = _purchasable_offer(cart=cart, offer_id=line.offer_id)
         _check_stock(offer=offer, quantity=quantity)
     line.quantity = quantity
     line.save(update_fields=["quantity", "updated_at"])
+    _touch(cart)
+    return line
+
+
+@transaction.atomic
+def cart_line_details_set(*, cart: Cart, line_id: int, details: dict) -> CartLine:
+    """Change what a line carries (a subscription's tacit renewal choice), checked as at add."""
+    cart_lock(cart_id=cart.pk)
+    line = _line_of(cart=cart, line_id=line_id)
+    line.details = _details_clean(offer=line.offer, details=details)
+    line.save(update_fields=["details", "updated_at"])
     _touch(cart)
     return line
 
@@ -270,16 +318,23 @@ def cart_merge_on_login(*, user, guest_tokens: list[str]) -> list[str]:
             continue
         cart_lock(cart_id=mine.pk)
         existing = {line.offer_id: line for line in mine.lines.select_related("offer__product")}
-        for line in guest.lines.select_related("offer__product"):
+        for line in guest.lines.select_related(
+            "offer__product", "offer__departure", "offer__subscription_plan"
+        ):
             target = existing.get(line.offer_id)
             if target is None:
                 line.cart = mine
                 line.save(update_fields=["cart", "updated_at"])
                 continue
-            if line.details:
+            if line.details and _departure(line.offer) is not None:
                 # A booking (a trip) is replaced by the latest one, never added to.
                 target.quantity, target.details = line.quantity, line.details
                 target.save(update_fields=["quantity", "details", "updated_at"])
+                continue
+            if _is_subscription(line.offer):
+                # One subscription, not two: the choice just made as a guest is the latest.
+                target.details = line.details
+                target.save(update_fields=["details", "updated_at"])
                 continue
             wanted = target.quantity + line.quantity
             capped = max(1, min(wanted, line.offer.stock, LINE_QUANTITY_MAX))

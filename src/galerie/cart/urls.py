@@ -7,5 +7,10 @@ urlpatterns = [
     path("", views.cart_view, name="detail"),
     path("ajouter/", views.cart_add_view, name="add"),
     path("lignes/<int:line_id>/", views.cart_line_update_view, name="line_update"),
+    path(
+        "lignes/<int:line_id>/reconduction/",
+        views.cart_line_details_view,
+        name="line_details",
+    ),
     path("lignes/<int:line_id>/supprimer/", views.cart_line_remove_view, name="line_remove"),
 ]

@@ -54,6 +54,15 @@ def _trip_details(post) -> dict | None:
     }
 
 
+def _details(request) -> dict | None:
+    """A subscription form's renewal choice: a hidden "0" then the checkbox's "1" when ticked,
+    so an unticked box still says "no" (None: the form asked nothing)."""
+    values = request.POST.getlist("auto_renew")
+    if not values:
+        return None
+    return {"auto_renew": "1" in values}
+
+
 def _render_cart(request, *, status: int = 200, fragment: bool = False):
     storefront = _storefront_or_404(request)
     cart = cart_for_request(request)
@@ -74,9 +83,11 @@ def cart_add_view(request):
     try:
         offer_id = _int(request.POST.get("offer_id"), field="offer_id")
         details = _trip_details(request.POST)
+        if details is None:
+            details = _details(request)
         quantity = (
             None
-            if details is not None
+            if details is not None and "adults" in details
             else _int(request.POST.get("quantity", "1") or "1", field="quantity")
         )
         cart = cart_for_request(request, create=True)
@@ -145,3 +156,11 @@ def cart_line_remove_view(request, line_id: int):
         services.cart_remove(cart=cart, line_id=line_id)
 
     return _line_action(request, line_id, remove)
+
+
+@require_POST
+def cart_line_details_view(request, line_id: int):
+    def change(cart):
+        services.cart_line_details_set(cart=cart, line_id=line_id, details=_details(request) or {})
+
+    return _line_action(request, line_id, change)

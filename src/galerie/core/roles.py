@@ -19,6 +19,7 @@ ALL = (VIEW, ADD, CHANGE, DELETE)
 CANCEL, REFUND = "cancel", "refund"  # orders.order
 CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
+TERMINATE = "terminate"  # subscriptions.subscription
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -36,6 +37,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "imports.importjob": (VIEW, ADD),
         "imports.importrowerror": (VIEW,),
         "pricing.taxrate": (VIEW,),
+        "subscriptions.subscriptionplan": ALL,
     },
     "Gestion des vendeurs": {
         "sellers.seller": (VIEW, ADD, CHANGE, VERIFY),
@@ -67,6 +69,10 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "sellers.seller": (VIEW,),
         "sellers.offer": (VIEW,),
         "inventory.stockmovement": (VIEW,),
+        # A customer who cannot use the three clicks (by phone, by letter) is terminated here.
+        "subscriptions.subscription": (VIEW, TERMINATE),
+        "subscriptions.subscriptionterm": (VIEW,),
+        "subscriptions.subscriptionplan": (VIEW,),
     },
     # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {
@@ -87,6 +93,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "payouts.statementline": (VIEW,),
         "reporting.fixedcost": ALL,
         "reporting.simulationrun": (VIEW,),
+        "subscriptions.subscription": (VIEW,),
+        "subscriptions.subscriptionterm": (VIEW,),
     },
 }
 

@@ -261,3 +261,11 @@ class DeliveryMethodForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Nom du jeton"), max_length=100)
+
+
+class FulfilmentFilterForm(forms.Form):
+    """The issues to ship up to a date (default: a week ahead, see subscriptions.selectors)."""
+
+    until = forms.DateField(
+        label=_("Jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -4,14 +4,19 @@ Views authenticate (access.seller_view), parse the form, call one portal/orders 
 seller-scoped selector, and render. A foreign id is a 404 because every read filters by seller.
 """
 
+import csv
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from galerie.catalog.models import Product
@@ -30,6 +35,7 @@ from galerie.portal.forms import (
     CancelForm,
     DeliveryMethodForm,
     FeedUploadForm,
+    FulfilmentFilterForm,
     OfferEditForm,
     OfferForm,
     OfferSearchForm,
@@ -42,6 +48,12 @@ from galerie.portal.forms import (
 )
 from galerie.pricing.models import DeliveryMethod
 from galerie.sellers.onboarding import SellerApplicationError, seller_apply
+from galerie.subscriptions.selectors import (
+    fulfilments_by_date,
+    fulfilments_of_seller,
+    ship_until_default,
+)
+from galerie.subscriptions.services import fulfilments_ship
 
 PAGE_SIZE = 50
 
@@ -543,3 +555,81 @@ def token_revoke_view(request, token_id: int):
     api_token_revoke(token=token)
     messages.success(request, _("Jeton révoqué : il ne donne plus accès à l'API."))
     return redirect("portal:tokens")
+
+
+# --- Subscriptions: issues to ship -------------------------------------------------------------
+
+# One page shows at most this many issues (a large title's week); the CSV export has them all.
+FULFILMENTS_PAGE_MAX = 2000
+ID_DIGITS_MAX = 18
+
+
+def _fulfilments_until(request):
+    form = FulfilmentFilterForm(request.GET or None)
+    until = form.cleaned_data.get("until") if form.is_valid() else None
+    return form, until or ship_until_default()
+
+
+@seller_view()
+def fulfilment_list_view(request):
+    form, until = _fulfilments_until(request)
+    rows = list(fulfilments_of_seller(seller=request.seller, until=until)[:FULFILMENTS_PAGE_MAX])
+    return render(
+        request,
+        "portal/fulfilment_list.html",
+        portal_context(
+            request,
+            form=form,
+            until=until,
+            days=fulfilments_by_date(rows),
+            count=len(rows),
+            truncated=len(rows) == FULFILMENTS_PAGE_MAX,
+            query=request.GET.urlencode(),
+        ),
+    )
+
+
+@require_POST
+@seller_view()
+def fulfilment_ship_view(request):
+    # An id too long for a database integer cannot be one of the seller's: dropped, as junk is.
+    ids = [v for v in request.POST.getlist("ids") if v.isdigit() and len(v) <= ID_DIGITS_MAX]
+    if not ids:
+        messages.error(request, _("Cochez au moins un numéro à marquer expédié."))
+    else:
+        shipped = fulfilments_ship(seller=request.seller, fulfilment_ids=ids)
+        messages.success(
+            request,
+            ngettext("%(n)d numéro marqué expédié.", "%(n)d numéros marqués expédiés.", shipped)
+            % {"n": shipped},
+        )
+    until = request.POST.get("until", "")
+    target = reverse("portal:fulfilments")
+    return redirect(f"{target}?{urlencode({'until': until})}" if until else target)
+
+
+CSV_COLUMNS = ("id", "issue_date", "publication", "name", "line1", "line2", "postcode", "city",
+               "country")  # fmt: skip
+
+
+def _csv_cell(value) -> str:
+    """A customer-typed value a spreadsheet must not run as a formula (CSV injection)."""
+    text = str(value or "")
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@seller_view()
+def fulfilment_csv_view(request):
+    _form, until = _fulfilments_until(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="numeros-{until.isoformat()}.csv"'
+    response.write("\ufeff")  # lets spreadsheet software read the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_COLUMNS)
+    for f in fulfilments_of_seller(seller=request.seller, until=until).iterator():
+        address = f.subscription.delivery_address or {}
+        writer.writerow(
+            [f.pk, f.issue_date.isoformat(), f.subscription.plan.publication]
+            + [_csv_cell(address.get(key, "")) for key in CSV_COLUMNS[3:]]
+        )
+    return response

@@ -125,9 +125,12 @@ def offers_ranked(offers: Iterable[Offer]) -> list[Offer]:
 
 
 def offers_for_product(product_id: int) -> list[Offer]:
-    """Purchasable offers of one product in ranking order: the first one is the buy box."""
+    """Purchasable offers of one product in ranking order: the first one is the buy box.
+    A press subscription's plan (an offer extension, reverse one-to-one) comes in the same query."""
     return offers_ranked(
-        offers_purchasable().filter(product_id=product_id).select_related("seller")
+        offers_purchasable()
+        .filter(product_id=product_id)
+        .select_related("seller", "subscription_plan")
     )
 
 

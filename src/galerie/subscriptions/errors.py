@@ -19,3 +19,7 @@ class InvalidRenewal(SubscriptionError):
 class NotTerminable(SubscriptionError):
     code = "subscription_not_terminable"
     status = 409
+
+
+class InvalidSubscriptionDetails(SubscriptionError):
+    code = "invalid_details"

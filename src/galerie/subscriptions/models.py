@@ -116,6 +116,8 @@ class Subscription(TimeStampedModel):
         verbose_name = _("abonnement")
         verbose_name_plural = _("abonnements")
         ordering = ["-created_at", "-pk"]
+        # The back office's « Résilier » action (Service client), as the customer's three clicks.
+        permissions = [("terminate", _("Peut résilier un abonnement"))]
         indexes = [
             models.Index(fields=["status", "ends_on"], name="subscription_due"),
         ]

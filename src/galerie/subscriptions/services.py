@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 
 from galerie.core import clock
 from galerie.subscriptions import emails
-from galerie.subscriptions.errors import InvalidRenewal, NotTerminable
+from galerie.subscriptions.errors import (
+    InvalidRenewal,
+    InvalidSubscriptionDetails,
+    NotTerminable,
+)
 from galerie.subscriptions.locks import subscription_lock
 from galerie.subscriptions.models import (
     FulfilmentStatus,
@@ -31,6 +35,24 @@ from galerie.subscriptions.schedule import first_term_start, issue_dates, term_e
 
 St = SubscriptionStatus
 SERVED = (St.ACTIVE, St.TERMINATING)
+
+
+def subscription_details_clean(details) -> dict:
+    """The details a shopper may give a subscription line: exactly {"auto_renew": bool}
+    (missing or empty means no tacit renewal). A renewal line's {"renews": …} is written by the
+    renewal run only, never accepted from a shopper."""
+    if details is None or details == {}:
+        return {"auto_renew": False}
+    if (
+        not isinstance(details, dict)
+        or set(details) != {"auto_renew"}
+        or not isinstance(details["auto_renew"], bool)
+    ):
+        raise InvalidSubscriptionDetails(
+            _("Pour un abonnement, seul le choix de reconduction tacite (oui ou non) est accepté."),
+            field="details",
+        )
+    return {"auto_renew": details["auto_renew"]}
 
 
 def _subscription_lines(order):

@@ -142,7 +142,9 @@ def make_subscription_offer(
         tax_class="super_reduced",
         gtin_required=False,
     )
-    product = make_product(kw.pop("title", None), product_type=press, gtin=None)
+    product = make_product(
+        kw.pop("title", None), product_type=press, gtin=None, category=kw.pop("category", None)
+    )
     offer = make_offer(product, seller=seller, price=price, stock=kw.pop("stock", 1000), **kw)
     SubscriptionPlan.objects.create(
         offer=offer,

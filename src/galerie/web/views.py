@@ -43,6 +43,7 @@ from galerie.storefronts.listing import (
     visible_products,
 )
 from galerie.storefronts.selectors import storefront_list
+from galerie.subscriptions.selectors import plan_facts
 from galerie.travel.selectors import departures_of_product, options_of_product
 from galerie.web.caching import catalogue_page
 
@@ -250,6 +251,10 @@ def product(request, slug: str):
             "others_from": offers_lowest_totals(others),
             "attributes": attributes,
             "ancestors": ancestors,
+            # A press subscription: what one term brings (the renewal choice is made here).
+            "plan": plan_facts(offer=buy_box, tax_class=item.product_type.tax_class)
+            if buy_box
+            else None,
         },
     )
 

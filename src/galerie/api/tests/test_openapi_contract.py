@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 10
+    assert readers == 13
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -119,6 +119,7 @@ def test_a_declared_cart_token_is_read(mall):
         "/api/cart/lines/{line_id}/travellers": {
             "travellers": [{"first_name": "A", "last_name": "B", "birth_date": "1980-01-01"}]
         },
+        "/api/cart/lines/{line_id}/details": {"auto_renew": True},
     }
     document = _document()
     for path, method, operation in _operations(document):
@@ -159,13 +160,15 @@ def test_a_declared_csrf_token_is_checked(mall):
             body = {
                 "travellers": [{"first_name": "A", "last_name": "B", "birth_date": "1980-01-01"}]
             }
+        if path.endswith(("/details", "/auto-renew")):
+            body = {"auto_renew": True}  # strict schemas: nothing else
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 7
+    assert checked == 10
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -270,6 +273,9 @@ OPERATION_IDS = {
     "seller_offer_list", "seller_offer_create", "seller_offer_bulk", "seller_offer_get",
     "seller_offer_patch", "seller_order_list", "seller_order_get", "seller_order_accept",
     "seller_order_ship", "seller_order_cancel", "seller_statement_list", "seller_statement_get",
+    "cart_line_details", "subscriptions_subscription_list", "subscriptions_subscription_get",
+    "subscriptions_subscription_terminate", "subscriptions_subscription_auto_renew",
+    "subscriptions_fulfilment_list", "subscriptions_fulfilment_ship",
 }  # fmt: skip
 
 
@@ -481,7 +487,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 12
+    assert checked == 14
     assert _state() == before
 
 

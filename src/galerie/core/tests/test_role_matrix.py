@@ -32,12 +32,14 @@ from galerie.portal.auth import api_token_create
 from galerie.reporting.chart import FixedCostKind
 from galerie.reporting.services import fixed_cost_record
 from galerie.sellers.models import Seller, SellerMember, SellerRole, SellerStatus
+from galerie.subscriptions.models import Subscription, SubscriptionStatus
 from galerie.testing.factories import (
     make_category,
     make_offer,
     make_product,
     make_seller,
     make_storefront,
+    make_subscription_offer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +126,15 @@ def _token(place):
     user = get_user_model().objects.create_user("vendeur", password="pw-123456789")
     member = SellerMember.objects.create(seller=seller, user=user, role=SellerRole.OWNER)
     return api_token_create(member=member, name="ERP").token
+
+
+def _subscription(place):
+    """A paid (active) press subscription of a customer."""
+    offer = make_subscription_offer(price="39.00")
+    order = place([(offer.pk, 1)], details={offer.pk: {"auto_renew": True}})
+    payment = payment_start(order=order, method="transfer", return_url="/").payment
+    payment_transfer_mark_received(payment=payment)
+    return Subscription.objects.get(terms__order_line__order=order)
 
 
 def _fixed_cost(place):
@@ -215,6 +226,9 @@ CASES = {
         lambda s, r: s.status == SellerStatus.CLOSED,
         {SELLERS},
         REASON,
+    ),
+    ("subscriptions.subscription", "terminate"): Case(
+        _subscription, lambda s, r: s.status == SubscriptionStatus.TERMINATING, {SUPPORT}
     ),
     ("imports.importjob", "resume_jobs"): Case(
         _failed_job, lambda j, r: j.status == ImportStatus.PENDING, {CATALOGUE, SELLERS}
@@ -346,6 +360,25 @@ API_CASES = {
         404,
     ),
     ("patch", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, {"quantity": 3}, 404),
+    ("put", "/api/cart/lines/{line_id}/details"): (
+        FOREIGN,
+        {"line_id": "line"},
+        {"auto_renew": True},
+        404,
+    ),
+    ("post", "/api/subscriptions/{public_id}/terminate"): (
+        FOREIGN,
+        {"public_id": "subscription"},
+        None,
+        404,
+    ),
+    ("put", "/api/subscriptions/{public_id}/auto-renew"): (
+        FOREIGN,
+        {"public_id": "subscription"},
+        {"auto_renew": False},
+        404,
+    ),
+    ("post", "/api/seller/fulfilments/ship"): (TOKEN, {}, {"ids": [1]}, 401),
     ("delete", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, None, 404),
     ("post", "/api/cart/lines"): (OWN, {}, {"offer_id": "offer", "quantity": 1}, 201),
     ("post", "/api/checkout/quote"): (OWN, {}, {}, 200),  # an empty quote
@@ -406,6 +439,7 @@ def visitor(place, address, storefront):
         "paid": paid.public_id,
         "seller_order": paid.seller_orders.get().pk,
         "address": address,
+        "subscription": _subscription(place).public_id,
     }
 
 
@@ -415,7 +449,7 @@ def _world_state(cart):
     from galerie.payments.models import Payment, Refund
     from galerie.sellers.models import Offer
 
-    models = [Order, SellerOrder, Payment, Refund, Offer]
+    models = [Order, SellerOrder, Payment, Refund, Offer, Subscription]
     state = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     state["lines"] = list(CartLine.objects.filter(cart=cart).order_by("pk").values())
     return state

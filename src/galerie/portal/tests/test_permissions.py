@@ -66,6 +66,16 @@ ROUTES = [
     ),
     ("offer_deactivate", "post", "/vendeur/offres/{offer_a}/desactiver/", {}, OBJECT_WRITE),
     ("orders", "get", "/vendeur/commandes/", None, LIST),
+    ("fulfilments", "get", "/vendeur/abonnements/numeros/", None, LIST),
+    ("fulfilments_csv", "get", "/vendeur/abonnements/numeros.csv", None, LIST),
+    # Foreign or unknown ids are ignored (nothing shipped), so every seller is sent back.
+    (
+        "fulfilments_ship",
+        "post",
+        "/vendeur/abonnements/numeros/expedier/",
+        {"ids": "{offer_a}"},
+        (LOGIN, 403, BACK, BACK, BACK, 403),
+    ),
     ("order", "get", "/vendeur/commandes/{order_a}/", None, OBJECT),
     ("order_accept", "post", "/vendeur/commandes/{order_a}/accepter/", {}, OBJECT_WRITE),
     # not accepted yet: seller A is told why (400), seller B still gets 404

@@ -40,3 +40,44 @@ def pay():
         return order
 
     return _pay
+
+
+@pytest.fixture
+def press(storefront):
+    """The storefront's press shelf: a category in its assortment."""
+    from galerie.testing.factories import make_category
+
+    category = make_category("Presse", slug="presse")
+    storefront.categories.add(category)
+    return category
+
+
+@pytest.fixture
+def subscriber(place, pay):
+    """A customer's paid subscription: subscriber(user, offer, auto_renew=False) → Subscription."""
+    from galerie.subscriptions.models import Subscription
+
+    def _subscribe(user, offer, *, auto_renew=False, paid=True):
+        order = place(
+            [(offer.pk, 1)],
+            user=user,
+            email=user.email,
+            details={offer.pk: {"auto_renew": auto_renew}},
+        )
+        if paid:
+            pay(order)
+        return Subscription.objects.filter(terms__order_line__order=order).get()
+
+    return _subscribe
+
+
+@pytest.fixture
+def make_customer():
+    from django.contrib.auth import get_user_model
+
+    def _make(name="claire"):
+        return get_user_model().objects.create_user(
+            f"{name}@example.fr", f"{name}@example.fr", "pw-12345678"
+        )
+
+    return _make
