@@ -73,6 +73,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscription": (VIEW, TERMINATE),
         "subscriptions.subscriptionterm": (VIEW,),
         "subscriptions.subscriptionplan": (VIEW,),
+        # A trip cancelled under its fee schedule refunds the rest: orders.refund runs it.
+        "travel.booking": (VIEW,),
     },
     # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {
@@ -95,6 +97,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "reporting.simulationrun": (VIEW,),
         "subscriptions.subscription": (VIEW,),
         "subscriptions.subscriptionterm": (VIEW,),
+        "travel.booking": (VIEW,),
     },
 }
 

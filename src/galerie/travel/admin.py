@@ -4,13 +4,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.payments.cancellations import travel_booking_cancel
 from galerie.travel.models import Booking
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(GalerieModelAdmin):
     list_display = ["pk", "departure", "adults", "children", "status", "cancelled_at", "fee"]
     list_filter = ["status"]
     list_select_related = ("departure__offer__product", "order_line")

@@ -95,7 +95,7 @@ def test_idempotency_key_is_required_and_cart_token_optional():
         assert key["required"] is True
         assert key["schema"]["maxLength"] == 128 and key["schema"]["minLength"] == 1
     carts = [op for _, _, op in _operations(document) if _header(op, CART_TOKEN)]
-    assert len(carts) == 7 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
+    assert len(carts) == 8 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
     add = document["paths"]["/api/cart/lines"]["post"]
     assert CART_TOKEN in add["responses"]["201"]["headers"]
 
@@ -487,7 +487,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 14
+    assert checked == 15
     assert _state() == before
 
 

@@ -137,6 +137,14 @@ def _subscription(place):
     return Subscription.objects.get(terms__order_line__order=order)
 
 
+def _booking(place):
+    """A paid trip booking (two adults, departure in 60 days)."""
+    from galerie.travel.tests.trips import make_departure, place_trip
+
+    _order, booking = place_trip(storefront=make_storefront("voyages"), departure=make_departure())
+    return booking
+
+
 def _fixed_cost(place):
     return fixed_cost_record(
         storefront=make_storefront("tech"),
@@ -229,6 +237,9 @@ CASES = {
     ),
     ("subscriptions.subscription", "terminate"): Case(
         _subscription, lambda s, r: s.status == SubscriptionStatus.TERMINATING, {SUPPORT}
+    ),
+    ("travel.booking", "cancel_under_schedule"): Case(
+        _booking, lambda b, r: b.status == "cancelled", {SUPPORT}
     ),
     ("imports.importjob", "resume_jobs"): Case(
         _failed_job, lambda j, r: j.status == ImportStatus.PENDING, {CATALOGUE, SELLERS}
@@ -379,6 +390,18 @@ API_CASES = {
         404,
     ),
     ("post", "/api/seller/fulfilments/ship"): (TOKEN, {}, {"ids": [1]}, 401),
+    ("put", "/api/cart/lines/{line_id}/travellers"): (
+        FOREIGN,
+        {"line_id": "line"},
+        {"travellers": [{"first_name": "Ana", "last_name": "Lima", "birth_date": "1980-01-01"}]},
+        404,
+    ),
+    ("post", "/api/payments/orders/{public_id}/bookings/{booking_id}/cancel"): (
+        FOREIGN,
+        {"public_id": "trip_order", "booking_id": "booking"},
+        None,
+        404,
+    ),
     ("delete", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, None, 404),
     ("post", "/api/cart/lines"): (OWN, {}, {"offer_id": "offer", "quantity": 1}, 201),
     ("post", "/api/checkout/quote"): (OWN, {}, {}, 200),  # an empty quote
@@ -431,6 +454,7 @@ def visitor(place, address, storefront):
     line = cart_add(cart=cart, offer_id=offer.pk, quantity=1)
     pending = _order(place)
     paid = _paid_order(place)
+    booking = _booking(place)
     return {
         "offer": offer.pk,
         "cart": cart,
@@ -440,6 +464,8 @@ def visitor(place, address, storefront):
         "seller_order": paid.seller_orders.get().pk,
         "address": address,
         "subscription": _subscription(place).public_id,
+        "trip_order": booking.order_line.order.public_id,
+        "booking": booking.pk,
     }
 
 
@@ -448,8 +474,9 @@ def _world_state(cart):
     from galerie.orders.models import SellerOrder
     from galerie.payments.models import Payment, Refund
     from galerie.sellers.models import Offer
+    from galerie.travel.models import Booking
 
-    models = [Order, SellerOrder, Payment, Refund, Offer, Subscription]
+    models = [Order, SellerOrder, Payment, Refund, Offer, Subscription, Booking]
     state = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     state["lines"] = list(CartLine.objects.filter(cart=cart).order_by("pk").values())
     return state
