@@ -44,6 +44,7 @@ from galerie.storefronts.listing import (
 )
 from galerie.storefronts.selectors import storefront_list
 from galerie.subscriptions.selectors import plan_facts
+from galerie.travel.cancellation import cancellation_schedule_rows
 from galerie.travel.selectors import departures_of_product, options_of_product
 from galerie.web.caching import catalogue_page
 
@@ -225,6 +226,10 @@ def product(request, slug: str):
         departures = departures_of_product(item.pk)
         for departure in departures:
             departure.offer.seller_label = departure.offer.seller.display_name(storefront)
+            # Shown before ordering: what cancelling would cost, in dates (no query).
+            departure.schedule = cancellation_schedule_rows(
+                departure_on=departure.starts_on, tiers=package.cancellation_tiers
+            )
         options = options_of_product(item.pk)
     offers = [] if package is not None else offers_for_product(item.pk)
     for offer in offers:
