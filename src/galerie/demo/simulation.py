@@ -5,7 +5,8 @@ Customers place orders (`order_place`), pay by card on the simulated provider (`
 (`payment_transfer_mark_received`), sellers accept, ship and deliver (`seller_order_*`), some
 cancel, some customers cancel or send goods back (`order_cancel`, `order_refund`), sellers are
 paid out weekly (`payout_run`) and finance books each
-storefront's fixed costs at month end (`fixed_cost_record`).
+storefront's fixed costs at month end (`fixed_cost_record`). Trips and press subscriptions, with
+their renewals, are played by `demo.trips_press` on the same clock.
 
 Backdating: every service and automatic timestamp reads the time through `galerie.core.clock`
 (order, payment and event timestamps, `clock.localdate()` for ledger dates), so the simulation
@@ -40,6 +41,7 @@ from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.mail import emails_suppressed
 from galerie.core.money import to_money
+from galerie.demo.trips_press import TripsAndPress
 from galerie.inventory.services import stock_adjust
 from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.orders.services import (
@@ -195,6 +197,10 @@ class SimulationResult:
     returns: int = 0
     payouts: int = 0
     fixed_costs: int = 0
+    trips_booked: int = 0
+    trips_cancelled: int = 0
+    subscriptions_sold: int = 0
+    subscriptions_terminated: int = 0
     refused: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
 
@@ -276,6 +282,7 @@ class Simulation:
                 self.storefronts.append(storefront)
                 self.pools[storefront.pk] = pools
         self.customers = [self._customer(i) for i in range(400)]
+        self.trips_press = TripsAndPress(self)
 
     def _terms_ensure(self, roots: dict[int, str]) -> None:
         slug_to_category = {slug: pk for pk, slug in roots.items()}
@@ -381,6 +388,7 @@ class Simulation:
         orders_release_expired(now=clock.now())
         if day.weekday() == 0:
             self._payouts(day)
+        self.trips_press.open_day(day, tz)
         for storefront in self.storefronts:
             mean = self._orders_per_day(storefront, day)
             for _i in range(self._poisson(mean)):
@@ -400,6 +408,9 @@ class Simulation:
         weekend = 1.15 if day.weekday() >= 5 else 0.94
         base = ORDERS_PER_DAY.get(storefront.slug, DEFAULT_ORDERS_PER_DAY)
         return base * season * weekend * self.scale
+
+    def season_of(self, department: str, month: int) -> float:
+        return SEASONS[DEPARTMENT_SEASON.get(department, "flat")][month - 1]
 
     def _poisson(self, mean: float) -> int:
         # Knuth's method: small means only (a few orders a day per storefront).

@@ -89,6 +89,18 @@ class Command(GalerieCommand):
             "seconds": time.perf_counter() - started,
         }
         self.stdout.write(self.style.SUCCESS(done))
+        self.stdout.write(
+            _(
+                "Dont %(trips)d voyages réservés (%(trip_cancels)d annulés selon le barème) et "
+                "%(subscriptions)d abonnements presse (%(terminations)d résiliés)."
+            )
+            % {
+                "trips": result.trips_booked,
+                "trip_cancels": result.trips_cancelled,
+                "subscriptions": result.subscriptions_sold,
+                "terminations": result.subscriptions_terminated,
+            }
+        )
         if result.refused:
             refused = ", ".join(f"{code} × {n}" for code, n in sorted(result.refused.items()))
             self.stdout.write(
