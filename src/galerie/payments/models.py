@@ -44,6 +44,17 @@ class Payment(TimeStampedModel):
     bank_reference = models.CharField(_("référence de virement"), max_length=20, blank=True)
     failure_code = models.CharField(_("motif du refus"), max_length=40, blank=True)
     captured_at = models.DateTimeField(_("encaissé le"), null=True, blank=True)
+    # Merchant-initiated charges on a saved card (subscription renewals): the caller's key makes
+    # a re-run return this payment instead of charging again.
+    saved_card = models.ForeignKey(
+        "payments.SavedCard",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("carte enregistrée"),
+    )
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("paiement")
@@ -112,8 +123,29 @@ class WebhookEvent(models.Model):
         return f"{self.type} {self.event_id}"
 
 
+class SimulatedCard(TimeStampedModel):
+    """A card the simulated provider keeps for merchant-initiated charges (the customer
+    consented on its hosted page). Like a sandbox it keeps the test card's behaviour, never the
+    number: `mit_behaviour` is what its merchant-initiated charges answer (gateways.MIT_CARDS)."""
+
+    token = models.CharField(max_length=64, unique=True)
+    brand = models.CharField(max_length=20)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    mit_behaviour = models.CharField(max_length=40, default="succeeded")
+
+    class Meta:
+        verbose_name = _("carte conservée par le prestataire simulé")
+        verbose_name_plural = _("cartes conservées par le prestataire simulé")
+
+    def __str__(self) -> str:
+        return f"{self.token} •••• {self.last4}"
+
+
 class SimulatedCharge(TimeStampedModel):
-    """The simulated card provider's own record of a checkout session (never card data)."""
+    """The simulated card provider's own record of a checkout session or of a merchant-initiated
+    charge on a kept card (never card data)."""
 
     token = models.CharField(max_length=64, unique=True)
     amount = models.DecimalField(**MONEY_FIELD)
@@ -124,6 +156,16 @@ class SimulatedCharge(TimeStampedModel):
     decline_code = models.CharField(max_length=40, blank=True)
     merchant_label = models.CharField(max_length=200)
     return_url = models.CharField(max_length=500)
+    # Checkout session: the merchant named here asks to keep the card for later charges (the
+    # hosted page then asks for the expiry and the customer's consent); blank: not kept.
+    save_card_for = models.CharField(max_length=200, blank=True)
+    # The kept card: created by the session when the customer consented, or charged by a
+    # merchant-initiated charge (which then has an idempotency key and the merchant's reference).
+    card = models.ForeignKey(
+        SimulatedCard, null=True, blank=True, on_delete=models.PROTECT, related_name="charges"
+    )
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    mit_reference = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("transaction du prestataire simulé")

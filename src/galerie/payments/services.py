@@ -2,11 +2,13 @@
 
 Idempotency: `payment_start` reuses the order's open payment of the same method (a double
 click opens one checkout session); a webhook is applied once per event id (a unique row, and a
-conditional status update on the payment); refunds are keyed by `Refund.idempotency_key`.
+conditional status update on the payment); refunds are keyed by `Refund.idempotency_key`;
+merchant-initiated charges on a saved card by `Payment.idempotency_key`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import time
@@ -34,22 +36,34 @@ from galerie.orders.services import (
     order_payment_window_extend,
 )
 from galerie.payments.errors import OrderNotPayable, PaymentError, UnknownPaymentMethod
-from galerie.payments.gateways import gateway_for, payment_methods_available, webhook_sign
+from galerie.payments.gateways import (
+    GatewayResult,
+    gateway_for,
+    payment_methods_available,
+    webhook_sign,
+)
 from galerie.payments.models import (
     Payment,
     PaymentMethod,
     PaymentStatus,
     Refund,
     RefundStatus,
+    SavedCard,
     WebhookEvent,
 )
+from galerie.subscriptions.models import Subscription, SubscriptionTerm
 
 OPEN = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
 FAILURE_LABELS = {
     "card_declined": _("carte refusée"),
     "insufficient_funds": _("provision insuffisante"),
     "authentication_failed": _("authentification 3-D Secure échouée"),
+    "expired_card": _("carte expirée"),
+    "card_unknown": _("carte inconnue du prestataire"),
 }
+# Refusals of a merchant-initiated charge that a later attempt may turn into a payment (the
+# renewal's dunning retries these); any other failure code is final for that card.
+SOFT_DECLINE_CODES = frozenset({"insufficient_funds"})
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -129,8 +143,12 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
         )
     gateway = gateway_for(method)
     label = order.storefront.name if order.storefront else "Galerie"
+    merchant = label
     label = f"{label} — commande {order.number}"
-    payment = order.payments.filter(status__in=OPEN, method=method).first()
+    # A merchant-initiated charge in flight (idempotency key) is never reused as a session.
+    payment = order.payments.filter(
+        status__in=OPEN, method=method, idempotency_key__isnull=True
+    ).first()
     if payment is None:
         payments_void_open(order=order)
         token = secrets.token_urlsafe(24)
@@ -145,7 +163,12 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
                 else ""
             ),
         )
-    result = gateway.authorize(payment=payment, return_url=return_url, label=label)
+    result = gateway.authorize(
+        payment=payment,
+        return_url=return_url,
+        label=label,
+        save_card_for=merchant if order_renews_by_card(order=order) else "",
+    )
     if method == PaymentMethod.TRANSFER:
         order_payment_window_extend(order=order, until=clock.now() + TRANSFER_TIMEOUT)
     return payment_start_info(payment, result.redirect_url)
@@ -215,24 +238,10 @@ def _webhook_apply(event: dict) -> str:
         if not captured:
             return "ignored"
         payment.refresh_from_db()
-        if order.status == OrderStatus.PENDING_PAYMENT:
-            order_mark_paid(order=order, note=_("Carte bancaire"), payment=payment)
-        else:
-            # Money arrived for an order cancelled or expired meanwhile: it is real, so it is
-            # booked (capture) and given straight back (the capture's mirror).
-            order_commissions_freeze(order=order)
-            order_capture_post(order=order, payment=payment)
-            _refund_execute(
-                order=order,
-                payment=payment,
-                amount=payment.amount,
-                idempotency_key=f"orphan-capture-{payment.pk}",
-                request_hash="orphan",
-                lines=None,
-                reason=_("Paiement reçu après annulation de la commande"),
-                actor=None,
-                plan=capture_mirror_plan(order=order),
-            )
+        paid = _captured_settle(order=order, payment=payment, note=_("Carte bancaire"))
+        card = data.get("card")
+        if paid and isinstance(card, dict) and order_renews_by_card(order=order):
+            saved_card_record(order=order, data=card)
         return "processed"
     if kind == "charge.failed":
         code = str(data.get("code") or "card_declined")[:40]
@@ -245,8 +254,37 @@ def _webhook_apply(event: dict) -> str:
     return "ignored"
 
 
+def _captured_settle(*, order: Order, payment: Payment, note: str) -> bool:
+    """A captured payment pays its order if still pending (True); otherwise the money is real,
+    so it is booked (capture) and given straight back (the capture's mirror). Call while
+    holding the order's lock."""
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        order_mark_paid(order=order, note=note, payment=payment)
+        return True
+    order_commissions_freeze(order=order)
+    order_capture_post(order=order, payment=payment)
+    _refund_execute(
+        order=order,
+        payment=payment,
+        amount=payment.amount,
+        idempotency_key=f"orphan-capture-{payment.pk}",
+        request_hash="orphan",
+        lines=None,
+        reason=_("Paiement reçu après annulation de la commande"),
+        actor=None,
+        plan=capture_mirror_plan(order=order),
+    )
+    return False
+
+
 def webhook_emit(
-    *, event_type: str, reference: str, amount: Decimal, code: str = "", delivery: str | None = None
+    *,
+    event_type: str,
+    reference: str,
+    amount: Decimal,
+    code: str = "",
+    card: dict | None = None,
+    delivery: str | None = None,
 ) -> None:
     """The simulated provider notifies Galerie once the current transaction has committed.
 
@@ -262,6 +300,8 @@ def webhook_emit(
         "created": int(time.time()),
         "data": {"reference": reference, "amount": str(amount), "code": code},
     }
+    if card:
+        event["data"]["card"] = card
     raw = json.dumps(event, separators=(",", ":"))
     if (delivery or getattr(settings, "GALERIE_PAYMENT_WEBHOOKS", "inline")) == "task":
         from galerie.payments.tasks import webhook_deliver
@@ -274,6 +314,148 @@ def webhook_emit(
 def webhook_deliver_now(*, raw_body: str) -> str:
     body = raw_body.encode()
     return payment_webhook_receive(raw_body=body, signature=webhook_sign(body))
+
+
+# --- Saved cards and merchant-initiated charges ------------------------------------------------
+
+
+def order_renews_by_card(*, order: Order) -> bool:
+    """The order buys a subscription the customer chose to renew tacitly: its card payment asks
+    the provider to keep the card, with the customer's consent."""
+    return order.lines.filter(
+        offer__subscription_plan__isnull=False, details__auto_renew=True
+    ).exists()
+
+
+def saved_card_record(*, order: Order, data: dict) -> SavedCard | None:
+    """The provider kept the card that paid `order` (webhook `data["card"]`): record its
+    reference, brand, last four digits and expiry (never the number) for the order's customer,
+    and attach it to the subscriptions that order paid. None if the data is malformed."""
+    try:
+        ref = str(data["id"])[:64]
+        last4 = str(data["last4"])
+        exp_month, exp_year = int(data["exp_month"]), int(data["exp_year"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not ref or not (len(last4) == 4 and last4.isdigit()) or not 1 <= exp_month <= 12:
+        return None
+    card, _created = SavedCard.objects.get_or_create(
+        provider_ref=ref,
+        defaults={
+            "user": order.user,
+            "email": order.email,
+            "brand": str(data.get("brand") or "")[:20],
+            "last4": last4,
+            "exp_month": exp_month,
+            "exp_year": exp_year,
+        },
+    )
+    saved_card_attach(order=order, card=card)
+    return card
+
+
+def saved_card_attach(*, order: Order, card: SavedCard) -> int:
+    """Renew with `card` the subscriptions whose term `order` pays and that renew tacitly;
+    returns how many."""
+    paid_by_order = SubscriptionTerm.objects.filter(order_line__order=order).values(
+        "subscription_id"
+    )
+    return Subscription.objects.filter(pk__in=paid_by_order, auto_renew=True).update(
+        saved_card=card
+    )
+
+
+@transaction.atomic
+def saved_card_deactivate(*, user, card: SavedCard) -> SavedCard:
+    """The customer removes a saved card: it is never charged again, and the subscriptions it
+    paid renew without a card. The caller checks that `card` belongs to `user`."""
+    if card.user_id != getattr(user, "pk", None):
+        raise PaymentError(_("Carte introuvable."), code="saved_card_not_found")
+    SavedCard.objects.filter(pk=card.pk).update(is_active=False, updated_at=clock.now())
+    Subscription.objects.filter(saved_card=card).update(saved_card=None)
+    card.refresh_from_db()
+    return card
+
+
+def _mit_provider_ref(idempotency_key: str) -> str:
+    # Until the provider answers, the payment is known by a reference derived from the key.
+    return "mit_" + hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
+
+
+def payment_charge_saved_card(*, order: Order, card: SavedCard, idempotency_key: str) -> Payment:
+    """Charge `order` (pending: a renewal order) on the saved `card`, no customer present.
+
+    Success captures the payment and marks the order paid (ledger posted as for a checkout);
+    failure leaves the payment failed with its `failure_code` and the order pending: retrying
+    (SOFT_DECLINE_CODES) or closing it is the caller's decision. The same `idempotency_key`
+    returns the same payment, whatever its outcome, and never charges twice: the key is written
+    with the payment before the provider is called, and the provider is called with it too, so
+    a run interrupted between the two resumes without a second charge.
+    """
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 128:
+        raise PaymentError(
+            _("Une clé d'idempotence (1 à 128 caractères) est obligatoire."),
+            code="idempotency_key_required",
+        )
+    payment = _mit_payment_open(order=order, card=card, key=key)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    result = gateway_for(PaymentMethod.CARD).charge_saved(
+        card=card, amount=payment.amount, reference=order.number, idempotency_key=key
+    )
+    return _mit_payment_settle(payment=payment, result=result)
+
+
+@transaction.atomic
+def _mit_payment_open(*, order: Order, card: SavedCard, key: str) -> Payment:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    payment = Payment.objects.filter(idempotency_key=key).first()
+    if payment is not None:
+        if payment.order_id != order.pk:
+            raise PaymentError(
+                _("Cette clé d'idempotence a déjà servi pour une autre commande."),
+                code="idempotency_conflict",
+            )
+        return payment
+    if not card.is_active:
+        raise PaymentError(_("Cette carte a été supprimée par le client."), code="card_inactive")
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise OrderNotPayable(
+            _("La commande %(n)s n'est pas en attente de paiement (%(s)s).")
+            % {"n": order.number, "s": order.get_status_display()}
+        )
+    return Payment.objects.create(
+        order=order,
+        method=PaymentMethod.CARD,
+        amount=order.total,
+        provider_ref=_mit_provider_ref(key),
+        saved_card=card,
+        idempotency_key=key,
+    )
+
+
+@transaction.atomic
+def _mit_payment_settle(*, payment: Payment, result: GatewayResult) -> Payment:
+    # Lock order as everywhere: the Order row, then its payment.
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    fields = {"provider_ref": result.reference} if result.reference else {}
+    if result.ok:
+        # Voided meanwhile (the order expired while the provider answered): the money is real,
+        # so it is captured all the same and given back by _captured_settle.
+        captured = Payment.objects.filter(
+            pk=payment.pk, status__in=[PaymentStatus.PENDING, PaymentStatus.VOIDED]
+        ).update(status=PaymentStatus.CAPTURED, captured_at=clock.now(), **fields)
+        payment.refresh_from_db()
+        if captured:
+            note = _("Carte enregistrée •••• %(last4)s") % {"last4": payment.saved_card.last4}
+            _captured_settle(order=order, payment=payment, note=note)
+        return payment
+    Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.FAILED, failure_code=(result.code or "card_declined")[:40], **fields
+    )
+    payment.refresh_from_db()
+    return payment
 
 
 # --- Bank transfer -----------------------------------------------------------------------------

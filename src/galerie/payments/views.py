@@ -62,7 +62,12 @@ def hosted_page(request, token):
     error = ""
     if request.method == "POST":
         try:
-            outcome = charge_submit(token=token, card_number=request.POST.get("card_number", ""))
+            outcome = charge_submit(
+                token=token,
+                card_number=request.POST.get("card_number", ""),
+                expiry=request.POST.get("expiry", ""),
+                consent=request.POST.get("consent") == "1",
+            )
         except CardRejected as exc:
             error = str(exc)
         else:
