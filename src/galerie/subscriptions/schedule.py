@@ -96,3 +96,31 @@ def notice_window(*, ends_on: dt.date) -> tuple[dt.date, dt.date]:
         add_months(ends_on, -NOTICE_EARLIEST_MONTHS),
         add_months(ends_on, -NOTICE_LATEST_MONTHS),
     )
+
+
+# Renewal of a tacitly renewed term, and its dunning. The renewal is placed and first charged
+# two days before the paid term ends, so that a soft decline leaves a retry before an issue is
+# missed; soft declines (insufficient funds) are retried 3, 7 and 14 days after the first attempt.
+# The renewal order stays payable by the customer (the order's page) through the day of the last
+# retry; the daily run of the next day cancels it: the term fails and the subscription ends with
+# its last paid day.
+RENEWAL_LEAD_DAYS = 2
+RENEWAL_ATTEMPT_OFFSETS = (0, 3, 7, 14)
+RENEWAL_ATTEMPTS = len(RENEWAL_ATTEMPT_OFFSETS)
+
+
+def renewal_first_attempt_on(*, ends_on: dt.date) -> dt.date:
+    """The day the renewal of a term ending `ends_on` is placed and first charged."""
+    return ends_on - dt.timedelta(days=RENEWAL_LEAD_DAYS)
+
+
+def renewal_attempt_on(*, renewal_starts_on: dt.date, number: int) -> dt.date:
+    """The day attempt `number` (1-based) of a renewal term starting `renewal_starts_on` is due."""
+    first = renewal_first_attempt_on(ends_on=renewal_starts_on - dt.timedelta(days=1))
+    return first + dt.timedelta(days=RENEWAL_ATTEMPT_OFFSETS[number - 1])
+
+
+def renewal_last_payable_on(*, renewal_starts_on: dt.date) -> dt.date:
+    """The last day the renewal term starting `renewal_starts_on` may be paid: the day of the
+    last retry. The daily run of the day after cancels it if it is still unpaid."""
+    return renewal_attempt_on(renewal_starts_on=renewal_starts_on, number=RENEWAL_ATTEMPTS)
