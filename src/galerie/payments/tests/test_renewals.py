@@ -4,11 +4,12 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from galerie.core import clock
 from galerie.orders.models import Order
 from galerie.payments.models import Payment, PaymentStatus, SimulatedCharge
-from galerie.payments.renewals import renewal_retries_run, renewals_run
+from galerie.payments.renewals import renewal_notices_send, renewal_retries_run, renewals_run
 from galerie.subscriptions.models import (
     AttemptOutcome,
     FulfilmentStatus,
@@ -17,6 +18,7 @@ from galerie.subscriptions.models import (
     SubscriptionStatus,
     TermStatus,
 )
+from galerie.subscriptions.schedule import notice_window
 from galerie.subscriptions.services import subscription_terminate, subscriptions_end_due
 from galerie.testing.factories import make_subscription_offer
 from galerie.testing.subscriptions import (
@@ -300,3 +302,80 @@ def test_subscriptions_without_tacit_renewal_are_not_renewed(
     day = subscription.ends_on - dt.timedelta(days=2)
     first, _ = daily(day, django_capture_on_commit_callbacks)
     assert first.placed == 0 and subscription.terms.count() == 1
+
+
+# --- Loi Chatel notice ---------------------------------------------------------------------------
+
+
+def notices(day, capture):
+    with on(day), capture(execute=True):
+        return renewal_notices_send(today=day)
+
+
+def test_the_notice_window_opens_three_months_before_the_end_and_is_sent_once(
+    subscribe, django_capture_on_commit_callbacks
+):
+    subscription = subscribe()
+    end = subscription.ends_on
+    opens, closes = notice_window(ends_on=end)
+    mail.outbox.clear()
+    assert notices(opens - dt.timedelta(days=1), django_capture_on_commit_callbacks).sent == 0
+    assert not mail.outbox
+
+    report = notices(opens, django_capture_on_commit_callbacks)
+    again = notices(opens + dt.timedelta(days=1), django_capture_on_commit_callbacks)
+
+    assert (report.sent, report.late, again.sent) == (1, 0, 0)
+    subscription.refresh_from_db()
+    assert subscription.renewal_notice_for == end and subscription.renewal_notice_late_for is None
+    (message,) = mail.outbox
+    assert message.to == [subscription.email]
+    assert date_format(end, "j F Y") in message.body
+    assert date_format(end + dt.timedelta(days=1), "j F Y") in message.body
+    assert "39.00 €" in message.body or "39,00" in message.body
+    assert "/compte/abonnements/" in message.body and "Résilier mon abonnement" in message.body
+    assert "L215-1" not in message.body
+
+
+def test_the_notice_on_the_windows_last_day_is_on_time_and_after_it_is_recorded_late(
+    subscribe, django_capture_on_commit_callbacks
+):
+    subscription = subscribe()
+    end = subscription.ends_on
+    _opens, closes = notice_window(ends_on=end)
+    assert notices(closes, django_capture_on_commit_callbacks).late == 0
+    subscription.refresh_from_db()
+    assert subscription.renewal_notice_late_for is None
+
+    Subscription.objects.filter(pk=subscription.pk).update(renewal_notice_for=None)
+    mail.outbox.clear()
+    report = notices(closes + dt.timedelta(days=1), django_capture_on_commit_callbacks)
+
+    assert (report.sent, report.late) == (1, 1)
+    subscription.refresh_from_db()
+    assert subscription.renewal_notice_for == end and subscription.renewal_notice_late_for == end
+    assert "L215-1" in mail.outbox[0].body
+
+
+def test_a_three_month_term_gets_its_notice_on_the_first_run(
+    storefront, django_capture_on_commit_callbacks
+):
+    offer = make_subscription_offer(price="12.00", issues_per_year=52, term_months=3)
+    subscription = subscription_buy(offer=offer, storefront=storefront, card=saved_card_make())
+    report = notices(clock.localdate(), django_capture_on_commit_callbacks)
+    assert report.sent == 1 and report.late == 0
+
+
+def test_no_notice_without_tacit_renewal_and_a_renewed_term_gets_its_own(
+    offer, storefront, subscribe, django_capture_on_commit_callbacks
+):
+    subscription_buy(offer=offer, storefront=storefront, auto_renew=False)
+    subscription = subscribe()
+    end = subscription.ends_on
+    opens, _closes = notice_window(ends_on=end)
+    assert notices(opens, django_capture_on_commit_callbacks).sent == 1
+    daily(end - dt.timedelta(days=2), django_capture_on_commit_callbacks)
+    subscription.refresh_from_db()
+    assert subscription.renewal_notice_for is None  # the paid renewal resets it
+    next_opens, _ = notice_window(ends_on=subscription.ends_on)
+    assert notices(next_opens, django_capture_on_commit_callbacks).sent == 1
