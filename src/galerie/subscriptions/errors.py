@@ -19,3 +19,13 @@ class InvalidRenewal(SubscriptionError):
 class NotTerminable(SubscriptionError):
     code = "subscription_not_terminable"
     status = 409
+
+
+class NotWithdrawable(SubscriptionError):
+    code = "subscription_not_withdrawable"
+    status = 409
+
+
+class WithdrawalPeriodOver(SubscriptionError):
+    code = "withdrawal_period_over"
+    status = 409

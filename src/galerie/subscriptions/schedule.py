@@ -124,3 +124,25 @@ def renewal_last_payable_on(*, renewal_starts_on: dt.date) -> dt.date:
     """The last day the renewal term starting `renewal_starts_on` may be paid: the day of the
     last retry. The daily run of the day after cancels it if it is still unpaid."""
     return renewal_attempt_on(renewal_starts_on=renewal_starts_on, number=RENEWAL_ATTEMPTS)
+
+
+# Withdrawal (droit de rétractation): 14 days (Code de la consommation, art. L221-18). The
+# exception of art. L221-28, 12° covers newspapers and magazines sold per issue, "sauf pour les
+# contrats d'abonnement à ces publications": a subscription may be withdrawn from.
+WITHDRAWAL_DAYS = 14
+
+
+def withdrawal_last_day(
+    *, medium: str, paid_on: dt.date, first_shipped_on: dt.date | None
+) -> dt.date | None:
+    """The last day a subscription may be withdrawn from; None while the period has not begun.
+
+    A digital subscription is a service: 14 days from the contract (the first term's payment).
+    A print subscription is a regular delivery of goods (L221-18, 3°): 14 days from the receipt
+    of the first issue. Receipt is not recorded, so the period runs from its shipment (earlier,
+    so never later than the law's); before the first issue ships, it has not begun."""
+    if medium == "digital":
+        return paid_on + dt.timedelta(days=WITHDRAWAL_DAYS)
+    if first_shipped_on is None:
+        return None
+    return first_shipped_on + dt.timedelta(days=WITHDRAWAL_DAYS)

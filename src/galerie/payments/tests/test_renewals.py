@@ -361,7 +361,7 @@ def test_a_three_month_term_gets_its_notice_on_the_first_run(
     storefront, django_capture_on_commit_callbacks
 ):
     offer = make_subscription_offer(price="12.00", issues_per_year=52, term_months=3)
-    subscription = subscription_buy(offer=offer, storefront=storefront, card=saved_card_make())
+    subscription_buy(offer=offer, storefront=storefront, card=saved_card_make())
     report = notices(clock.localdate(), django_capture_on_commit_callbacks)
     assert report.sent == 1 and report.late == 0
 
