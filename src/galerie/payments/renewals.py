@@ -56,6 +56,7 @@ from galerie.subscriptions.schedule import (
     renewal_first_attempt_on,
     renewal_last_payable_on,
 )
+from galerie.subscriptions.services import subscriptions_end_due
 
 logger = logging.getLogger(__name__)
 St = SubscriptionStatus
@@ -424,3 +425,27 @@ def _renewal_close(*, order: Order, subscription: Subscription, notify: bool) ->
             subscription_id = subscription.pk
             transaction.on_commit(lambda: emails.renewal_failed_send(subscription_id), robust=True)
     return 1
+
+
+# --- The daily run ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class DailyReport:
+    notices: NoticeReport
+    renewals: RenewalReport
+    retries: RenewalReport
+    ended: int
+
+
+def subscriptions_daily(*, today: dt.date | None = None) -> DailyReport:
+    """The subscriptions' daily run, in this order: notices (before any renewal is charged, so a
+    late notice still precedes the charge), renewals and their first charge, retries and closing
+    of unpaid renewals, then ending the subscriptions whose paid term is over."""
+    today = today or clock.localdate()
+    return DailyReport(
+        notices=renewal_notices_send(today=today),
+        renewals=renewals_run(today=today),
+        retries=renewal_retries_run(today=today),
+        ended=subscriptions_end_due(today=today),
+    )
