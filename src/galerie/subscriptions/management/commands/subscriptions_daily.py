@@ -52,8 +52,8 @@ class Command(GalerieCommand):
         self.stdout.write(
             _(
                 "Renouvellements : %(placed)d commandés, %(charged)d payés, %(soft)d refus "
-                "temporaires, %(hard)d refus définitifs, %(expired)d cartes expirées, %(none)d sans "
-                "carte, %(errors)d en erreur."
+                "temporaires, %(hard)d refus définitifs, %(expired)d cartes expirées, "
+                "%(none)d sans carte, %(errors)d en erreur."
             )
             % {
                 "placed": renewals.placed,
