@@ -155,7 +155,8 @@ def main() -> None:
 
         connection.close()
         shutil.copy(db, base)
-        print(f"filled {args.subscriptions:,} subscriptions in {time.perf_counter() - started:.1f} s")
+        elapsed = time.perf_counter() - started
+        print(f"filled {args.subscriptions:,} subscriptions in {elapsed:.1f} s")
         # The timed run uses a fresh process on a copy of the base.
         os.execv(sys.executable, [sys.executable, __file__, *sys.argv[1:]])
     for stale in VAR.glob("galerie.sqlite3*"):
