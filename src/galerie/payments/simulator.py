@@ -51,8 +51,9 @@ def charge_submit(
 
     On a session that keeps the card (`save_card_for`: the customer chose tacit renewal), the
     expiry and the customer's `consent` to later charges are required: without them
-    CardRejected, nothing charged nor kept. `webhooks` ("inline" or "task") overrides how the provider's webhook is delivered
-    (`webhook_emit`), by default as settings.GALERIE_PAYMENT_WEBHOOKS says."""
+    CardRejected, nothing charged nor kept. `webhooks` ("inline" or "task") overrides how the
+    provider's webhook is delivered (`webhook_emit`), by default as
+    settings.GALERIE_PAYMENT_WEBHOOKS says."""
     charge = SimulatedCharge.objects.select_for_update().get(token=token)
     if charge.status != "open":
         return charge.status
