@@ -13,6 +13,8 @@ urlpatterns = [
     path("adresses/nouvelle/", views.address_edit_view, name="address_add"),
     path("adresses/<int:pk>/", views.address_edit_view, name="address_edit"),
     path("adresses/<int:pk>/supprimer/", views.address_delete_view, name="address_delete"),
+    path("cartes/", views.card_list_view, name="cards"),
+    path("cartes/<int:pk>/supprimer/", views.card_delete_view, name="card_delete"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
     path("mot-de-passe/envoye/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

@@ -1,4 +1,5 @@
-"""Account pages under /compte/: register, login, logout, password reset, address book."""
+"""Account pages under /compte/: register, login, logout, password reset, address book, saved
+cards."""
 
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
@@ -22,6 +23,8 @@ from galerie.cart.selectors import session_cart_tokens, session_cart_tokens_forg
 from galerie.cart.services import cart_merge_on_login
 from galerie.core import throttle
 from galerie.core.throttle import Throttled, client_ip
+from galerie.payments.selectors import saved_card_get, saved_card_subscriptions, saved_cards_of
+from galerie.payments.services import saved_card_deactivate
 
 
 def _next_url(request, default: str) -> str:
@@ -201,6 +204,27 @@ def address_delete_view(request, pk: int):
         messages.success(request, _("Adresse supprimée."))
         return redirect("accounts:addresses")
     return render(request, "accounts/address_confirm_delete.html", {"address": address})
+
+
+@login_required(login_url=reverse_lazy("accounts:login"))
+def card_list_view(request):
+    return render(request, "accounts/card_list.html", {"cards": saved_cards_of(user=request.user)})
+
+
+@login_required(login_url=reverse_lazy("accounts:login"))
+def card_delete_view(request, pk: int):
+    card = saved_card_get(user=request.user, pk=pk)
+    if card is None:
+        raise Http404(_("Carte introuvable."))
+    if request.method == "POST":
+        saved_card_deactivate(user=request.user, card=card)
+        messages.success(request, _("Carte supprimée."))
+        return redirect("accounts:cards")
+    return render(
+        request,
+        "accounts/card_confirm_delete.html",
+        {"card": card, "subscriptions": saved_card_subscriptions(card=card)},
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
