@@ -33,7 +33,7 @@ from galerie.payments.services import (
     payment_webhook_receive,
     saved_card_attach,
 )
-from galerie.subscriptions.models import Subscription, SubscriptionPlan, SubscriptionTerm
+from galerie.subscriptions.models import Subscription, SubscriptionPlan
 from galerie.testing.factories import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +66,8 @@ def plan_offer():
 
 @pytest.fixture
 def subscribe(place, plan_offer, customer):
-    """Place an order for one subscription term, and create the subscription and its first term
-    as the subscriptions app does at placement."""
+    """Place an order for one subscription term: placement creates the subscription and its
+    first term."""
 
     def _subscribe(*, auto_renew=True, user=customer):
         order = place(
@@ -76,24 +76,8 @@ def subscribe(place, plan_offer, customer):
             user=user,
             email=user.email if user else "invite@example.fr",
         )
-        subscription = Subscription.objects.create(
-            plan=plan_offer.subscription_plan,
-            seller=plan_offer.seller,
-            storefront=order.storefront,
-            user=user,
-            email=order.email,
-            delivery_address={},
-            starts_on=dt.date(2026, 1, 1),
-            ends_on=dt.date(2026, 12, 31),
-            auto_renew=auto_renew,
-        )
-        SubscriptionTerm.objects.create(
-            subscription=subscription,
-            number=1,
-            starts_on=subscription.starts_on,
-            ends_on=subscription.ends_on,
-            order_line=order.lines.get(),
-        )
+        # Placement created the subscription and its first term (subscriptions core).
+        subscription = Subscription.objects.get(terms__order_line__order=order)
         return order, subscription
 
     return _subscribe
