@@ -38,7 +38,12 @@ SECTIONS = [
     (gettext_lazy("Argent"), ["payout_run", "ledger_check", "fec_export"]),
     (
         gettext_lazy("Maintenance (cron ou tâches de fond)"),
-        ["release_expired_orders", "cart_purge", "sellers_erase_expired"],
+        [
+            "release_expired_orders",
+            "subscriptions_daily",
+            "cart_purge",
+            "sellers_erase_expired",
+        ],
     ),
 ]
 # Django's commands that running a Galerie needs, described here because their own help is English.

@@ -316,12 +316,20 @@ def _vat_share(vat: Decimal, quantity: int, units: int) -> Decimal:
     return to_money(vat * units / quantity) if quantity else ZERO
 
 
-def refund_plan(*, order, quantities: dict[int, int] | None, delivery_for=()) -> RefundPlan:
+def refund_plan(
+    *,
+    order,
+    quantities: dict[int, int] | None,
+    delivery_for=(),
+    amounts: dict[int, Decimal] | None = None,
+) -> RefundPlan:
     """Split a refund of `order` into ledger slices. `quantities` None: everything the ledger still
     holds for the order (a full refund); else {order line id: units} plus the delivery fees of the
-    seller orders in `delivery_for`. Commission is given back pro rata of the refunded amount,
-    cumulatively, so a line refunded in several steps gives back exactly its frozen commission.
-    No slice gives back more than the ledger still holds for it.
+    seller orders in `delivery_for`, plus `amounts` ({order line id: money}): part of a line's
+    price given back without its goods coming back (a withdrawal kept pro rata of the issues
+    already delivered). Commission and the operator's VAT are given back pro rata of the
+    refunded amount, cumulatively, so a line refunded in several steps gives back exactly its
+    frozen commission. No slice gives back more than the ledger still holds for it.
     Precondition: called before the order lines' refunded quantities are updated."""
     remaining = _remaining(order_id=order.pk)
     seller_orders = {so.pk: so for so in order.seller_orders.select_related("seller")}
@@ -383,6 +391,33 @@ def refund_plan(*, order, quantities: dict[int, int] | None, delivery_for=()) ->
 
             net, vat = _commission_split(share(after))
             net_before, vat_before = _commission_split(share(before))
+            piece.commission += net - net_before
+            piece.vat += vat - vat_before
+    for line_id, amount in sorted((amounts or {}).items()):
+        line = lines[int(line_id)]
+        seller_order = seller_orders[line.seller_order_id]
+        piece = wanted[(seller_order.seller_id, line.category_id)]
+        before = line.unit_price * line.refunded_quantity
+        after = min(before + Decimal(amount), line.line_total)
+        piece.cash += after - before
+        if seller_order.seller.is_operator:
+
+            def vat_share(refunded, line=line):
+                if not line.line_total:
+                    return ZERO
+                return to_money(line.vat_amount * refunded / line.line_total)
+
+            piece.vat += vat_share(after) - vat_share(before)
+        else:
+            commission = line.commission_amount or ZERO
+
+            def money_share(refunded, commission=commission, line=line):
+                return commission_refund_share(
+                    commission=commission, line_total=line.line_total, refunded=refunded
+                )
+
+            net, vat = _commission_split(money_share(after))
+            net_before, vat_before = _commission_split(money_share(before))
             piece.commission += net - net_before
             piece.vat += vat - vat_before
     for seller_order_id in delivery_for or ():

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.core.money import to_money
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
 from galerie.ledger.postings import order_capture_posted, refund_plan
@@ -29,6 +30,18 @@ from galerie.orders.services import (
 )
 from galerie.payments.models import Refund
 from galerie.payments.services import payment_refund, payments_void_open
+from galerie.subscriptions import emails as subscription_emails
+from galerie.subscriptions.errors import NotWithdrawable, WithdrawalPeriodOver
+from galerie.subscriptions.locks import subscription_lock
+from galerie.subscriptions.models import (
+    FulfilmentStatus,
+    IssueFulfilment,
+    Subscription,
+    SubscriptionTerm,
+    TermStatus,
+)
+from galerie.subscriptions.models import SubscriptionStatus as SubStatus
+from galerie.subscriptions.schedule import withdrawal_last_day
 from galerie.subscriptions.services import subscriptions_on_order_closed
 
 S = SellerOrderStatus
@@ -167,8 +180,12 @@ def order_refund(
     delivery_for: list[int] | None = None,
     actor=None,
     reason: str = "",
+    line_amounts: dict[int, Decimal] | None = None,
 ):
-    """Refund a paid order in full (`lines` None) or per line ({order line id: quantity}).
+    """Refund a paid order in full (`lines` and `line_amounts` None) or per line ({order line
+    id: quantity}), or part of a line's price (`line_amounts`, {order line id: amount}: a
+    subscription withdrawn after some issues were delivered); a line refunded by amount is
+    closed (nothing more of it is refundable per line).
 
     `delivery_for` lists seller-order ids whose delivery fee is refunded too (a full refund
     always includes delivery). Idempotent by key: same key and same body → the first Refund;
@@ -182,6 +199,7 @@ def order_refund(
         order=order.pk,
         lines=sorted((lines or {}).items()) if lines is not None else None,
         delivery=sorted(delivery_for or []),
+        **({"amounts": sorted(line_amounts.items())} if line_amounts is not None else {}),
     )
     existing = Refund.objects.filter(idempotency_key=key).first()
     if existing is not None:
@@ -194,15 +212,31 @@ def order_refund(
         raise RefundError(_("Une commande non payée ne peut pas être remboursée."))
     remaining = order.total - order.refunded_total
     plan = None
-    if lines is None:
+    if lines is None and line_amounts is None:
         plan = refund_plan(order=order, quantities=None)
         amount = remaining
         OrderLine.objects.filter(order=order).update(refunded_quantity=F("quantity"))
     else:
-        if not lines:
+        lines = lines or {}
+        line_amounts = line_amounts or {}
+        if not lines and not line_amounts:
             raise RefundError(_("Choisissez au moins une ligne à rembourser."))
         amount = Decimal("0.00")
-        own = {line.pk: line for line in OrderLine.objects.filter(order=order, pk__in=lines)}
+        own = {
+            line.pk: line
+            for line in OrderLine.objects.filter(order=order, pk__in=[*lines, *line_amounts])
+        }
+        for line_id, part in sorted(line_amounts.items()):
+            line = own.get(int(line_id))
+            if line is None or int(line_id) in lines:
+                raise RefundError(_("Ligne %(id)s inconnue dans cette commande.") % {"id": line_id})
+            left = line.line_total - line.unit_price * line.refunded_quantity
+            if not isinstance(part, Decimal) or part <= 0 or part > left:
+                raise RefundError(
+                    _("« %(t)s » : %(a)s € au plus restent à rembourser.")
+                    % {"t": line.title, "a": left}
+                )
+            amount += part
         for line_id, quantity in sorted(lines.items()):
             line = own.get(int(line_id))
             if line is None:
@@ -219,11 +253,15 @@ def order_refund(
             order=order,
             quantities={int(k): v for k, v in lines.items()},
             delivery_for=delivery_for or (),
+            amounts={int(k): v for k, v in line_amounts.items()},
         )
         for line_id, quantity in sorted(lines.items()):
             OrderLine.objects.filter(pk=int(line_id)).update(
                 refunded_quantity=F("refunded_quantity") + quantity
             )
+        OrderLine.objects.filter(pk__in=[int(k) for k in line_amounts]).update(
+            refunded_quantity=F("quantity")
+        )
         for seller_order in SellerOrder.objects.filter(order=order, pk__in=delivery_for or []):
             amount += seller_order.delivery_fee
         amount = min(amount, remaining)
@@ -258,5 +296,99 @@ def order_refund(
         actor=actor,
         label="remboursement",
         note=_("Remboursement de %(a)s €") % {"a": amount} + (f" — {reason}" if reason else ""),
+    )
+    return refund
+
+
+# --- Withdrawal from a press subscription ------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_withdraw(
+    *, subscription: Subscription, actor, idempotency_key: str, now: dt.datetime | None = None
+) -> Refund | None:
+    """The customer withdraws from a subscription within 14 days (L221-18; the press exception
+    of L221-28, 12° does not cover subscriptions): the issues not yet shipped are cancelled, the
+    subscription is cancelled, and the first term's price is refunded minus the issues already
+    shipped, pro rata (price × shipped ÷ issues of the term, to the cent), with the delivery fee
+    when the seller's part of the order is the subscription alone (L221-24). The refund goes
+    through order_refund, so the ledger gives back that share of the sale.
+
+    Withdrawing again returns the first refund and changes nothing. After the period:
+    WithdrawalPeriodOver. Returns None when nothing is left to refund (every issue shipped)."""
+    now = now or clock.now()
+    first = SubscriptionTerm.objects.select_related("order_line").get(
+        subscription_id=subscription.pk, number=1
+    )
+    line = first.order_line
+    if line is None:
+        raise NotWithdrawable(_("Cet abonnement n'a pas de commande à rembourser."))
+    # Lock order: the order first, then the subscription (as payment and placement do).
+    order = order_lock(line.order_id)
+    subscription = subscription_lock(subscription.pk)
+    if subscription.withdrawn_at is not None:
+        return (
+            order.refunds.filter(created_at__gte=subscription.withdrawn_at)
+            .order_by("created_at", "pk")
+            .first()
+        )
+    first.refresh_from_db()
+    if subscription.status not in (SubStatus.ACTIVE, SubStatus.TERMINATING) or (
+        first.status != TermStatus.PAID or order.paid_at is None
+    ):
+        raise NotWithdrawable(_("Cet abonnement n'est pas en cours : rien à rétracter."))
+    fulfilments = IssueFulfilment.objects.filter(term=first).exclude(
+        status=FulfilmentStatus.CANCELLED
+    )
+    shipped = list(
+        fulfilments.filter(status=FulfilmentStatus.SHIPPED)
+        .order_by("shipped_at")
+        .values_list("shipped_at", flat=True)
+    )
+    last_day = withdrawal_last_day(
+        medium=subscription.plan.medium,
+        paid_on=clock.localdate(order.paid_at),
+        first_shipped_on=clock.localdate(shipped[0]) if shipped else None,
+    )
+    if last_day is not None and clock.localdate(now) > last_day:
+        raise WithdrawalPeriodOver(
+            _("Le délai de rétractation de 14 jours a pris fin le %(d)s.")
+            % {"d": last_day.strftime("%d/%m/%Y")}
+        )
+    issues = fulfilments.count()
+    kept = to_money(line.line_total * len(shipped) / issues) if issues else Decimal("0.00")
+    amount = max(line.line_total - kept, Decimal("0.00"))
+    IssueFulfilment.objects.filter(
+        subscription=subscription, status=FulfilmentStatus.SCHEDULED
+    ).update(status=FulfilmentStatus.CANCELLED)
+    SubscriptionTerm.objects.filter(pk=first.pk).update(status=TermStatus.REFUNDED)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        status=SubStatus.CANCELLED, withdrawn_at=now, ended_at=now, auto_renew=False
+    )
+    alone = (
+        not OrderLine.objects.filter(seller_order_id=line.seller_order_id)
+        .exclude(pk=line.pk)
+        .exists()
+    )
+    delivery_for = [line.seller_order_id] if alone else []
+    refund = None
+    if amount > 0 or (alone and line.seller_order.delivery_fee > 0):
+        refund = order_refund(
+            order=order,
+            idempotency_key=idempotency_key,
+            line_amounts={line.pk: amount} if amount > 0 else None,
+            lines=None if amount > 0 else {},
+            delivery_for=delivery_for,
+            actor=actor,
+            reason=_("Rétractation de l'abonnement"),
+        )
+    refunded = str(refund.amount if refund else Decimal("0.00"))
+    subscription_id = subscription.pk
+    count = len(shipped)
+    transaction.on_commit(
+        lambda: subscription_emails.withdrawal_send(
+            subscription_id, amount=refunded, shipped=count, issues=issues
+        ),
+        robust=True,
     )
     return refund

@@ -1,5 +1,6 @@
 """Subscription e-mails, sent after the transaction commits (`transaction.on_commit`)."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from galerie.core.mail import mail_send
@@ -25,5 +26,105 @@ def termination_send(subscription_id: int) -> None:
         % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
         "subscriptions/email/termination.txt",
         _context(subscription),
+        [subscription.email],
+    )
+
+
+def _subscription(subscription_id: int) -> Subscription:
+    return Subscription.objects.select_related("plan", "storefront").get(pk=subscription_id)
+
+
+def renewal_notice_send(
+    subscription_id: int, *, ends_on, renews_on, charge_on, price: str, late: bool
+) -> None:
+    """The tacit-renewal notice (loi Chatel, Code de la consommation L215-1): the term's end, the
+    renewal's date and price, and how to stop it. `late`: sent after the window closed, so the
+    customer may terminate the next term at any time, free of charge."""
+    subscription = _subscription(subscription_id)
+    context = _context(subscription) | {
+        "ends_on": ends_on,
+        "renews_on": renews_on,
+        "charge_on": charge_on,
+        "price": price,
+        "late": late,
+    }
+    mail_send(
+        _("%(shop)s — votre abonnement à %(title)s sera reconduit le %(date)s")
+        % {
+            "shop": subscription.storefront.name,
+            "title": subscription.plan.publication,
+            "date": date_format(renews_on, "j F Y"),
+        },
+        "subscriptions/email/renewal_notice.txt",
+        context,
+        [subscription.email],
+    )
+
+
+# Dunning e-mails: the first failure, the reminders, the last notice (the last retry failed),
+# and a card that cannot be charged again (refused for good, expired, or none saved).
+DUNNING_FIRST = "first"
+DUNNING_REMINDER = "reminder"
+DUNNING_LAST = "last"
+DUNNING_CARD = "card"
+DUNNING_NO_CARD = "no_card"
+
+
+def renewal_dunning_send(
+    subscription_id: int,
+    *,
+    stage: str,
+    amount: str,
+    pay_url: str,
+    reason: str,
+    next_attempt_on,
+    last_payable_on,
+) -> None:
+    subscription = _subscription(subscription_id)
+    context = _context(subscription) | {
+        "stage": stage,
+        "amount": amount,
+        "pay_url": pay_url,
+        "reason": reason,
+        "next_attempt_on": next_attempt_on,
+        "last_payable_on": last_payable_on,
+    }
+    subjects = {
+        DUNNING_FIRST: _("%(shop)s — le paiement du renouvellement de %(title)s a échoué"),
+        DUNNING_REMINDER: _("%(shop)s — rappel : renouvellement de %(title)s impayé"),
+        DUNNING_LAST: _("%(shop)s — dernier avis : renouvellement de %(title)s impayé"),
+        DUNNING_CARD: _("%(shop)s — mettez à jour votre carte pour renouveler %(title)s"),
+        DUNNING_NO_CARD: _("%(shop)s — réglez le renouvellement de %(title)s"),
+    }
+    mail_send(
+        subjects[stage]
+        % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
+        "subscriptions/email/renewal_dunning.txt",
+        context,
+        [subscription.email],
+    )
+
+
+def renewal_failed_send(subscription_id: int) -> None:
+    """The renewal stayed unpaid: nothing more is charged, the subscription ends with its last
+    paid day."""
+    subscription = _subscription(subscription_id)
+    mail_send(
+        _("%(shop)s — votre abonnement à %(title)s n'a pas été renouvelé")
+        % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
+        "subscriptions/email/renewal_failed.txt",
+        _context(subscription),
+        [subscription.email],
+    )
+
+
+def withdrawal_send(subscription_id: int, *, amount: str, shipped: int, issues: int) -> None:
+    """The withdrawal's confirmation: the subscription is cancelled and what is refunded."""
+    subscription = _subscription(subscription_id)
+    mail_send(
+        _("%(shop)s — rétractation de votre abonnement à %(title)s")
+        % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
+        "subscriptions/email/withdrawal.txt",
+        _context(subscription) | {"amount": amount, "shipped": shipped, "issues": issues},
         [subscription.email],
     )

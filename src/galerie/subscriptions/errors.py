@@ -23,3 +23,13 @@ class NotTerminable(SubscriptionError):
 
 class InvalidSubscriptionDetails(SubscriptionError):
     code = "invalid_details"
+
+
+class NotWithdrawable(SubscriptionError):
+    code = "subscription_not_withdrawable"
+    status = 409
+
+
+class WithdrawalPeriodOver(SubscriptionError):
+    code = "withdrawal_period_over"
+    status = 409

@@ -108,6 +108,12 @@ class Subscription(TimeStampedModel):
     renewal_notice_for = models.DateField(
         _("avis de reconduction envoyé pour l'échéance du"), null=True, blank=True
     )
+    # Loi Chatel (Code de la consommation, art. L215-1, al. 2): a notice sent after the window
+    # closed (less than a month before the term's end) is recorded with that term's end; for the
+    # term that follows, the customer may terminate at any time, free of charge.
+    renewal_notice_late_for = models.DateField(
+        _("avis de reconduction envoyé en retard pour l'échéance du"), null=True, blank=True
+    )
     terminated_at = models.DateTimeField(_("résilié le"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("rétractation le"), null=True, blank=True)
     ended_at = models.DateTimeField(_("terminé le"), null=True, blank=True)

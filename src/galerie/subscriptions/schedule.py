@@ -96,3 +96,53 @@ def notice_window(*, ends_on: dt.date) -> tuple[dt.date, dt.date]:
         add_months(ends_on, -NOTICE_EARLIEST_MONTHS),
         add_months(ends_on, -NOTICE_LATEST_MONTHS),
     )
+
+
+# Renewal of a tacitly renewed term, and its dunning. The renewal is placed and first charged
+# two days before the paid term ends, so that a soft decline leaves a retry before an issue is
+# missed; soft declines (insufficient funds) are retried 3, 7 and 14 days after the first attempt.
+# The renewal order stays payable by the customer (the order's page) through the day of the last
+# retry; the daily run of the next day cancels it: the term fails and the subscription ends with
+# its last paid day.
+RENEWAL_LEAD_DAYS = 2
+RENEWAL_ATTEMPT_OFFSETS = (0, 3, 7, 14)
+RENEWAL_ATTEMPTS = len(RENEWAL_ATTEMPT_OFFSETS)
+
+
+def renewal_first_attempt_on(*, ends_on: dt.date) -> dt.date:
+    """The day the renewal of a term ending `ends_on` is placed and first charged."""
+    return ends_on - dt.timedelta(days=RENEWAL_LEAD_DAYS)
+
+
+def renewal_attempt_on(*, renewal_starts_on: dt.date, number: int) -> dt.date:
+    """The day attempt `number` (1-based) of a renewal term starting `renewal_starts_on` is due."""
+    first = renewal_first_attempt_on(ends_on=renewal_starts_on - dt.timedelta(days=1))
+    return first + dt.timedelta(days=RENEWAL_ATTEMPT_OFFSETS[number - 1])
+
+
+def renewal_last_payable_on(*, renewal_starts_on: dt.date) -> dt.date:
+    """The last day the renewal term starting `renewal_starts_on` may be paid: the day of the
+    last retry. The daily run of the day after cancels it if it is still unpaid."""
+    return renewal_attempt_on(renewal_starts_on=renewal_starts_on, number=RENEWAL_ATTEMPTS)
+
+
+# Withdrawal (droit de rétractation): 14 days (Code de la consommation, art. L221-18). The
+# exception of art. L221-28, 12° covers newspapers and magazines sold per issue, "sauf pour les
+# contrats d'abonnement à ces publications": a subscription may be withdrawn from.
+WITHDRAWAL_DAYS = 14
+
+
+def withdrawal_last_day(
+    *, medium: str, paid_on: dt.date, first_shipped_on: dt.date | None
+) -> dt.date | None:
+    """The last day a subscription may be withdrawn from; None while the period has not begun.
+
+    A digital subscription is a service: 14 days from the contract (the first term's payment).
+    A print subscription is a regular delivery of goods (L221-18, 3°): 14 days from the receipt
+    of the first issue. Receipt is not recorded, so the period runs from its shipment (earlier,
+    so never later than the law's); before the first issue ships, it has not begun."""
+    if medium == "digital":
+        return paid_on + dt.timedelta(days=WITHDRAWAL_DAYS)
+    if first_shipped_on is None:
+        return None
+    return first_shipped_on + dt.timedelta(days=WITHDRAWAL_DAYS)

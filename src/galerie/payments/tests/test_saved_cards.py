@@ -66,8 +66,8 @@ def plan_offer():
 
 @pytest.fixture
 def subscribe(place, plan_offer, customer):
-    """Place an order for one subscription term (the subscription and its first term are created
-    at placement)."""
+    """Place an order for one subscription term: placement creates the subscription and its
+    first term."""
 
     def _subscribe(*, auto_renew=True, user=customer):
         order = place(
@@ -76,7 +76,7 @@ def subscribe(place, plan_offer, customer):
             user=user,
             email=user.email if user else "invite@example.fr",
         )
-        # The subscriptions app created the subscription and its first term at placement.
+        # Placement created the subscription and its first term (subscriptions core).
         subscription = Subscription.objects.get(terms__order_line__order=order)
         return order, subscription
 
