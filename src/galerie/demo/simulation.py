@@ -504,7 +504,11 @@ class Simulation:
             self.at(self._later(hours=(2, 30)), self._accept, seller_order_id)
 
     def _customer_cancel(self, order_id: int) -> None:
-        order_cancel(order=Order.objects.get(pk=order_id), reason="Le client a changé d'avis")
+        order_cancel(
+            order=Order.objects.get(pk=order_id),
+            reason="Le client a changé d'avis",
+            by_customer=True,
+        )
         self.result.customer_cancellations += 1
 
     def _accept(self, seller_order_id: int) -> None:
@@ -538,8 +542,14 @@ class Simulation:
     def _return(self, seller_order_id: int) -> None:
         """The customer sends one line back within the withdrawal period: refunded per line."""
         seller_order = SellerOrder.objects.select_related("order").get(pk=seller_order_id)
+        # Trips carry no withdrawal (cancelled under their schedule instead) and subscriptions
+        # are withdrawn pro rata of the issues served, not sent back by units.
         lines = [
-            line for line in seller_order.lines.all() if line.quantity > line.refunded_quantity
+            line
+            for line in seller_order.lines.filter(
+                booking__isnull=True, subscription_term__isnull=True
+            )
+            if line.quantity > line.refunded_quantity
         ]
         if not lines:
             return

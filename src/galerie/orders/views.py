@@ -188,6 +188,7 @@ def order_cancel_view(request, public_id):
             order=order,
             actor=request.user if request.user.is_authenticated else None,
             reason="Annulée par le client",
+            by_customer=True,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -118,6 +118,12 @@ def travel_booking_cancel(
         raise BookingAlreadyCancelled(_("Ce voyage est déjà annulé."))
     if order.status != OrderStatus.PAID or order.paid_at is None:
         raise BookingNotPaid(_("Seul un voyage payé peut être annulé selon le barème."))
+    if line.refunded_quantity:
+        # Refunded by hand already (the operator's refund by line): the schedule no longer
+        # applies to what is left, the operator settles the rest.
+        raise BookingAlreadyCancelled(
+            _("Ce voyage a déjà été remboursé : il ne peut plus être annulé selon le barème.")
+        )
     quote = booking_cancellation_quote(booking=booking, on=on or clock.localdate())
     if not quote.cancellable:
         raise DeparturePassed(

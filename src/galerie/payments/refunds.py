@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
@@ -81,11 +81,30 @@ def orders_release_expired(*, now: dt.datetime | None = None, limit: int = 500) 
 
 
 @transaction.atomic
-def order_cancel(*, order: Order, actor=None, reason: str = "") -> Order:
-    """Cancel the whole order before anything shipped; a paid order is refunded in full."""
+def order_cancel(*, order: Order, actor=None, reason: str = "", by_customer: bool = False) -> Order:
+    """Cancel the whole order before anything shipped; a paid order is refunded in full.
+
+    `by_customer`: the customer asks (their order page). A paid trip is then cancelled under its
+    fee schedule (travel_booking_cancel) and a paid subscription withdrawn pro rata of the issues
+    served (subscription_withdraw), never refunded whole here; the operator may still cancel
+    them in full (a trip it cannot run, a publication that stopped)."""
     order = order_lock(order.pk)
     if order.status == OrderStatus.CANCELLED:
         raise InvalidTransition(_("La commande %(n)s est déjà annulée.") % {"n": order.number})
+    if (
+        by_customer
+        and order.status == OrderStatus.PAID
+        and order.lines.filter(
+            Q(booking__isnull=False) | Q(subscription_term__isnull=False)
+        ).exists()
+    ):
+        raise InvalidTransition(
+            _(
+                "Cette commande contient un voyage ou un abonnement : annulez le voyage selon "
+                "son barème, ou exercez votre droit de rétractation sur l'abonnement, depuis "
+                "cette page."
+            )
+        )
     if SellerOrder.objects.filter(order=order, status__in=[S.SHIPPED, S.DELIVERED]).exists():
         raise InvalidTransition(
             _("Une partie de la commande est déjà expédiée : annulez les autres colis un par un.")

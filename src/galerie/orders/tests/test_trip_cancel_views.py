@@ -139,3 +139,44 @@ def test_unknown_booking_id_out_of_range_is_a_clean_error(trip, alice):
         HTTP_IDEMPOTENCY_KEY="k",
     )
     assert unknown.status_code == 404
+
+
+def test_a_forged_whole_order_cancel_of_a_paid_trip_refunds_nothing(trip, alice):
+    # Given a paid trip, when the customer posts the whole-order cancel the page does not offer
+    order, booking, departure = trip
+    response = _client(alice).post(f"/commandes/{order.public_id}/annuler/", follow=True)
+    # Then it is refused with the way to cancel under the schedule, and nothing moved
+    assert "selon son barème" in response.content.decode()
+    order.refresh_from_db()
+    booking.refresh_from_db()
+    assert order.status == "paid" and booking.status == BookingStatus.CONFIRMED
+    assert not Refund.objects.filter(order=order).exists()
+    assert Offer.objects.get(pk=departure.offer_id).stock == 8
+
+
+def test_a_forged_whole_order_cancel_of_a_paid_subscription_refunds_nothing(storefront, alice):
+    from galerie.orders.services import order_place
+    from galerie.orders.tests.conftest import ADDRESS
+    from galerie.payments.services import payment_start, payment_transfer_mark_received
+    from galerie.subscriptions.models import Subscription
+    from galerie.testing.factories import make_subscription_offer
+
+    offer = make_subscription_offer()
+    order = order_place(
+        storefront=storefront,
+        email="alice@example.fr",
+        user=alice,
+        lines=[(offer.pk, 1)],
+        delivery_choices={},
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        idempotency_key="sub-forged-cancel",
+    )
+    payment_transfer_mark_received(
+        payment=payment_start(order=order, method="transfer", return_url="/").payment
+    )
+    _client(alice).post(f"/commandes/{order.public_id}/annuler/")
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert Subscription.objects.get().status == "active"
+    assert not Refund.objects.filter(order=order).exists()
