@@ -49,10 +49,14 @@ def _record(rows, *, kind, sign, reason, reference, actor):
         for offer_id, quantity in rows
     )
     if sign:
-        product_ids = Offer.objects.filter(pk__in=[o for o, _q in rows]).values_list(
-            "product_id", flat=True
+        offers = Offer.objects.filter(pk__in=[o for o, _q in rows]).values_list(
+            "product_id", "departure"
         )
-        product_offer_summary_refresh(product_ids=product_ids)
+        # A departure's seats left show on listing cards, not only on its product page.
+        product_offer_summary_refresh(
+            product_ids=[product for product, _d in offers],
+            listed_stock={product for product, departure in offers if departure},
+        )
 
 
 @transaction.atomic

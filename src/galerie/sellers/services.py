@@ -31,11 +31,15 @@ class OfferError(DomainError):
     code = "offer_invalid"
 
 
-def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
+def product_offer_summary_refresh(
+    *, product_ids: Iterable[int], listed_stock: Iterable[int] = ()
+) -> None:
     """Recompute the summary columns of the given products from their offers (see
     `galerie.catalog.summary`), then, once committed, invalidate what shows them: every product's
     page, and the listings of the categories whose products' summaries changed. A sale that
-    leaves a summary as it was leaves every listing cached."""
+    leaves a summary as it was leaves every listing cached, except for the products of
+    `listed_stock`, whose cards show a stock figure (a trip's seats left on its next departure)."""
+    listed_stock = set(listed_stock)
     ids = sorted(set(product_ids))
     changed_products: list[Product] = []
     listing_categories: set[int] = set()
@@ -79,6 +83,8 @@ def product_offer_summary_refresh(*, product_ids: Iterable[int]) -> None:
             new = product_summary(facts[pk])
             if tuple(new[f] for f in SUMMARY_FIELDS) != tuple(old):
                 changed_products.append(Product(pk=pk, **new))
+                listing_categories.add(category_id)
+            elif pk in listed_stock:
                 listing_categories.add(category_id)
         # One UPDATE … CASE per chunk rather than one per product (bulk price/stock uploads).
     if changed_products:

@@ -127,5 +127,19 @@ def departures_of_product(product_id: int) -> list[Departure]:
     )
 
 
+def next_departures(product_ids) -> dict[int, Departure]:
+    """The soonest bookable departure of each of `product_ids` that is a trip (one query): what
+    a listing card shows of a trip (date, seats left, adult fare)."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    soonest: dict[int, Departure] = {}
+    for departure in (
+        departures_bookable().filter(offer__product_id__in=ids).select_related("offer")
+    ):
+        soonest.setdefault(departure.offer.product_id, departure)
+    return soonest
+
+
 def options_of_product(product_id: int) -> list[TravelOption]:
     return list(TravelOption.objects.filter(product_id=product_id))

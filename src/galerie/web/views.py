@@ -45,7 +45,11 @@ from galerie.storefronts.listing import (
 from galerie.storefronts.selectors import storefront_list
 from galerie.subscriptions.selectors import plan_facts
 from galerie.travel.cancellation import cancellation_schedule_rows
-from galerie.travel.selectors import departures_of_product, options_of_product
+from galerie.travel.selectors import (
+    departures_of_product,
+    next_departures,
+    options_of_product,
+)
 from galerie.web.caching import catalogue_page
 
 HOME_PRODUCTS = 12
@@ -106,8 +110,17 @@ def _query(path: str, params: list[tuple[str, str]], **changes) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+def _trips_decorate(products) -> None:
+    """Give each trip among `products` its next departure (date, seats left, fare). Trips have no
+    GTIN, so a page of books, records or phones asks nothing more."""
+    soonest = next_departures(p.pk for p in products if not p.gtin)
+    for product in products:
+        product.next_departure = soonest.get(product.pk)
+
+
 def _listing_context(request, listing, *, extra_params: list[tuple[str, str]] = ()) -> dict:
     """Decorate a Listing with the links the page needs (toggle facets, sort, pages)."""
+    _trips_decorate(listing.products)
     path = request.path
     params = list(extra_params)
     for key, values in listing.filters.items():
@@ -176,6 +189,7 @@ def home(request):
         .filter(in_stock=True)
         .order_by("-offer_count", "-created_at", "pk")[:HOME_PRODUCTS]
     )
+    _trips_decorate(products)
     return render(
         request,
         "web/home.html",

@@ -1,6 +1,7 @@
 """Trips through HTTP: the product page's departures, the cart, the checkout's travellers step,
 and the JSON API (cart details, travellers, product departures)."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -177,3 +178,36 @@ def test_api_refuses_bad_trip_details_and_foreign_lines(shop, trip):
     )
     assert response.status_code in (403, 404)
     assert "travellers" not in CartLine.objects.get(pk=line_id).details
+
+
+def test_a_listing_card_shows_the_next_departure_and_its_seats_and_stays_fresh_when_booked(
+    shop, trip, operator, place, django_capture_on_commit_callbacks
+):
+    # Given a trip with a later departure too, listed on its category page (cached)
+    later = make_trip(
+        seller=operator,
+        product=trip.offer.product,
+        starts_on=trip.starts_on + dt.timedelta(days=30),
+        price="900.00",
+    )
+    url = f"/c/{trip.offer.product.category.slug}/"
+    card = _card(_client().get(url).content.decode(), trip.offer.product.slug)
+    assert "10 places" in card and trip.starts_on.strftime("%Y") in card
+    assert "900,00" in card  # "from": the cheapest departure's fare
+
+    # When two seats of the next departure are booked
+    with django_capture_on_commit_callbacks(execute=True):
+        place(
+            [(trip.offer_id, 2)],
+            details={trip.offer_id: {"adults": 2, "travellers": travellers(2)}},
+        )
+
+    # Then the cached card shows the seats left, not the old figure
+    card = _card(_client().get(url).content.decode(), trip.offer.product.slug)
+    assert "8 places" in card
+    assert later.offer.stock == 10
+
+
+def _card(html: str, slug: str) -> str:
+    start = html.index(f'href="/p/{slug}/"')
+    return html[start : html.index("</li>", start)]
