@@ -42,9 +42,10 @@ from galerie.travel.models import Booking, BookingStatus, Departure, TravelOptio
 if TYPE_CHECKING:
     from galerie.demo.simulation import Simulation
 
-# Per day of an average month on a storefront that sells them, before scale and season.
-TRIPS_PER_DAY = 0.9
-SUBSCRIPTIONS_PER_DAY = 1.1
+# Per day of an average month on a storefront that sells them, before scale and season: a trip
+# sells for thousands of euros, so a few a week already make « Voyages » a large department.
+TRIPS_PER_DAY = 0.18
+SUBSCRIPTIONS_PER_DAY = 0.8
 P_TRIP_CANCEL = 0.09  # a booking cancelled later, under the fee schedule
 P_AUTO_RENEW = 0.72  # subscribers who choose tacit renewal
 P_TERMINATE = 0.12  # of those, terminate before their term ends (three clicks)
