@@ -96,13 +96,20 @@ def _seats(details: dict) -> int:
 def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
     if quantity + already <= offer.stock:
         return
-    message = ngettext(
-        "Stock insuffisant : il ne reste que %(stock)d exemplaire de « %(title)s » "
-        "chez %(seller)s.",
-        "Stock insuffisant : il ne reste que %(stock)d exemplaires de « %(title)s » "
-        "chez %(seller)s.",
-        offer.stock,
-    ) % {"stock": offer.stock, "title": offer.product.title, "seller": offer.seller.name}
+    if _departure(offer) is not None:
+        message = ngettext(
+            "Il ne reste que %(stock)d place pour « %(title)s » à ce départ.",
+            "Il ne reste que %(stock)d places pour « %(title)s » à ce départ.",
+            offer.stock,
+        ) % {"stock": offer.stock, "title": offer.product.title}
+    else:
+        message = ngettext(
+            "Stock insuffisant : il ne reste que %(stock)d exemplaire de « %(title)s » "
+            "chez %(seller)s.",
+            "Stock insuffisant : il ne reste que %(stock)d exemplaires de « %(title)s » "
+            "chez %(seller)s.",
+            offer.stock,
+        ) % {"stock": offer.stock, "title": offer.product.title, "seller": offer.seller.name}
     if already:
         message += " " + ngettext(
             "Vous en avez déjà %(n)d dans votre panier.",

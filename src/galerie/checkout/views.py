@@ -111,7 +111,7 @@ def travellers_view(request):
         if line.is_trip
     ]
     if not trips:
-        return redirect("checkout:delivery")
+        return redirect(_after_travellers(page))
     if data is not None:
         for trip in trips:
             if not trip.is_valid():
@@ -123,13 +123,18 @@ def travellers_view(request):
             except CartError as exc:
                 trip.add_error(field=exc.field, message=exc.message)
         if not any(trip.has_errors for trip in trips):
-            return redirect("checkout:delivery")
+            return redirect(_after_travellers(page))
     return render(
         request,
         "checkout/travellers.html",
         {"page": page, "trips": trips},
         status=400 if any(trip.has_errors for trip in trips) else 200,
     )
+
+
+def _after_travellers(page) -> str:
+    """Trips alone are not shipped: no delivery to choose, straight to the recap."""
+    return "checkout:delivery" if page.quote.ships else "checkout:recap"
 
 
 def delivery_view(request):
@@ -141,6 +146,8 @@ def delivery_view(request):
         return early
     if page.needs_travellers:
         return redirect("checkout:travellers")
+    if not page.quote.ships:
+        return redirect("checkout:recap")
     groups = page.quote.groups
     if request.method == "POST":
         choices, missing = {}, False

@@ -167,6 +167,11 @@ class Quote:
         return any(line.is_trip for group in self.groups for line in group.lines)
 
     @property
+    def ships(self) -> bool:
+        """Some part goes by parcel; an order of trips alone has no delivery to choose."""
+        return any(group.ships for group in self.groups)
+
+    @property
     def item_count(self) -> int:
         return sum(line.quantity for group in self.groups for line in group.lines)
 
@@ -346,11 +351,15 @@ def order_quote(
             )
             continue
         if quantity > offer.stock:
+            left = (
+                _("« %(t)s » : il ne reste que %(n)d place(s).")
+                if _departure(offer) is not None
+                else _("« %(t)s » : il ne reste que %(n)d exemplaire(s).")
+            )
             problems.append(
                 QuoteProblem(
                     "out_of_stock",
-                    _("« %(t)s » : il ne reste que %(n)d exemplaire(s).")
-                    % {"t": offer.product.title, "n": offer.stock},
+                    left % {"t": offer.product.title, "n": offer.stock},
                     offer_id,
                     offer.stock,
                 )

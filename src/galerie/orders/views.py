@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from galerie.core.errors import DomainError
+from galerie.core.money import format_money
 from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid
 from galerie.orders.models import OrderLine, OrderStatus
 from galerie.orders.selectors import (
@@ -60,9 +61,9 @@ def order_detail(request, public_id):
         order.seller_orders.prefetch_related(
             Prefetch(
                 "lines",
-                queryset=OrderLine.objects.select_related("booking__departure__offer").order_by(
-                    "pk"
-                ),
+                queryset=OrderLine.objects.select_related("booking__departure__offer")
+                .prefetch_related("booking__travellers")
+                .order_by("pk"),
             )
         ).order_by("pk")
     )
@@ -85,6 +86,7 @@ def order_detail(request, public_id):
         and not any(so.status in ("shipped", "delivered") for so in seller_orders)
         and not (order.status == OrderStatus.PAID and trips),
         "has_trips": bool(trips),
+        "ships": any(so.ships for so in seller_orders),
         "events": order.events.order_by("created_at"),
         "refunds": order.refunds.order_by("created_at"),
         "payment_outcome": request.GET.get("paiement", ""),
@@ -97,9 +99,11 @@ def _trips_of(seller_orders, *, paid: bool) -> list:
     whether it may still be cancelled). Only a paid order's trips may be cancelled here."""
     trips = []
     for so in seller_orders:
+        so.ships = False  # a part made of trips alone has no parcel to show
         for line in so.lines.all():
             booking = getattr(line, "booking", None)
             if booking is None:
+                so.ships = True
                 continue
             line.trip = booking_cancellation_quote(booking=booking)
             line.trip_cancellable = paid and line.trip.cancellable
@@ -134,8 +138,8 @@ def order_trip_cancel(request, public_id, booking_id: int):
         else:
             messages.success(
                 request,
-                _("Votre voyage est annulé : %(fee)s € de frais retenus, %(refund)s € remboursés.")
-                % {"fee": result.fee, "refund": result.refunded},
+                _("Votre voyage est annulé : %(fee)s de frais retenus, %(refund)s remboursés.")
+                % {"fee": format_money(result.fee), "refund": format_money(result.refunded)},
             )
         return redirect(order.get_absolute_url())
     quote = booking_cancellation_quote(booking=booking)

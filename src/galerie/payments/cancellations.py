@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.core.money import format_money
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
 from galerie.ledger.postings import (
@@ -131,9 +132,9 @@ def travel_booking_cancel(
             % {"d": booking.departure.starts_on.strftime("%d/%m/%Y")}
         )
     now = clock.now()
-    reason = _("Annulation du voyage : frais de %(p)d %% (%(fee)s €) retenus") % {
+    reason = _("Annulation du voyage : frais de %(p)d %% (%(fee)s) retenus") % {
         "p": quote.percent,
-        "fee": quote.fee,
+        "fee": format_money(quote.fee),
     }
 
     # Seats and statuses first: the ledger is posted last (its lock is the last one taken).

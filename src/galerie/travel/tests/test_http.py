@@ -11,7 +11,13 @@ from galerie.cart.models import CartLine
 from galerie.core import clock
 from galerie.orders.models import Order
 from galerie.pricing.services import tax_rates_ensure
-from galerie.testing.factories import make_storefront, make_trip
+from galerie.testing.factories import (
+    make_offer,
+    make_product,
+    make_seller,
+    make_storefront,
+    make_trip,
+)
 from galerie.travel.models import Booking
 from galerie.travel.tests.conftest import travellers
 
@@ -86,7 +92,9 @@ def test_booking_form_adds_the_trip_then_checkout_asks_for_travellers(shop, trip
         for key in ("first_name", "last_name", "birth_date"):
             form[f"trip{line.pk}-{i}-{key}"] = person[key]
     response = client.post("/commande/voyageurs/", form)
-    assert response["Location"].endswith("/commande/livraison/")
+    # Trips alone are not shipped: no delivery to choose, the recap comes next.
+    assert response["Location"].endswith("/commande/recapitulatif/")
+    assert client.get("/commande/livraison/")["Location"].endswith("/commande/recapitulatif/")
     line.refresh_from_db()
     assert len(line.details["travellers"]) == 3
 
@@ -211,3 +219,55 @@ def test_a_listing_card_shows_the_next_departure_and_its_seats_and_stays_fresh_w
 def _card(html: str, slug: str) -> str:
     start = html.index(f'href="/p/{slug}/"')
     return html[start : html.index("</li>", start)]
+
+
+def test_seats_are_counted_in_places_not_copies(shop, trip):
+    client = _client()
+    response = client.post("/panier/ajouter/", {"offer_id": trip.offer_id, "adults": "11"})
+    assert CartLine.objects.count() == 0
+    client.post("/panier/ajouter/", {"offer_id": trip.offer_id, "adults": "3"})
+    trip.offer.stock = 2
+    trip.offer.save(update_fields=["stock"])
+
+    cart = client.get("/panier/", follow=True).content.decode()
+
+    assert response.status_code in (302, 400)
+    assert "il ne reste que 2 place(s)" in cart
+    assert "exemplaire" not in cart
+
+
+def test_mixed_order_delivery_step_asks_only_for_the_parcel(shop, trip):
+    book_seller = make_seller("Librairie du Port")
+    book = make_offer(
+        make_product("Guide de Lisbonne", category=trip.offer.product.category),
+        seller=book_seller,
+        price="15.00",
+        stock=4,
+        delivery_price="3.00",
+    )
+    client = _client()
+    client.post("/panier/ajouter/", {"offer_id": trip.offer_id, "adults": "1"})
+    client.post("/panier/ajouter/", {"offer_id": book.pk, "quantity": "1"})
+    client.post("/commande/", ADDRESS)
+    line = CartLine.objects.get(offer=trip.offer)
+    person = travellers(1)[0]
+    client.post(
+        "/commande/voyageurs/",
+        {
+            f"trip{line.pk}-0-{key}": person[key]
+            for key in ("first_name", "last_name", "birth_date")
+        },
+    )
+
+    page = client.get("/commande/livraison/").content.decode()
+
+    assert "Rien à expédier" in page and "sans livraison" not in page
+    assert f'name="delivery_{book_seller.pk}"' in page and 'type="radio"' in page
+    assert page.count('type="radio"') == 1  # the bookseller's flat rate; none for the trip
+    hidden = re.search(rf'name="delivery_{trip.offer.seller_id}" value="(\d+)"', page).group(1)
+    method = re.search(rf'name="delivery_{book_seller.pk}" value="(\d+)"', page).group(1)
+    response = client.post(
+        "/commande/livraison/",
+        {f"delivery_{trip.offer.seller_id}": hidden, f"delivery_{book_seller.pk}": method},
+    )
+    assert response["Location"].endswith("/commande/recapitulatif/")
