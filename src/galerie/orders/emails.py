@@ -20,6 +20,10 @@ def order_confirmation_send(order_id: int) -> None:
 
     order = Order.objects.select_related("storefront").get(pk=order_id)
     shop = order.storefront.name if order.storefront else "Galerie"
+    seller_orders = list(order.seller_orders.prefetch_related("lines__booking"))
+    for so in seller_orders:
+        # A part made of trips alone has no parcel: no delivery mode nor dates to announce.
+        so.ships = any(getattr(line, "booking", None) is None for line in so.lines.all())
     _send(
         _("%(shop)s — commande %(number)s enregistrée") % {"shop": shop, "number": order.number},
         "orders/email/confirmation.txt",
@@ -27,7 +31,10 @@ def order_confirmation_send(order_id: int) -> None:
             "order": order,
             "order_url": order_public_url(order),
             "shop": shop,
-            "seller_orders": order.seller_orders.prefetch_related("lines"),
+            "seller_orders": seller_orders,
+            "has_trips": any(
+                getattr(line, "booking", None) for so in seller_orders for line in so.lines.all()
+            ),
             "vat_rows": order_vat_breakdown(order),
         },
         [order.email],

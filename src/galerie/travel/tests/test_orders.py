@@ -188,3 +188,20 @@ def test_trip_and_book_from_the_operator_charge_delivery_on_the_book_only(trip, 
     assert seller_order.delivery_fee == Decimal("3.00")
     assert [Decimal(p["rate"]) for p in seller_order.delivery_vat] == [Decimal("20")]
     assert not any(p.get("exemption") for p in seller_order.delivery_vat)
+
+
+def test_the_confirmation_email_of_a_trip_announces_no_parcel_and_no_withdrawal(
+    place, trip, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from galerie.travel.tests.conftest import travellers
+
+    with django_capture_on_commit_callbacks(execute=True):
+        place(
+            [(trip.offer_id, 2)],
+            details={trip.offer_id: {"adults": 2, "travellers": travellers(2)}},
+        )
+    body = mail.outbox[-1].body
+    assert "Vendu par" in body and "livraison estimée" not in body
+    assert "pas de droit de rétractation" in body
