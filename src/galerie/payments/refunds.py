@@ -437,14 +437,11 @@ def subscription_terminate_or_refund(
         status=FulfilmentStatus.CANCELLED
     )
     SubscriptionTerm.objects.filter(pk=term.pk).update(status=TermStatus.REFUNDED)
-    changes = {"auto_renew": False, "terminated_at": now}
+    changes = {"auto_renew": False, "terminated_at": now, "ends_on": quote.ends_on}
     if quote.ends_now:
-        changes |= {"status": SubStatus.ENDED, "ended_at": now, "ends_on": today}
+        changes |= {"status": SubStatus.ENDED, "ended_at": now}
     else:
-        changes |= {
-            "status": SubStatus.TERMINATING,
-            "ends_on": term.starts_on - dt.timedelta(days=1),
-        }
+        changes["status"] = SubStatus.TERMINATING
     Subscription.objects.filter(pk=subscription.pk, status=SubStatus.ACTIVE).update(**changes)
     refund = _term_refund(
         order=order,

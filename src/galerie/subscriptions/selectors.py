@@ -162,6 +162,7 @@ class RefundQuote:
     delivery_for: tuple[int, ...]
     last_day: dt.date | None = None  # withdrawal: the period's last day (None: not begun yet)
     ends_now: bool = False  # late notice: the renewed term has begun, so it ends today
+    ends_on: dt.date | None = None  # late notice: the subscription's last day once ended
 
     @property
     def total(self) -> Decimal:
@@ -266,7 +267,13 @@ def subscription_late_termination_quote(
         return None  # refunded already (by the operator): nothing of it is left to end
     if subscription.terms.filter(number__gt=term.number, status=TermStatus.PAID).exists():
         return None
-    quote = _term_quote(term, delivery=True, ends_now=today >= term.starts_on)
+    ends_now = today >= term.starts_on
+    quote = _term_quote(
+        term,
+        delivery=True,
+        ends_now=ends_now,
+        ends_on=today if ends_now else term.starts_on - dt.timedelta(days=1),
+    )
     if quote.shipped:
         # Issues of the term were delivered: its delivery fee was used, only unserved issues
         # are given back.
