@@ -1,5 +1,5 @@
 """Subscriptions API: a customer's own press subscriptions (list, detail, renewal choice,
-termination), and a seller's issues to ship (list, bulk "shipped").
+termination, withdrawal), and a seller's issues to ship (list, bulk "shipped").
 
 The customer is the logged-in user of the session (anonymous: 401); a change checks CSRF as the
 cart does, since the cookie alone must not be enough. Another customer's subscription, or another
@@ -9,6 +9,7 @@ seller's fulfilment, answers exactly like a missing one. Errors: {"code", "messa
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -18,10 +19,11 @@ from pydantic import ConfigDict, StrictInt
 
 from galerie.api.cart import csrf_check
 from galerie.api.errors import ErrorOut
-from galerie.api.headers import CSRF_TOKEN, headers_read
+from galerie.api.headers import CSRF_TOKEN, IDEMPOTENCY_KEY, headers_read, idempotency_key
 from galerie.api.schemas import In
 from galerie.api.seller import ERRORS, Limit, Offset, SellerBearer
 from galerie.core.errors import DomainError
+from galerie.payments import refunds
 from galerie.subscriptions import services
 from galerie.subscriptions.errors import SubscriptionNotFound
 from galerie.subscriptions.selectors import (
@@ -169,10 +171,43 @@ def subscription_get(request, public_id: UUID):
 )
 def subscription_terminate(request, public_id: UUID):
     """No renewal any more; the issues paid for are served until the end of the paid term.
-    Terminating a subscription already terminated answers the same, and sends no second e-mail."""
-    _change(request)
-    services.subscription_terminate(subscription=_own(request, public_id))
+    Terminating a subscription already terminated answers the same, and sends no second e-mail.
+    After a late renewal notice (loi Chatel), the renewed term ends now and its issues not yet
+    shipped are refunded."""
+    user = _change(request)
+    refunds.subscription_terminate_or_refund(subscription=_own(request, public_id), actor=user)
     return _detail(request, public_id)
+
+
+class WithdrawalOut(Schema):
+    refunded: Decimal = Field(description="Remboursé : le prix moins les numéros déjà envoyés.")
+    subscription: SubscriptionDetailOut
+
+
+@router.post(
+    "/{public_id}/withdraw",
+    response={200: WithdrawalOut, 400: ErrorOut, **CUSTOMER_ERRORS},
+    summary="Se rétracter (14 jours ; remboursement au prorata des numéros envoyés)",
+    openapi_extra=headers_read(IDEMPOTENCY_KEY, CSRF_TOKEN),
+)
+def subscription_withdraw(request, public_id: UUID):
+    """Withdrawal (Code de la consommation L221-18): the subscription is cancelled and the first
+    term refunded minus the issues already shipped, pro rata (with the delivery fee when the
+    subscription was the seller's whole part). Withdrawing again answers the first refund. 409
+    codes: withdrawal_period_over, subscription_not_withdrawable, idempotency_conflict."""
+    user = _change(request)
+    key = idempotency_key(request)
+    if not key:
+        raise DomainError(
+            _("L'en-tête Idempotency-Key est obligatoire."), code="idempotency_key_required"
+        )
+    refund = refunds.subscription_withdraw(
+        subscription=_own(request, public_id), actor=user, idempotency_key=key
+    )
+    return {
+        "refunded": refund.amount if refund else Decimal("0.00"),
+        "subscription": _detail(request, public_id),
+    }
 
 
 @router.put(

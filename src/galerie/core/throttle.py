@@ -1,5 +1,6 @@
 """Throttling of the doors a guessing script knocks on: logins (storefront and admin), password
-reset, registration and seller API tokens. One module, one set of rules.
+reset, registration, a guest's termination link and seller API tokens. One module, one set of
+rules.
 
 Counters are fixed windows shared by every process: in Redis when REDIS_URL is set, else in the
 database (table core_throttlecounter, one atomic upsert per hit), never in one process's memory,
@@ -84,6 +85,20 @@ REGISTER_IP = Rule(
     10,
     60 * 60,
     _("Trop d'inscriptions depuis votre connexion. Réessayez dans une heure."),
+)
+# A subscriber without an account asks for a termination link by e-mail (each request may send
+# one): per address asked for, and per IP (one script trying many addresses).
+TERMINATION_LINK_ACCOUNT = Rule(
+    "termination-account",
+    3,
+    60 * 60,
+    _("Trop de demandes de résiliation pour cette adresse. Réessayez dans une heure."),
+)
+TERMINATION_LINK_IP = Rule(
+    "termination-ip",
+    10,
+    60 * 60,
+    _("Trop de demandes de résiliation depuis votre connexion. Réessayez dans une heure."),
 )
 # Seller API: unknown or revoked tokens per IP, and calls per valid token.
 API_TOKEN_FAILURE_IP = Rule(

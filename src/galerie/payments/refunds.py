@@ -13,7 +13,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
-from galerie.core.money import to_money
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
 from galerie.ledger.postings import order_capture_posted, refund_plan
@@ -31,7 +30,7 @@ from galerie.orders.services import (
 from galerie.payments.models import Refund
 from galerie.payments.services import payment_refund, payments_void_open
 from galerie.subscriptions import emails as subscription_emails
-from galerie.subscriptions.errors import NotWithdrawable, WithdrawalPeriodOver
+from galerie.subscriptions.errors import NotWithdrawable
 from galerie.subscriptions.locks import subscription_lock
 from galerie.subscriptions.models import (
     FulfilmentStatus,
@@ -41,8 +40,11 @@ from galerie.subscriptions.models import (
     TermStatus,
 )
 from galerie.subscriptions.models import SubscriptionStatus as SubStatus
-from galerie.subscriptions.schedule import withdrawal_last_day
-from galerie.subscriptions.services import subscriptions_on_order_closed
+from galerie.subscriptions.selectors import (
+    subscription_late_termination_quote,
+    subscription_withdrawal_quote,
+)
+from galerie.subscriptions.services import subscription_terminate, subscriptions_on_order_closed
 
 S = SellerOrderStatus
 
@@ -238,7 +240,7 @@ def order_refund(
     else:
         lines = lines or {}
         line_amounts = line_amounts or {}
-        if not lines and not line_amounts:
+        if not lines and not line_amounts and not delivery_for:
             raise RefundError(_("Choisissez au moins une ligne à rembourser."))
         amount = Decimal("0.00")
         own = {
@@ -322,16 +324,33 @@ def order_refund(
 # --- Withdrawal from a press subscription ------------------------------------------------------
 
 
+def _term_refund(*, order, quote, idempotency_key: str, actor, reason: str) -> Refund | None:
+    """Refund a quote (subscriptions.selectors.RefundQuote) through order_refund: the term's
+    unserved part by amount, its delivery fee when quoted. None when the quote is zero."""
+    if quote.total <= 0:
+        return None
+    return order_refund(
+        order=order,
+        idempotency_key=idempotency_key,
+        line_amounts={quote.line_id: quote.amount} if quote.amount > 0 else None,
+        lines=None if quote.amount > 0 else {},
+        delivery_for=list(quote.delivery_for),
+        actor=actor,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def subscription_withdraw(
     *, subscription: Subscription, actor, idempotency_key: str, now: dt.datetime | None = None
 ) -> Refund | None:
     """The customer withdraws from a subscription within 14 days (L221-18; the press exception
     of L221-28, 12° does not cover subscriptions): the issues not yet shipped are cancelled, the
-    subscription is cancelled, and the first term's price is refunded minus the issues already
-    shipped, pro rata (price × shipped ÷ issues of the term, to the cent), with the delivery fee
-    when the seller's part of the order is the subscription alone (L221-24). The refund goes
-    through order_refund, so the ledger gives back that share of the sale.
+    subscription is cancelled, and what `subscription_withdrawal_quote` states is refunded (the
+    first term's price minus the issues already shipped pro rata, with the delivery fee when the
+    seller's part of the order is the subscription alone, L221-24): the figure the customer saw
+    before confirming. The refund goes through order_refund, so the ledger gives back that share
+    of the sale.
 
     Withdrawing again returns the first refund and changes nothing. After the period:
     WithdrawalPeriodOver. Returns None when nothing is left to refund (every issue shipped)."""
@@ -351,32 +370,7 @@ def subscription_withdraw(
             .order_by("created_at", "pk")
             .first()
         )
-    first.refresh_from_db()
-    if subscription.status not in (SubStatus.ACTIVE, SubStatus.TERMINATING) or (
-        first.status != TermStatus.PAID or order.paid_at is None
-    ):
-        raise NotWithdrawable(_("Cet abonnement n'est pas en cours : rien à rétracter."))
-    fulfilments = IssueFulfilment.objects.filter(term=first).exclude(
-        status=FulfilmentStatus.CANCELLED
-    )
-    shipped = list(
-        fulfilments.filter(status=FulfilmentStatus.SHIPPED)
-        .order_by("shipped_at")
-        .values_list("shipped_at", flat=True)
-    )
-    last_day = withdrawal_last_day(
-        medium=subscription.plan.medium,
-        paid_on=clock.localdate(order.paid_at),
-        first_shipped_on=clock.localdate(shipped[0]) if shipped else None,
-    )
-    if last_day is not None and clock.localdate(now) > last_day:
-        raise WithdrawalPeriodOver(
-            _("Le délai de rétractation de 14 jours a pris fin le %(d)s.")
-            % {"d": last_day.strftime("%d/%m/%Y")}
-        )
-    issues = fulfilments.count()
-    kept = to_money(line.line_total * len(shipped) / issues) if issues else Decimal("0.00")
-    amount = max(line.line_total - kept, Decimal("0.00"))
+    quote = subscription_withdrawal_quote(subscription, now=now)
     IssueFulfilment.objects.filter(
         subscription=subscription, status=FulfilmentStatus.SCHEDULED
     ).update(status=FulfilmentStatus.CANCELLED)
@@ -384,30 +378,82 @@ def subscription_withdraw(
     Subscription.objects.filter(pk=subscription.pk).update(
         status=SubStatus.CANCELLED, withdrawn_at=now, ended_at=now, auto_renew=False
     )
-    alone = (
-        not OrderLine.objects.filter(seller_order_id=line.seller_order_id)
-        .exclude(pk=line.pk)
-        .exists()
+    refund = _term_refund(
+        order=order,
+        quote=quote,
+        idempotency_key=idempotency_key,
+        actor=actor,
+        reason=_("Rétractation de l'abonnement"),
     )
-    delivery_for = [line.seller_order_id] if alone else []
-    refund = None
-    if amount > 0 or (alone and line.seller_order.delivery_fee > 0):
-        refund = order_refund(
-            order=order,
-            idempotency_key=idempotency_key,
-            line_amounts={line.pk: amount} if amount > 0 else None,
-            lines=None if amount > 0 else {},
-            delivery_for=delivery_for,
-            actor=actor,
-            reason=_("Rétractation de l'abonnement"),
-        )
     refunded = str(refund.amount if refund else Decimal("0.00"))
     subscription_id = subscription.pk
-    count = len(shipped)
+    shipped, issues = quote.shipped, quote.issues
     transaction.on_commit(
         lambda: subscription_emails.withdrawal_send(
-            subscription_id, amount=refunded, shipped=count, issues=issues
+            subscription_id, amount=refunded, shipped=shipped, issues=issues
         ),
+        robust=True,
+    )
+    return refund
+
+
+# --- Termination, and the renewed term a late notice lets the customer end -------------------
+
+
+def late_termination_key(*, subscription_id: int, term: int) -> str:
+    return f"late-termination-{subscription_id}-{term}"
+
+
+@transaction.atomic
+def subscription_terminate_or_refund(
+    *, subscription: Subscription, actor=None, now: dt.datetime | None = None
+) -> Refund | None:
+    """Termination as every interface runs it (the three clicks, the guest's link, the API, the
+    back office).
+
+    Ordinarily subscriptions' `subscription_terminate`: served to the end of the paid term,
+    nothing refunded. When the renewal notice of the term now paid went out late (loi Chatel,
+    Code de la consommation art. L215-1, al. 2: `subscription_late_termination_quote`), the
+    customer may end that renewed term at any time: it ends today (or, not begun yet, the
+    subscription ends with the previous term), its issues not shipped are cancelled and its
+    price is refunded pro rata of them, the figure the confirmation page showed. Confirmed by
+    e-mail either way. Running it twice refunds once (the second call finds the subscription
+    no longer active)."""
+    now = now or clock.now()
+    today = clock.localdate(now)
+    quote = subscription_late_termination_quote(subscription, today=today)
+    if quote is None:
+        subscription_terminate(subscription=subscription, now=now)
+        return None
+    # Lock order: the order first, then the subscription (as payment and placement do).
+    order = order_lock(quote.order_id)
+    subscription = subscription_lock(subscription.pk)
+    quote = subscription_late_termination_quote(subscription, today=today)
+    if quote is None:
+        subscription_terminate(subscription=subscription, now=now)
+        return None
+    term = quote.term
+    IssueFulfilment.objects.filter(term=term, status=FulfilmentStatus.SCHEDULED).update(
+        status=FulfilmentStatus.CANCELLED
+    )
+    SubscriptionTerm.objects.filter(pk=term.pk).update(status=TermStatus.REFUNDED)
+    changes = {"auto_renew": False, "terminated_at": now, "ends_on": quote.ends_on}
+    if quote.ends_now:
+        changes |= {"status": SubStatus.ENDED, "ended_at": now}
+    else:
+        changes["status"] = SubStatus.TERMINATING
+    Subscription.objects.filter(pk=subscription.pk, status=SubStatus.ACTIVE).update(**changes)
+    refund = _term_refund(
+        order=order,
+        quote=quote,
+        idempotency_key=late_termination_key(subscription_id=subscription.pk, term=term.number),
+        actor=actor,
+        reason=_("Résiliation après un avis de reconduction tardif (L215-1)"),
+    )
+    refunded = str(refund.amount if refund else Decimal("0.00"))
+    subscription_id = subscription.pk
+    transaction.on_commit(
+        lambda: subscription_emails.termination_send(subscription_id, refunded=refunded),
         robust=True,
     )
     return refund

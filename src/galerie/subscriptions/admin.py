@@ -1,11 +1,13 @@
 """Back office for press subscriptions: plans edited with the model's own checks, subscriptions
-read-only with their terms and issues; « Résilier » goes through subscription_terminate."""
+read-only with their terms and issues; « Résilier » and « Rétractation » run the customer's own
+services (payments.refunds: subscription_terminate_or_refund, subscription_withdraw)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
+from galerie.payments.refunds import subscription_terminate_or_refund, subscription_withdraw
 from galerie.subscriptions.models import (
     IssueFulfilment,
     RenewalAttempt,
@@ -13,7 +15,6 @@ from galerie.subscriptions.models import (
     SubscriptionPlan,
     SubscriptionTerm,
 )
-from galerie.subscriptions.services import subscription_terminate
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -70,7 +71,7 @@ class SubscriptionAdmin(GalerieModelAdmin):
     list_select_related = ("plan", "seller")
     readonly_fields = [f.name for f in Subscription._meta.fields]
     inlines = [TermInline, FulfilmentInline]
-    actions = ["terminate"]
+    actions = ["terminate", "withdraw"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -90,7 +91,7 @@ class SubscriptionAdmin(GalerieModelAdmin):
         done = 0
         for subscription in queryset:
             try:
-                subscription_terminate(subscription=subscription)
+                subscription_terminate_or_refund(subscription=subscription, actor=request.user)
                 done += 1
             except DomainError as exc:
                 self.message_user(
@@ -101,6 +102,37 @@ class SubscriptionAdmin(GalerieModelAdmin):
         if done:
             self.message_user(
                 request, _("%(n)d abonnement(s) résilié(s).") % {"n": done}, messages.SUCCESS
+            )
+
+    def has_refund_permission(self, request):
+        # A withdrawal refunds: the same right as the orders' refunds (core/roles.py).
+        return request.user.has_perm("orders.refund")
+
+    @admin.action(
+        description=_("Rétractation (14 jours)"),
+        permissions=["refund"],
+    )
+    def withdraw(self, request, queryset):
+        done = 0
+        for subscription in queryset:
+            try:
+                subscription_withdraw(
+                    subscription=subscription,
+                    actor=request.user,
+                    idempotency_key=f"withdrawal-{subscription.pk}",
+                )
+                done += 1
+            except DomainError as exc:
+                self.message_user(
+                    request,
+                    _("%(obj)s : %(error)s") % {"obj": subscription, "error": exc.message},
+                    messages.ERROR,
+                )
+        if done:
+            self.message_user(
+                request,
+                _("%(n)d rétractation(s) enregistrée(s) et remboursée(s).") % {"n": done},
+                messages.SUCCESS,
             )
 
 

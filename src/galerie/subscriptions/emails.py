@@ -6,6 +6,10 @@ from django.utils.translation import gettext as _
 from galerie.core.mail import mail_send
 from galerie.storefronts.selectors import storefront_absolute_url
 from galerie.subscriptions.models import Subscription
+from galerie.subscriptions.selectors import (
+    TERMINATION_LINK_DAYS,
+    subscription_termination_token,
+)
 
 
 def _context(subscription: Subscription) -> dict:
@@ -18,14 +22,36 @@ def _context(subscription: Subscription) -> dict:
     }
 
 
-def termination_send(subscription_id: int) -> None:
-    """The confirmation of a termination, on a durable medium (Code de la consommation L215-1-1)."""
+def termination_send(subscription_id: int, *, refunded: str | None = None) -> None:
+    """The confirmation of a termination, on a durable medium (Code de la consommation L215-1-1).
+    `refunded`: a renewed term ended under a late notice (L215-1), and what it gives back."""
     subscription = Subscription.objects.select_related("plan", "storefront").get(pk=subscription_id)
     mail_send(
         _("%(shop)s — confirmation de la résiliation de votre abonnement à %(title)s")
         % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
         "subscriptions/email/termination.txt",
-        _context(subscription),
+        _context(subscription) | {"refunded": refunded, "ended": subscription.status == "ended"},
+        [subscription.email],
+    )
+
+
+def termination_link_send(subscription_id: int) -> None:
+    """A signed link that opens the termination's confirmation page without an account (a
+    subscriber who bought as a guest, or who cannot log in)."""
+    subscription = _subscription(subscription_id)
+    path = (
+        f"/compte/abonnements/{subscription.public_id}/resilier/"
+        f"?t={subscription_termination_token(subscription)}"
+    )
+    mail_send(
+        _("%(shop)s — résilier votre abonnement à %(title)s")
+        % {"shop": subscription.storefront.name, "title": subscription.plan.publication},
+        "subscriptions/email/termination_link.txt",
+        _context(subscription)
+        | {
+            "link": storefront_absolute_url(storefront=subscription.storefront, path=path),
+            "days": TERMINATION_LINK_DAYS,
+        },
         [subscription.email],
     )
 

@@ -33,3 +33,11 @@ class NotWithdrawable(SubscriptionError):
 class WithdrawalPeriodOver(SubscriptionError):
     code = "withdrawal_period_over"
     status = 409
+
+
+class TerminationLinkInvalid(SubscriptionError):
+    code = "termination_link_invalid"
+
+
+class TerminationLinkExpired(SubscriptionError):
+    code = "termination_link_expired"

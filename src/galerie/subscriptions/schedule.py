@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from decimal import Decimal
+
+from galerie.core.money import to_money
 
 # Loi Chatel (Code de la consommation, art. L215-1): the notice of tacit renewal reaches the
 # customer no earlier than three months and no later than one month before the term's end.
@@ -146,3 +149,13 @@ def withdrawal_last_day(
     if first_shipped_on is None:
         return None
     return first_shipped_on + dt.timedelta(days=WITHDRAWAL_DAYS)
+
+
+def pro_rata_unserved(*, price: Decimal, issues: int, served: int) -> Decimal:
+    """What is given back of a term's `price` when `served` of its `issues` were shipped: the
+    price minus the issues served, pro rata (price × served ÷ issues, to the cent). A withdrawal
+    (L221-18) and a renewed term ended under a late notice (L215-1) both use it, one rule."""
+    if issues <= 0:
+        return price
+    kept = to_money(price * served / issues)
+    return max(price - kept, Decimal("0.00"))

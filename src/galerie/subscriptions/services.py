@@ -32,6 +32,7 @@ from galerie.subscriptions.models import (
     TermStatus,
 )
 from galerie.subscriptions.schedule import first_term_start, issue_dates, term_end
+from galerie.subscriptions.selectors import subscriptions_for_termination_request
 
 St = SubscriptionStatus
 SERVED = (St.ACTIVE, St.TERMINATING)
@@ -224,6 +225,21 @@ def subscription_terminate(*, subscription: Subscription, now: dt.datetime | Non
     subscription_id = subscription.pk
     transaction.on_commit(lambda: emails.termination_send(subscription_id), robust=True)
     return subscription
+
+
+def subscription_termination_link_request(*, email: str, reference: str) -> int:
+    """A subscriber without an account (or who cannot log in) asks to terminate: each active
+    subscription that `email` holds and whose first order is `reference` gets, at that address,
+    a signed link to the termination's confirmation page. Returns how many were sent; the page
+    never says (it answers the same whether anything matched, so it reveals no subscriber)."""
+    matches = subscriptions_for_termination_request(email=email, reference=reference)
+    for subscription in matches:
+        subscription_id = subscription.pk
+        transaction.on_commit(
+            lambda subscription_id=subscription_id: emails.termination_link_send(subscription_id),
+            robust=True,
+        )
+    return len(matches)
 
 
 def subscription_auto_renew_set(*, subscription: Subscription, auto_renew: bool) -> Subscription:

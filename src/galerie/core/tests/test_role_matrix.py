@@ -238,6 +238,12 @@ CASES = {
     ("subscriptions.subscription", "terminate"): Case(
         _subscription, lambda s, r: s.status == SubscriptionStatus.TERMINATING, {SUPPORT}
     ),
+    # A withdrawal refunds (pro rata of the issues shipped): the refund right, orders.refund.
+    ("subscriptions.subscription", "withdraw"): Case(
+        _subscription,
+        lambda s, r: s.status == SubscriptionStatus.CANCELLED and s.withdrawn_at is not None,
+        {SUPPORT},
+    ),
     ("travel.booking", "cancel_under_schedule"): Case(
         _booking, lambda b, r: b.status == "cancelled", {SUPPORT}
     ),
@@ -378,6 +384,12 @@ API_CASES = {
         404,
     ),
     ("post", "/api/subscriptions/{public_id}/terminate"): (
+        FOREIGN,
+        {"public_id": "subscription"},
+        None,
+        404,
+    ),
+    ("post", "/api/subscriptions/{public_id}/withdraw"): (
         FOREIGN,
         {"public_id": "subscription"},
         None,

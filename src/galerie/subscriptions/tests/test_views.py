@@ -69,11 +69,21 @@ def test_switching_tacit_renewal_on_and_off(client, claire, offer, subscriber):
     assert subscription.auto_renew is False
 
 
-def test_pages_need_a_login(offer):
+def test_pages_need_a_login(offer, claire, subscriber):
+    subscription = subscriber(claire, offer)
     anonymous = Client(HTTP_HOST="culture.localhost")
-    for url in ("/compte/abonnements/", "/compte/abonnements/resilier/"):
+    base = f"/compte/abonnements/{subscription.public_id}"
+    for url in ("/compte/abonnements/", f"{base}/", f"{base}/resilier/"):
         response = anonymous.get(url)
         assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
+    assert anonymous.post(f"{base}/resilier/").status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.status == St.ACTIVE
+    # « Résilier un abonnement » (every page's footer) asks a visitor without an account for
+    # the subscription's e-mail and order number, and offers the login.
+    choose = anonymous.get("/compte/abonnements/resilier/")
+    assert choose.status_code == 200 and "/compte/connexion/" in choose.content.decode()
+    assert "Numéro de la commande" in choose.content.decode()
 
 
 def test_another_customers_subscription_is_a_404_everywhere(
