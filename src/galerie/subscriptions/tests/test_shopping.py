@@ -41,6 +41,8 @@ def test_the_product_page_states_the_plan_and_asks_the_renewal_choice(shop, offe
     assert "TVA 2,1 % incluse" in html
     assert "Reconduction tacite" in html and 'name="auto_renew"' in html
     assert "trois clics" in html
+    # A term is not a copy of a book: no "new from" price under the plan.
+    assert "Neuf dès" not in html
 
 
 def test_adding_with_the_box_ticked_keeps_the_choice_and_the_cart_can_change_it(shop, offer):
