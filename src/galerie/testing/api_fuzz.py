@@ -214,6 +214,14 @@ def _world() -> World:
         for offer in shop.get(f"/api/storefronts/{STOREFRONT}/products/{slug}").json()["offers"]:
             if offer["stock"] > 2:
                 offers[offer["id"]] = offer["seller"]["slug"]
+    # Goods only: a trip is booked with its travellers and a subscription one at a time, which
+    # the setup's plain orders and quantities would not honour.
+    goods = set(
+        Offer.objects.filter(
+            pk__in=offers, departure__isnull=True, subscription_plan__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    offers = {pk: seller for pk, seller in offers.items() if pk in goods}
     sellers = list(offers.values())
     # The seller with the most offers on sale here is the one whose token is fuzzed.
     seller = Seller.objects.get(slug=max(sorted(set(sellers)), key=sellers.count))
