@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
@@ -98,10 +99,20 @@ def payout_run(*, as_of: dt.date, holdback_percent: Decimal | str | None = None)
 def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> str:
     """Pay one seller within the caller's transaction; returns why it was not paid, or ""."""
     lines: list[StatementLine] = []
+    # Delivered parts past the withdrawal period, and trips cancelled by their customer under the
+    # fee schedule whose kept fee is the seller's (cancelled as long ago, for one rule of timing).
     eligible = (
         paid_seller_orders(seller_id=seller.pk)
-        .filter(status=SellerOrderStatus.DELIVERED, delivered_at__lt=cutoff)
+        .filter(
+            Q(status=SellerOrderStatus.DELIVERED, delivered_at__lt=cutoff)
+            | Q(
+                status=SellerOrderStatus.CANCELLED,
+                cancelled_at__lt=cutoff,
+                lines__booking__cancellation_fee__gt=0,
+            )
+        )
         .exclude(statement_lines__kind=StatementKind.SALE)
+        .distinct()
         .select_related("order")
     )
     sales_net = ZERO

@@ -184,3 +184,30 @@ def test_third_party_seller_keeps_the_fee_minus_the_operators_commission(storefr
     assert commission + commission_vat == Decimal("50.00")
     assert payable == Decimal("450.00")
     _ledger_clean()
+
+
+def test_the_fee_a_third_party_seller_keeps_is_paid_out_once_the_period_is_over(storefront):
+    import datetime as dt
+
+    from galerie.core import clock
+    from galerie.payouts.models import Payout
+    from galerie.payouts.services import payout_run
+
+    # Given an agency's trip cancelled by its customer at 50 % (500 € kept, 10 % commission)
+    travel = make_category("Voyages tiers")
+    CommissionRule.objects.create(category=travel, rate=Decimal("10.00"), fixed_fee=Decimal("0"))
+    agency = make_seller("Agence Sirocco", iban="FR1420041010050500013M02606", bic="PSSTFRPPXXX")
+    departure = make_departure(seller=agency, price="500.00", category=travel, days_ahead=20)
+    _order, booking = place_trip(storefront=storefront, departure=departure, adults=2)
+    travel_booking_cancel(booking=booking, actor=None, idempotency_key="tp-payout")
+
+    # When payouts run today, then once the withdrawal period's delay has passed
+    assert payout_run(as_of=clock.localdate(), holdback_percent="0") == []
+    later = payout_run(as_of=clock.localdate() + dt.timedelta(days=20), holdback_percent="0")
+
+    # Then the agency is paid the fee less the commission, once
+    (payout,) = later
+    assert (payout.seller_id, payout.amount) == (agency.pk, Decimal("450.00"))
+    payout_run(as_of=clock.localdate() + dt.timedelta(days=27), holdback_percent="0")
+    assert Payout.objects.filter(seller=agency).count() == 1
+    _ledger_clean()
