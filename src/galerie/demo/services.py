@@ -53,6 +53,8 @@ ADMIN_PASSWORD_FILE = "demo-admin-password"  # noqa: S105 — a file name in var
 # The seller whose owner gets a demo login on the seller portal, with the seller's own e-mail.
 SELLER_SLUG = "librairie-du-marche"
 SELLER_LOGIN = next(spec["email"] for spec in data.SELLERS if spec["slug"] == SELLER_SLUG)
+# How long the demo's press titles have been published before the day the demo is loaded.
+PUBLISHED_SINCE = datetime.timedelta(days=1092)
 SELLER_PASSWORD_FILE = "demo-seller-password"  # noqa: S105 — a file name, as above
 
 
@@ -469,7 +471,10 @@ def _write_extensions(
                 )  # fmt: skip
             elif o.plan is not None:
                 plan = o.plan
-                first = today + datetime.timedelta(days=plan.first_issue_offset)
+                # The publication's first issue, three years back (1,092 days: whole weeks, so a
+                # weekly keeps its weekday): subscribers of the simulated past year start on
+                # the day they buy and renew within it.
+                first = today - PUBLISHED_SINCE + datetime.timedelta(days=plan.first_issue_offset)
                 plans.append(
                     (
                         offer_id, plan.publication, plan.issues_per_year, plan.term_months,
