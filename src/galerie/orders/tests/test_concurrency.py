@@ -4,10 +4,8 @@ Each thread uses its own database connection and closes it at the end.
 """
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 
 from galerie.orders.errors import OrderError
 from galerie.orders.models import Order, OrderEvent
@@ -16,6 +14,7 @@ from galerie.payments.gateways import webhook_sign
 from galerie.payments.models import Payment, SimulatedCharge, WebhookEvent
 from galerie.payments.services import payment_start, payment_webhook_receive
 from galerie.sellers.models import Offer
+from galerie.testing.concurrency import race
 from galerie.testing.factories import make_offer, make_storefront
 
 pytestmark = [
@@ -34,28 +33,6 @@ def _tax_rates():
     tax_rates_ensure()
 
 
-def _race(n, work):
-    """Run work(i) in n threads released together; returns results (value or exception)."""
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def _buy(storefront, offer, key, quantity=1):
     return order_place(
         storefront=storefront,
@@ -71,7 +48,7 @@ def _buy(storefront, offer, key, quantity=1):
 def test_last_unit_with_20_buyers_makes_one_order():
     storefront = make_storefront()
     offer = make_offer(stock=1)
-    results = _race(20, lambda i: _buy(storefront, offer, f"buyer-{i}"))
+    results = race(20, lambda i: _buy(storefront, offer, f"buyer-{i}"))
     orders = [r for r in results if isinstance(r, Order)]
     errors = [r for r in results if isinstance(r, OrderError)]
     assert len(orders) == 1, results
@@ -83,7 +60,7 @@ def test_last_unit_with_20_buyers_makes_one_order():
 def test_ten_buyers_for_five_units_make_five_orders():
     storefront = make_storefront()
     offer = make_offer(stock=5)
-    results = _race(10, lambda i: _buy(storefront, offer, f"buyer-{i}"))
+    results = race(10, lambda i: _buy(storefront, offer, f"buyer-{i}"))
     assert sum(isinstance(r, Order) for r in results) == 5, results
     assert sum(isinstance(r, OrderError) for r in results) == 5
     assert Order.objects.count() == 5
@@ -93,7 +70,7 @@ def test_ten_buyers_for_five_units_make_five_orders():
 def test_double_submitted_order_is_created_once():
     storefront = make_storefront()
     offer = make_offer(stock=10)
-    results = _race(8, lambda i: _buy(storefront, offer, "same-key", quantity=2))
+    results = race(8, lambda i: _buy(storefront, offer, "same-key", quantity=2))
     assert all(isinstance(r, Order) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Order.objects.count() == 1
@@ -113,7 +90,7 @@ def test_replayed_webhook_captures_once():
         }
     ).encode()
     signature = webhook_sign(raw)
-    results = _race(8, lambda i: payment_webhook_receive(raw_body=raw, signature=signature))
+    results = race(8, lambda i: payment_webhook_receive(raw_body=raw, signature=signature))
     assert sorted(results) == ["duplicate"] * 7 + ["processed"], results
     assert WebhookEvent.objects.count() == 1
     assert Payment.objects.get(pk=payment.pk).status == "captured"
@@ -146,7 +123,7 @@ def test_cancellation_racing_a_capture_never_deadlocks_and_stays_consistent():
                 return order_cancel(order=order, reason="course")
             return payment_webhook_receive(raw_body=raw, signature=signature)
 
-        results = _race(2, work)
+        results = race(2, work)
         assert not any(isinstance(r, Exception) for r in results), results
         order.refresh_from_db()
         payment.refresh_from_db()

@@ -1,14 +1,12 @@
 """Seats race like stock, on PostgreSQL with real threads: two buyers, one seat, one booking."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from galerie.orders.errors import OrderError
 from galerie.orders.models import Order
 from galerie.orders.services import order_place
 from galerie.sellers.models import Offer
+from galerie.testing.concurrency import race
 from galerie.testing.factories import make_seller, make_storefront, make_trip
 from galerie.travel.models import Booking
 from galerie.travel.tests.conftest import travellers
@@ -28,27 +26,6 @@ def _tax_rates():
     tax_rates_ensure()
 
 
-def _race(n, work):
-    barrier = threading.Barrier(n)
-    results = [None] * n
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects every outcome
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 def test_last_seat_with_two_buyers_makes_one_booking():
     storefront = make_storefront()
     departure = make_trip(seller=make_seller("Galerie", is_operator=True), seats=1)
@@ -66,7 +43,7 @@ def test_last_seat_with_two_buyers_makes_one_booking():
             idempotency_key=f"seat-{i}",
         )
 
-    results = _race(2, buy)
+    results = race(2, buy)
 
     orders = [r for r in results if isinstance(r, Order)]
     errors = [r for r in results if isinstance(r, OrderError)]
