@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "galerie.checkout",
     "galerie.ledger",
     "galerie.payouts",
+    "galerie.carveout",
     "galerie.portal",
     "galerie.reporting",
 ]

@@ -1,0 +1,280 @@
+"""What an entity file is, and the generic way an entity is exported, described and imported.
+
+An `Entity` names one JSON Lines file of the archive and the model it comes from. By default a
+row is the model's plain columns (`fields`) plus its foreign keys (`refs`, carried as the
+*source* ids of other entity files of the same archive, which the import maps to target ids),
+and its import creates new rows with `bulk_create`. An entity that merges with what the target
+already holds (products by GTIN, sellers by register number, customers by e-mail) overrides
+`match` and `merge`; one that needs more than columns overrides `export_row` and `build`.
+"""
+
+import contextlib
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext as _
+
+from galerie.carveout.archive import ArchiveError
+from galerie.catalog.models import Product
+from galerie.orders.models import Order, OrderLine, SellerOrder
+from galerie.sellers.models import Offer, Seller
+
+
+@dataclass
+class Scope:
+    """What belongs to the exported storefront, computed once by the export."""
+
+    storefront: models.Model
+    cutoff: datetime.date
+    category_ids: list[int]  # the assortment with its descendants and their ancestors
+    extra: dict = field(default_factory=dict)  # what an entity computes for the next ones
+
+    # One definition of "the storefront's" rows, shared by every entity file (querysets, so that
+    # the database does the joins whatever the size).
+
+    def orders(self) -> models.QuerySet:
+        return Order.objects.filter(storefront=self.storefront)
+
+    def products(self) -> models.QuerySet:
+        """The assortment's products, and those its orders sold that have left it since."""
+        sold = OrderLine.objects.filter(order__storefront=self.storefront, product__isnull=False)
+        return Product.objects.filter(
+            models.Q(category_id__in=self.category_ids) | models.Q(pk__in=sold.values("product_id"))
+        )
+
+    def sellers(self) -> models.QuerySet:
+        """Sellers with an offer on the storefront's products or a part of one of its orders."""
+        offering = Offer.objects.filter(product__in=self.products().values("pk"))
+        selling = SellerOrder.objects.filter(order__storefront=self.storefront)
+        return Seller.objects.filter(
+            models.Q(pk__in=offering.values("seller_id"))
+            | models.Q(pk__in=selling.values("seller_id"))
+        )
+
+    def customers(self) -> models.QuerySet:
+        """Accounts that ordered on the storefront (those that never did stay behind)."""
+        ordered = self.orders().filter(user__isnull=False).values("user_id")
+        return get_user_model().objects.filter(pk__in=ordered)
+
+
+@dataclass
+class ImportContext:
+    """What an import knows while it runs: id maps per entity and the merge report."""
+
+    archive_import: models.Model  # carveout.ArchiveImport
+    manifest: dict
+    rename_slug: str | None = None
+    hosts: list[str] | None = None
+    maps: dict[str, dict[int, int]] = field(default_factory=dict)
+    report: dict[str, dict] = field(default_factory=dict)  # entity → {"created", "merged", notes}
+    extra: dict = field(default_factory=dict)
+
+    def target(self, entity: str, source_id, *, what: str, line: int, required: bool = True):
+        """The target id of a source id of `entity`; an id the archive never defined is an error."""
+        if source_id is None:
+            return None
+        target = self.maps.get(entity, {}).get(source_id)
+        if target is None and required:
+            raise ArchiveError(
+                _("%(what)s, ligne %(line)s : référence à %(entity)s n° %(id)s inconnue.")
+                % {"what": what, "line": line, "entity": entity, "id": source_id}
+            )
+        return target
+
+    def note(self, entity: str, message: str) -> None:
+        notes = self.report.setdefault(entity, {}).setdefault("notes", [])
+        if len(notes) < 50:
+            notes.append(message)
+
+
+class Entity:
+    name: str = ""
+    model: type[models.Model]
+    fields: tuple[str, ...] = ()
+    refs: dict[str, str] = {}
+    description: str = ""
+    batch_size: int = 1000
+
+    # ---- export
+
+    def queryset(self, scope: Scope) -> models.QuerySet:
+        raise NotImplementedError
+
+    def columns(self) -> list[str]:
+        return ["id", *self.fields, *(f"{ref}_id" for ref in self.refs)]
+
+    def export_rows(self, scope: Scope) -> Iterator[dict]:
+        columns = self.columns()
+        names = ["id", *self.fields, *self.refs]
+        queryset = self.queryset(scope).order_by("pk").values_list(*columns)
+        for values in queryset.iterator(chunk_size=2000):
+            yield self.export_row(dict(zip(names, values, strict=True)), scope)
+
+    def export_row(self, row: dict, scope: Scope) -> dict:
+        return row
+
+    def manifest_extra(self, scope: Scope) -> dict:
+        """Keys this entity adds to the manifest (e.g. who was told of the transfer)."""
+        return {}
+
+    # ---- schema
+
+    def schema(self) -> dict:
+        properties = {"id": {"type": "integer", "description": _("identifiant à la source")}}
+        for name in self.fields:
+            properties[name] = field_schema(self.model._meta.get_field(name))
+        for ref, entity in self.refs.items():
+            nullable = self.model._meta.get_field(ref).null
+            properties[ref] = {
+                "type": ["integer", "null"] if nullable else "integer",
+                "description": f"id → {entity}.jsonl",
+            }
+        properties.update(self.extra_schema())
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://galerie.example/storefront-archive/1/{self.name}.schema.json",
+            "title": self.name,
+            "description": self.description,
+            "type": "object",
+            "properties": properties,
+            "required": sorted(properties),
+            "additionalProperties": False,
+        }
+
+    def extra_schema(self) -> dict:
+        return {}
+
+    # ---- import
+
+    def preflight(self, reader, ctx: ImportContext) -> None:
+        """Refuse (ArchiveError) before anything is written: a slug or host name taken, …"""
+
+    def timestamped_models(self) -> tuple[type[models.Model], ...]:
+        """Models whose created_at/updated_at the import keeps from the archive."""
+        return (self.model,)
+
+    def save_batch(self, objects: list[models.Model], ctx: ImportContext) -> None:
+        """Save a batch of new instances (their pk set afterwards)."""
+        self.model.objects.bulk_create(objects)
+
+    def finalize(self, ctx: ImportContext) -> None:
+        """Runs once every file is in: rebuild derived data (search index, facets, caches)."""
+
+    def match(self, rows: list[dict], ctx: ImportContext) -> dict[int, int]:
+        """Source id → id of a row the target already holds that is the same thing."""
+        return {}
+
+    def merge(self, target_id: int, row: dict, ctx: ImportContext) -> None:
+        """Complete a matched target row from the archive (fill gaps, never overwrite)."""
+
+    def build(self, row: dict, ctx: ImportContext, *, line: int) -> models.Model:
+        """A new, unsaved instance from an archive row, its references mapped to target ids."""
+        kwargs = {}
+        for name in self.fields:
+            kwargs[name] = field_value(self.model, name, row, what=self.name, line=line)
+        for ref, entity in self.refs.items():
+            nullable = self.model._meta.get_field(ref).null
+            kwargs[f"{ref}_id"] = ctx.target(
+                entity, row.get(ref), what=f"{self.name}.{ref}", line=line, required=not nullable
+            )
+            if kwargs[f"{ref}_id"] is None and not nullable:
+                raise ArchiveError(
+                    _("%(what)s, ligne %(line)s : champ « %(field)s » manquant.")
+                    % {"what": self.name, "line": line, "field": ref}
+                )
+        return self.model(**kwargs)
+
+    def after_create(self, pairs: list[tuple[dict, models.Model]], ctx: ImportContext) -> None:
+        """Runs after a batch's new rows are saved (pairs of archive row and saved instance)."""
+
+
+def field_value(model, name: str, row: dict, *, what: str, line: int):
+    """An archive value converted by the model field (exact decimals, aware datetimes)."""
+    model_field = model._meta.get_field(name)
+    if name not in row:
+        if model_field.has_default():
+            return model_field.get_default()
+        raise ArchiveError(
+            _("%(what)s, ligne %(line)s : champ « %(field)s » manquant.")
+            % {"what": what, "line": line, "field": name}
+        )
+    value = row[name]
+    if value is None:
+        if model_field.null:
+            return None
+        raise ArchiveError(
+            _("%(what)s, ligne %(line)s : champ « %(field)s » vide.")
+            % {"what": what, "line": line, "field": name}
+        )
+    try:
+        return model_field.to_python(value)
+    except Exception as exc:  # ValidationError, ValueError, TypeError: all mean a bad value
+        raise ArchiveError(
+            _("%(what)s, ligne %(line)s : valeur de « %(field)s » invalide (%(value)s).")
+            % {"what": what, "line": line, "field": name, "value": str(value)[:40]}
+        ) from exc
+
+
+def field_schema(model_field) -> dict:
+    """The JSON Schema of one model column as the archive writes it."""
+    if isinstance(model_field, models.DecimalField):
+        schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+    elif isinstance(model_field, models.BooleanField):
+        schema = {"type": "boolean"}
+    elif isinstance(model_field, models.IntegerField | models.AutoField):
+        schema = {"type": "integer"}
+    elif isinstance(model_field, models.DateTimeField):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(model_field, models.DateField):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(model_field, models.UUIDField):
+        schema = {"type": "string", "format": "uuid"}
+    elif isinstance(model_field, models.JSONField):
+        schema = {}
+    else:
+        schema = {"type": "string"}
+        if getattr(model_field, "max_length", None):
+            schema["maxLength"] = model_field.max_length
+    if model_field.choices and not isinstance(model_field, models.BooleanField):
+        schema["enum"] = [value for value, _label in model_field.flatchoices]
+    if model_field.null and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+    if model_field.verbose_name:
+        schema["description"] = str(model_field.verbose_name)
+    return schema
+
+
+@contextlib.contextmanager
+def timestamps_kept(*models_: type[models.Model]):
+    """Let `bulk_create` keep the archive's created_at/updated_at instead of stamping now.
+
+    Flips auto_now/auto_now_add off on the models' fields for the block: process-wide, so only
+    the import command (one process, one thread) uses it."""
+    flipped = []
+    for model in models_:
+        for model_field in model._meta.concrete_fields:
+            for flag in ("auto_now", "auto_now_add"):
+                if getattr(model_field, flag, False):
+                    setattr(model_field, flag, False)
+                    flipped.append((model_field, flag))
+    try:
+        yield
+    finally:
+        for model_field, flag in flipped:
+            setattr(model_field, flag, True)
+
+
+def batched(rows: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

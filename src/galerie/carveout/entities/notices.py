@@ -1,0 +1,5 @@
+"""notices entities of the storefront archive."""
+
+from galerie.carveout.entities.base import Entity
+
+ENTITIES: list[Entity] = []

@@ -1,0 +1,5 @@
+"""travel entities of the storefront archive."""
+
+from galerie.carveout.entities.base import Entity
+
+ENTITIES: list[Entity] = []
