@@ -134,6 +134,18 @@ class Subscriptions(StrictEntity):
         if cardless:
             summary["saved_card_left_out"] = summary.get("saved_card_left_out", 0) + cardless
 
+    def finalize(self, ctx: ImportContext) -> None:
+        cardless = ctx.report.get(self.name, {}).get("saved_card_left_out", 0)
+        if cardless:
+            ctx.note(
+                self.name,
+                _(
+                    "%(n)s abonnement(s) sans leur carte enregistrée : leur prochain "
+                    "renouvellement se réglera par le lien de paiement de la commande."
+                )
+                % {"n": cardless},
+            )
+
 
 class SubscriptionTerms(StrictEntity):
     name = "subscription_terms"

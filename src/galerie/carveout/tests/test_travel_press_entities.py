@@ -327,6 +327,7 @@ def test_a_subscription_renewed_by_card_renews_by_payment_link_once_imported(
     after = Subscription.objects.get(pk=ctx.maps["subscriptions"][before.pk])
     assert after.saved_card is None and after.auto_renew
     assert ctx.report["subscriptions"]["saved_card_left_out"] == 1
+    assert any("lien de paiement" in note for note in ctx.report["subscriptions"]["notes"])
 
     with django_capture_on_commit_callbacks(execute=True):
         report = renewals_run(today=after.ends_on - dt.timedelta(days=2))
