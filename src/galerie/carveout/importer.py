@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError, ArchiveReader
+from galerie.carveout.bulk import rows_insert
 from galerie.carveout.entities import ENTITIES, ENTITY_NAMES
 from galerie.carveout.entities.base import Entity, ImportContext, batched, timestamps_kept
 from galerie.carveout.models import ArchiveImport, ImportedRecord
@@ -163,17 +164,19 @@ def _import_entity(entity: Entity, reader, ctx: ImportContext, progress) -> None
             ) from exc
         for _line, row, obj in new:
             mapping[row["id"]] = obj.pk
-        ImportedRecord.objects.bulk_create(
+        rows_insert(
+            ImportedRecord,
+            ["archive_import_id", "entity", "source_id", "target_id", "merged"],
             [
-                ImportedRecord(
-                    archive_import=ctx.archive_import,
-                    entity=entity.name,
-                    source_id=row["id"],
-                    target_id=mapping[row["id"]],
-                    merged=row["id"] in matched,
+                (
+                    ctx.archive_import.pk,
+                    entity.name,
+                    row["id"],
+                    mapping[row["id"]],
+                    row["id"] in matched,
                 )
                 for _line, row in rows
-            ]
+            ],
         )
         entity.after_create([(row, obj) for _line, row, obj in new], ctx)
         summary["created"] += len(new)

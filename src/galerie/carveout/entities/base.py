@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import DECIMAL_PATTERN, ArchiveError
+from galerie.carveout.bulk import objects_insert
 from galerie.catalog.models import Product
 from galerie.orders.models import Order, OrderLine, SellerOrder
 from galerie.sellers.models import Offer, Seller
@@ -158,7 +159,7 @@ class Entity:
 
     def save_batch(self, objects: list[models.Model], ctx: ImportContext) -> None:
         """Save a batch of new instances (their pk set afterwards)."""
-        self.model.objects.bulk_create(objects)
+        objects_insert(self.model, objects)
 
     def finalize(self, ctx: ImportContext) -> None:
         """Runs once every file is in: rebuild derived data (search index, facets, caches)."""
@@ -240,6 +241,8 @@ def field_schema(model_field) -> dict:
             schema["maxLength"] = model_field.max_length
     if model_field.choices and not isinstance(model_field, models.BooleanField):
         schema["enum"] = [value for value, _label in model_field.flatchoices]
+        if model_field.blank and "" not in schema["enum"] and schema.get("type") == "string":
+            schema["enum"].append("")
     if model_field.null and "type" in schema:
         schema["type"] = [schema["type"], "null"]
         if "enum" in schema:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
+from galerie.carveout.bulk import objects_insert
 from galerie.carveout.entities.base import Entity, ImportContext, Scope, field_value
 from galerie.carveout.entities.checks import fresh_slugs, values_check
 from galerie.carveout.models import ImportedRecord
@@ -283,7 +284,7 @@ class ProductsEntity(Entity):
                     % {"old": product.slug, "new": slug},
                 )
                 product.slug = slug
-        Product.objects.bulk_create(objects)
+        objects_insert(Product, objects)
 
     def finalize(self, ctx: ImportContext) -> None:
         """Rebuild what the archive does not carry, for every imported product (created or
