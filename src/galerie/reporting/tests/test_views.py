@@ -131,8 +131,9 @@ def test_dashboard_query_count_does_not_grow_with_rows(
     client, trading, django_assert_max_num_queries
 ):
     _staff(client, "Finance")
-    # Three grouped reads (each: accounts, P&L totals, cash totals, labels) + session and user.
-    with django_assert_max_num_queries(30):
+    # Three grouped reads (each: accounts, sold storefronts' cut-offs, P&L totals, cash totals,
+    # labels) + session and user.
+    with django_assert_max_num_queries(33):
         assert _get(client, YEAR_2026).status_code == 200
 
 
