@@ -49,11 +49,7 @@ def _offer_chunks(seller: Seller) -> Iterator[list[Offer]]:
     )
     last = 0
     while True:
-        chunk = list(
-            offers.filter(pk__gt=last)
-            .select_related("product")
-            .order_by("pk")[:CHUNK]
-        )
+        chunk = list(offers.filter(pk__gt=last).select_related("product").order_by("pk")[:CHUNK])
         if not chunk:
             return
         yield chunk
