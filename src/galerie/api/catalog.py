@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from galerie.api.errors import ErrorOut
 from galerie.catalog.models import AttributeValue, Category
 from galerie.sellers.selectors import offers_for_product
+from galerie.storefronts.errors import StorefrontDetached, storefront_detached_message
 from galerie.storefronts.listing import (
     Listing,
     category_map,
@@ -194,8 +195,14 @@ class ListingParams(Schema):
 
 def _storefront(slug: str) -> Storefront:
     slug = strip_control(slug)
-    storefront = Storefront.objects.filter(slug=slug, is_active=True).first()
-    if storefront is None:
+    storefront = Storefront.objects.filter(slug=slug).first()
+    if storefront is not None and storefront.is_detached:
+        raise StorefrontDetached(
+            storefront_detached_message(
+                name=storefront.name, successor_name=storefront.successor_name
+            )
+        )
+    if storefront is None or not storefront.is_active:
         raise Http404(f"Boutique « {slug} » introuvable.")
     return storefront
 

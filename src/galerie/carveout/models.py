@@ -4,6 +4,7 @@ target id) that makes an import resumable and a second run a no-op."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,3 +79,42 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.source_id} → {self.target_id}"
+
+
+class TransferNotice(models.Model):
+    """One customer told that a sold storefront's data passes to a new controller (GDPR art. 13
+    and 14 on a change of controller): who, when queued, when sent. One per storefront and
+    e-mail, so that telling the customers again sends nothing twice."""
+
+    storefront = models.ForeignKey(
+        "storefronts.Storefront",
+        on_delete=models.PROTECT,
+        related_name="transfer_notices",
+        verbose_name=_("boutique"),
+    )
+    email = models.EmailField(_("e-mail"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("client"),
+    )
+    new_owner = models.CharField(_("repreneur"), max_length=200)
+    transfer_date = models.DateField(_("date du transfert"))
+    contact = models.CharField(_("contact pour exercer ses droits"), max_length=254)
+    queued_at = models.DateTimeField(_("mis en file le"))
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("avis de cession")
+        verbose_name_plural = _("avis de cession")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["storefront", "email"], name="transfer_notice_once_per_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.new_owner}"

@@ -12,6 +12,7 @@ from galerie.catalog.models import AttributeValue, Category
 from galerie.imports.feeds import COLUMNS, EXTRA_COLUMNS
 from galerie.imports.models import CategoryMapping
 from galerie.sellers.models import Offer, Seller
+from galerie.storefronts.selectors import storefront_sold_only_category_ids
 
 CHUNK = 2000
 
@@ -42,13 +43,13 @@ def _category_path(category_id: int, names: dict[int, tuple[str, str]]) -> str:
 
 
 def _offer_chunks(seller: Seller) -> Iterator[list[Offer]]:
+    # Offers that only a sold storefront showed are no longer ours to publish.
+    offers = Offer.objects.filter(seller=seller, is_active=True).exclude(
+        product__category_id__in=storefront_sold_only_category_ids()
+    )
     last = 0
     while True:
-        chunk = list(
-            Offer.objects.filter(seller=seller, is_active=True, pk__gt=last)
-            .select_related("product")
-            .order_by("pk")[:CHUNK]
-        )
+        chunk = list(offers.filter(pk__gt=last).select_related("product").order_by("pk")[:CHUNK])
         if not chunk:
             return
         yield chunk
@@ -56,7 +57,8 @@ def _offer_chunks(seller: Seller) -> Iterator[list[Offer]]:
 
 
 def offers_export(*, seller: Seller, out: TextIO) -> int:
-    """Write the seller's active offers to `out` as a TSV feed; returns the number of offers."""
+    """Write the seller's active offers to `out` as a TSV feed; returns the number of offers.
+    Offers on products that only sold (detached) storefronts show are left out."""
     labels = _category_labels()
     names = {
         pk: (name, path) for pk, name, path in Category.objects.values_list("pk", "name", "path")

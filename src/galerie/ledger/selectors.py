@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from galerie.core.money import CENT
@@ -131,6 +131,7 @@ def ledger_aggregate(
     end: datetime.date | None = None,
     account_numbers: Iterable[str] | None = None,
     storefront_ids: Iterable[int] | None = None,
+    exclude_storefront_ids: Iterable[int] | None = None,
     from_lines: bool = False,
 ) -> list[dict]:
     """Debit and credit totals grouped in the database, one dict per group, sorted by the groups.
@@ -161,6 +162,11 @@ def ledger_aggregate(
         lines = lines.filter(account_id__in=[pk for pk, a in accounts.items() if a[1] in wanted])
     if storefront_ids is not None:
         lines = lines.filter(storefront_id__in=list(storefront_ids))
+    if exclude_storefront_ids:
+        # Lines without a storefront stay (NOT IN alone would drop them in SQL).
+        lines = lines.filter(
+            Q(storefront_id__isnull=True) | ~Q(storefront_id__in=list(exclude_storefront_ids))
+        )
     plain = sorted({GROUPS[n][1] for n in group_by if isinstance(GROUPS[n][1], str)})
     computed = {GROUPS[n][0]: GROUPS[n][1] for n in group_by if not isinstance(GROUPS[n][1], str)}
     rows = (

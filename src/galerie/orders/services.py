@@ -52,6 +52,8 @@ from galerie.orders.models import (
 )
 from galerie.orders.selectors import order_quote
 from galerie.sellers.commissions import commission_compute, commission_rule_for
+from galerie.storefronts.errors import StorefrontDetached, storefront_detached_message
+from galerie.storefronts.models import Storefront
 from galerie.subscriptions.services import (
     subscriptions_create_for_order,
     subscriptions_on_order_closed,
@@ -193,6 +195,22 @@ def order_place_or_replay(
     return OrderPlacement(order=order, replayed=False)
 
 
+def storefront_open_check(storefront) -> None:
+    """Refuse an order on a sold storefront. Read from the database, not the instance given:
+    a page opened before the sale may still hold the storefront as it was."""
+    if storefront is None:
+        return
+    sold = (
+        Storefront.objects.filter(pk=storefront.pk, detached_at__isnull=False)
+        .values_list("successor_name", flat=True)
+        .first()
+    )
+    if sold is not None:
+        raise StorefrontDetached(
+            storefront_detached_message(name=storefront.name, successor_name=sold)
+        )
+
+
 def _idempotent_replay(order: Order, request_hash: str) -> OrderPlacement:
     if order.request_hash != request_hash:
         raise IdempotencyConflict(
@@ -216,6 +234,7 @@ def _order_create(
     request_hash,
     expected_total,
 ) -> Order:
+    storefront_open_check(storefront)
     quote = order_quote(
         storefront=storefront, lines=lines, details=details, delivery_choices=choices
     )

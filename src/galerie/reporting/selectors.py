@@ -22,6 +22,7 @@ from galerie.reporting.chart import CASH_ACCOUNTS, column_of
 from galerie.reporting.periods import month_label
 from galerie.sellers.models import Seller
 from galerie.storefronts.models import Storefront
+from galerie.storefronts.selectors import storefront_figures_ends
 
 ZERO = Decimal("0.00")
 GROUPINGS = ("storefront", "category", "seller", "month")
@@ -165,8 +166,13 @@ def economics(
     group_by: str | Sequence[str] = ("storefront",),
     storefront_ids: Iterable[int] | None = None,
     category_depth: int | None = None,
+    constant_scope: bool = False,
 ) -> list[EconomicsRow]:
     """Economics of the period [start, end] (dates included), one row per group.
+
+    A sold (detached) storefront counts up to its sale's cut-off and no further; with
+    `constant_scope` (« périmètre constant ») sold storefronts are left out of every period, so
+    that periods before and after a sale compare the same group.
 
     group_by: "storefront", "category", "seller", "month", any combination, or () for the whole
     group. Lines that carry no category or seller (payment fees, fixed costs) form a row whose key
@@ -196,25 +202,40 @@ def economics(
             rows[key] = EconomicsRow(**values)
         return rows[key]
 
-    for segment_start, segment_end in period_segments(start, end):
-        common = {"start": segment_start, "end": segment_end, "storefront_ids": storefront_ids}
-        for record in ledger_aggregate(
-            group_by=[*names, "kind", "account"], account_numbers=pl_numbers, **common
-        ):
-            column = column_of(number=record["account_number"], kind=record["kind"])
-            if column is None:
-                continue
-            row = row_for(record)
-            # Revenue counts credit − debit, costs debit − credit.
-            amount = record["net"] if record["kind"] == AccountKind.REVENUE else -record["net"]
-            setattr(row, column, getattr(row, column) + amount)
-        for record in ledger_aggregate(
-            group_by=[*names, "entry_kind"], account_numbers=CASH_ACCOUNTS, **common
-        ):
-            if record["entry_kind"] == EntryKind.CAPTURE:
-                row_for(record).gmv += record["debit"] - record["credit"]
-            elif record["entry_kind"] == EntryKind.REFUND:
-                row_for(record).refunds += record["credit"] - record["debit"]
+    def read(first: datetime.date, last: datetime.date, ids, exclude) -> None:
+        for segment_start, segment_end in period_segments(first, last):
+            common = {
+                "start": segment_start,
+                "end": segment_end,
+                "storefront_ids": ids,
+                "exclude_storefront_ids": exclude,
+            }
+            for record in ledger_aggregate(
+                group_by=[*names, "kind", "account"], account_numbers=pl_numbers, **common
+            ):
+                column = column_of(number=record["account_number"], kind=record["kind"])
+                if column is None:
+                    continue
+                row = row_for(record)
+                # Revenue counts credit − debit, costs debit − credit.
+                amount = record["net"] if record["kind"] == AccountKind.REVENUE else -record["net"]
+                setattr(row, column, getattr(row, column) + amount)
+            for record in ledger_aggregate(
+                group_by=[*names, "entry_kind"], account_numbers=CASH_ACCOUNTS, **common
+            ):
+                if record["entry_kind"] == EntryKind.CAPTURE:
+                    row_for(record).gmv += record["debit"] - record["credit"]
+                elif record["entry_kind"] == EntryKind.REFUND:
+                    row_for(record).refunds += record["credit"] - record["debit"]
+
+    # Sold storefronts count up to their sale's cut-off, or not at all at constant scope.
+    ends = storefront_figures_ends()
+    clipped = {} if constant_scope else {pk: day for pk, day in ends.items() if day < end}
+    left_out = set(ends) if constant_scope else set(clipped)
+    read(start, end, storefront_ids, sorted(left_out))
+    for storefront_id, last_day in sorted(clipped.items()):
+        if last_day >= start and (storefront_ids is None or storefront_id in storefront_ids):
+            read(start, last_day, [storefront_id], None)
     result = list(rows.values())
     _label(result, names)
     result.sort(key=lambda r: [_sort_key(r, name) for name in names])
@@ -226,6 +247,13 @@ def economics_total(rows: Iterable[EconomicsRow], *, label: str = "Total", **key
     for row in rows:
         total.add(row)
     return total
+
+
+def economics_constant_total(rows: Iterable[EconomicsRow], *, label: str) -> EconomicsRow:
+    """The group's total « à périmètre constant »: the rows of sold storefronts left out (rows
+    grouped by storefront, as `economics` gives them)."""
+    sold = set(storefront_figures_ends())
+    return economics_total((row for row in rows if row.storefront_id not in sold), label=label)
 
 
 def _sort_key(row: EconomicsRow, name: str):

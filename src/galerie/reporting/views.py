@@ -22,6 +22,7 @@ from galerie.reporting.selectors import (
     COLUMNS,
     EconomicsRow,
     economics,
+    economics_constant_total,
     economics_regroup,
     economics_total,
 )
@@ -83,12 +84,23 @@ def _cells(row: EconomicsRow) -> dict:
     }
 
 
-def _table(rows: list[EconomicsRow], total: EconomicsRow) -> dict:
-    """Rows as plain cells in COLUMNS order: the template only prints them."""
+def _table(rows: list[EconomicsRow], total: EconomicsRow, also: EconomicsRow | None = None) -> dict:
+    """Rows as plain cells in COLUMNS order: the template only prints them. `also`: a second
+    total (the group at constant scope)."""
     return {
         "headings": [heading for _attribute, heading in COLUMNS],
         "rows": [_cells(row) for row in rows],
         "total": _cells(total),
+        "also": _cells(also) if also is not None else None,
+    }
+
+
+def _sold_note(storefront) -> str:
+    if not storefront.is_detached:
+        return ""
+    return _("Cédée à %(owner)s ; chiffres jusqu'au %(date)s.") % {
+        "owner": storefront.successor_name,
+        "date": storefront.figures_end.strftime("%d/%m/%Y"),
     }
 
 
@@ -97,11 +109,16 @@ def dashboard(request):
     period, error = _period(request)
     storefronts = list(Storefront.objects.order_by("name"))
     chosen, store_error = _storefront_filter(request, storefronts)
+    # « Périmètre constant »: sold storefronts left out of every period and table.
+    constant = request.GET.get("perimetre") == "constant"
+    sold = [s for s in storefronts if s.is_detached]
+    if constant:
+        storefronts = [s for s in storefronts if not s.is_detached]
     if request.GET.get("export"):
-        return _export(request, period, chosen)
+        return _export(request, period, chosen, constant)
 
     # Three grouped reads of the ledger's monthly totals; the storefront cards fold the first.
-    span = {"start": period.start, "end": period.end}
+    span = {"start": period.start, "end": period.end, "constant_scope": constant}
     monthly = economics(group_by=["storefront", "month"], **span)
     by_storefront = {r.storefront_id: r for r in economics_regroup(monthly, group_by="storefront")}
     group = economics_total(by_storefront.values(), label=_("Groupe"))
@@ -110,12 +127,24 @@ def dashboard(request):
             "name": s.name,
             "color": s.primary_color or GROUP_COLOR,
             "row": by_storefront.get(s.pk) or EconomicsRow(storefront_id=s.pk, label=s.name),
+            "sold": _sold_note(s),
         }
         for s in storefronts
     ]
     if None in by_storefront:  # postings without a storefront: shown, since the group counts them
         cards.append({"name": _("Hors boutique"), "color": GROUP_COLOR, "row": by_storefront[None]})
-    cards.append({"name": _("Groupe (toutes boutiques)"), "color": GROUP_COLOR, "row": group})
+    constant_total = None
+    if sold and not constant:
+        constant_total = economics_constant_total(
+            by_storefront.values(), label=_("Groupe à périmètre constant (hors boutiques cédées)")
+        )
+        cards.append({"name": constant_total.label, "color": GROUP_COLOR, "row": constant_total})
+    group_name = (
+        _("Groupe à périmètre constant (hors boutiques cédées)")
+        if constant and sold
+        else _("Groupe (toutes boutiques)")
+    )
+    cards.append({"name": group_name, "color": GROUP_COLOR, "row": group})
     for card in cards:
         card["headline"] = headline(card["row"])
         card["is_loss"] = card["row"].operating_result < 0
@@ -140,6 +169,8 @@ def dashboard(request):
     revenue_series, result_series = series("net_revenue"), series("operating_result")
     scope = chosen.name if chosen else _("toutes boutiques")
     scoped = [chosen.pk] if chosen else None
+    if constant and chosen is not None and chosen.is_detached:
+        scoped = []
     categories = economics(group_by="category", category_depth=1, storefront_ids=scoped, **span)
     sellers = economics(group_by="seller", storefront_ids=scoped, **span)
     sellers.sort(key=lambda r: (r.seller_id is None, -r.gmv))
@@ -190,14 +221,20 @@ def dashboard(request):
             values=[r.contribution_margin for r in charted],
         ),
         "charted_categories": charted,
-        "storefront_table": _table([card["row"] for card in cards[:-1]], group),
+        "storefront_table": _table(
+            [card["row"] for card in cards[:-1] if card["row"] is not constant_total],
+            group,
+            also=constant_total,
+        ),
+        "constant": constant,
+        "sold": sold,
         "category_table": _table(categories, economics_total(categories)),
         "seller_table": _table(sellers, economics_total(sellers)),
     }
     return TemplateResponse(request, "reporting/dashboard.html", context)
 
 
-def _export(request, period, chosen) -> HttpResponse:
+def _export(request, period, chosen, constant: bool = False) -> HttpResponse:
     name = request.GET.get("export", "")
     if name not in EXPORTS:
         return HttpResponse(
@@ -213,6 +250,7 @@ def _export(request, period, chosen) -> HttpResponse:
         group_by=group_by,
         category_depth=1 if name == "categories" else None,
         storefront_ids=scoped,
+        constant_scope=constant,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"pilotage-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"

@@ -41,3 +41,19 @@ class StorefrontAdmin(GalerieModelAdmin):
         (_("Image de marque"), {"fields": ["logo_text", "primary_color", "accent_color"]}),
         (_("Assortiment"), {"fields": ["categories", "show_out_of_stock"]}),
     ]
+    detached_fieldset = (
+        _("Cession"),
+        {"fields": ["detached_at", "successor_name", "successor_url", "cutoff_date"]},
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.is_detached:
+            return [*self.fieldsets, self.detached_fieldset]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_detached:
+            # A sold storefront stays closed (`galerie detach-storefront`; a database check too).
+            readonly += ["is_active", *self.detached_fieldset[1]["fields"]]
+        return readonly

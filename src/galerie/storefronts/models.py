@@ -3,6 +3,7 @@ legal pages."""
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core import clock
@@ -32,6 +33,18 @@ class Storefront(TimeStampedModel):
         help_text=_("Les produits sans offre en stock restent visibles, signalés « épuisé »."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A storefront sold to another owner (`galerie detach-storefront`): it stays in the books,
+    # but it is inactive for good and its pages name the new owner (HTTP 410).
+    detached_at = models.DateTimeField(_("cédée le"), null=True, blank=True, editable=False)
+    successor_name = models.CharField(_("repreneur"), max_length=200, blank=True, editable=False)
+    successor_url = models.URLField(_("site du repreneur"), blank=True, editable=False)
+    cutoff_date = models.DateField(
+        _("date de coupure de la cession"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Les chiffres de la boutique s'arrêtent à cette date dans le pilotage."),
+    )
     categories = models.ManyToManyField(
         "catalog.Category",
         verbose_name=_("assortiment"),
@@ -46,9 +59,28 @@ class Storefront(TimeStampedModel):
         verbose_name = _("boutique")
         verbose_name_plural = _("boutiques")
         ordering = ["name"]
+        constraints = [
+            # A sold storefront never sells again: detached means inactive, with a new owner.
+            models.CheckConstraint(
+                condition=models.Q(detached_at__isnull=True)
+                | (models.Q(is_active=False) & ~models.Q(successor_name="")),
+                name="storefront_detached_inactive",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_detached(self) -> bool:
+        return self.detached_at is not None
+
+    @property
+    def figures_end(self):
+        """The last day the storefront's figures count in the group's (its sale's cut-off)."""
+        if self.detached_at is None:
+            return None
+        return self.cutoff_date or timezone.localdate(self.detached_at)
 
 
 class StorefrontHost(models.Model):

@@ -1,5 +1,7 @@
 """Reads about storefronts: which one a host name serves, which categories it shows."""
 
+import datetime
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -32,6 +34,30 @@ def storefront_for_host(host: str) -> Storefront | None:
     if not storefront_id:
         return None
     return storefront_by_id(storefront_id)
+
+
+def storefront_detached_for_host(host: str) -> Storefront | None:
+    """The sold storefront that `host` served, if any: its pages now name the new owner."""
+    hostname = host.split(":")[0].lower().rstrip(".")
+    key = f"storefront-detached-host:{global_version()}:{hostname}"
+    storefront = cache.get(key)
+    if storefront is None:
+        storefront = (
+            Storefront.objects.filter(hosts__hostname=hostname, detached_at__isnull=False).first()
+            or 0
+        )
+        cache.set(key, storefront, _HOST_CACHE_SECONDS)
+    return storefront or None
+
+
+def storefront_figures_ends() -> dict[int, datetime.date]:
+    """Sold storefront id → the last day its figures count (its sale's accounting cut-off)."""
+    return {
+        storefront.pk: storefront.figures_end
+        for storefront in Storefront.objects.filter(detached_at__isnull=False).only(
+            "pk", "detached_at", "cutoff_date"
+        )
+    }
 
 
 def storefront_by_id(storefront_id: int) -> Storefront | None:
@@ -102,6 +128,20 @@ def storefront_category_ids(storefront: Storefront) -> list[int]:
     """Every category id in the storefront's assortment, descendants included."""
     roots = list(storefront.categories.values_list("id", flat=True))
     return category_descendant_ids(roots)
+
+
+def storefront_sold_only_category_ids() -> list[int]:
+    """Categories that only sold storefronts show: their offers are no longer published anywhere
+    (feeds skip them). A category that a live storefront also shows stays."""
+    sold = Storefront.objects.filter(detached_at__isnull=False)
+    if not sold.exists():
+        return []
+    live = Storefront.objects.filter(detached_at__isnull=True)
+    sold_ids, live_ids = (
+        set(category_descendant_ids([pk for pk in q.values_list("categories", flat=True) if pk]))
+        for q in (sold, live)
+    )
+    return sorted(sold_ids - live_ids)
 
 
 def storefront_cache_clear(*, storefront_id: int) -> None:

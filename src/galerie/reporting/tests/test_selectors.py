@@ -101,3 +101,50 @@ def test_custom_range_reads_partial_months_from_lines_and_whole_months_from_tota
     assert (row.gmv, row.refunds, row.fixed_costs) == (D("38.66"), D("10.00"), D("300.00"))
     (row,) = economics(group_by=(), start=datetime.date(2026, 1, 11), end=datetime.date(2026, 2, 6))
     assert (row.gmv, row.refunds) == (D("120.00"), D("10.00"))
+
+
+def _sell(storefront, *, cutoff):
+    """Mark the storefront sold (as `galerie detach-storefront` leaves it), cut off on `cutoff`."""
+    from django.utils import timezone
+
+    from galerie.storefronts.models import Storefront
+
+    Storefront.objects.filter(pk=storefront.pk).update(
+        detached_at=timezone.now(), successor_name="Maison Dupont", is_active=False,
+        cutoff_date=cutoff,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_sold_storefront_counts_up_to_its_cutoff_only(trading, culture, tech):
+    before = {r.storefront_id: r for r in economics(start=JAN, end=datetime.date(2026, 2, 28))}
+    _sell(culture, cutoff=datetime.date(2026, 2, 2))  # the refund of 3 February is after it
+    rows = {r.storefront_id: r for r in economics(start=JAN, end=datetime.date(2026, 2, 28))}
+    c = rows[culture.pk]
+    assert c.gmv == D("38.66") and c.refunds == D("0.00")
+    assert c.commissions == D("2.50")  # the 1.25 given back on 3 February is not counted
+    assert rows[tech.pk].operating_result == before[tech.pk].operating_result
+    by_month = economics(
+        start=JAN, end=datetime.date(2026, 2, 28), group_by=["storefront", "month"]
+    )
+    assert [r.month for r in by_month if r.storefront_id == culture.pk] == [JAN]
+    # A cut-off on the day of the refund counts it (partial month read from the lines).
+    _sell(culture, cutoff=datetime.date(2026, 2, 3))
+    [c] = economics(start=JAN, end=datetime.date(2026, 2, 28), storefront_ids=[culture.pk])
+    assert c.refunds == D("10.00") and c.commissions == D("1.25")
+
+
+@pytest.mark.django_db
+def test_constant_scope_leaves_sold_storefronts_out_of_every_period(trading, culture, tech):
+    span = {"start": JAN, "end": datetime.date(2026, 2, 28)}
+    everyone = economics(**span)
+    _sell(culture, cutoff=datetime.date(2026, 2, 2))
+    constant = economics(constant_scope=True, **span)
+    assert culture.pk not in {r.storefront_id for r in constant}
+    expected = economics_total(r for r in everyone if r.storefront_id != culture.pk)
+    assert economics_total(constant).operating_result == expected.operating_result
+    assert economics_total(constant).gmv == expected.gmv
+    january = economics(start=JAN, end=datetime.date(2026, 1, 31), constant_scope=True)
+    assert culture.pk not in {r.storefront_id for r in january}
+    by_category = economics(group_by="category", constant_scope=True, **span)
+    assert economics_total(by_category).net_revenue == expected.net_revenue

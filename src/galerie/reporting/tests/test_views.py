@@ -131,8 +131,9 @@ def test_dashboard_query_count_does_not_grow_with_rows(
     client, trading, django_assert_max_num_queries
 ):
     _staff(client, "Finance")
-    # Three grouped reads (each: accounts, P&L totals, cash totals, labels) + session and user.
-    with django_assert_max_num_queries(30):
+    # Three grouped reads (each: accounts, sold storefronts' cut-offs, P&L totals, cash totals,
+    # labels) + session and user.
+    with django_assert_max_num_queries(33):
         assert _get(client, YEAR_2026).status_code == 200
 
 
@@ -244,3 +245,40 @@ def test_postings_without_a_storefront_are_shown_beside_the_storefronts(client, 
     assert by_name["Total"][-1] == "-232,55"
     html = _get(client, YEAR_2026).content.decode()
     assert "Hors boutique" in html and "Perte de 233 € sur 118 €" in html
+
+
+# --- Sold storefronts: history up to the cut-off, and the group at constant scope ----------------
+
+
+def test_dashboard_shows_the_group_with_and_without_a_sold_storefront(
+    client, trading, culture, tech
+):
+    from django.utils import timezone
+
+    from galerie.reporting.selectors import economics, economics_total
+    from galerie.reporting.views import headline
+    from galerie.storefronts.models import Storefront
+
+    Storefront.objects.filter(pk=culture.pk).update(
+        detached_at=timezone.now(), successor_name="Maison Dupont", is_active=False,
+        cutoff_date=datetime.date(2026, 2, 2),
+    )  # fmt: skip
+    _staff(client, "Finance")
+    html = _get(client, YEAR_2026).content.decode()
+    assert "Cédée à Maison Dupont ; chiffres jusqu&#x27;au 02/02/2026." in html
+    assert "Groupe à périmètre constant (hors boutiques cédées)" in html
+    year = {"start": datetime.date(2026, 1, 1), "end": datetime.date(2026, 12, 31)}
+    everyone = economics_total(economics(**year))
+    constant = economics_total(economics(constant_scope=True, **year))
+    assert everyone.operating_result != constant.operating_result
+    assert headline(everyone).replace("'", "&#x27;") in html
+    assert headline(constant).replace("'", "&#x27;") in html
+    assert 'name="perimetre"' in html
+
+    toggled = _get(client, {**YEAR_2026, "perimetre": "constant"}).content.decode()
+    assert "<h2>Culture</h2>" not in toggled and "<h2>Tech</h2>" in toggled
+    assert headline(everyone).replace("'", "&#x27;") not in toggled
+    assert headline(constant).replace("'", "&#x27;") in toggled
+    exported = _get(client, {**YEAR_2026, "perimetre": "constant", "export": "boutiques"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["Tech", "Total"]

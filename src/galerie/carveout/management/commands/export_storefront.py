@@ -63,3 +63,13 @@ class Command(GalerieCommand):
         for entity, rows in counts.items():
             if rows:
                 self.stdout.write(f"  {entity:<28} {rows:>10,}".replace(",", " "))
+        notices = manifest.get("notices")
+        if notices and notices["told"] < notices["customers"]:
+            # GDPR: customers are told before their data moves; the export still goes through.
+            self.stderr.write(
+                _(
+                    "Attention : %(told)d client(s) sur %(customers)d ont été prévenus de la "
+                    "cession. Lancez d'abord « galerie notify-storefront-customers %(slug)s »."
+                )
+                % {**notices, "slug": storefront.slug}
+            )
