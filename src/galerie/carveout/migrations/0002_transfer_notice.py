@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('carveout', '0001_initial'),
-        ('storefronts', '0002_detachment'),
+        ('storefronts', '0003_detachment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
