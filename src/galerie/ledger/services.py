@@ -126,7 +126,9 @@ def account_get(*, code: str) -> Account:
         return account
 
 
-def account_ensure(*, code: str, number: str, name: str, kind: str, aux_number: str = "") -> Account:
+def account_ensure(
+    *, code: str, number: str, name: str, kind: str, aux_number: str = ""
+) -> Account:
     """The mall account of this code; created as described when the target has none and the
     chart does not define it (an account another installation used, e.g. a fixed-cost account).
     Never renamed or changed after."""
@@ -419,7 +421,7 @@ def _monthly_totals_add_many(sums: dict[tuple, list[Decimal]]) -> None:
     LedgerTotal.objects.bulk_create(new, batch_size=500)
 
 
-def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
+def journal_import(*, entries: Sequence[EntrySpec]) -> list[tuple[JournalEntry, list[JournalLine]]]:
     """Post many entries at once — the bulk path of an archive taken in (a storefront's ledger
     moving between installations), where `journal_post` per entry would take hours.
 
@@ -428,7 +430,8 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
     numbers of their journals in the order given, entries and lines are inserted in bulk, and the
     accounts' totals and the monthly totals are added by aggregation — so `ledger_check` holds.
     Accounts must exist (LineSpec.account an Account, or a code of the chart). No idempotency
-    key: the caller makes the import itself idempotent.
+    key: the caller makes the import itself idempotent. Returns each entry with its lines, in
+    the order given.
     Precondition: inside the caller's transaction.atomic()."""
     _require_atomic()
     if not entries:
@@ -480,14 +483,16 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
         JournalEntry.objects.bulk_create(new_entries, batch_size=1000)
 
         rows = []
+        posted = []
         totals: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
         monthly: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
         for entry, (spec, label, checked) in zip(new_entries, checked_entries, strict=True):
             month = spec.date.replace(day=1)
+            first = len(rows)
             for line, debit, credit in checked:
-                account = line.account if isinstance(line.account, Account) else accounts[
-                    line.account
-                ]
+                account = (
+                    line.account if isinstance(line.account, Account) else accounts[line.account]
+                )
                 storefront_id = line.storefront_id or spec.storefront_id
                 rows.append(
                     JournalLine(
@@ -509,10 +514,11 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
                        spec.kind)  # fmt: skip
                 monthly[key][0] += debit
                 monthly[key][1] += credit
+            posted.append((entry, rows[first:]))
         JournalLine.objects.bulk_create(rows, batch_size=2000)
         _account_totals_add(totals)
         _monthly_totals_add_many(monthly)
-    return new_entries
+    return posted
 
 
 def _same_entry_or_error(entry: JournalEntry, *, journal: str, total: Decimal) -> JournalEntry:
