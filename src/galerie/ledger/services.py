@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.core.money import CENT, format_money
 from galerie.ledger import chart
 from galerie.ledger.errors import LedgerError
@@ -229,6 +230,9 @@ def _storefront_id(storefront) -> int | None:
 # Posting
 
 
+_ENTRY_KINDS = frozenset(EntryKind.values)
+
+
 def _entry_checked(
     *, date: datetime.date, label: str, kind: str, lines: Sequence[LineSpec]
 ) -> tuple[str, list[tuple[LineSpec, Decimal, Decimal]], Decimal]:
@@ -240,7 +244,7 @@ def _entry_checked(
     label = (label or "").strip()
     if not label:
         raise LedgerError("Une écriture a un libellé.", field="label")
-    if kind not in EntryKind.values:
+    if kind not in _ENTRY_KINDS:
         raise LedgerError(f"Type d'écriture inconnu « {kind} ».", field="kind")
     if len(lines) < 2:
         raise LedgerError("Une écriture compte au moins deux lignes.", field="lines")
@@ -421,17 +425,41 @@ def _monthly_totals_add_many(sums: dict[tuple, list[Decimal]]) -> None:
     LedgerTotal.objects.bulk_create(new, batch_size=500)
 
 
-def journal_import(*, entries: Sequence[EntrySpec]) -> list[tuple[JournalEntry, list[JournalLine]]]:
+_ENTRY_COLUMNS = ("journal", "number", "date", "label", "reference", "kind", "storefront",
+                  "order_id", "order_ref", "idempotency_key", "reverses", "created_at")  # fmt: skip
+_LINE_COLUMNS = ("entry", "account", "debit", "credit", "label", "date", "month", "storefront",
+                 "seller", "category")  # fmt: skip
+
+
+def _insert_many(model, names: Sequence[str], rows: list[tuple]) -> None:
+    """INSERT rows (values in `names` order, already in database form) with one prepared
+    statement: no model instances, which cost more than the insert itself at a million lines."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    # Table and column names come from the model's meta, values go as parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
     """Post many entries at once — the bulk path of an archive taken in (a storefront's ledger
     moving between installations), where `journal_post` per entry would take hours.
 
     Every entry is checked as `journal_post` checks it, before anything is written (LedgerError
     naming the entry's position). Then, under the ledger lock, the entries take the next gapless
-    numbers of their journals in the order given, entries and lines are inserted in bulk, and the
-    accounts' totals and the monthly totals are added by aggregation — so `ledger_check` holds.
+    numbers of their journals in the order given, entries and lines are inserted in bulk (lines
+    in the order given, so an entry's lines get increasing ids), and the accounts' totals and the
+    monthly totals are added by aggregation — so `ledger_check` holds.
     Accounts must exist (LineSpec.account an Account, or a code of the chart). No idempotency
-    key: the caller makes the import itself idempotent. Returns each entry with its lines, in
-    the order given.
+    key: the caller makes the import itself idempotent. Returns the entries (saved, with their
+    ids), in the order given.
     Precondition: inside the caller's transaction.atomic()."""
     _require_atomic()
     if not entries:
@@ -445,6 +473,7 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[tuple[JournalEntry, 
         except LedgerError as exc:
             raise LedgerError(f"Écriture {position} : {exc}", code=exc.code) from exc
         checked_entries.append((spec, label, checked))
+    ops = connection.ops
     with transaction.atomic():
         journals = _ledger_lock()
         unknown = sorted({spec.journal for spec in entries} - set(journals))
@@ -460,65 +489,73 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[tuple[JournalEntry, 
         for code in sorted(codes - set(accounts)):
             accounts[code] = account_get(code=code)
 
-        new_entries = []
+        stamp = ops.adapt_datetimefield_value(clock.now())
+        days: dict[datetime.date, object] = {}
+
+        def day(value: datetime.date):
+            if value not in days:
+                days[value] = ops.adapt_datefield_value(value)
+            return days[value]
+
+        new_entries, entry_rows, first = [], [], {}
         for spec, label, _checked in checked_entries:
             journal_row = journals[spec.journal]
+            first.setdefault(journal_row.pk, journal_row.last_number + 1)
             journal_row.last_number += 1
-            new_entries.append(
-                JournalEntry(
-                    journal=journal_row,
-                    number=journal_row.last_number,
-                    date=spec.date,
-                    label=label[:200],
-                    reference=spec.reference[:100],
-                    kind=spec.kind,
-                    storefront_id=spec.storefront_id,
-                    order_id=spec.order_id,
-                    order_ref=spec.order_ref[:100],
-                    reverses_id=spec.reverses_id,
-                )
+            entry = JournalEntry(
+                journal=journal_row,
+                number=journal_row.last_number,
+                date=spec.date,
+                label=label[:200],
+                reference=spec.reference[:100],
+                kind=spec.kind,
+                storefront_id=spec.storefront_id,
+                order_id=spec.order_id,
+                order_ref=spec.order_ref[:100],
+                reverses_id=spec.reverses_id,
             )
-        touched = {spec.journal for spec in entries}
-        Journal.objects.bulk_update([journals[code] for code in sorted(touched)], ["last_number"])
-        JournalEntry.objects.bulk_create(new_entries, batch_size=1000)
+            new_entries.append(entry)
+            entry_rows.append((journal_row.pk, entry.number, day(spec.date), entry.label,
+                               entry.reference, entry.kind, entry.storefront_id, entry.order_id,
+                               entry.order_ref, None, entry.reverses_id, stamp))  # fmt: skip
+        touched = [journals[code] for code in sorted({spec.journal for spec in entries})]
+        Journal.objects.bulk_update(touched, ["last_number"])
+        _insert_many(JournalEntry, _ENTRY_COLUMNS, entry_rows)
+        ids = {}
+        for journal in touched:  # (journal, number) is unique: it finds the new rows' ids
+            ids.update(
+                ((journal_id, number), pk)
+                for journal_id, number, pk in JournalEntry.objects.filter(
+                    journal=journal, number__range=(first[journal.pk], journal.last_number)
+                ).values_list("journal_id", "number", "pk")
+            )
+        for entry in new_entries:
+            entry.pk = ids[(entry.journal_id, entry.number)]
+            entry._state.adding = False
 
-        rows = []
-        posted = []
+        line_rows = []
         totals: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
         monthly: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
         for entry, (spec, label, checked) in zip(new_entries, checked_entries, strict=True):
             month = spec.date.replace(day=1)
-            first = len(rows)
             for line, debit, credit in checked:
                 account = (
                     line.account if isinstance(line.account, Account) else accounts[line.account]
                 )
                 storefront_id = line.storefront_id or spec.storefront_id
-                rows.append(
-                    JournalLine(
-                        entry=entry,
-                        account_id=account.pk,
-                        debit=debit,
-                        credit=credit,
-                        label=(line.label or label)[:200],
-                        date=spec.date,
-                        month=month,
-                        storefront_id=storefront_id,
-                        seller_id=line.seller_id,
-                        category_id=line.category_id,
-                    )
-                )
+                line_rows.append((entry.pk, account.pk, debit, credit,
+                                  (line.label or label)[:200], day(spec.date), day(month),
+                                  storefront_id, line.seller_id, line.category_id))  # fmt: skip
                 totals[account.pk][0] += debit
                 totals[account.pk][1] += credit
                 key = (month, account.pk, storefront_id, line.seller_id, line.category_id,
                        spec.kind)  # fmt: skip
                 monthly[key][0] += debit
                 monthly[key][1] += credit
-            posted.append((entry, rows[first:]))
-        JournalLine.objects.bulk_create(rows, batch_size=2000)
+        _insert_many(JournalLine, _LINE_COLUMNS, line_rows)
         _account_totals_add(totals)
         _monthly_totals_add_many(monthly)
-    return posted
+    return new_entries
 
 
 def _same_entry_or_error(entry: JournalEntry, *, journal: str, total: Decimal) -> JournalEntry:

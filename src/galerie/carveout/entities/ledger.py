@@ -31,6 +31,7 @@ and monthly totals kept), never `journal_post` per entry: 200,000 orders' entrie
 
 import datetime
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
@@ -64,6 +65,7 @@ from galerie.reporting.periods import month_label
 ZERO = Decimal("0.00")
 READER = "ledger_reader"  # ctx.extra: the open archive, kept by preflight for the bulk passes
 HISTORY_CHUNK = 20_000  # lines per journal_import call while the history goes in
+_KINDS = frozenset(EntryKind.values)
 
 
 def ledger_balances(*, storefront) -> dict[str, str]:
@@ -134,7 +136,7 @@ def _balanced(lines: list[LineSpec], *, storefront_id: int, what: str) -> bool:
     return False
 
 
-def _post(specs: list[EntrySpec], *, what: str) -> list[tuple[JournalEntry, list[JournalLine]]]:
+def _post(specs: list[EntrySpec], *, what: str) -> list[JournalEntry]:
     try:
         return journal_import(entries=specs)
     except LedgerError as exc:
@@ -415,9 +417,16 @@ class LedgerHistory(Entity):
             if not pending:
                 return
             posted = _post([spec for spec, _ids in pending], what=self.name)
-            for (_entry, lines), (_spec, row_ids) in zip(posted, pending, strict=True):
-                for target, source in zip(lines, row_ids, strict=False):
-                    ids[source] = target.pk
+            lines: dict[int, list[int]] = {}
+            for entry_id, pk in (
+                JournalLine.objects.filter(entry_id__in=[entry.pk for entry in posted])
+                .order_by("entry_id", "pk")
+                .values_list("entry_id", "pk")
+            ):
+                lines.setdefault(entry_id, []).append(pk)
+            for entry, (_spec, row_ids) in zip(posted, pending, strict=True):
+                # Lines keep the order given (the suspense line, if any, comes last).
+                ids.update(zip(row_ids, lines[entry.pk], strict=False))
             pending.clear()
             pending_lines = 0
 
@@ -430,7 +439,7 @@ class LedgerHistory(Entity):
             seen.add(row["id"])
             month = field_value(JournalLine, "month", row, what=self.name, line=line)
             kind = row.get("entry_kind")
-            if kind not in EntryKind.values or month.day != 1 or month >= cutoff:
+            if kind not in _KINDS or month.day != 1 or month >= cutoff:
                 raise ArchiveError(
                     _("%(what)s, ligne %(line)s : mois ou type d'écriture invalide.")
                     % {"what": self.name, "line": line}
@@ -459,7 +468,7 @@ class LedgerHistory(Entity):
         return ids
 
     def build(self, row: dict, ctx: ImportContext, *, line: int) -> models.Model:
-        return JournalLine(pk=ctx.extra["ledger_history_ids"][row["id"]])
+        return _Saved(ctx.extra["ledger_history_ids"][row["id"]])
 
     def save_batch(self, objects, ctx: ImportContext) -> None:
         """Nothing left to save: the whole history went in on the first batch."""
@@ -543,7 +552,7 @@ class LedgerEntries(Entity):
             name: field_value(JournalEntry, name, row, what=self.name, line=line)
             for name in self.fields
         }
-        if values["kind"] not in EntryKind.values or not isinstance(row.get("journal"), str):
+        if values["kind"] not in _KINDS or not isinstance(row.get("journal"), str):
             raise ArchiveError(
                 _("%(what)s, ligne %(line)s : journal ou type d'écriture invalide.")
                 % {"what": self.name, "line": line}
@@ -553,9 +562,7 @@ class LedgerEntries(Entity):
                 _("%(what)s, ligne %(line)s : écriture antérieure à la date de coupure.")
                 % {"what": self.name, "line": line}
             )
-        entry = JournalEntry(**values)
-        entry.archive_row = (line, row)
-        return entry
+        return _PendingEntry(line=line, row=row, **values)
 
     def _lines_of(self, ctx: ImportContext, source_id: int, *, line: int) -> list[tuple]:
         """The archive's lines of one entry, read alongside the entries (both files are sorted
@@ -578,7 +585,7 @@ class LedgerEntries(Entity):
             )
         return found
 
-    def save_batch(self, objects: list[JournalEntry], ctx: ImportContext) -> None:
+    def save_batch(self, objects: list["_PendingEntry"], ctx: ImportContext) -> None:
         storefront_id = _target_storefront_id(ctx)
         orders = ctx.maps.get("orders", {})
         entries_map = ctx.maps.get(self.name, {})
@@ -592,14 +599,14 @@ class LedgerEntries(Entity):
             if not specs:
                 return
             posted = _post([spec for spec, _obj in specs], what=self.name)
-            for (entry, _lines), (_spec, obj) in zip(posted, specs, strict=True):
+            for entry, (_spec, obj) in zip(posted, specs, strict=True):
                 obj.pk = entry.pk
-                posted_here[obj.archive_row[1]["id"]] = entry.pk
+                posted_here[obj.row["id"]] = entry.pk
             specs.clear()
             in_chunk.clear()
 
         for obj in objects:
-            line, row = obj.archive_row
+            line, row = obj.line, obj.row
             reverses = row.get("reverses")
             if reverses is not None and reverses in in_chunk:
                 flush()  # the reversed entry must exist before its reversal is inserted
@@ -733,10 +740,34 @@ class LedgerLines(Entity):
         return {}
 
     def build(self, row: dict, ctx: ImportContext, *, line: int) -> models.Model:
-        return JournalLine(pk=ctx.extra["ledger_lines_paired"][row["id"]])
+        return _Saved(ctx.extra["ledger_lines_paired"][row["id"]])
 
     def save_batch(self, objects, ctx: ImportContext) -> None:
         """Nothing left to save: the lines went in with their entries."""
+
+
+@dataclass
+class _PendingEntry:
+    """An archive entry checked by `build`, posted with its lines by `save_batch`."""
+
+    line: int
+    row: dict
+    date: datetime.date
+    label: str
+    reference: str
+    kind: str
+    order_ref: str
+    pk: int | None = None
+
+
+class _Saved:
+    """What `build` returns for a row already written by a bulk pass: only its target id
+    (a model instance per line would cost more than the line's insert)."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
 
 
 class _Peekable:

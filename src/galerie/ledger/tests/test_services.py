@@ -505,13 +505,13 @@ def test_journal_import_numbers_after_posted_entries_and_keeps_every_check(store
             ]
         )
 
-    assert [(e.journal.code, e.number) for e, _lines in posted] == [
+    assert [(e.journal.code, e.number) for e in posted] == [
         ("VE", last["VE"] + 1),
         ("OD", last["OD"] + 1),
         ("VE", last["VE"] + 2),
     ]
-    assert [len(lines) for _e, lines in posted] == [2, 2, 2]
-    assert posted[2][0].reference == "VE000042"
+    assert [e.lines.count() for e in posted] == [2, 2, 2]
+    assert JournalEntry.objects.get(pk=posted[2].pk).reference == "VE000042"
     assert [r.name for r in ledger_check_run() if not r.ok] == []
     clearing = Account.objects.get(code=chart.PROVIDER_CLEARING)
     assert clearing.debit_total == D("29.50")
