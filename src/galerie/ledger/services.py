@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from galerie.core import clock
 from galerie.core.money import CENT, format_money
 from galerie.ledger import chart
 from galerie.ledger.errors import LedgerError
@@ -49,6 +50,23 @@ class LineSpec:
     seller_id: int | None = None
     category_id: int | None = None
     storefront_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """One entry for `journal_import`: what `journal_post` takes, as data. `reverses_id` is the
+    id of an entry already in the ledger."""
+
+    journal: str
+    date: datetime.date
+    label: str
+    lines: Sequence[LineSpec]
+    reference: str = ""
+    kind: str = EntryKind.MANUAL
+    storefront_id: int | None = None
+    order_id: int | None = None
+    order_ref: str = ""
+    reverses_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,51 @@ def account_get(*, code: str) -> Account:
         return account
 
 
+def account_ensure(
+    *, code: str, number: str, name: str, kind: str, aux_number: str = ""
+) -> Account:
+    """The mall account of this code; created as described when the target has none and the
+    chart does not define it (an account another installation used, e.g. a fixed-cost account).
+    Never renamed or changed after."""
+    if code in chart.CHART:
+        return account_get(code=code)
+    account, _created = Account.objects.get_or_create(
+        code=code,
+        defaults={
+            "number": number,
+            "aux_number": aux_number,
+            "name": name[:200],
+            "kind": kind,
+        },
+    )
+    return account
+
+
+def seller_subaccount(*, number: str, seller_id: int, kind: str, name: str = "") -> Account:
+    """The seller's sub-account of the general account `number` (467100: its payable), created
+    on first use with the auxiliary number V000042 and the code 467100-V000042.
+    Precondition: like `seller_payable_account`, inside a transaction holding the ledger lock."""
+    if number == chart.SELLER_PAYABLES:
+        return seller_payable_account(seller_id=seller_id)
+    account = Account.objects.filter(number=number, seller_id=seller_id).first()
+    if account is not None:
+        return account
+    seller = Seller.objects.filter(pk=seller_id).first()
+    if seller is None:
+        raise LedgerError(f"Vendeur inconnu (id {seller_id}).", field="seller_id")
+    account, _created = Account.objects.get_or_create(
+        code=f"{number}-{chart.seller_aux_number(seller_id)}",
+        defaults={
+            "number": number,
+            "aux_number": chart.seller_aux_number(seller_id),
+            "name": (name or seller.legal_name or seller.name)[:200],
+            "kind": kind,
+            "seller_id": seller_id,
+        },
+    )
+    return account
+
+
 def seller_payable_account(*, seller_id: int) -> Account:
     """The seller's sub-account of 467100 (what the mall owes it), created on first use.
     Creating it inserts a unique key that concurrent creators wait on: the posting helpers call
@@ -167,6 +230,46 @@ def _storefront_id(storefront) -> int | None:
 # Posting
 
 
+_ENTRY_KINDS = frozenset(EntryKind.values)
+
+
+def _entry_checked(
+    *, date: datetime.date, label: str, kind: str, lines: Sequence[LineSpec]
+) -> tuple[str, list[tuple[LineSpec, Decimal, Decimal]], Decimal]:
+    """(label, [(spec, debit, credit)], total) of an entry that may be posted, or LedgerError:
+    a date without time, a label, a known kind, two lines or more, each with one positive side
+    in cents, debits = credits."""
+    if isinstance(date, datetime.datetime) or not isinstance(date, datetime.date):
+        raise LedgerError("La date comptable doit être une date (sans heure).", field="date")
+    label = (label or "").strip()
+    if not label:
+        raise LedgerError("Une écriture a un libellé.", field="label")
+    if kind not in _ENTRY_KINDS:
+        raise LedgerError(f"Type d'écriture inconnu « {kind} ».", field="kind")
+    if len(lines) < 2:
+        raise LedgerError("Une écriture compte au moins deux lignes.", field="lines")
+    checked = []
+    total_debit = total_credit = ZERO
+    for position, spec in enumerate(lines, start=1):
+        what = f"Ligne {position}"
+        debit = _amount(spec.debit, what=what)
+        credit = _amount(spec.credit, what=what)
+        if debit and credit:
+            raise LedgerError(f"{what} : un montant au débit OU au crédit, pas les deux.")
+        if not debit and not credit:
+            raise LedgerError(f"{what} : montant nul.")
+        total_debit += debit
+        total_credit += credit
+        checked.append((spec, debit, credit))
+    if total_debit != total_credit:
+        raise LedgerError(
+            f"Écriture déséquilibrée : débit {total_debit} € ≠ crédit {total_credit} € "
+            f"(écart {total_debit - total_credit} €).",
+            code="ledger_unbalanced",
+        )
+    return label, checked, total_debit
+
+
 def journal_post(
     *,
     journal: str,
@@ -190,38 +293,10 @@ def journal_post(
     Precondition: runs inside the caller's transaction.atomic().
     """
     _require_atomic()
-    if isinstance(date, datetime.datetime) or not isinstance(date, datetime.date):
-        raise LedgerError("La date comptable doit être une date (sans heure).", field="date")
-    label = (label or "").strip()
-    if not label:
-        raise LedgerError("Une écriture a un libellé.", field="label")
-    if kind not in EntryKind.values:
-        raise LedgerError(f"Type d'écriture inconnu « {kind} ».", field="kind")
-    if len(lines) < 2:
-        raise LedgerError("Une écriture compte au moins deux lignes.", field="lines")
     if idempotency_key is not None and not idempotency_key.strip():
         raise LedgerError("Clé d'idempotence vide.", field="idempotency_key")
-
+    label, checked, total_debit = _entry_checked(date=date, label=label, kind=kind, lines=lines)
     storefront_id = _storefront_id(storefront)
-    checked = []
-    total_debit = total_credit = ZERO
-    for position, spec in enumerate(lines, start=1):
-        what = f"Ligne {position}"
-        debit = _amount(spec.debit, what=what)
-        credit = _amount(spec.credit, what=what)
-        if debit and credit:
-            raise LedgerError(f"{what} : un montant au débit OU au crédit, pas les deux.")
-        if not debit and not credit:
-            raise LedgerError(f"{what} : montant nul.")
-        total_debit += debit
-        total_credit += credit
-        checked.append((spec, debit, credit))
-    if total_debit != total_credit:
-        raise LedgerError(
-            f"Écriture déséquilibrée : débit {total_debit} € ≠ crédit {total_credit} € "
-            f"(écart {total_debit - total_credit} €).",
-            code="ledger_unbalanced",
-        )
 
     with transaction.atomic():
         journal_row = _ledger_lock().get(journal)
@@ -276,13 +351,18 @@ def journal_post(
             totals[account.pk][0] += debit
             totals[account.pk][1] += credit
         JournalLine.objects.bulk_create(rows)
-        for account_pk in sorted(totals):
-            debit, credit = totals[account_pk]
-            Account.objects.filter(pk=account_pk).update(
-                debit_total=F("debit_total") + debit, credit_total=F("credit_total") + credit
-            )
+        _account_totals_add(totals)
         _monthly_totals_add(rows, entry_kind=kind)
     return entry
+
+
+def _account_totals_add(totals: dict[int, list[Decimal]]) -> None:
+    """Add debits and credits to the accounts' stored totals, in primary-key order."""
+    for account_pk in sorted(totals):
+        debit, credit = totals[account_pk]
+        Account.objects.filter(pk=account_pk).update(
+            debit_total=F("debit_total") + debit, credit_total=F("credit_total") + credit
+        )
 
 
 def _monthly_totals_add(lines: Iterable[JournalLine], *, entry_kind: str) -> None:
@@ -308,6 +388,174 @@ def _monthly_totals_add(lines: Iterable[JournalLine], *, entry_kind: str) -> Non
         )
         if not updated:
             LedgerTotal.objects.create(**key, debit=debit, credit=credit)
+
+
+_TOTAL_KEY = ("month", "account_id", "storefront_id", "seller_id", "category_id", "entry_kind")
+
+
+def _monthly_totals_add_many(sums: dict[tuple, list[Decimal]]) -> None:
+    """`_monthly_totals_add` for many keys at once (keys in `_TOTAL_KEY` order): one read of the
+    rows concerned, then one bulk update and one bulk insert. Under the ledger lock."""
+    if not sums:
+        return
+    storefronts = {key[2] for key in sums}
+    wanted = models.Q(storefront_id__in=[pk for pk in storefronts if pk is not None])
+    if None in storefronts:
+        wanted |= models.Q(storefront__isnull=True)
+    existing = {}
+    candidates = LedgerTotal.objects.filter(
+        wanted,
+        month__in={key[0] for key in sums},
+        account_id__in={key[1] for key in sums},
+        entry_kind__in={key[5] for key in sums},
+    ).order_by("pk")
+    for total in candidates:
+        existing.setdefault(tuple(getattr(total, name) for name in _TOTAL_KEY), total)
+    changed, new = [], []
+    for key, (debit, credit) in sums.items():
+        total = existing.get(key)
+        if total is None:
+            new.append(LedgerTotal(**dict(zip(_TOTAL_KEY, key, strict=True)), debit=debit,
+                                   credit=credit))  # fmt: skip
+        else:
+            total.debit += debit
+            total.credit += credit
+            changed.append(total)
+    LedgerTotal.objects.bulk_update(changed, ["debit", "credit"], batch_size=500)
+    LedgerTotal.objects.bulk_create(new, batch_size=500)
+
+
+_ENTRY_COLUMNS = ("journal", "number", "date", "label", "reference", "kind", "storefront",
+                  "order_id", "order_ref", "idempotency_key", "reverses", "created_at")  # fmt: skip
+_LINE_COLUMNS = ("entry", "account", "debit", "credit", "label", "date", "month", "storefront",
+                 "seller", "category")  # fmt: skip
+
+
+def _insert_many(model, names: Sequence[str], rows: list[tuple]) -> None:
+    """INSERT rows (values in `names` order, already in database form) with one prepared
+    statement: no model instances, which cost more than the insert itself at a million lines."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    # Table and column names come from the model's meta, values go as parameters.
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(names))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
+    """Post many entries at once — the bulk path of an archive taken in (a storefront's ledger
+    moving between installations), where `journal_post` per entry would take hours.
+
+    Every entry is checked as `journal_post` checks it, before anything is written (LedgerError
+    naming the entry's position). Then, under the ledger lock, the entries take the next gapless
+    numbers of their journals in the order given, entries and lines are inserted in bulk (lines
+    in the order given, so an entry's lines get increasing ids), and the accounts' totals and the
+    monthly totals are added by aggregation — so `ledger_check` holds.
+    Accounts must exist (LineSpec.account an Account, or a code of the chart). No idempotency
+    key: the caller makes the import itself idempotent. Returns the entries (saved, with their
+    ids), in the order given.
+    Precondition: inside the caller's transaction.atomic()."""
+    _require_atomic()
+    if not entries:
+        return []
+    checked_entries = []
+    for position, spec in enumerate(entries, start=1):
+        try:
+            label, checked, _total = _entry_checked(
+                date=spec.date, label=spec.label, kind=spec.kind, lines=spec.lines
+            )
+        except LedgerError as exc:
+            raise LedgerError(f"Écriture {position} : {exc}", code=exc.code) from exc
+        checked_entries.append((spec, label, checked))
+    ops = connection.ops
+    with transaction.atomic():
+        journals = _ledger_lock()
+        unknown = sorted({spec.journal for spec in entries} - set(journals))
+        if unknown:
+            raise LedgerError(f"Journal inconnu « {', '.join(unknown)} ».", field="journal")
+        codes = {
+            line.account
+            for _spec, _label, checked in checked_entries
+            for line, _d, _c in checked
+            if not isinstance(line.account, Account)
+        }
+        accounts = {account.code: account for account in Account.objects.filter(code__in=codes)}
+        for code in sorted(codes - set(accounts)):
+            accounts[code] = account_get(code=code)
+
+        stamp = ops.adapt_datetimefield_value(clock.now())
+        days: dict[datetime.date, object] = {}
+
+        def day(value: datetime.date):
+            if value not in days:
+                days[value] = ops.adapt_datefield_value(value)
+            return days[value]
+
+        new_entries, entry_rows, first = [], [], {}
+        for spec, label, _checked in checked_entries:
+            journal_row = journals[spec.journal]
+            first.setdefault(journal_row.pk, journal_row.last_number + 1)
+            journal_row.last_number += 1
+            entry = JournalEntry(
+                journal=journal_row,
+                number=journal_row.last_number,
+                date=spec.date,
+                label=label[:200],
+                reference=spec.reference[:100],
+                kind=spec.kind,
+                storefront_id=spec.storefront_id,
+                order_id=spec.order_id,
+                order_ref=spec.order_ref[:100],
+                reverses_id=spec.reverses_id,
+            )
+            new_entries.append(entry)
+            entry_rows.append((journal_row.pk, entry.number, day(spec.date), entry.label,
+                               entry.reference, entry.kind, entry.storefront_id, entry.order_id,
+                               entry.order_ref, None, entry.reverses_id, stamp))  # fmt: skip
+        touched = [journals[code] for code in sorted({spec.journal for spec in entries})]
+        Journal.objects.bulk_update(touched, ["last_number"])
+        _insert_many(JournalEntry, _ENTRY_COLUMNS, entry_rows)
+        ids = {}
+        for journal in touched:  # (journal, number) is unique: it finds the new rows' ids
+            ids.update(
+                ((journal_id, number), pk)
+                for journal_id, number, pk in JournalEntry.objects.filter(
+                    journal=journal, number__range=(first[journal.pk], journal.last_number)
+                ).values_list("journal_id", "number", "pk")
+            )
+        for entry in new_entries:
+            entry.pk = ids[(entry.journal_id, entry.number)]
+            entry._state.adding = False
+
+        line_rows = []
+        totals: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+        monthly: dict[tuple, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+        for entry, (spec, label, checked) in zip(new_entries, checked_entries, strict=True):
+            month = spec.date.replace(day=1)
+            for line, debit, credit in checked:
+                account = (
+                    line.account if isinstance(line.account, Account) else accounts[line.account]
+                )
+                storefront_id = line.storefront_id or spec.storefront_id
+                line_rows.append((entry.pk, account.pk, debit, credit,
+                                  (line.label or label)[:200], day(spec.date), day(month),
+                                  storefront_id, line.seller_id, line.category_id))  # fmt: skip
+                totals[account.pk][0] += debit
+                totals[account.pk][1] += credit
+                key = (month, account.pk, storefront_id, line.seller_id, line.category_id,
+                       spec.kind)  # fmt: skip
+                monthly[key][0] += debit
+                monthly[key][1] += credit
+        _insert_many(JournalLine, _LINE_COLUMNS, line_rows)
+        _account_totals_add(totals)
+        _monthly_totals_add_many(monthly)
+    return new_entries
 
 
 def _same_entry_or_error(entry: JournalEntry, *, journal: str, total: Decimal) -> JournalEntry:

@@ -7,12 +7,22 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from galerie.ledger import chart
+from galerie.ledger.checks import ledger_check_run
 from galerie.ledger.errors import LedgerError
-from galerie.ledger.models import Account, EntryKind, Journal, JournalEntry, JournalLine
+from galerie.ledger.models import (
+    Account,
+    EntryKind,
+    Journal,
+    JournalEntry,
+    JournalLine,
+    LedgerTotal,
+)
 from galerie.ledger.selectors import account_balance, seller_payable_balance
 from galerie.ledger.services import (
+    EntrySpec,
     LineSpec,
     SaleSplit,
+    journal_import,
     journal_post,
     journal_reverse,
     ledger_post_capture,
@@ -459,3 +469,71 @@ def test_capture_query_count_is_pinned(
     # lock, sellers, sub-account, accounts, number, entry, lines, 5 account and 7 monthly totals
     with django_assert_max_num_queries(22):
         ledger_post_capture(date=DAY, storefront_id=storefront.pk, splits=splits)
+
+
+# --- journal_import: the bulk path of a storefront's ledger taken in ---------------------------
+
+
+def _sale(amount: str, *, journal="VE", kind=EntryKind.CAPTURE, storefront_id=None, **kw):
+    return EntrySpec(
+        journal=journal,
+        date=DAY,
+        label="Reprise",
+        kind=kind,
+        storefront_id=storefront_id,
+        lines=[
+            LineSpec(account=chart.PROVIDER_CLEARING, debit=D(amount)),
+            LineSpec(account=chart.OWN_SALES, credit=D(amount)),
+        ],
+        **kw,
+    )
+
+
+@pytest.mark.django_db
+def test_journal_import_numbers_after_posted_entries_and_keeps_every_check(storefront):
+    with transaction.atomic():
+        spec = _sale("12.00", storefront_id=storefront.pk)
+        journal_post(journal="VE", date=DAY, label="Vente", lines=spec.lines, kind=spec.kind,
+                     storefront=storefront)  # fmt: skip
+        last = dict(Journal.objects.values_list("code", "last_number"))
+
+        posted = journal_import(
+            entries=[
+                _sale("10.00", storefront_id=storefront.pk),
+                _sale("5.00", journal="OD", kind=EntryKind.MANUAL),
+                _sale("2.50", storefront_id=storefront.pk, reference="VE000042"),
+            ]
+        )
+
+    assert [(e.journal.code, e.number) for e in posted] == [
+        ("VE", last["VE"] + 1),
+        ("OD", last["OD"] + 1),
+        ("VE", last["VE"] + 2),
+    ]
+    assert [e.lines.count() for e in posted] == [2, 2, 2]
+    assert JournalEntry.objects.get(pk=posted[2].pk).reference == "VE000042"
+    assert [r.name for r in ledger_check_run() if not r.ok] == []
+    clearing = Account.objects.get(code=chart.PROVIDER_CLEARING)
+    assert clearing.debit_total == D("29.50")
+    total = LedgerTotal.objects.get(
+        account=clearing, storefront=storefront, entry_kind=EntryKind.CAPTURE
+    )
+    assert total.debit == D("24.50")  # the capture posted before, and two imported ones
+
+
+def test_journal_import_refuses_an_unbalanced_entry_and_writes_nothing(db):
+    before = ledger_snapshot()
+    bad = EntrySpec(
+        journal="OD",
+        date=DAY,
+        label="Reprise",
+        lines=[
+            LineSpec(account=chart.BANK, debit=D("10.00")),
+            LineSpec(account=chart.OWN_SALES, credit=D("9.99")),
+        ],
+    )
+
+    with transaction.atomic(), pytest.raises(LedgerError, match="Écriture 2 : .*déséquilibrée"):
+        journal_import(entries=[_sale("1.00", journal="OD"), bad])
+
+    assert ledger_snapshot() == before
