@@ -71,8 +71,10 @@ def scope_build(*, storefront, cutoff: datetime.date) -> Scope:
     )
 
 
-def _snapshot() -> None:
-    if connection.vendor == "postgresql":
+def _snapshot(*, outermost: bool) -> None:
+    """Read one snapshot on PostgreSQL. Only the transaction's first statement may set it: inside
+    a caller's transaction (tests, a dry run) the export reads what that transaction sees."""
+    if outermost and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
@@ -87,8 +89,9 @@ def storefront_export(
     """Write the archive and return its manifest. `progress(entity, rows_done, rows_expected)`
     is called as rows go out. A failed export leaves no file behind."""
     cutoff = as_of or default_cutoff()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        _snapshot()
+        _snapshot(outermost=outermost)
         scope = scope_build(storefront=storefront, cutoff=cutoff)
         with ArchiveWriter(path) as archive:
             counts = {}

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import transaction
 
-from galerie.carveout import export, importer
+from galerie.carveout import importer
 from galerie.carveout.archive import ArchiveError
 from galerie.carveout.entities import ledger as ledger_entities
 from galerie.carveout.entities.base import ImportContext
@@ -32,13 +32,6 @@ from galerie.testing.factories import make_category, make_seller, make_storefron
 
 CUTOFF = datetime.date(2026, 3, 15)
 MONTHS = [datetime.date(2026, m, 1) for m in range(1, 6)]
-
-
-@pytest.fixture(autouse=True)
-def _no_snapshot(monkeypatch):
-    """The test's transaction already ran queries: PostgreSQL refuses to set the export's
-    isolation level inside it (the snapshot is the export's concern, not the ledger's)."""
-    monkeypatch.setattr(export, "_snapshot", lambda: None)
 
 
 @pytest.fixture
