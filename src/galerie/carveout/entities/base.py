@@ -170,6 +170,12 @@ class Entity:
     def merge(self, target_id: int, row: dict, ctx: ImportContext) -> None:
         """Complete a matched target row from the archive (fill gaps, never overwrite)."""
 
+    def ref_required(self, ref: str) -> bool:
+        """Whether a reference's source id must be in the archive. By default a nullable one
+        may point at a row left out (it becomes null); an entity whose nullable references are
+        always exported with it says they are required."""
+        return not self.model._meta.get_field(ref).null
+
     def build(self, row: dict, ctx: ImportContext, *, line: int) -> models.Model:
         """A new, unsaved instance from an archive row, its references mapped to target ids."""
         kwargs = {}
@@ -178,7 +184,11 @@ class Entity:
         for ref, entity in self.refs.items():
             nullable = self.model._meta.get_field(ref).null
             kwargs[f"{ref}_id"] = ctx.target(
-                entity, row.get(ref), what=f"{self.name}.{ref}", line=line, required=not nullable
+                entity,
+                row.get(ref),
+                what=f"{self.name}.{ref}",
+                line=line,
+                required=self.ref_required(ref),
             )
             if kwargs[f"{ref}_id"] is None and not nullable:
                 raise ArchiveError(
