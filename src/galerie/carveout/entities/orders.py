@@ -330,23 +330,30 @@ class Payments(_OrderEntity):
             Payment.objects.filter(provider_ref__in=refs).values_list("provider_ref", flat=True)
         )
         limit = Payment._meta.get_field("provider_ref").max_length
-        for payment in objects:
-            if payment.provider_ref not in taken:
-                continue
-            old, n = payment.provider_ref, 0
-            while (
-                payment.provider_ref in taken
-                or Payment.objects.filter(provider_ref=payment.provider_ref).exists()
-            ):
-                n += 1
-                suffix = f"~{ctx.archive_import.pk}" + (f".{n}" if n > 1 else "")
-                payment.provider_ref = old[: limit - len(suffix)] + suffix
-            taken.add(payment.provider_ref)
-            ctx.note(
-                self.name,
-                _("Référence prestataire %(old)s déjà prise ici : enregistrée sous %(new)s.")
-                % {"old": old, "new": payment.provider_ref},
+        clashing, n = [payment for payment in objects if payment.provider_ref in taken], 0
+        while clashing:  # one query per round: a second round only if "ref~import" is taken
+            n += 1
+            suffix = f"~{ctx.archive_import.pk}" + (f".{n}" if n > 1 else "")
+            # (unsaved instances are unhashable: pairs, not a dict)
+            wanted = [(p, p.provider_ref[: limit - len(suffix)] + suffix) for p in clashing]
+            taken |= set(
+                Payment.objects.filter(provider_ref__in=[new for _p, new in wanted]).values_list(
+                    "provider_ref", flat=True
+                )
             )
+            still = []
+            for payment, new in wanted:
+                if new in taken:
+                    still.append(payment)
+                    continue
+                ctx.note(
+                    self.name,
+                    _("Référence prestataire %(old)s déjà prise ici : enregistrée sous %(new)s.")
+                    % {"old": payment.provider_ref, "new": new},
+                )
+                payment.provider_ref = new
+                taken.add(new)
+            clashing = still
         Payment.objects.bulk_create(objects)
 
 
