@@ -9,10 +9,12 @@ staff who acted (their label stays), saved cards. Unique values that the target 
 (a public id or a provider reference, after a round trip into the same database) get a fresh
 value and a report note.
 
-Known limits: a line's `details` may carry ids. `{"renews": subscription id}` is mapped once
-the subscriptions are in (`finalize`); until then, and for good when the subscription did not
-travel, the id is kept under `renews_source` so that nothing here acts on another subscription.
-Trip details carry option codes and traveller names only, nothing to map.
+A line's `details` may carry ids: `{"renews": subscription id, "term": n}` keeps the source's
+subscription id here, and the press file rewrites it when it imports the term that line pays
+(`press.SubscriptionTerms.after_create`, which also checks that the two agree). Trip details carry
+option codes and traveller names only, nothing to map. The request dedup keys stay behind, the
+renewal keys among them (`renewal-<subscription>-<term>`): carried over, a source subscription's
+key could meet a target subscription's own renewal.
 """
 
 import hashlib
@@ -21,7 +23,7 @@ import uuid
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
-from galerie.carveout.entities.base import Entity, ImportContext, Scope, batched
+from galerie.carveout.entities.base import Entity, ImportContext, Scope
 from galerie.orders.models import (
     Order,
     OrderEvent,
@@ -31,8 +33,6 @@ from galerie.orders.models import (
     order_number,
 )
 from galerie.payments.models import Payment, Refund
-
-RENEWS, RENEWS_SOURCE = "renews", "renews_source"
 
 
 class _OrderEntity(Entity):
@@ -250,48 +250,6 @@ class OrderLines(_OrderEntity):
 
     def timestamped_models(self):
         return ()
-
-    def build(self, row: dict, ctx: ImportContext, *, line: int):
-        order_line = super().build(row, ctx, line=line)
-        details = order_line.details
-        if isinstance(details, dict) and RENEWS in details:
-            # Parked until the subscriptions are in: a source id must never name a target row.
-            details = {key: value for key, value in details.items() if key != RENEWS}
-            details[RENEWS_SOURCE] = order_line.details[RENEWS]
-            order_line.details = details
-        return order_line
-
-    def finalize(self, ctx: ImportContext) -> None:
-        """Point renewal lines at their subscription's target id, now that it is known."""
-        storefronts = list(ctx.maps.get("storefronts", {}).values())
-        if not storefronts:
-            return
-        subscriptions = ctx.maps.get("subscriptions", {})
-        parked = OrderLine.objects.filter(
-            order__storefront_id__in=storefronts, details__has_key=RENEWS_SOURCE
-        ).only("pk", "details")
-        lost = 0
-        for batch in batched(parked.iterator(chunk_size=2000), 2000):
-            changed = []
-            for order_line in batch:
-                source = order_line.details.get(RENEWS_SOURCE)
-                target = subscriptions.get(source) if isinstance(source, int) else None
-                if target is None:
-                    lost += 1
-                    continue
-                details = {k: v for k, v in order_line.details.items() if k != RENEWS_SOURCE}
-                order_line.details = {**details, RENEWS: target}
-                changed.append(order_line)
-            OrderLine.objects.bulk_update(changed, ["details"])
-        if lost:
-            ctx.note(
-                self.name,
-                _(
-                    "%(n)s ligne(s) de renouvellement désignent un abonnement absent de "
-                    "l'archive : son numéro d'origine reste dans details.renews_source."
-                )
-                % {"n": lost},
-            )
 
 
 class OrderEvents(_OrderEntity):
