@@ -31,6 +31,8 @@ FORMAT = "galerie-storefront-archive"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CHUNK = 1 << 20
+# How `jsonable` writes an exact decimal (money, rates): a string, so no reader rounds it.
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
 
 
 class ArchiveError(DomainError):

@@ -31,6 +31,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.attributevalue": ALL,
         "storefronts.storefront": (VIEW, CHANGE),
         "storefronts.storefronthost": (VIEW,),
+        # The legal pages (mentions légales, CGV…) are edited with the storefront.
+        "storefronts.storefrontpage": ALL,
         "sellers.offer": (VIEW, CHANGE),
         "sellers.seller": (VIEW,),
         "imports.categorymapping": ALL,

@@ -43,7 +43,7 @@ from galerie.sellers.models import (
     offer_purchasable,
     offer_visible,
 )
-from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.storefronts.models import Storefront, StorefrontHost, StorefrontPage
 from galerie.subscriptions.models import SubscriptionPlan
 from galerie.travel.models import Departure, TravelOption, TravelPackage, default_cancellation_tiers
 
@@ -175,6 +175,21 @@ def _storefronts(result: DemoLoadResult, categories: dict[str, int]) -> None:
             hostname=host, defaults={"storefront": storefront, "is_primary": True}
         )
         result.reference_rows_created += created
+        _storefront_pages(result, storefront)
+
+
+def _storefront_pages(result: DemoLoadResult, storefront: Storefront) -> None:
+    """The storefront's legal pages it lacks (one query when they are all there)."""
+    present = set(storefront.pages.values_list("kind", flat=True))
+    pages = [
+        StorefrontPage(
+            storefront=storefront, kind=kind, title=title, body=body.format(name=storefront.name)
+        )
+        for kind, title, body in data.STOREFRONT_PAGES
+        if kind not in present
+    ]
+    StorefrontPage.objects.bulk_create(pages)
+    result.reference_rows_created += len(pages)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,16 @@ def check_siren(value: str) -> str:
         ) from exc
 
 
+def siren_key(value: str) -> str:
+    """The company register number (SIREN, 9 digits) that a SIREN or a SIRET names, or "" when
+    `value` is neither: how a seller is recognised across installations (a SIRET is one of the
+    company's establishments, its first 9 digits the company)."""
+    compact = fr_siren.compact(value or "")
+    if compact.isdigit() and len(compact) in (9, 14):
+        return compact[:9]
+    return ""
+
+
 def check_vat(value: str, siren: str = "") -> str:
     """Intra-EU VAT number; a French one must belong to the SIREN given."""
     try:

@@ -1,2 +1,6 @@
+from galerie.storefronts.selectors import storefront_page_links
+
+
 def storefront(request):
-    return {"storefront": getattr(request, "storefront", None)}
+    current = getattr(request, "storefront", None)
+    return {"storefront": current, "storefront_pages": storefront_page_links(current)}

@@ -1,9 +1,11 @@
-"""A storefront is one branded site of the mall: its hosts, language, branding and assortment."""
+"""A storefront is one branded site of the mall: its hosts, language, branding, assortment and
+legal pages."""
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from galerie.core import clock
 from galerie.core.models import TimeStampedModel
 
 colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Couleur au format #RRGGBB."))
@@ -70,3 +72,39 @@ class StorefrontHost(models.Model):
     def save(self, *args, **kwargs):
         self.hostname = self.hostname.lower().strip()
         super().save(*args, **kwargs)
+
+
+class StorefrontPageKind(models.TextChoices):
+    """The legal pages a storefront publishes; the value is the page's French URL slug."""
+
+    LEGAL_NOTICE = "mentions-legales", _("Mentions légales")
+    TERMS = "cgv", _("Conditions générales de vente")
+    PRIVACY = "confidentialite", _("Politique de confidentialité")
+    RETURNS = "retours", _("Retours et droit de rétractation")
+    DELIVERY = "livraison", _("Livraison")
+
+
+class StorefrontPage(models.Model):
+    """One legal page of a storefront (mentions légales, CGV…), shown at /pages/<kind>/ and
+    linked from the footer. The body is plain text: blank lines make paragraphs."""
+
+    storefront = models.ForeignKey(
+        Storefront, on_delete=models.CASCADE, related_name="pages", verbose_name=_("boutique")
+    )
+    kind = models.CharField(_("page"), max_length=20, choices=StorefrontPageKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(
+        _("texte"), help_text=_("Texte brut : une ligne vide sépare les paragraphes.")
+    )
+    updated_at = clock.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("page légale")
+        verbose_name_plural = _("pages légales")
+        ordering = ["storefront", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["storefront", "kind"], name="storefront_page_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.storefront} · {self.get_kind_display()}"

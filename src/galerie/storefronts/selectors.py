@@ -5,7 +5,12 @@ from django.core.cache import cache
 
 from galerie.catalog.selectors import category_descendant_ids
 from galerie.core.versions import global_bump, global_version
-from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.storefronts.models import (
+    Storefront,
+    StorefrontHost,
+    StorefrontPage,
+    StorefrontPageKind,
+)
 
 _HOST_CACHE_SECONDS = 60
 
@@ -37,8 +42,39 @@ def storefront_by_id(storefront_id: int) -> Storefront | None:
         if storefront is None:
             return None
         storefront.primary_host = storefront.hosts.order_by("-is_primary", "hostname").first()
+        # Cached with it: the footer links every page to the legal pages that exist.
+        storefront.page_kinds = storefront_page_kinds(storefront)
         cache.set(key, storefront, _HOST_CACHE_SECONDS)
     return storefront
+
+
+def storefront_page_kinds(storefront: Storefront) -> list[str]:
+    """The kinds of legal page the storefront publishes, in the order of StorefrontPageKind."""
+    present = set(
+        StorefrontPage.objects.filter(storefront=storefront).values_list("kind", flat=True)
+    )
+    return [kind for kind in StorefrontPageKind.values if kind in present]
+
+
+def storefront_page_links(storefront: Storefront | None) -> list[dict]:
+    """Footer links ({"url", "label"}) to the storefront's legal pages, from what is cached with
+    it (`storefront_by_id`): no query."""
+    if storefront is None:
+        return []
+    kinds = getattr(storefront, "page_kinds", None)
+    if kinds is None:
+        kinds = storefront_page_kinds(storefront)
+    return [
+        {"url": f"/pages/{kind}/", "label": StorefrontPageKind(kind).label, "kind": kind}
+        for kind in kinds
+    ]
+
+
+def storefront_page(storefront: Storefront, kind: str) -> StorefrontPage | None:
+    """The storefront's legal page of this kind (its URL slug), or None."""
+    if kind not in StorefrontPageKind.values:
+        return None
+    return StorefrontPage.objects.filter(storefront=storefront, kind=kind).first()
 
 
 def storefront_absolute_url(*, storefront: Storefront | None, path: str) -> str:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("p/<slug:slug>/", views.product, name="product"),
     path("recherche/", views.search, name="search"),
     path("classement/", views.ranking, name="ranking"),
+    path("pages/<slug:kind>/", views.legal_page, name="legal-page"),
 ]

@@ -42,7 +42,7 @@ from galerie.storefronts.listing import (
     storefront_visible_category_ids,
     visible_products,
 )
-from galerie.storefronts.selectors import storefront_list
+from galerie.storefronts.selectors import storefront_list, storefront_page
 from galerie.subscriptions.selectors import plan_facts
 from galerie.travel.cancellation import cancellation_schedule_rows
 from galerie.travel.selectors import (
@@ -293,6 +293,21 @@ def search(request):
         )
         context.update(_listing_context(request, listing, extra_params=[(QUERY_PARAM, query)]))
     return _render_listing_page(request, "web/search.html", context)
+
+
+def _no_versions(request, *args, **kwargs) -> list[str]:
+    """A page that shows nothing of the catalogue: the global version (storefront edits) only."""
+    return []
+
+
+@catalogue_page(_no_versions)
+def legal_page(request, kind: str):
+    """A storefront's legal page (mentions légales, CGV…), in the storefront's layout."""
+    storefront = _storefront(request)
+    page = storefront_page(storefront, kind)
+    if page is None:
+        raise Http404(_("Cette page n'existe pas dans cette boutique."))
+    return render(request, "web/legal_page.html", {"page": page})
 
 
 # --- errors -------------------------------------------------------------------------------

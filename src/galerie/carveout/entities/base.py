@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 
-from galerie.carveout.archive import ArchiveError
+from galerie.carveout.archive import DECIMAL_PATTERN, ArchiveError
 from galerie.catalog.models import Product
 from galerie.orders.models import Order, OrderLine, SellerOrder
 from galerie.sellers.models import Offer, Seller
@@ -231,7 +231,7 @@ def field_value(model, name: str, row: dict, *, what: str, line: int):
 def field_schema(model_field) -> dict:
     """The JSON Schema of one model column as the archive writes it."""
     if isinstance(model_field, models.DecimalField):
-        schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+        schema = {"type": "string", "pattern": DECIMAL_PATTERN}
     elif isinstance(model_field, models.BooleanField):
         schema = {"type": "boolean"}
     elif isinstance(model_field, models.IntegerField | models.AutoField):
