@@ -250,6 +250,12 @@ def field_schema(model_field) -> dict:
             schema["maxLength"] = model_field.max_length
     if model_field.choices and not isinstance(model_field, models.BooleanField):
         schema["enum"] = [value for value, _label in model_field.flatchoices]
+        if (
+            model_field.blank
+            and isinstance(model_field, models.CharField)
+            and "" not in schema["enum"]
+        ):
+            schema["enum"].append("")  # a blank choice field holds "" (no exemption, no form)
     if model_field.null and "type" in schema:
         schema["type"] = [schema["type"], "null"]
         if "enum" in schema:
