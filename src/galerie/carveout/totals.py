@@ -10,11 +10,19 @@ from galerie.carveout.entities.ledger import ledger_balances
 from galerie.orders.models import OrderLine
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _cents(value) -> Decimal:
+    """A sum as exact cents: SQLite sums decimals as floats ("1.17000000000000"), and the same
+    figure must read the same whichever database the source and the target run on."""
+    return ZERO if value is None else Decimal(value).quantize(CENT)
 
 
 def storefront_totals(*, storefront) -> dict:
-    """Orders (count and money), VAT per rate (goods and delivery) and ledger balances per
-    general account, all as exact strings."""
+    """Orders (count and money), VAT per rate (goods and delivery; "20/travel_margin" for a
+    rate's sales under an exemption) and ledger balances per general account, all as exact
+    strings."""
     orders = storefront.orders.aggregate(
         count=Count("pk"),
         items_total=Sum("items_total"),
@@ -23,28 +31,34 @@ def storefront_totals(*, storefront) -> dict:
         vat_total=Sum("vat_total"),
         refunded_total=Sum("refunded_total"),
     )
-    vat: dict[Decimal, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    # Keyed by rate and exemption, as customers' documents group them (pricing.vat_breakdown): a
+    # margin-scheme trip at 20 % is no 20 % sale, its VAT (on the margin) gets its own row.
+    vat: dict[tuple[Decimal, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     lines = (
         OrderLine.objects.filter(order__storefront=storefront)
-        .values("vat_rate")
+        .values("vat_rate", "vat_exemption")
         .annotate(ttc=Sum("line_total"), vat=Sum("vat_amount"))
     )
     for row in lines:
-        vat[Decimal(row["vat_rate"])][0] += row["ttc"]
-        vat[Decimal(row["vat_rate"])][1] += row["vat"]
+        key = (Decimal(row["vat_rate"]), row["vat_exemption"])
+        vat[key][0] += _cents(row["ttc"])
+        vat[key][1] += _cents(row["vat"])
     deliveries = storefront.orders.values_list("seller_orders__delivery_vat", flat=True)
     for parts in deliveries.iterator(chunk_size=5000):
         for part in parts or ():
-            vat[Decimal(part["rate"])][0] += Decimal(part["ttc"])
-            vat[Decimal(part["rate"])][1] += Decimal(part["vat"])
+            key = (Decimal(part["rate"]), part.get("exemption", ""))
+            vat[key][0] += Decimal(part["ttc"])
+            vat[key][1] += Decimal(part["vat"])
     return {
         "orders": {
-            key: str(value if value is not None else (0 if key == "count" else ZERO))
-            for key, value in orders.items()
+            key: str(value if key == "count" else _cents(value)) for key, value in orders.items()
         },
         "vat_by_rate": {
-            f"{rate.normalize():f}": {"ttc": str(ttc), "vat": str(amount)}
-            for rate, (ttc, amount) in sorted(vat.items())
+            f"{rate.normalize():f}" + (f"/{exemption}" if exemption else ""): {
+                "ttc": str(ttc),
+                "vat": str(amount),
+            }
+            for (rate, exemption), (ttc, amount) in sorted(vat.items())
         },
         "ledger_balances": ledger_balances(storefront=storefront),
     }

@@ -96,7 +96,7 @@ class OrderAdmin(GalerieModelAdmin):
         "total",
     )  # what was refunded: on the order's page (the list fits at 1,280 px)
     list_filter = ("status", "storefront")
-    search_fields = ("email", "public_id", "idempotency_key")
+    search_fields = ("email", "public_id", "idempotency_key", "source_number")
     list_select_related = ("storefront",)
     readonly_fields = [f.name for f in Order._meta.fields]
     inlines = [SellerOrderInline, OrderLineInline, OrderEventInline]

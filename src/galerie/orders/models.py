@@ -35,6 +35,22 @@ class SellerOrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("annulée")
 
 
+def order_number(*, pk: int | None, source_number: str = "") -> str:
+    """The order number customers see: an order taken in from another installation keeps the
+    number it had there (`source_number`), so its customer finds it under the same number."""
+    if source_number:
+        return source_number
+    return f"G{pk:07d}" if pk else "G-"
+
+
+def invoice_number(
+    *, order_number: str, seller_order_pk: int, source_invoice_number: str = ""
+) -> str:
+    """A seller's invoice number for its part of an order (each seller invoices what it sells);
+    a part taken in from another installation keeps the number its invoice was issued under."""
+    return source_invoice_number or f"{order_number}-{seller_order_pk}"
+
+
 class Order(TimeStampedModel):
     public_id = models.UUIDField(
         _("identifiant public"), default=uuid.uuid4, unique=True, editable=False
@@ -74,6 +90,9 @@ class Order(TimeStampedModel):
     paid_at = models.DateTimeField(_("payée le"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     cancel_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
+    # Blank for the orders placed here; set by a storefront import (carveout) to the number the
+    # order had at its source installation.
+    source_number = models.CharField(_("numéro d'origine"), max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("commande")
@@ -102,7 +121,7 @@ class Order(TimeStampedModel):
 
     @property
     def number(self) -> str:
-        return f"G{self.pk:07d}" if self.pk else "G-"
+        return order_number(pk=self.pk, source_number=self.source_number)
 
     def get_absolute_url(self) -> str:
         return reverse("orders:detail", kwargs={"public_id": self.public_id})
@@ -143,6 +162,11 @@ class SellerOrder(TimeStampedModel):
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Blank for the parts placed here; set by a storefront import (carveout) to the number the
+    # part's invoice was issued under at its source installation.
+    source_invoice_number = models.CharField(
+        _("numéro de facture d'origine"), max_length=60, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("sous-commande vendeur")
@@ -153,7 +177,16 @@ class SellerOrder(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order.number}-{self.pk} ({self.seller_name})"
+        return f"{self.invoice_number} ({self.seller_name})"
+
+    @property
+    def invoice_number(self) -> str:
+        """The number of this part's invoice, and the seller's reference of the part."""
+        return invoice_number(
+            order_number=self.order.number,
+            seller_order_pk=self.pk,
+            source_invoice_number=self.source_invoice_number,
+        )
 
 
 class OrderLine(models.Model):

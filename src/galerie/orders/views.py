@@ -165,7 +165,7 @@ def order_invoice(request, public_id, seller_order_id):
         "seller": seller_order.seller,
         "lines": seller_order.lines.all(),
         "vat_rows": order_vat_breakdown(order, seller_order=seller_order),
-        "invoice_number": f"{order.number}-{seller_order.pk}",
+        "invoice_number": seller_order.invoice_number,
     }
     return render(request, "orders/invoice.html", context)
 

@@ -187,6 +187,31 @@ def test_password_reset_by_email_in_french(client, storefront, customer):
     assert customer.check_password("Nouveau-Mot-99")
 
 
+def test_account_without_password_chooses_one_through_password_reset(client, storefront):
+    # Given an account taken in with a storefront: it has no usable password (carveout)
+    taken_in = User.objects.create_user("Jeanne@Example.fr", "Jeanne@Example.fr", None)
+    User.objects.create_user("off@example.fr", "off@example.fr", None, is_active=False)
+    assert not taken_in.has_usable_password()
+
+    # When its customer asks for a new password, with the e-mail in another case
+    response = client.post("/compte/mot-de-passe/", {"email": "jeanne@example.FR"})
+    client.post("/compte/mot-de-passe/", {"email": "off@example.fr"})
+
+    # Then the link arrives (a disabled account still gets none) and sets a password
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["Jeanne@example.fr"]]
+    link = re.search(
+        r"https://culture\.localhost(/compte/mot-de-passe/[^\s]+)", mail.outbox[0].body
+    )[1]
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Nouveau-Mot-99", "new_password2": "Nouveau-Mot-99"},
+    )
+    taken_in.refresh_from_db()
+    assert taken_in.check_password("Nouveau-Mot-99")
+
+
 def test_password_reset_link_is_on_the_storefront_primary_host_not_the_request_host(
     storefront, customer, settings
 ):

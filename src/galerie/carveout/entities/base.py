@@ -171,6 +171,12 @@ class Entity:
     def merge(self, target_id: int, row: dict, ctx: ImportContext) -> None:
         """Complete a matched target row from the archive (fill gaps, never overwrite)."""
 
+    def ref_required(self, ref: str) -> bool:
+        """Whether a reference's source id must be in the archive. By default a nullable one
+        may point at a row left out (it becomes null); an entity whose nullable references are
+        always exported with it says they are required."""
+        return not self.model._meta.get_field(ref).null
+
     def build(self, row: dict, ctx: ImportContext, *, line: int) -> models.Model:
         """A new, unsaved instance from an archive row, its references mapped to target ids."""
         kwargs = {}
@@ -179,7 +185,11 @@ class Entity:
         for ref, entity in self.refs.items():
             nullable = self.model._meta.get_field(ref).null
             kwargs[f"{ref}_id"] = ctx.target(
-                entity, row.get(ref), what=f"{self.name}.{ref}", line=line, required=not nullable
+                entity,
+                row.get(ref),
+                what=f"{self.name}.{ref}",
+                line=line,
+                required=self.ref_required(ref),
             )
             if kwargs[f"{ref}_id"] is None and not nullable:
                 raise ArchiveError(
@@ -241,8 +251,12 @@ def field_schema(model_field) -> dict:
             schema["maxLength"] = model_field.max_length
     if model_field.choices and not isinstance(model_field, models.BooleanField):
         schema["enum"] = [value for value, _label in model_field.flatchoices]
-        if model_field.blank and "" not in schema["enum"] and schema.get("type") == "string":
-            schema["enum"].append("")
+        if (
+            model_field.blank
+            and isinstance(model_field, models.CharField)
+            and "" not in schema["enum"]
+        ):
+            schema["enum"].append("")  # a blank choice field holds "" (no exemption, no form)
     if model_field.null and "type" in schema:
         schema["type"] = [schema["type"], "null"]
         if "enum" in schema:
