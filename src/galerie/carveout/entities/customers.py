@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from galerie.accounts.addresses import ADDRESS_FIELDS
 from galerie.accounts.models import Address
 from galerie.carveout.archive import ArchiveError
+from galerie.carveout.bulk import objects_insert
 from galerie.carveout.entities.base import Entity, ImportContext, Scope
 
 User = get_user_model()
@@ -110,7 +111,7 @@ class Customers(Entity):
     def save_batch(self, objects, ctx: ImportContext) -> None:
         ctx.extra["customers_batch"] = {}
         unique = list({id(user): user for user in objects}.values())
-        User.objects.bulk_create(unique)
+        objects_insert(User, unique)
 
     def after_create(self, pairs, ctx: ImportContext) -> None:
         fills = ctx.extra.pop("customers_fill", {})

@@ -23,6 +23,7 @@ import uuid
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
+from galerie.carveout.bulk import objects_insert
 from galerie.carveout.entities.base import Entity, ImportContext, Scope
 from galerie.orders.models import (
     Order,
@@ -151,7 +152,7 @@ class Orders(_OrderEntity):
                     % {"number": order.source_number, "old": order.public_id},
                 )
                 order.public_id = uuid.uuid4()
-        Order.objects.bulk_create(objects)
+        objects_insert(Order, objects)
 
 
 class SellerOrders(_OrderEntity):
@@ -312,7 +313,7 @@ class Payments(_OrderEntity):
                 payment.provider_ref = new
                 taken.add(new)
             clashing = still
-        Payment.objects.bulk_create(objects)
+        objects_insert(Payment, objects)
 
 
 class Refunds(_OrderEntity):

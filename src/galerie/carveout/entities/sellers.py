@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
+from galerie.carveout.bulk import objects_insert
 from galerie.carveout.entities.base import Entity, ImportContext, Scope, field_value
 from galerie.carveout.entities.catalogue import CategoriesEntity
 from galerie.carveout.entities.checks import fresh_slugs, values_check
@@ -150,7 +151,7 @@ class SellersEntity(Entity):
                     % {"old": seller.slug, "new": slug},
                 )
                 seller.slug = slug
-        Seller.objects.bulk_create(objects)
+        objects_insert(Seller, objects)
         sirens = self._targets(ctx)
         for seller in objects:
             if siren_key(seller.siren):

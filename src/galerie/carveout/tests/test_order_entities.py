@@ -22,7 +22,7 @@ from galerie.accounts.models import Address
 from galerie.carveout import export as export_module
 from galerie.carveout import importer as importer_module
 from galerie.carveout.archive import ArchiveError, ArchiveWriter
-from galerie.carveout.entities import customers, orders
+from galerie.carveout.entities import customers, ledger, orders
 from galerie.carveout.entities.base import Entity, ImportContext, Scope
 from galerie.carveout.export import storefront_export
 from galerie.carveout.importer import storefront_import
@@ -109,7 +109,7 @@ def target():
 
 @pytest.fixture
 def entities(monkeypatch, storefront, target):
-    """Archive files in import order: stand-ins, then customers and orders."""
+    """Archive files in import order: stand-ins, then customers, orders and the ledger."""
     listed = [
         SelfMapped("storefronts", Storefront, onto={storefront.pk: target.pk}),
         SelfMapped("categories", Category),
@@ -119,6 +119,7 @@ def entities(monkeypatch, storefront, target):
         SelfMapped("offers", Offer),
         *customers.ENTITIES,
         *orders.ENTITIES,
+        *ledger.ENTITIES,  # the storefront's slice of the ledger: verify checks its balances
     ]
     for module in (export_module, importer_module):
         monkeypatch.setattr(module, "ENTITIES", listed)
