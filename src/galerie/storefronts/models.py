@@ -45,6 +45,15 @@ class Storefront(TimeStampedModel):
         editable=False,
         help_text=_("Les chiffres de la boutique s'arrêtent à cette date dans le pilotage."),
     )
+    # Set when the storefront came from another installation: before this date its ledger holds
+    # monthly history entries, and only the orders still open then carry their own entries.
+    ledger_detail_from = models.DateField(
+        _("comptabilité détaillée depuis"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Boutique reprise : avant cette date, ses écritures sont reprises par mois."),
+    )
     categories = models.ManyToManyField(
         "catalog.Category",
         verbose_name=_("assortiment"),
