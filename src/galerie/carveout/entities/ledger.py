@@ -550,7 +550,10 @@ class LedgerEntries(Entity):
         return {
             "journal": {"type": "string", "description": "code du journal (VE, BQ, OD)"},
             "piece": {"type": "string", "description": "numéro d'écriture chez le cédant"},
-            "order": {"type": ["integer", "null"], "description": "id → orders.jsonl"},
+            "order": {
+                "type": ["integer", "null"],
+                "description": "id → orders.jsonl (toujours renseigné avant la date de coupure)",
+            },
         }
 
     def queryset(self, scope: Scope) -> models.QuerySet:
