@@ -13,6 +13,10 @@ splits it in two:
 - `ledger_entries` and `ledger_lines`: every entry dated on or after the cut-off that has a line
   of the storefront, with those lines only, kept as they were (date, label, kind, order); the
   target numbers them in its own journals and keeps the source's piece number as reference.
+  The entries of an order still open at the cut-off (`ledger_open_orders`) come in full too,
+  whatever their date, and the history leaves their lines out: a refund on the target reads
+  what the order's sale still holds from the entries that carry the order
+  (galerie.ledger.postings.refund_plan), which a monthly total cannot say.
 
 `ledger_accounts` lists the accounts the slice uses: a mall account is the target's account of
 the same code, a seller's sub-account the target's sub-account of the mapped seller.
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Sum, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
@@ -66,6 +70,31 @@ ZERO = Decimal("0.00")
 READER = "ledger_reader"  # ctx.extra: the open archive, kept by preflight for the bulk passes
 HISTORY_CHUNK = 20_000  # lines per journal_import call while the history goes in
 _KINDS = frozenset(EntryKind.values)
+# An order with no entry in this many days before the cut-off is settled: the 14-day withdrawal
+# period runs from delivery, so add the time to ship (a trip's or a subscription's delivery
+# comes later still), for the goods to come back and for the return to be checked and refunded.
+# Anything younger may still be refunded on the target, which then needs its sale entries.
+OPEN_ORDER_DAYS = 90
+_HISTORY_KEYS = ("month", "entry_kind", "account_id", "seller_id", "category_id")
+
+
+def ledger_open_orders(scope: Scope) -> models.QuerySet:
+    """The storefront's orders still open at the cut-off: those with a journal entry of any kind
+    carrying the order dated on or after cutoff − OPEN_ORDER_DAYS — so every order captured or
+    refunded after the cut-off too. Their entries travel in full (ledger_entries), never folded
+    into the history, whatever their date. A queryset, used as a subquery (200,000 orders)."""
+    since = scope.cutoff - datetime.timedelta(days=OPEN_ORDER_DAYS)
+    recent = JournalEntry.objects.filter(order_id__isnull=False, date__gte=since)
+    return scope.orders().filter(pk__in=recent.values("order_id"))
+
+
+def _carried_lines(scope: Scope) -> models.QuerySet:
+    """The slice's lines that travel with their entries (ledger_lines): dated on or after the
+    cut-off, or of an entry of an order open at the cut-off. The history holds all the others."""
+    open_orders = ledger_open_orders(scope).values("pk")
+    return JournalLine.objects.filter(storefront=scope.storefront).filter(
+        Q(date__gte=scope.cutoff) | Q(entry__order_id__in=open_orders)
+    )
 
 
 def ledger_balances(*, storefront) -> dict[str, str]:
@@ -284,7 +313,34 @@ class LedgerHistory(Entity):
         )
 
     def _groups(self, scope: Scope) -> Iterator[dict]:
-        keys = ("month", "entry_kind", "account_id", "seller_id", "category_id")
+        """The history's net sums, sorted by month then kind: the monthly totals (the lines of
+        the cut-off's own month up to the day before it), less the lines that travel in full
+        before the cut-off (open orders' entries, aggregated the same way: a few months' worth)."""
+        keys = _HISTORY_KEYS
+        carried: dict[tuple, tuple[Decimal, Decimal]] = {
+            tuple(row[k] for k in keys): (_cents(row["d"]), _cents(row["c"]))
+            for row in _carried_lines(scope)
+            .filter(date__lt=scope.cutoff)
+            .annotate(entry_kind=F("entry__kind"))
+            .values(*keys)
+            .annotate(d=Sum("debit"), c=Sum("credit"))
+            .order_by()
+        }
+        for record in self._whole_groups(scope):
+            debit, credit = carried.pop(tuple(record[k] for k in keys), (ZERO, ZERO))
+            yield {**record, "d": _cents(record["d"]) - debit, "c": _cents(record["c"]) - credit}
+        if carried:
+            # Every line is in its month's total (ledger_check): a line left over means the
+            # totals disagree with the lines, and the history would not be exact.
+            raise ArchiveError(
+                _(
+                    "Les totaux mensuels du grand livre ne correspondent pas à ses lignes "
+                    "(lancez ledger_check) : l'historique ne peut pas être exporté exact."
+                )
+            )
+
+    def _whole_groups(self, scope: Scope) -> Iterator[dict]:
+        keys = _HISTORY_KEYS
         whole = (
             LedgerTotal.objects.filter(
                 storefront=scope.storefront, month__lt=scope.cutoff.replace(day=1)
@@ -339,7 +395,8 @@ class LedgerHistory(Entity):
                 "cutoff": scope.cutoff.isoformat(),
                 "history": _(
                     "Avant la coupure : soldes nets par mois, type d'écriture, compte, vendeur "
-                    "et catégorie ; après : chaque écriture avec les lignes de la boutique."
+                    "et catégorie ; après, et pour les commandes encore ouvertes à la coupure : "
+                    "chaque écriture avec les lignes de la boutique."
                 ),
                 "stays_with_source": _(
                     "Les écritures sans boutique (versements aux vendeurs, virements du "
@@ -481,7 +538,10 @@ class LedgerEntries(Entity):
     refs = {"storefront": "storefronts", "reverses": "ledger_entries"}
     batch_size = 2000
     description = (
-        "Chaque écriture datée du jour de coupure ou après qui porte une ligne de la boutique. "
+        "Chaque écriture datée du jour de coupure ou après qui porte une ligne de la boutique, "
+        "et, quelle que soit leur date, celles des commandes encore ouvertes à la coupure "
+        f"(une écriture dans les {OPEN_ORDER_DAYS} jours qui la précèdent ; « order » "
+        "renseigné). "
         "« piece » est son numéro chez le cédant (référence de l'écriture importée), "
         "« reference » sa pièce justificative d'origine ; ses lignes suivent dans ledger_lines."
     )
@@ -490,21 +550,17 @@ class LedgerEntries(Entity):
         return {
             "journal": {"type": "string", "description": "code du journal (VE, BQ, OD)"},
             "piece": {"type": "string", "description": "numéro d'écriture chez le cédant"},
-            "order": {"type": ["integer", "null"], "description": "id → orders.jsonl"},
+            "order": {
+                "type": ["integer", "null"],
+                "description": "id → orders.jsonl (toujours renseigné avant la date de coupure)",
+            },
         }
 
     def queryset(self, scope: Scope) -> models.QuerySet:
-        lines = JournalLine.objects.filter(storefront=scope.storefront, date__gte=scope.cutoff)
-        return JournalEntry.objects.filter(date__gte=scope.cutoff, pk__in=lines.values("entry_id"))
+        return JournalEntry.objects.filter(pk__in=_carried_lines(scope).values("entry_id"))
 
     def export_rows(self, scope: Scope) -> Iterator[dict]:
-        kept = Exists(
-            JournalLine.objects.filter(
-                entry_id=OuterRef("reverses_id"),
-                storefront=scope.storefront,
-                date__gte=scope.cutoff,
-            )
-        )
+        kept = Exists(_carried_lines(scope).filter(entry_id=OuterRef("reverses_id")))
         rows = (
             self.queryset(scope)
             .annotate(
@@ -558,10 +614,14 @@ class LedgerEntries(Entity):
                 % {"what": self.name, "line": line}
             )
         if values["date"] < _cutoff(ctx):
-            raise ArchiveError(
-                _("%(what)s, ligne %(line)s : écriture antérieure à la date de coupure.")
-                % {"what": self.name, "line": line}
-            )
+            # Only an open order's entries come in full before the cut-off (the history left
+            # them out); the order must have come over, or a refund here would not find them.
+            if row.get("order") is None:
+                raise ArchiveError(
+                    _("%(what)s, ligne %(line)s : écriture antérieure à la date de coupure.")
+                    % {"what": self.name, "line": line}
+                )
+            ctx.target("orders", row["order"], what=self.name, line=line)
         return _PendingEntry(line=line, row=row, **values)
 
     def _lines_of(self, ctx: ImportContext, source_id: int, *, line: int) -> list[tuple]:
@@ -674,7 +734,7 @@ class LedgerLines(Entity):
     )
 
     def queryset(self, scope: Scope) -> models.QuerySet:
-        return JournalLine.objects.filter(storefront=scope.storefront, date__gte=scope.cutoff)
+        return _carried_lines(scope)
 
     def export_rows(self, scope: Scope) -> Iterator[dict]:
         columns = ["pk", "entry_id", "account_id", "debit", "credit", "label", "seller_id",
