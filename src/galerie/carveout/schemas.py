@@ -101,9 +101,10 @@ def manifest_schema() -> dict:
                     },
                     "vat_by_rate": {
                         "type": "object",
-                        "description": 'Per VAT rate in percent ("20", "5.5"): sales TTC '
-                        "and their VAT, goods and delivery.",
-                        "propertyNames": {"pattern": r"^\d+(\.\d+)?$"},
+                        "description": 'Per VAT rate in percent ("20", "5.5"), followed by '
+                        '"/<exemption>" for sales outside the normal scheme ("20/travel_margin"'
+                        '): sales TTC and their VAT, goods and delivery.',
+                        "propertyNames": {"pattern": r"^\d+(\.\d+)?(/[a-z_]+)?$"},
                         "additionalProperties": {
                             "type": "object",
                             "required": ["ttc", "vat"],

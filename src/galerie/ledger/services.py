@@ -67,6 +67,7 @@ class EntrySpec:
     order_id: int | None = None
     order_ref: str = ""
     reverses_id: int | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -457,8 +458,9 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
     numbers of their journals in the order given, entries and lines are inserted in bulk (lines
     in the order given, so an entry's lines get increasing ids), and the accounts' totals and the
     monthly totals are added by aggregation — so `ledger_check` holds.
-    Accounts must exist (LineSpec.account an Account, or a code of the chart). No idempotency
-    key: the caller makes the import itself idempotent. Returns the entries (saved, with their
+    Accounts must exist (LineSpec.account an Account, or a code of the chart). The caller makes
+    the import itself idempotent; an entry's `idempotency_key` is stored as given (the key the
+    target's code would look it up by). Returns the entries (saved, with their
     ids), in the order given.
     Precondition: inside the caller's transaction.atomic()."""
     _require_atomic()
@@ -517,7 +519,8 @@ def journal_import(*, entries: Sequence[EntrySpec]) -> list[JournalEntry]:
             new_entries.append(entry)
             entry_rows.append((journal_row.pk, entry.number, day(spec.date), entry.label,
                                entry.reference, entry.kind, entry.storefront_id, entry.order_id,
-                               entry.order_ref, None, entry.reverses_id, stamp))  # fmt: skip
+                               entry.order_ref, spec.idempotency_key, entry.reverses_id,
+                               stamp))  # fmt: skip
         touched = [journals[code] for code in sorted({spec.journal for spec in entries})]
         Journal.objects.bulk_update(touched, ["last_number"])
         _insert_many(JournalEntry, _ENTRY_COLUMNS, entry_rows)

@@ -63,8 +63,8 @@ from galerie.ledger.services import (
     journal_import,
     seller_subaccount,
 )
-from galerie.orders.models import Order
 from galerie.reporting.periods import month_label
+from galerie.storefronts.models import Storefront
 
 ZERO = Decimal("0.00")
 READER = "ledger_reader"  # ctx.extra: the open archive, kept by preflight for the bulk passes
@@ -530,11 +530,41 @@ class LedgerHistory(Entity):
     def save_batch(self, objects, ctx: ImportContext) -> None:
         """Nothing left to save: the whole history went in on the first batch."""
 
+    def finalize(self, ctx: ImportContext) -> None:
+        """Record where the storefront's detailed ledger starts: its payments captured before
+        have their sale inside the history (ledger-check reads it)."""
+        Storefront.objects.filter(pk=_target_storefront_id(ctx)).update(
+            ledger_detail_from=_cutoff(ctx)
+        )
+
+
+# The idempotency keys of the entries that the target's own code looks up again ("capture:<payment
+# id>" for ledger-check, a replayed capture or refund): the id they name, mapped to the target's.
+_KEY_ENTITIES = {
+    "capture": "payments",
+    "cogs": "payments",
+    "fee": "payments",
+    "refund": "refunds",
+    "cogs-back": "refunds",
+    "cost-back": "refunds",
+    "parcel": "seller_orders",
+}
+
+
+def _key_mapped(key: str | None, ctx: ImportContext) -> str | None:
+    """The source key with its id mapped (None for a key the target never looks up)."""
+    prefix, sep, source = (key or "").rpartition(":")
+    entity = _KEY_ENTITIES.get(prefix)
+    if not sep or entity is None or not source.isdigit():
+        return None
+    target = ctx.maps.get(entity, {}).get(int(source))
+    return f"{prefix}:{target}" if target is not None else None
+
 
 class LedgerEntries(Entity):
     name = "ledger_entries"
     model = JournalEntry
-    fields = ("date", "label", "reference", "kind", "order_ref")
+    fields = ("date", "label", "reference", "kind", "order_ref", "idempotency_key")
     refs = {"storefront": "storefronts", "reverses": "ledger_entries"}
     batch_size = 2000
     description = (
@@ -581,13 +611,15 @@ class LedgerEntries(Entity):
                 "kind",
                 "order_id",
                 "order_ref",
+                "idempotency_key",
                 "storefront_id",
                 "reverses_id",
                 "reverses_kept",
             )
         )
         names = ["id", "journal", "number", "date", "label", "reference", "kind", "order",
-                 "order_ref", "storefront", "reverses", "reverses_kept"]  # fmt: skip
+                 "order_ref", "idempotency_key", "storefront", "reverses",
+                 "reverses_kept"]  # fmt: skip
         for values in rows.iterator(chunk_size=2000):
             row = dict(zip(names, values, strict=True))
             row["piece"] = f"{row['journal']}{row.pop('number'):06d}"
@@ -697,8 +729,9 @@ class LedgerEntries(Entity):
                 kind=obj.kind,
                 storefront_id=mapped_storefront if balanced else None,
                 order_id=order_id,
-                # The order's number on the target (it derives from the order's new id).
-                order_ref=Order(pk=order_id).number if order_id else obj.order_ref,
+                # The order keeps its number at the buyer's (Order.source_number).
+                order_ref=obj.order_ref,
+                idempotency_key=_key_mapped(row.get("idempotency_key"), ctx),
                 reverses_id=(
                     posted_here.get(reverses) or entries_map.get(reverses)
                     if reverses is not None

@@ -150,9 +150,9 @@ def _imported(shop, monkeypatch) -> tuple[Storefront, dict[str, Order]]:
 
 
 # The payouts cross-check asks each captured payment for its capture entry by the key
-# "capture:<payment id>": neither a capture folded into the history nor an imported entry carries
-# one, so the copied orders' payments fail it whatever the ledger holds (left to the orders
-# entities and that check; see the branch's report). Every other check must pass.
+# "capture:<payment id>", mapped through the payments file's ids; these tests copy the orders
+# by hand and import the ledger files alone, so no payment id is mapped (the round trip in
+# test_round_trip.py runs every check). Every other check must pass.
 PAYMENTS_CHECK = "chaque paiement encaissé a son écriture, au même montant"
 
 
