@@ -103,7 +103,7 @@ def manifest_schema() -> dict:
                         "type": "object",
                         "description": 'Per VAT rate in percent ("20", "5.5"), followed by '
                         '"/<exemption>" for sales outside the normal scheme ("20/travel_margin"'
-                        '): sales TTC and their VAT, goods and delivery.',
+                        "): sales TTC and their VAT, goods and delivery.",
                         "propertyNames": {"pattern": r"^\d+(\.\d+)?(/[a-z_]+)?$"},
                         "additionalProperties": {
                             "type": "object",

@@ -850,6 +850,7 @@ class _PendingEntry:
     reference: str
     kind: str
     order_ref: str
+    idempotency_key: str | None = None
     pk: int | None = None
 
 

@@ -3,7 +3,9 @@ verification record and payout account, their status history, the commission rul
 the storefront's lines, the sellers' delivery methods and their offers on its products.
 
 Matching, never overwriting: a seller is the same company when its register number (SIREN, the
-first 9 digits of a SIRET) is; the mall operator's own seller is the target's operator. A matched
+first 9 digits of a SIRET) is; one without a SIREN (a foreign company, a private seller) is the
+same as a seller here without one either that has its VAT number, else its e-mail; the mall
+operator's own seller is the target's operator. A matched
 seller's empty fields are filled from the archive and the match is reported. Offers match by
 (seller, SKU), or (seller, product, condition) when they have no SKU.
 """
@@ -88,6 +90,20 @@ class SellersEntity(Entity):
             ctx.extra["seller_sirens"] = sirens
         return ctx.extra["seller_sirens"]
 
+    def _without_register(self, ctx: ImportContext) -> dict[str, int]:
+        """For sellers with no French register number (a foreign company, a private seller):
+        VAT number, else e-mail → seller here with no SIREN either."""
+        if "seller_other_keys" not in ctx.extra:
+            keys: dict[str, int] = {}
+            rows = Seller.objects.filter(siren="", is_operator=False).order_by("pk")
+            for pk, vat, email in rows.values_list("pk", "vat_number", "email"):
+                if vat:
+                    keys.setdefault(f"vat:{_compact(vat)}", pk)
+                if email:
+                    keys.setdefault(f"email:{email.strip().lower()}", pk)
+            ctx.extra["seller_other_keys"] = keys
+        return ctx.extra["seller_other_keys"]
+
     def match(self, rows: list[dict], ctx: ImportContext) -> dict[int, int]:
         sirens = self._targets(ctx)
         operator = Seller.objects.filter(is_operator=True).values_list("pk", flat=True).first()
@@ -105,6 +121,20 @@ class SellersEntity(Entity):
             siren = siren_key(str(row.get("siren") or ""))
             if siren and siren in sirens:
                 mapping[row["id"]] = sirens[siren]
+            elif not siren:
+                others = self._without_register(ctx)
+                vat = _compact(str(row.get("vat_number") or ""))
+                email = str(row.get("email") or "").strip().lower()
+                found = (vat and others.get(f"vat:{vat}")) or (
+                    email and others.get(f"email:{email}")
+                )
+                if found:
+                    mapping[row["id"]] = found
+                    ctx.note(
+                        self.name,
+                        _("« %(name)s » (sans SIREN) rapproché par son n° de TVA ou son e-mail.")
+                        % {"name": row.get("name")},
+                    )
         return mapping
 
     def merge(self, target_id: int, row: dict, ctx: ImportContext) -> None:
@@ -498,3 +528,7 @@ ENTITIES: list[Entity] = [
     DeliveryMethodsEntity(),
     OffersEntity(),
 ]
+
+
+def _compact(value: str) -> str:
+    return "".join(value.split()).upper()
