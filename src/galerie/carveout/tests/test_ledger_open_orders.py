@@ -216,7 +216,7 @@ def test_after_import_the_books_say_what_they_said_and_keep_the_open_orders_sale
     assert (capture.date, capture.storefront_id, capture.order_ref) == (
         OPEN_DAY,
         target.pk,
-        open_order.number,
+        shop["open"].number,  # the number its customer knows (the import keeps it)
     )
     assert not JournalEntry.objects.filter(order_id=orders["settled"].pk).exists()
 
@@ -264,7 +264,8 @@ def _ctx(maps: dict) -> ImportContext:
 def _entry_row(**changes) -> dict:
     row = {"id": 7, "journal": "VE", "piece": "VE000007", "date": "2026-05-20",
            "label": "Vente", "reference": "", "kind": EntryKind.CAPTURE, "order": None,
-           "order_ref": "C-1", "storefront": 1, "reverses": None}  # fmt: skip
+           "order_ref": "C-1", "idempotency_key": None, "storefront": 1,
+           "reverses": None}  # fmt: skip
     return {**row, **changes}
 
 
