@@ -54,6 +54,10 @@ def jsonable(value):
 _encode = json.JSONEncoder(default=jsonable, ensure_ascii=False, separators=(",", ":")).encode
 
 
+# json.loads(bytes) guesses the encoding of every line; the archive's lines are UTF-8.
+_decode = json.JSONDecoder().decode
+
+
 def dumps(row: dict) -> str:
     return _encode(row)
 
@@ -289,7 +293,7 @@ class ArchiveReader:
         with self._zip.open(member) as stream:
             for number, line in enumerate(stream, start=1):
                 try:
-                    row = json.loads(line)
+                    row = _decode(line.decode())
                 except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                     raise ArchiveError(
                         _("%(member)s, ligne %(line)s : JSON invalide (%(error)s).")

@@ -3,12 +3,17 @@ imports app's bulk INSERT (driver cursor; COPY on PostgreSQL). `bulk_create` com
 of every row through the ORM, which costs more than the database's own work at archive sizes."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.db import connections, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import Field
 
+from galerie.core import clock
 from galerie.imports.bulk import insert
+
+_DATETIME_FIELDS = (models.DateTimeField, clock.DateTimeField)
 
 
 def _generic(field, conn):
@@ -25,7 +30,12 @@ def _plain_pre_save(field) -> bool:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return False
     pre_save = type(field).pre_save
-    return pre_save in (Field.pre_save, models.DateField.pre_save, models.DateTimeField.pre_save)
+    return pre_save in (
+        Field.pre_save,
+        models.DateField.pre_save,
+        models.DateTimeField.pre_save,
+        clock.DateTimeField.pre_save,
+    )
 
 
 def _preparer(field, conn):
@@ -38,7 +48,21 @@ def _preparer(field, conn):
         return generic
     attname = field.attname
     kind = type(field)
-    if kind is models.DateTimeField and conn.timezone is not None:
+    if kind is models.JSONField and (
+        type(conn.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+        and type(field).get_prep_value is Field.get_prep_value
+    ):
+        # What adapt_json_value does: json.dumps(value, cls=field.encoder), one encoder kept.
+        encode = (field.encoder or json.JSONEncoder)().encode
+
+        def value(obj):
+            v = obj.__dict__.get(attname)
+            if v is None:
+                return None
+            return encode(v) if type(v) in (dict, list, str, int, bool) else generic(obj)
+
+        return value
+    if kind in _DATETIME_FIELDS and conn.timezone is not None:
         tz = conn.timezone
 
         def value(obj):
