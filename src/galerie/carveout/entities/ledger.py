@@ -43,7 +43,13 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
-from galerie.carveout.entities.base import Entity, ImportContext, Scope, field_value
+from galerie.carveout.entities.base import (
+    Entity,
+    ImportContext,
+    Scope,
+    archive_values,
+    field_value,
+)
 from galerie.core.money import CENT
 from galerie.ledger import chart
 from galerie.ledger.errors import LedgerError
@@ -774,13 +780,13 @@ class LedgerLines(Entity):
                    "category_id"]  # fmt: skip
         rows = self.queryset(scope).order_by("entry_id", "pk").values_list(*columns)
         current, gap, unbalanced = None, ZERO, 0
-        for pk, entry, account, debit, credit, label, seller, category in rows.iterator(
-            chunk_size=5000
+        for pk, entry, account, debit, credit, label, seller, category in archive_values(
+            rows, chunk_size=5000
         ):
             if entry != current:
                 unbalanced += bool(gap)
                 current, gap = entry, ZERO
-            gap += debit - credit
+            gap += Decimal(debit) - Decimal(credit)  # archive_values gives the decimal strings
             yield {
                 "id": pk,
                 "entry": entry,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
 from galerie.carveout.bulk import objects_insert
-from galerie.carveout.entities.base import Entity, ImportContext, Scope
+from galerie.carveout.entities.base import Entity, ImportContext, Scope, archive_values
 from galerie.orders.models import (
     Order,
     OrderEvent,
@@ -55,7 +55,7 @@ class _OrderEntity(Entity):
         queryset = (
             self.queryset(scope).order_by("pk").values_list(*self.columns(), *self.extra_columns)
         )
-        for values in queryset.iterator(chunk_size=2000):
+        for values in archive_values(queryset):
             row = dict(zip(names, values[: len(names)], strict=True))
             extra = dict(zip(self.extra_columns, values[len(names) :], strict=True))
             yield self.export_extra(row, extra)
@@ -332,7 +332,7 @@ class Refunds(_OrderEntity):
         queryset = (
             self.queryset(scope).order_by("pk").values_list(*self.columns(), "idempotency_key")
         )
-        for values in queryset.iterator(chunk_size=2000):
+        for values in archive_values(queryset):
             yield dict(zip(names, values, strict=True))
 
     def extra_schema(self) -> dict:

@@ -284,6 +284,7 @@ def test_reader_reports_the_line_of_a_row_that_is_not_json(tmp_path):
     with ArchiveWriter(path) as archive:
         with archive.entity("products") as out:
             out.write(PRODUCTS[0])
+            out.flush()  # the writer buffers its lines
             out._stream.write(b"{not json\n")
             out._hash.update(b"{not json\n")  # listed with its checksum, as an exporter bug would
         archive.finish(manifest_base())
