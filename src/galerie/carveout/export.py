@@ -89,6 +89,7 @@ def storefront_export(
     """Write the archive and return its manifest. `progress(entity, rows_done, rows_expected)`
     is called as rows go out. A failed export leaves no file behind."""
     cutoff = as_of or default_cutoff()
+    source = installation_id()  # written on first use: before the read-only snapshot
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         _snapshot(outermost=outermost)
@@ -112,7 +113,7 @@ def storefront_export(
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
                 "galerie_version": galerie_version(),
-                "source_installation": str(installation_id()),
+                "source_installation": str(source),
                 "exported_at": clock.now().isoformat(),
                 "storefront": {
                     "slug": storefront.slug,

