@@ -422,7 +422,15 @@ def _monthly_totals_add_many(sums: dict[tuple, list[Decimal]]) -> None:
             total.debit += debit
             total.credit += credit
             changed.append(total)
-    LedgerTotal.objects.bulk_update(changed, ["debit", "credit"], batch_size=500)
+    if changed:
+        # One prepared UPDATE run per row: bulk_update's CASE WHEN per row costs more than this.
+        quote = connection.ops.quote_name
+        sql = (
+            f"UPDATE {quote(LedgerTotal._meta.db_table)} SET {quote('debit')} = %s, "  # noqa: S608
+            f"{quote('credit')} = %s WHERE {quote('id')} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(t.debit, t.credit, t.pk) for t in changed])
     LedgerTotal.objects.bulk_create(new, batch_size=500)
 
 
