@@ -98,8 +98,8 @@ def test_hightech_storefront_travels_whole_with_its_simulated_year(tmp_path):
     # Given the demo mall after a simulated year, and the hi-tech storefront's archive with a
     # cut-off five months back (history before it, every entry after it)
     tax_rates_ensure()
-    demo_load(products=400)
-    simulate(months=12, scale=0.05)
+    demo_load(products=200)
+    simulate(months=8, scale=0.05)
     hightech = Storefront.objects.get(slug="hightech")
     assert hightech.orders.count() > 10
     facts = _facts(hightech)
@@ -120,7 +120,7 @@ def test_hightech_storefront_travels_whole_with_its_simulated_year(tmp_path):
 
     # When it is imported into a mall that already holds the same products and sellers
     _new_installation()
-    demo_load(products=400)
+    demo_load(products=200)
     products = Product.objects.count()
     result = storefront_import(path=path, rename_slug="hightech2", hosts=["hightech2.localhost"])
 

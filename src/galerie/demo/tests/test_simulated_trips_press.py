@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from galerie.core import clock
-from galerie.demo import trips_press
+from galerie.demo import simulation, trips_press
 from galerie.demo.simulation import simulate
 from galerie.ledger.checks import ledger_check_run
 from galerie.payments.gateways import CARD_RENEWAL_DECLINED, CARD_SUCCESS
@@ -55,6 +55,8 @@ def culture(monkeypatch):
     # Busy enough for four months to hold trips, subscriptions and their renewals; half the
     # renewing subscribers' cards refuse the renewal.
     monkeypatch.setattr(trips_press, "TRIPS_PER_DAY", 0.5)
+    # Few ordinary book orders: they are not what this test is about, and each costs a checkout.
+    monkeypatch.setattr(simulation, "ORDERS_PER_DAY", {"galerie": 0.2})
     monkeypatch.setattr(trips_press, "SUBSCRIPTIONS_PER_DAY", 0.6)
     monkeypatch.setattr(trips_press, "P_AUTO_RENEW", 1.0)
     monkeypatch.setattr(

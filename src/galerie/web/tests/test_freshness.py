@@ -161,7 +161,7 @@ def _wait_up(port: int, process) -> None:
 @pytest.fixture(scope="module")
 def servers(environment):
     _galerie(environment, "migrate", "--no-input", "-v", "0")
-    _galerie(environment, "loaddemo", "--products", "300")
+    _galerie(environment, "loaddemo", "--products", "120")
     processes, ports = [], []
     for _ in range(2):
         port = _free_port()
