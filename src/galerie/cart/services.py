@@ -96,9 +96,13 @@ def _seats(details: dict) -> int:
 def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
     if quantity + already <= offer.stock:
         return
-    if _departure(offer) is not None:
+    if _departure(offer) is not None and offer.stock <= 0:
+        message = _("Plus aucune place pour « %(title)s » à ce départ.") % {
+            "title": offer.product.title
+        }
+    elif _departure(offer) is not None:
         message = ngettext(
-            "Il ne reste que %(stock)d place pour « %(title)s » à ce départ.",
+            "Il ne reste qu'une place pour « %(title)s » à ce départ.",
             "Il ne reste que %(stock)d places pour « %(title)s » à ce départ.",
             offer.stock,
         ) % {"stock": offer.stock, "title": offer.product.title}
