@@ -1002,6 +1002,48 @@ HEADPHONES = {
         ("Solo 4", 229, "Supra-auriculaire", False, False, ("noir", "bleu", "rose")),
         ("Fit Pro", 229, "Intra-auriculaire", False, True, ("noir", "blanc", "violet")),
     ],
+    "Bang & Olufsen": [
+        ("Beoplay H95", 899, "Circum-auriculaire", False, True, ("noir", "or", "gris brume")),
+        ("Beoplay HX", 499, "Circum-auriculaire", False, True, ("noir", "sable", "bleu")),
+        ("Beoplay EX", 399, "Intra-auriculaire", False, True, ("noir", "or", "bleu")),
+    ],
+    "Skullcandy": [
+        ("Crusher Evo", 199, "Circum-auriculaire", False, False, ("noir", "beige", "bleu")),
+        ("Hesh ANC", 129, "Circum-auriculaire", False, True, ("noir", "blanc", "bleu")),
+        ("Dime 3", 29, "Intra-auriculaire", False, False, ("noir", "blanc", "vert", "rose")),
+        ("Rail ANC", 99, "Intra-auriculaire", False, True, ("noir", "bleu", "blanc")),
+    ],
+    "Soundcore": [
+        ("Space One", 99, "Circum-auriculaire", False, True, ("noir", "blanc", "bleu")),
+        ("Liberty 4 NC", 99, "Intra-auriculaire", False, True, ("noir", "blanc", "bleu", "rose")),
+        ("Life Q30", 79, "Circum-auriculaire", False, True, ("noir", "blanc", "bleu")),
+        ("P40i", 59, "Intra-auriculaire", False, True, ("noir", "blanc", "bleu", "violet")),
+    ],
+    "Google": [
+        (
+            "Pixel Buds Pro 2",
+            249,
+            "Intra-auriculaire",
+            False,
+            True,
+            ("noir", "porcelaine", "vert sauge", "rose"),
+        ),
+        ("Pixel Buds A-Series", 99, "Intra-auriculaire", False, False, ("blanc", "vert sauge")),
+    ],
+    "Nothing": [
+        ("Ear", 149, "Intra-auriculaire", False, True, ("noir", "blanc")),
+        ("Ear (a)", 99, "Intra-auriculaire", False, True, ("noir", "blanc", "jaune")),
+        ("Headphone (1)", 299, "Circum-auriculaire", False, True, ("noir", "gris")),
+    ],
+    "Philips": [
+        ("TAH8506", 149, "Circum-auriculaire", False, True, ("noir", "blanc")),
+        ("TAT2206", 39, "Intra-auriculaire", False, False, ("noir", "blanc", "bleu", "rose")),
+        ("TAH4209", 59, "Supra-auriculaire", False, False, ("noir", "blanc", "bleu")),
+    ],
+    "Huawei": [
+        ("FreeBuds Pro 3", 199, "Intra-auriculaire", False, True, ("noir", "blanc", "vert")),
+        ("FreeClip", 199, "Intra-auriculaire", False, False, ("noir", "violet")),
+    ],
 }
 TV_BRANDS = {
     "Samsung": ["QLED", "LED", "OLED"], "LG": ["OLED", "LED"], "Sony": ["LED", "OLED"],

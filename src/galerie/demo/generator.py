@@ -244,8 +244,8 @@ _BAND_ARTICLES = {name: article for name, article in data.BAND_HEADS if article}
 
 
 @lru_cache(maxsize=256)
-def _deal(salt: str, block: int, weights: tuple[tuple[str, int], ...]) -> tuple:
-    keys = [key for key, weight in weights for _ in range(weight)]
+def _deal(salt: str, block: int) -> tuple:
+    keys = [key for key, weight in _DEALS[salt] for _ in range(weight)]
     random.Random(f"{SEED}:{salt}:{block}").shuffle(keys)
     seen: dict[str, int] = {}
     dealt = []
@@ -255,13 +255,13 @@ def _deal(salt: str, block: int, weights: tuple[tuple[str, int], ...]) -> tuple:
     return tuple(dealt)
 
 
-def _split(salt: str, n: int, weights: tuple[tuple[str, int], ...]) -> tuple[str, int]:
-    """The kind of the n-th item of a sequence dealt by `weights` (kind, share per block), and
-    its rank among the items of that kind."""
-    size = sum(weight for _key, weight in weights)
+def _split(salt: str, n: int) -> tuple[str, int]:
+    """The kind of the n-th item of the sequence `salt` (dealt by _DEALS[salt]: kind, share per
+    block), and its rank among the items of that kind."""
+    size, per_block = _DEAL_SHAPES[salt]
     block, position = divmod(n, size)
-    key, rank = _deal(salt, block, weights)[position]
-    return key, block * dict(weights)[key] + rank
+    key, rank = _deal(salt, block)[position]
+    return key, block * per_block[key] + rank
 
 
 def _nth(name: str, n: int) -> tuple:
@@ -281,7 +281,7 @@ def _space_items(name: str) -> tuple:
 def _scramble(n: int, digits: int) -> str:
     """A reference number that looks arbitrary, distinct for every n below 10**digits."""
     modulus = 10**digits
-    return f"{(n * 48271 + 12345) % modulus:0{digits}d}"
+    return f"{(n * 48271 + 738291) % modulus:0{digits}d}"
 
 
 def _roman(number: int) -> str:
@@ -304,6 +304,10 @@ BOOK_DEAL = (
 )  # fmt: skip
 TRIP_DEAL = (("sejours-france", 2), ("voyages-europe", 2), ("long-courrier", 1))
 PRESS_DEAL = (("magazines", 7), ("quotidiens", 3))
+_DEALS = {"types": TYPE_DEAL, "livres": BOOK_DEAL, "voyages": TRIP_DEAL, "presse": PRESS_DEAL}
+_DEAL_SHAPES = {
+    salt: (sum(weight for _key, weight in deal), dict(deal)) for salt, deal in _DEALS.items()
+}
 
 
 def _book_space(genre: str) -> list[tuple]:
@@ -600,7 +604,7 @@ def _tech_offers(rng, index, list_cents, *, trader: str, heavy: bool, refurb: fl
 
 
 def _book(rng: random.Random, index: int, n: int) -> ProductSpec:
-    genre, rank = _split("livres", n, BOOK_DEAL)
+    genre, rank = _split("livres", n)
     publishers, imprints, (lo, hi), (pmin, pmax) = data.BOOK_GENRES[genre]
     author = skewed(rng, _authors(genre))
     entry, generation = _nth(f"livre:{genre}", rank)
@@ -1028,7 +1032,7 @@ def _departures(rng: random.Random, index: int, seller: str, base: int, *, child
 
 
 def _trip(rng: random.Random, index: int, n: int) -> ProductSpec:
-    region, rank = _split("voyages", n, TRIP_DEAL)
+    region, rank = _split("voyages", n)
     (kind, destination, days, board), generation = _nth(f"voyage:{region}", rank)
     where = data.DESTINATION_IN[destination]
     transport = region != "sejours-france" or rng.random() < 0.4
@@ -1096,7 +1100,7 @@ _ISSUE_EVERY = {
 
 
 def _subscription(rng: random.Random, index: int, n: int) -> ProductSpec:
-    category, rank = _split("presse", n, PRESS_DEAL)
+    category, rank = _split("presse", n)
     ((publication, frequency, issues), medium), generation = _nth(f"presse:{category}", rank)
     if generation:
         publication = f"{publication}, édition {generation + 1}"
@@ -1246,7 +1250,7 @@ def chunk_specs(chunk: int, stop: int | None = None) -> list[ProductSpec]:
     last = first + CHUNK if stop is None else min(first + CHUNK, stop)
     specs = []
     for index in range(first, last):
-        type_slug, n = _split("types", index, TYPE_DEAL)
+        type_slug, n = _split("types", index)
         spec = _BUILDERS[type_slug](rng, index, n)
         if not spec.listed_days:
             spec.listed_days = rng.randint(0, 720)
