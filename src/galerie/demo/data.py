@@ -729,10 +729,18 @@ BOOK_PRAISE = [
 # --- Music and video --------------------------------------------------------------------------
 
 LABELS = [
-    "Barclay", "Because Music", "Tôt ou Tard", "Naïve", "Harmonia Mundi", "Wagram Music",
-    "Universal Music France", "Warner Music France", "Sony Music France", "Blue Note",
-    "Deutsche Grammophon", "Ed Banger Records", "InFiné",
+    "Barclay", "Because Music", "Tôt ou Tard", "Wagram Music", "Universal Music France",
+    "Warner Music France", "Sony Music France",
 ]  # fmt: skip
+# Labels of the genres that have their own: a symphony is not released by an electro label.
+GENRE_LABELS = {
+    "Classique": ["Deutsche Grammophon", "Harmonia Mundi", "Naïve", "Erato", "Alpha Classics"],
+    "Jazz": ["Blue Note", "Naïve", "ECM Records", "Jazz Village"],
+    "Électro": ["Ed Banger Records", "InFiné", "Because Music", "Warp Records"],
+    "Musiques du monde": ["World Circuit", "Buda Musique", "Harmonia Mundi", "Tôt ou Tard"],
+}
+# Albums only an orchestra, an ensemble or a soloist of classical music would release.
+CLASSICAL_ALBUMS = {"Intégrale des sonates", "Les Quatre Saisons", "Variations", "Prélude"}
 
 # Bands: (name, article a sentence puts before it: « l'album du Quatuor Ostinato »).
 BAND_HEADS = [

@@ -660,10 +660,11 @@ def _music(rng: random.Random, index: int, n: int) -> ProductSpec:
     vinyl = rng.random() < 0.3
     fmt = "Vinyle" if vinyl else "CD"
     (artist, album), generation = _nth("musique", n)
+    classical = artist in data.CLASSICAL_BANDS or album in data.CLASSICAL_ALBUMS
     if generation:
         album = f"{album}, vol. {generation + 1}"
-    genre = "Classique" if artist in data.CLASSICAL_BANDS else rng.choice(data.MUSIC_GENRES)
-    label = rng.choice(data.LABELS)
+    genre = "Classique" if classical else rng.choice(data.MUSIC_GENRES)
+    label = rng.choice(data.GENRE_LABELS.get(genre, data.LABELS))
     year = rng.randint(1965, 2026)
     list_cents = rng.randint(19, 39) * 100 + 99 if vinyl else rng.randint(9, 19) * 100 + 99
     title = f"{artist} – {album} ({fmt})"

@@ -99,7 +99,11 @@ def test_book_blurbs_fit_the_genre():
         if spec.product_type == "video":
             assert data.FILM_PITCHES[spec.attributes["genre"]] in spec.description
         elif spec.product_type == "musique":
-            assert data.MUSIC_PITCHES[spec.attributes["genre"]] in spec.description
+            genre = spec.attributes["genre"]
+            assert data.MUSIC_PITCHES[genre] in spec.description
+            assert spec.attributes["label"] in data.GENRE_LABELS.get(genre, data.LABELS)
+            if spec.title.split(" – ")[1].split(" (")[0] in data.CLASSICAL_ALBUMS:
+                assert genre == "Classique", spec.title
 
 
 @pytest.mark.django_db
