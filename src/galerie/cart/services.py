@@ -96,18 +96,28 @@ def _seats(details: dict) -> int:
 def _check_stock(*, offer: Offer, quantity: int, already: int = 0) -> None:
     if quantity + already <= offer.stock:
         return
-    if _departure(offer) is not None:
+    if _departure(offer) is not None and offer.stock <= 0:
+        message = _("Plus aucune place pour « %(title)s » à ce départ.") % {
+            "title": offer.product.title
+        }
+    elif _departure(offer) is not None:
         message = ngettext(
-            "Il ne reste que %(stock)d place pour « %(title)s » à ce départ.",
+            "Il ne reste qu'une place pour « %(title)s » à ce départ.",
             "Il ne reste que %(stock)d places pour « %(title)s » à ce départ.",
             offer.stock,
         ) % {"stock": offer.stock, "title": offer.product.title}
+    elif offer.stock <= 0:
+        message = _("Stock épuisé chez %(seller)s : « %(title)s » n'est plus disponible.") % {
+            "title": offer.product.title,
+            "seller": offer.seller.name,
+        }
     else:
+        # The seller's name comes before the end of the sentence: « Sophie L. » would end it
+        # with two full stops.
         message = ngettext(
-            "Stock insuffisant : il ne reste que %(stock)d exemplaire de « %(title)s » "
-            "chez %(seller)s.",
-            "Stock insuffisant : il ne reste que %(stock)d exemplaires de « %(title)s » "
-            "chez %(seller)s.",
+            "Stock insuffisant : chez %(seller)s, il ne reste qu'un exemplaire de « %(title)s ».",
+            "Stock insuffisant : chez %(seller)s, il ne reste que %(stock)d exemplaires de "
+            "« %(title)s ».",
             offer.stock,
         ) % {"stock": offer.stock, "title": offer.product.title, "seller": offer.seller.name}
     if already:

@@ -6,18 +6,18 @@ and a catalogue of N products is the first N products of any larger one. Nothing
 the database: it yields plain specs that `galerie.demo.services` writes in bulk.
 """
 
-import bisect
 import datetime
 import random
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.text import slugify
 from stdnum import ean
 
 from galerie.demo import data
+from galerie.demo.french import de
 
 SEED = "galerie-demo-1"
 CHUNK = 1000
@@ -39,12 +39,6 @@ TYPE_WEIGHTS = {
     "voyage": 4,
     "abonnement-presse": 3,
 }
-_TYPES = list(TYPE_WEIGHTS)
-_TYPE_CUM = []
-_acc = 0
-for _t in _TYPES:
-    _acc += TYPE_WEIGHTS[_t]
-    _TYPE_CUM.append(_acc)
 
 OPERATOR = "galerie"
 BOOKSHOP = "librairie-du-marche"
@@ -226,7 +220,7 @@ def _authors(genre: str) -> list[str]:
 def _artists() -> list[str]:
     singers = _people("artists", 600)
     rng = random.Random(f"{SEED}:bands")
-    bands = list(data.BAND_HEADS)
+    bands = [name for name, _article in data.BAND_HEADS]
     rng.shuffle(bands)
     merged = []
     for n, singer in enumerate(singers):
@@ -236,8 +230,231 @@ def _artists() -> list[str]:
     return merged
 
 
-def _model_ref(rng: random.Random, letters: str, digits: int) -> str:
-    return letters + "".join(rng.choice("0123456789") for _ in range(digits))
+# The article a sentence puts before a band's name (« l'album du Quatuor Ostinato »).
+_BAND_ARTICLES = {name: article for name, article in data.BAND_HEADS if article}
+
+
+# --- distinct names -------------------------------------------------------------------------------
+# No two products share a title. Kinds (product types, book genres, trip regions…) are dealt in
+# blocks: each block holds every kind its weight's number of times, in a seeded order, so the
+# rank of a product among those of its kind (the 12th novel) is known without generating the
+# products before it, and chunks stay independent. The n-th product of a kind takes the n-th
+# entry of that kind's name space (every combination of its word lists, in a seeded order);
+# past the end of the space a new generation of names begins (« … Gen 2 », a film's « 2 »).
+
+
+@lru_cache(maxsize=256)
+def _deal(salt: str, block: int) -> tuple:
+    keys = [key for key, weight in _DEALS[salt] for _ in range(weight)]
+    random.Random(f"{SEED}:{salt}:{block}").shuffle(keys)
+    seen: dict[str, int] = {}
+    dealt = []
+    for key in keys:
+        dealt.append((key, seen.get(key, 0)))
+        seen[key] = seen.get(key, 0) + 1
+    return tuple(dealt)
+
+
+def _split(salt: str, n: int) -> tuple[str, int]:
+    """The kind of the n-th item of the sequence `salt` (dealt by _DEALS[salt]: kind, share per
+    block), and its rank among the items of that kind."""
+    size, per_block = _DEAL_SHAPES[salt]
+    block, position = divmod(n, size)
+    key, rank = _deal(salt, block)[position]
+    return key, block * per_block[key] + rank
+
+
+def _nth(name: str, n: int) -> tuple:
+    """The n-th entry of a name space and its generation (0 until the space is used up)."""
+    items = _space_items(name)
+    generation, position = divmod(n, len(items))
+    return items[position], generation
+
+
+@cache
+def _space_items(name: str) -> tuple:
+    items = list(dict.fromkeys(_space(name)))
+    random.Random(f"{SEED}:space:{name}").shuffle(items)
+    return tuple(items)
+
+
+def _scramble(n: int, digits: int) -> str:
+    """A reference number that looks arbitrary, distinct for every n below 10**digits."""
+    modulus = 10**digits
+    return f"{(n * 48271 + 738291) % modulus:0{digits}d}"
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+TYPE_DEAL = tuple(TYPE_WEIGHTS.items())
+# Share of each genre among books, of each region among trips, of each kind of press title.
+BOOK_DEAL = (
+    ("romans", 30), ("policiers-thrillers", 18), ("sf-fantasy", 9), ("bd-franco-belge", 9),
+    ("mangas", 9), ("comics", 3), ("jeunesse", 14), ("essais", 8),
+)  # fmt: skip
+TRIP_DEAL = (("sejours-france", 2), ("voyages-europe", 2), ("long-courrier", 1))
+PRESS_DEAL = (("magazines", 7), ("quotidiens", 3))
+_DEALS = {"types": TYPE_DEAL, "livres": BOOK_DEAL, "voyages": TRIP_DEAL, "presse": PRESS_DEAL}
+_DEAL_SHAPES = {
+    salt: (sum(weight for _key, weight in deal), dict(deal)) for salt, deal in _DEALS.items()
+}
+
+
+def _book_space(genre: str) -> list[tuple]:
+    """(title template, tome, tomes per series, subtitle offset, kind of blurb)."""
+    d = data
+    if genre == "romans":
+        return [(f"{h} {t}", None, 0, 0, genre) for h in d.NOVEL_HEADS for t in d.NOVEL_TAILS]
+    if genre == "policiers-thrillers":
+        return [(f"{h} {t}", None, 0, 0, genre) for h in d.CRIME_HEADS for t in d.CRIME_TAILS]
+    if genre == "sf-fantasy":
+        sf = [
+            (f"{h} {de(w)} – Tome {{tome}}", t, d.SF_TOMES, 0, "sf")
+            for h in d.SF_HEADS for w in d.SF_WORLDS for t in range(1, d.SF_TOMES + 1)
+        ]  # fmt: skip
+        fantasy = [
+            (f"{h} {w} – Tome {{tome}}", t, d.FANTASY_TOMES, 0, "fantasy")
+            for h in d.FANTASY_HEADS for w in d.FANTASY_TAILS
+            for t in range(1, d.FANTASY_TOMES + 1)
+        ]  # fmt: skip
+        return sf + fantasy
+    if genre == "bd-franco-belge":
+        return [
+            (f"{hero} – Tome {{tome}} : {{sub}}", t, d.BD_TOMES, 7 * n, genre)
+            for n, hero in enumerate(d.BD_HEROES) for t in range(1, d.BD_TOMES + 1)
+        ]  # fmt: skip
+    if genre == "mangas":
+        return [
+            (f"{s} – Tome {{tome}}", t, d.MANGA_TOMES, 0, genre)
+            for s in d.MANGA_SERIES for t in range(1, d.MANGA_TOMES + 1)
+        ]  # fmt: skip
+    if genre == "comics":
+        return [
+            (f"{s} – Volume {{tome}}", t, d.COMICS_VOLUMES, 0, genre)
+            for s in d.COMICS_SERIES for t in range(1, d.COMICS_VOLUMES + 1)
+        ]  # fmt: skip
+    if genre == "jeunesse":
+        return [(f"{h} {a}", None, 0, 0, genre) for h in d.YOUTH_HEROES for a in d.YOUTH_ACTIONS]
+    return [(f"{h} : {s}", None, 0, 0, "essais") for h in d.ESSAY_HEADS for s in d.ESSAY_SUBS]
+
+
+def _book_title(entry: tuple, generation: int) -> str:
+    template, tome, per_series, offset, _blurb = entry
+    if tome is None:
+        # A saga's later books: « La Maison au bord du lac, livre II ».
+        return f"{template}, livre {_roman(generation + 1)}" if generation else template
+    tome += generation * per_series
+    subtitles = data.BD_SUBTITLES
+    return template.format(tome=tome, sub=subtitles[(offset + tome - 1) % len(subtitles)])
+
+
+def _music_space() -> list[tuple[str, str]]:
+    """(artist, album): the first artists have many albums, most have one; an artist never
+    releases two albums of the same name."""
+    albums = data.ALBUM_TITLES
+    return [
+        (artist, albums[(a + b) % len(albums)])
+        for a, artist in enumerate(_artists())
+        for b in range(max(1, len(albums) // (1 + a // 10)))
+    ]
+
+
+def _laptop_space() -> list[tuple]:
+    items = []
+    for brand, lines in data.LAPTOPS.items():
+        for line, base, size in lines:
+            configs = (
+                [(8, 128)]
+                if "Chromebook" in line
+                else [(ram, storage) for ram in (8, 16, 32) for storage in (256, 512, 1024)]
+            )
+            for cpu in data.LAPTOP_CPUS.get(brand, data.LAPTOP_CPUS["default"]):
+                items += [(brand, line, base, size, cpu, ram, st) for ram, st in configs]
+    return items
+
+
+def _trip_space(region: str) -> list[tuple]:
+    items = []
+    for destination in data.DESTINATIONS[region]:
+        for kind in data.TRIP_KINDS:
+            if kind == "Croisière" and destination not in data.COASTAL:
+                continue
+            if kind == "Week-end":
+                if region == "long-courrier":
+                    continue
+                durations = (3,)
+            else:
+                durations = [d for d in data.TRIP_DAYS if region != "long-courrier" or d >= 8]
+            items += [
+                (kind, destination, days, board) for days in durations for board in data.TRIP_BOARDS
+            ]
+    return items
+
+
+def _press_space(category: str) -> list[tuple]:
+    titles = list(data.PUBLICATIONS[category])
+    if category == "magazines":
+        titles += [
+            (f"{name} {theme}", frequency, issues)
+            for name, frequency, issues in data.MAGAZINE_NAMES
+            for theme in data.MAGAZINE_THEMES
+        ]
+    else:
+        titles += [
+            (f"{name} {region}", "Quotidien", 312)
+            for name in data.DAILY_NAMES
+            for region in data.DAILY_REGIONS
+        ]
+    return [(title, medium) for title in titles for medium in ("Papier", "Numérique")]
+
+
+def _space(name: str) -> list:
+    kind, _sep, sub = name.partition(":")
+    if kind == "livre":
+        return _book_space(sub)
+    if kind == "musique":
+        return _music_space()
+    if kind == "video":
+        return list(data.FILM_TITLES) + [
+            f"{h} {t}" for h in data.FILM_HEADS for t in data.FILM_TAILS
+        ]
+    if kind == "ordinateur-portable":
+        return _laptop_space()
+    if kind == "smartphone":
+        return [
+            (brand, model, base, storage, colour)
+            for brand, models in data.PHONES.items()
+            for model, base, storages, colours in models
+            for storage in storages
+            for colour in colours
+        ]
+    if kind == "casque":
+        return [
+            (brand, model, base, form, wired, anc, colour)
+            for brand, models in data.HEADPHONES.items()
+            for model, base, form, wired, anc, colours in models
+            for colour in colours
+        ]
+    if kind == "voyage":
+        return _trip_space(sub)
+    if kind == "presse":
+        return _press_space(sub)
+    raise ValueError(f"no name space {name!r}")
+
+
+def _generation(model: str, generation: int) -> str:
+    """A model's name in a later generation of names: « ThinkPad E14 Gen 2 »."""
+    return f"{model} Gen {generation + 1}" if generation else model
 
 
 # --- offers -----------------------------------------------------------------------------------
@@ -386,36 +603,12 @@ def _tech_offers(rng, index, list_cents, *, trader: str, heavy: bool, refurb: fl
 # --- product types --------------------------------------------------------------------------------
 
 
-def _book(rng: random.Random, index: int) -> ProductSpec:
-    genre = rng.choices(
-        list(data.BOOK_GENRES), weights=(30, 18, 9, 9, 9, 3, 14, 8), k=1
-    )[0]  # fmt: skip
+def _book(rng: random.Random, index: int, n: int) -> ProductSpec:
+    genre, rank = _split("livres", n)
     publishers, imprints, (lo, hi), (pmin, pmax) = data.BOOK_GENRES[genre]
     author = skewed(rng, _authors(genre))
-    if genre == "romans":
-        title = f"{rng.choice(data.NOVEL_HEADS)} {rng.choice(data.NOVEL_TAILS)}"
-    elif genre == "policiers-thrillers":
-        title = f"{rng.choice(data.CRIME_HEADS)} {rng.choice(data.CRIME_TAILS)}"
-    elif genre == "sf-fantasy":
-        world = rng.choice(data.SF_WORLDS)
-        title = f"{rng.choice(data.SF_HEADS)} d'{world}" if world[0] in "AEIOUYÉH" else (
-            f"{rng.choice(data.SF_HEADS)} de {world}"
-        )  # fmt: skip
-        if rng.random() < 0.5:
-            title += f" – Tome {rng.randint(1, 5)}"
-    elif genre == "bd-franco-belge":
-        title = (
-            f"{rng.choice(data.BD_HEROES)} – Tome {rng.randint(1, 24)} : "
-            f"{rng.choice(data.BD_SUBTITLES)}"
-        )
-    elif genre == "mangas":
-        title = f"{rng.choice(data.MANGA_SERIES)} – Tome {rng.randint(1, 38)}"
-    elif genre == "comics":
-        title = f"{rng.choice(data.COMICS_SERIES)} – Volume {rng.randint(1, 9)}"
-    elif genre == "jeunesse":
-        title = f"{rng.choice(data.YOUTH_HEROES)} {rng.choice(data.YOUTH_ACTIONS)}"
-    else:
-        title = f"{rng.choice(data.ESSAY_HEADS)} : {rng.choice(data.ESSAY_SUBS)}"
+    entry, generation = _nth(f"livre:{genre}", rank)
+    title = _book_title(entry, generation)
 
     binding = "Broché"
     publisher = rng.choice(publishers)
@@ -430,11 +623,13 @@ def _book(rng: random.Random, index: int) -> ProductSpec:
     pp_cents = pp_cents // 10 * 10 + rng.choice((0, 0, 0, 5, -10)) if pp_cents > 100 else pp_cents
     language = "français"
     published_on = BOOKS_AS_OF - datetime.timedelta(days=rng.randint(1, 365 * 12))
-    pitch = rng.choice(data.BOOK_PITCHES)
+    pitch = rng.choice(data.BOOK_PITCHES[entry[-1]])
+    if genre == "jeunesse":
+        pitch += f" Dès {rng.choice((3, 4, 5, 6, 8))} ans."
     praise = rng.choice(data.BOOK_PRAISE)
     pages = rng.randint(pmin, pmax)
     description = (
-        f"{title}, de {author} ({publisher}, {published_on.year}). {pitch}"
+        f"{title}, {de(author)} ({publisher}, {published_on.year}). {pitch}"
         + (f" {praise}" if praise else "")
         + f"\n\n{binding}, {pages} pages."
     )
@@ -461,21 +656,22 @@ def _book(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _music(rng: random.Random, index: int) -> ProductSpec:
+def _music(rng: random.Random, index: int, n: int) -> ProductSpec:
     vinyl = rng.random() < 0.3
     fmt = "Vinyle" if vinyl else "CD"
-    artist = skewed(rng, _artists())
-    album = rng.choice(data.ALBUM_TITLES)
-    genre = rng.choice(data.MUSIC_GENRES)
-    if artist in data.BAND_HEADS and artist.startswith(("Quatuor", "Ensemble", "Orchestre")):
-        genre = "Classique"
-    label = rng.choice(data.LABELS)
+    (artist, album), generation = _nth("musique", n)
+    classical = artist in data.CLASSICAL_BANDS or album in data.CLASSICAL_ALBUMS
+    if generation:
+        album = f"{album}, vol. {generation + 1}"
+    genre = "Classique" if classical else rng.choice(data.MUSIC_GENRES)
+    label = rng.choice(data.GENRE_LABELS.get(genre, data.LABELS))
     year = rng.randint(1965, 2026)
     list_cents = rng.randint(19, 39) * 100 + 99 if vinyl else rng.randint(9, 19) * 100 + 99
     title = f"{artist} – {album} ({fmt})"
+    named = _BAND_ARTICLES.get(artist, "") + artist  # « du Quatuor Ostinato »
     description = (
-        f"{album}, l'album de {artist} paru en {year} chez {label}. "
-        f"{rng.randint(8, 16)} titres"
+        f"{album}, l'album {de(named)} paru en {year} chez {label}. "
+        f"{data.MUSIC_PITCHES[genre]} {rng.randint(8, 16)} titres"
         + (", pressage 180 g." if vinyl else ", livret inclus.")
         + (" Édition remasterisée." if year < 1995 and rng.random() < 0.5 else "")
     )
@@ -492,19 +688,22 @@ def _music(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _video(rng: random.Random, index: int) -> ProductSpec:
+def _video(rng: random.Random, index: int, n: int) -> ProductSpec:
     bluray = rng.random() < 0.4
     fmt = "Blu-ray" if bluray else "DVD"
-    film = rng.choice(data.FILM_TITLES)
+    film, generation = _nth("video", n)
+    if generation:
+        film = f"{film} {generation + 1}"  # the sequel
     director = skewed(rng, _people("directors", 400))
     genre = rng.choice(data.FILM_GENRES)
     year = rng.randint(1960, 2026)
     duration = rng.randint(78, 172)
     list_cents = rng.randint(12, 29) * 100 + 99 if bluray else rng.randint(6, 19) * 100 + 99
     title = f"{film} ({fmt})"
+    noun = data.FILM_NOUNS.get(genre, "un film")
     description = (
-        f"{film}, un film de {director} ({year}, {duration} min). "
-        f"{genre} en version française et version originale sous-titrée."
+        f"{film}, {noun} {de(director)} ({year}, {duration} min). {data.FILM_PITCHES[genre]} "
+        "En version française et en version originale sous-titrée."
         + (" Bonus : making-of et scènes coupées." if rng.random() < 0.5 else "")
     )
     return ProductSpec(
@@ -526,17 +725,14 @@ def _video(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _laptop(rng: random.Random, index: int) -> ProductSpec:
-    brand = rng.choice(list(data.LAPTOPS))
-    line, base, size_text = rng.choice(data.LAPTOPS[brand])
+def _laptop(rng: random.Random, index: int, n: int) -> ProductSpec:
+    (brand, line, base, size_text, cpu, ram, storage), generation = _nth("ordinateur-portable", n)
+    line = _generation(line, generation)
     size = Decimal(size_text)
-    cpu = rng.choice(data.LAPTOP_CPUS.get(brand, data.LAPTOP_CPUS["default"]))
-    ram = rng.choice((8, 16, 16, 32)) if "Chromebook" not in line else 8
-    storage = rng.choice((256, 512, 512, 1024)) if "Chromebook" not in line else 128
     touch = "x360" in line or "Yoga" in line
     os_name = "macOS" if brand == "Apple" else "ChromeOS" if "Chromebook" in line else "Windows 11"
-    price = base + (ram - 8) * 12 + (storage - 256) // 256 * 80
-    ref = _model_ref(rng, rng.choice(("82", "9A", "NX", "MR", "FB")), 6) + "FR"
+    price = base + (ram - 8) * 12 + (storage - 256) // 256 * 80 + generation * 20
+    ref = rng.choice(("82", "9A", "NX", "MR", "FB")) + _scramble(n, 6) + "FR"
     size_text = size_text.replace(".", ",")
     storage_text = "1 To" if storage == 1024 else f"{storage} Go"
     title = f'{brand} {line} {size_text}" {cpu}, {ram} Go, {storage_text} SSD ({ref})'
@@ -570,18 +766,14 @@ def _laptop(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _phone(rng: random.Random, index: int) -> ProductSpec:
-    brand = rng.choice(list(data.PHONES))
-    model, base = rng.choice(data.PHONES[brand])
-    storage = rng.choice((128, 128, 256, 512))
-    colour = rng.choice(data.PHONE_COLOURS)
-    if colour == "Titane naturel" and brand != "Apple":
-        colour = "Gris"
-    five_g = model != "Redmi 13C"
+def _phone(rng: random.Random, index: int, n: int) -> ProductSpec:
+    (brand, model, base, storage, colour), generation = _nth("smartphone", n)
+    five_g = model not in data.NO_5G_PHONES
+    model = _generation(model, generation)
     size = Decimal(rng.choice(("6.1", "6.2", "6.4", "6.6", "6.7")))
-    price = base + (storage - 128) // 128 * 110
+    price = base + (storage - 128) // 128 * 110 + generation * 20
     full = f"{brand} {model}" if not model.startswith(brand) else model
-    title = f"Smartphone {full} {storage} Go {colour}" + (" 5G" if five_g else "")
+    title = f"Smartphone {full} {storage} Go {colour.lower()}"
     description = (
         f"{full} : écran de {format(size, 'f').replace('.', ',')} pouces, {storage} Go de stockage"
         + (", compatible 5G" if five_g else "")
@@ -608,13 +800,14 @@ def _phone(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _washer(rng: random.Random, index: int) -> ProductSpec:
+def _washer(rng: random.Random, index: int, n: int) -> ProductSpec:
     brand = rng.choice(data.WASHERS)
     loading = "Top" if rng.random() < 0.2 else "Hublot"
     capacity = rng.choice((6, 7, 8, 9, 10, 11)) if loading == "Hublot" else rng.choice((6, 7))
     energy = rng.choices(data.ENERGY_CLASSES, weights=(40, 25, 15, 10, 5, 3, 2), k=1)[0]
     spin = rng.choice((1200, 1400, 1400, 1600))
-    ref = _model_ref(rng, brand[:2].upper(), 5) + rng.choice(("FR", "EU", "FRA"))
+    # The manufacturer's reference tells every model apart, as on a real shelf.
+    ref = brand[:2].upper() + _scramble(n, 5) + rng.choice(("FR", "EU", "FRA"))
     price = 199 + capacity * 25 + (7 - data.ENERGY_CLASSES.index(energy)) * 25 + (spin - 1200) // 4
     if brand == "Miele":
         price = price * 2
@@ -645,7 +838,7 @@ def _washer(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _fridge(rng: random.Random, index: int) -> ProductSpec:
+def _fridge(rng: random.Random, index: int, n: int) -> ProductSpec:
     brand = rng.choice(data.FRIDGES)
     kind = rng.choices(("Combiné", "Américain", "Une porte", "Table top"), (50, 15, 20, 15))[0]
     volume = {"Combiné": (250, 400), "Américain": (500, 650), "Une porte": (180, 380)}.get(
@@ -655,7 +848,7 @@ def _fridge(rng: random.Random, index: int) -> ProductSpec:
     energy = rng.choices(data.ENERGY_CLASSES, weights=(8, 15, 30, 25, 14, 6, 2), k=1)[0]
     no_frost = kind in ("Combiné", "Américain") and rng.random() < 0.7
     price = 199 + litres * 12 // 10 + (7 - data.ENERGY_CLASSES.index(energy)) * 30
-    ref = _model_ref(rng, brand[:3].upper(), 4)
+    ref = brand[:3].upper() + _scramble(n, 5)
     kind_text = {"Combiné": "combiné", "Américain": "américain", "Une porte": "1 porte"}.get(
         kind, "table top"
     )
@@ -686,13 +879,13 @@ def _fridge(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _small_appliance(rng: random.Random, index: int) -> ProductSpec:
+def _small_appliance(rng: random.Random, index: int, n: int) -> ProductSpec:
     coffee = rng.random() < 0.55
     catalogue = data.COFFEE if coffee else data.VACUUMS
     brand = rng.choice(list(catalogue))
     kind = rng.choice(catalogue[brand])
     colour = rng.choice(("Noir", "Blanc", "Inox", "Rouge", "Gris"))
-    ref = _model_ref(rng, brand[:2].upper(), 4)
+    ref = brand[:2].upper() + _scramble(n, 5)
     if "expresso broyeur" in kind:
         power, price = 1450, rng.randint(299, 899)
     elif "robot" in kind:
@@ -720,21 +913,17 @@ def _small_appliance(rng: random.Random, index: int) -> ProductSpec:
     )
 
 
-def _headphone(rng: random.Random, index: int) -> ProductSpec:
-    brand = rng.choice(list(data.HEADPHONES))
-    model, base, form = rng.choice(data.HEADPHONES[brand])
-    wired = model in ("HD 560S", "DT 770 Pro")
-    anc = not wired and (
-        "QuietComfort" in model or "1000X" in model or "NC" in model or "Pro" in model
-        or rng.random() < 0.3
-    )  # fmt: skip
-    colour = rng.choice(("noir", "blanc", "bleu nuit", "argent", "beige"))
-    noun = "Écouteurs sans fil" if form == "Intra-auriculaire" else "Casque"
-    title = f"{noun} {brand} {model} {colour}"
-    hours = 0 if wired else rng.choice((6, 8, 24, 30, 40, 60))
+def _headphone(rng: random.Random, index: int, n: int) -> ProductSpec:
+    (brand, model, base, form, wired, anc, colour), generation = _nth("casque", n)
+    model = _generation(model, generation)
+    intra = form == "Intra-auriculaire"
+    noun = "Écouteurs sans fil" if intra else "Casque"
+    title = f"{noun} {brand} {model} – {colour}"
+    hours = 0 if wired else rng.choice((6, 8, 24, 30, 40, 60) if not intra else (5, 6, 8, 10))
+    kind = "Écouteurs intra-auriculaires" if intra else f"Casque {form.lower()}"
     description = (
-        f"{noun} {form.lower()} {brand} {model}"
-        + (" filaire" if wired else f" Bluetooth, jusqu'à {hours} h d'autonomie")
+        f"{kind} {brand} {model}, coloris {colour}"
+        + (", filaire" if wired else f", Bluetooth, jusqu'à {hours} h d'autonomie")
         + (", réduction de bruit active." if anc else ".")
     )
     return ProductSpec(
@@ -753,18 +942,19 @@ def _headphone(rng: random.Random, index: int) -> ProductSpec:
             "battery_hours": hours,
         },
         offers=_tech_offers(
-            rng, index, retail_cents(base, rng), trader=APPLIANCES, heavy=False, refurb=0.25
+            rng, index, retail_cents(base + generation * 10, rng), trader=APPLIANCES, heavy=False,
+            refurb=0.25,
         ),
-    )
+    )  # fmt: skip
 
 
-def _tv(rng: random.Random, index: int) -> ProductSpec:
+def _tv(rng: random.Random, index: int, n: int) -> ProductSpec:
     brand = rng.choice(list(data.TV_BRANDS))
     tech = rng.choice(data.TV_BRANDS[brand])
     size = rng.choice(data.TV_SIZES if tech in ("LED", "QLED") else data.TV_SIZES[3:])
     resolution = "HD" if size == 32 else "4K UHD" if size < 75 or rng.random() < 0.9 else "8K"
     year = rng.choice((2023, 2024, 2025, 2026))
-    ref = f"{tech.replace(' ', '')[:4].upper()}{size}{_model_ref(rng, '', 3)}"
+    ref = f"{tech.replace(' ', '')[:4].upper()}{size}{_scramble(n, 5)}"
     price = {"LED": 6, "QLED": 9, "Mini LED": 12, "OLED": 18}[tech] * size * size // 40 + 149
     if resolution == "8K":
         price *= 2
@@ -842,24 +1032,20 @@ def _departures(rng: random.Random, index: int, seller: str, base: int, *, child
     return offers
 
 
-def _trip(rng: random.Random, index: int) -> ProductSpec:
-    region = rng.choices(list(data.DESTINATIONS), weights=(40, 40, 20), k=1)[0]
-    destination = rng.choice(data.DESTINATIONS[region])
-    kind = rng.choice(data.TRIP_KINDS)
-    if kind == "Croisière" and destination not in data.COASTAL:
-        kind = "Circuit"
-    days = 3 if kind == "Week-end" else rng.choice((5, 8, 8, 10, 15))
-    if region == "long-courrier" and days < 8:
-        days = rng.choice((8, 10, 15))
-    board = rng.choice(("Petit-déjeuner", "Demi-pension", "Pension complète", "Tout compris"))
+def _trip(rng: random.Random, index: int, n: int) -> ProductSpec:
+    region, rank = _split("voyages", n)
+    (kind, destination, days, board), generation = _nth(f"voyage:{region}", rank)
+    where = data.DESTINATION_IN[destination]
     transport = region != "sejours-france" or rng.random() < 0.4
     per_day = {"sejours-france": 95, "voyages-europe": 130, "long-courrier": 190}[region]
     price = per_day * days + (350 if transport and region == "long-courrier" else 0)
     # Circuits and weekends without children in a fifth of the trips.
     children = kind in ("Séjour", "Croisière") or rng.random() < 0.8
-    title = f"{kind} {destination} – {days} jours, {board.lower()}"
+    title = f"{kind} {where} – {days} jours, {board.lower()}" + (
+        f" (formule {generation + 1})" if generation else ""
+    )
     description = (
-        f"{kind} de {days} jours ({days - 1} nuits) : {destination}, formule {board.lower()}"
+        f"{kind} de {days} jours ({days - 1} nuits) {where}, formule {board.lower()}"
         + (", vols aller-retour et transferts inclus." if transport else ", transport libre.")
         + " Prix par personne en chambre double, taxes comprises."
         + ("" if children else " Réservé aux adultes.")
@@ -914,9 +1100,11 @@ _ISSUE_EVERY = {
 }  # fmt: skip
 
 
-def _subscription(rng: random.Random, index: int) -> ProductSpec:
-    publication, frequency, issues, category = rng.choice(data.PUBLICATIONS)
-    medium = rng.choice(("Papier", "Papier", "Numérique"))
+def _subscription(rng: random.Random, index: int, n: int) -> ProductSpec:
+    category, rank = _split("presse", n)
+    ((publication, frequency, issues), medium), generation = _nth(f"presse:{category}", rank)
+    if generation:
+        publication = f"{publication}, édition {generation + 1}"
     per_issue = {"Quotidien": 190, "Hebdomadaire": 390}.get(frequency, 650)  # cents
     factor = {"Papier": 100, "Numérique": 55}[medium]
     first_issue = rng.randint(1, _ISSUE_EVERY[frequency] + 1)
@@ -1063,8 +1251,8 @@ def chunk_specs(chunk: int, stop: int | None = None) -> list[ProductSpec]:
     last = first + CHUNK if stop is None else min(first + CHUNK, stop)
     specs = []
     for index in range(first, last):
-        type_slug = _TYPES[bisect.bisect_right(_TYPE_CUM, rng.random() * _acc)]
-        spec = _BUILDERS[type_slug](rng, index)
+        type_slug, n = _split("types", index)
+        spec = _BUILDERS[type_slug](rng, index, n)
         if not spec.listed_days:
             spec.listed_days = rng.randint(0, 720)
         _finish(spec)

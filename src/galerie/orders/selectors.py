@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from galerie.core import clock
 from galerie.core.money import format_money
@@ -351,11 +352,24 @@ def order_quote(
             )
             continue
         if quantity > offer.stock:
-            left = (
-                _("« %(t)s » : il ne reste que %(n)d place(s).")
-                if _departure(offer) is not None
-                else _("« %(t)s » : il ne reste que %(n)d exemplaire(s).")
-            )
+            if offer.stock <= 0:
+                left = (
+                    _("« %(t)s » : plus aucune place.")
+                    if _departure(offer) is not None
+                    else (_("« %(t)s » : plus aucun exemplaire."))
+                )
+            elif _departure(offer) is not None:
+                left = ngettext(
+                    "« %(t)s » : il ne reste qu'une place.",
+                    "« %(t)s » : il ne reste que %(n)d places.",
+                    offer.stock,
+                )
+            else:
+                left = ngettext(
+                    "« %(t)s » : il ne reste qu'un exemplaire.",
+                    "« %(t)s » : il ne reste que %(n)d exemplaires.",
+                    offer.stock,
+                )
             problems.append(
                 QuoteProblem(
                     "out_of_stock",

@@ -47,7 +47,7 @@ def test_more_than_stock_is_409_json_and_nothing_changes(api, category):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "not_enough_stock"
-    assert "il ne reste que 1 exemplaire" in response.json()["message"]
+    assert "il ne reste qu'un exemplaire" in response.json()["message"]
     assert not CartLine.objects.exists()
 
 

@@ -64,7 +64,7 @@ def test_more_than_stock_is_refused_and_nothing_changes(shop):
     with pytest.raises(NotEnoughStock) as error:
         cart_add(cart=cart, offer_id=offer.pk, quantity=2)
 
-    assert "il ne reste que 2 exemplaires de « Le Rouge et le Noir »" in error.value.message
+    assert "il ne reste que 2 exemplaires de « Le Rouge et le Noir »." in error.value.message
     assert "déjà 1" in error.value.message
     assert list(cart.lines.values_list("quantity", flat=True)) == [1]
 

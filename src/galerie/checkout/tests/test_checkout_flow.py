@@ -226,7 +226,7 @@ def test_out_of_stock_at_the_last_moment_back_to_cart(client, offers):
     assert response.status_code == 302 and response["Location"] == "/panier/"
     assert not Order.objects.exists()
     assert CartLine.objects.get().quantity == 2
-    assert "il ne reste que 1" in client.get("/panier/").content.decode()
+    assert "il ne reste qu&#x27;un exemplaire" in client.get("/panier/").content.decode()
 
 
 def test_address_step_refuses_bad_postcode_and_email(client, offers):

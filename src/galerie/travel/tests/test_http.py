@@ -232,7 +232,7 @@ def test_seats_are_counted_in_places_not_copies(shop, trip):
     cart = client.get("/panier/", follow=True).content.decode()
 
     assert response.status_code in (302, 400)
-    assert "il ne reste que 2 place(s)" in cart
+    assert "il ne reste que 2 places." in cart
     assert "exemplaire" not in cart
 
 
