@@ -117,15 +117,19 @@ def vocabulary_neighbours(word: str, limit: int) -> list[str]:
 
 
 def word_frequencies(words: list[str]) -> dict[str, int]:
-    """How many indexed products match each (folded) word, stemmed, up to FREQUENCY_CAP."""
+    """How many indexed products match each (folded) word, stemmed, up to FREQUENCY_CAP. A
+    French stop word that our list lacks ("mais") counts as common: the search ignores it, so it
+    is no misspelling to correct."""
     if not words:
         return {}
     one = (
+        f"(SELECT CASE WHEN numnode(to_tsquery('{CONFIG}', %s)) = 0 THEN {FREQUENCY_CAP} ELSE "
         f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} "
-        f"WHERE vector @@ to_tsquery('{CONFIG}', %s) LIMIT {FREQUENCY_CAP}) s)"
+        f"WHERE vector @@ to_tsquery('{CONFIG}', %s) LIMIT {FREQUENCY_CAP}) s) END)"
     )
+    params = [lexeme for word in words for lexeme in (_lexeme(word),) * 2]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([one] * len(words)), [_lexeme(w) for w in words])
+        cursor.execute("SELECT " + ", ".join([one] * len(words)), params)
         counts = cursor.fetchone()
     return {word: int(count) for word, count in zip(words, counts, strict=True)}
 

@@ -44,6 +44,7 @@ _INSERT = (
 
 VOCABULARY = "search_term"
 TRIGRAMS = "search_term_trigram"
+TRIGRAMS_CREATE_SQL = f"CREATE VIRTUAL TABLE {TRIGRAMS} USING fts5(term, tokenize = 'trigram')"
 # fts5vocab over the product index: how many products hold a word, always in step with it.
 INDEX_WORDS = "search_product_vocab"
 
@@ -89,7 +90,8 @@ def rebuild() -> int:
         count = cursor.rowcount
         cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
         cursor.execute(f"DELETE FROM {VOCABULARY}")
-        cursor.execute(f"DELETE FROM {TRIGRAMS}")
+        cursor.execute(f"DROP TABLE IF EXISTS {TRIGRAMS}")
+        cursor.execute(TRIGRAMS_CREATE_SQL)
     return count
 
 

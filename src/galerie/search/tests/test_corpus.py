@@ -9,7 +9,7 @@ from stdnum import isbn
 
 from galerie.search.models import SearchSynonym
 from galerie.search.selectors import product_search_ids, search_correction
-from galerie.search.services import search_index_refresh
+from galerie.search.services import search_index_rebuild, search_index_refresh
 from galerie.testing.factories import make_book_type, make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,20 @@ def test_a_vocabulary_word_whose_products_are_gone_is_not_offered(catalogue):
     search_index_refresh(product_ids=[catalogue["galaxy"].pk])
 
     assert search_correction(query="galaxi") is None
+
+
+def test_a_rebuilt_index_corrects_as_a_refreshed_one(catalogue):
+    assert search_index_rebuild() == len(catalogue)
+
+    assert search_correction(query="ipohne") == "iphone"
+    assert forgiving_search("soeurs") == [catalogue["brontes"].pk]
+
+
+def test_a_product_edited_later_brings_its_new_words(catalogue):
+    kettle = catalogue["kettle"]
+    kettle.title = "Bouilloire Moulinex Subito"
+    kettle.save()
+    search_index_refresh(product_ids=[kettle.pk])
+
+    assert search_correction(query="moulinx") == "moulinex"
+    assert forgiving_search("moulinx subito") == [kettle.pk]

@@ -134,25 +134,27 @@ def storefront_search(
     correction of its misspelt words is searched instead and named in `Listing.correction`;
     `exact` searches the query as typed only.
     """
-    category_ids = sorted(storefront_visible_category_ids(storefront))
-    ids = product_search_ids(query=query, category_ids=category_ids, limit=SEARCH_LIMIT)
-    correction = None
-    if not ids and not exact:
-        # Only a query that finds nothing pays for the vocabulary lookups.
-        correction = search_correction(query=query)
-        if correction:
-            ids = product_search_ids(
-                query=correction, category_ids=category_ids, limit=SEARCH_LIMIT
-            )
-    listing = product_listing(
-        storefront=storefront,
-        product_ids=ids,
-        filters=filters,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        truncated=len(ids) >= SEARCH_LIMIT,
-    )
+    # One snapshot: the synonyms' version is the listing's global one, read once.
+    with versions_snapshot():
+        category_ids = sorted(storefront_visible_category_ids(storefront))
+        ids = product_search_ids(query=query, category_ids=category_ids, limit=SEARCH_LIMIT)
+        correction = None
+        if not ids and not exact:
+            # Only a query that finds nothing pays for the vocabulary lookups.
+            correction = search_correction(query=query)
+            if correction:
+                ids = product_search_ids(
+                    query=correction, category_ids=category_ids, limit=SEARCH_LIMIT
+                )
+        listing = product_listing(
+            storefront=storefront,
+            product_ids=ids,
+            filters=filters,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            truncated=len(ids) >= SEARCH_LIMIT,
+        )
     listing.correction = correction
     return listing
 
