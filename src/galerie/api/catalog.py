@@ -32,7 +32,7 @@ router = Router(tags=["catalogue"])
 
 # Parameters of the listing that are not facets; anything else in the query string is offered
 # to the selector as a facet filter (attribute facets are data-driven).
-_NON_FACET_PARAMS = {"page", "per_page", "tri", "category", "q"}
+_NON_FACET_PARAMS = {"page", "per_page", "tri", "category", "q", "exact"}
 
 
 class StorefrontOut(Schema):
@@ -112,6 +112,16 @@ class ProductPage(Schema):
     filters: dict[str, list[str]]
     facets: list[FacetOut]
     items: list[ProductSummary]
+
+
+class SearchPage(ProductPage):
+    correction: str | None = Field(
+        None,
+        description=(
+            "La requête corrigée d'après le catalogue quand `q` ne trouve rien (« ipohne » → "
+            "« iphone ») : les produits sont les siens. Absent avec `exact=true`."
+        ),
+    )
 
 
 class SellerOut(Schema):
@@ -402,10 +412,10 @@ def product(request, slug: str, product_slug: str):
 
 @router.get(
     "/{slug}/search",
-    response={200: ProductPage, 404: ErrorOut},
+    response={200: SearchPage, 404: ErrorOut},
     summary="Recherche plein texte dans l'assortiment de la boutique, avec facettes",
 )
-def search(request, slug: str, params: Query[ListingParams], q: str = ""):
+def search(request, slug: str, params: Query[ListingParams], q: str = "", exact: bool = False):
     storefront = _storefront(slug)
     query = clean_query(q)
     if not query:
@@ -417,5 +427,6 @@ def search(request, slug: str, params: Query[ListingParams], q: str = ""):
         sort=params.tri,
         page=params.page,
         per_page=params.per_page,
+        exact=exact,
     )
-    return _page(listing, _category_slugs(listing.products))
+    return {**_page(listing, _category_slugs(listing.products)), "correction": listing.correction}

@@ -40,6 +40,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "imports.importrowerror": (VIEW,),
         "pricing.taxrate": (VIEW,),
         "subscriptions.subscriptionplan": ALL,
+        # What a search for one expression also finds ("pc portable" → "ordinateur portable").
+        "search.searchsynonym": ALL,
     },
     "Gestion des vendeurs": {
         "sellers.seller": (VIEW, ADD, CHANGE, VERIFY),

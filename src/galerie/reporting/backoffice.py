@@ -45,6 +45,7 @@ SECTIONS = [
             "subscriptions.subscriptionplan",
             "imports.importjob",
             "imports.categorymapping",
+            "search.searchsynonym",
         ],
     ),
     (

@@ -23,6 +23,7 @@ from galerie.sellers.selectors import (
     offers_lowest_totals,
 )
 from galerie.storefronts.listing import (
+    EXACT_PARAM,
     PAGE_PARAM,
     QUERY_PARAM,
     SORT_NEWEST,
@@ -34,15 +35,17 @@ from galerie.storefronts.listing import (
     category_by_slug,
     category_children,
     clean_query,
+    mall_root_ids,
     product_listing,
     storefront_breadcrumb,
     storefront_category_tree,
     storefront_root_ids,
     storefront_search,
+    storefront_search_elsewhere,
     storefront_visible_category_ids,
     visible_products,
 )
-from galerie.storefronts.selectors import storefront_list, storefront_page
+from galerie.storefronts.selectors import storefront_absolute_url, storefront_list, storefront_page
 from galerie.subscriptions.selectors import plan_facts
 from galerie.travel.cancellation import cancellation_schedule_rows
 from galerie.travel.selectors import (
@@ -278,11 +281,23 @@ def product(request, slug: str):
     )
 
 
-@catalogue_page(_storefront_listing_keys)
+def _search_keys(request, *args, **kwargs) -> list[str]:
+    """A search that finds nothing here names what the other storefronts have: the page depends
+    on every storefront's assortment (synonyms are cached per global version, always in)."""
+    return [listing_key(pk) for pk in mall_root_ids()]
+
+
+def _search_url(query: str, *, exact: bool = False) -> str:
+    params = [(QUERY_PARAM, query)] + ([(EXACT_PARAM, "1")] if exact else [])
+    return _query("/recherche/", params)
+
+
+@catalogue_page(_search_keys)
 def search(request):
     storefront = _storefront(request)
     query = clean_query(request.GET.get(QUERY_PARAM))
-    context: dict = {"query": query}
+    exact = request.GET.get(EXACT_PARAM) == "1"
+    context: dict = {"query": query, "exact": exact}
     if query:
         listing = storefront_search(
             storefront=storefront,
@@ -290,8 +305,35 @@ def search(request):
             filters=request.GET,
             sort=request.GET.get(SORT_PARAM),
             page=request.GET.get(PAGE_PARAM, 1),
+            exact=exact,
         )
-        context.update(_listing_context(request, listing, extra_params=[(QUERY_PARAM, query)]))
+        extra = [(QUERY_PARAM, query)] + ([(EXACT_PARAM, "1")] if exact else [])
+        context.update(_listing_context(request, listing, extra_params=extra))
+        if listing.correction:
+            context["correction"] = {
+                "query": listing.correction,
+                "url": _search_url(listing.correction),
+                "literal_url": _search_url(query, exact=True),
+                "found": bool(listing.total),
+            }
+        if not listing.total and not listing.filters:
+            # Nothing here, filters or not: where else to look.
+            searched = listing.correction or query
+            context["elsewhere"] = [
+                {
+                    "name": found.storefront.name,
+                    "count": found.count,
+                    "more": found.more,
+                    "query": searched,
+                    "url": storefront_absolute_url(
+                        storefront=found.storefront, path=_search_url(searched)
+                    ),
+                }
+                for found in storefront_search_elsewhere(storefront=storefront, query=searched)
+            ]
+            context["popular_categories"] = [
+                node["category"] for node in storefront_category_tree(storefront)
+            ]
     return _render_listing_page(request, "web/search.html", context)
 
 

@@ -104,6 +104,18 @@ def test_search(client, mall):
     assert api_get(client, "/storefronts/culture/search").json()["total"] == 0
 
 
+def test_search_corrects_a_query_that_finds_nothing_unless_asked_not_to(client, mall):
+    search_index_refresh(product_ids=Product.objects.values_list("pk", flat=True))
+
+    body = api_get(client, "/storefronts/culture/search", q="miserbles").json()
+    assert body["correction"] == "miserables"
+    assert [p["slug"] for p in body["items"]] == ["les-miserables"]
+    assert api_get(client, "/storefronts/culture/search", q="hugo").json()["correction"] is None
+
+    literal = api_get(client, "/storefronts/culture/search", q="miserbles", exact="true").json()
+    assert literal["total"] == 0 and literal["correction"] is None
+
+
 @pytest.mark.parametrize(
     "filters", [{"vendeur": "galerie"}, {"etat": "new"}, {"auteur": "Victor Hugo"}, {"prix": "x"}]
 )

@@ -19,7 +19,7 @@ from galerie.carveout.models import ArchiveImport
 from galerie.catalog.facets import category_facet_counts_rebuild, category_facet_counts_repair
 from galerie.catalog.models import AttributeValue, Product
 from galerie.pricing.models import DeliveryMethod
-from galerie.search.backends import backend
+from galerie.search.selectors import product_search_ids
 from galerie.sellers.models import CommissionRule, Offer, Seller, SellerStatusEvent
 from galerie.storefronts.models import Storefront, StorefrontHost, StorefrontPage
 from galerie.testing.factories import (
@@ -205,7 +205,7 @@ def test_a_product_absent_here_is_created_with_attributes_offers_and_summary(sho
     assert (zola.in_stock, zola.best_price, zola.offer_count) == (True, Decimal("9.00"), 1)
     assert zola.offer_facets
     assert category_facet_counts_repair() == []
-    assert zola.pk in backend().search(["germinal"], None, 10)
+    assert zola.pk in product_search_ids(query="germinal")
     assert any("germinal-2" in note for note in result.report["products"]["notes"])
 
 

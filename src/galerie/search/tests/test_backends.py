@@ -8,16 +8,39 @@ from galerie.search.services import search_index_refresh
 from galerie.testing.factories import make_category, make_product
 
 
+def words(*terms: str) -> list:
+    return [((term,),) for term in terms]
+
+
+# "pc portable asus": the synonym phrases of "pc portable", then "asus".
+LAPTOP = [(("pc", "portable"), ("ordinateur", "portable")), (("asus",),)]
+
+
 def test_fts5_match_expression_quotes_every_term_and_prefixes_the_last():
-    assert sqlite.match_expression(["victor", "hu"]) == '"victor" AND "hu"*'
-    assert sqlite.match_expression(["tome", "2"]) == '"tome" AND "2"'
-    assert sqlite.match_expression(['a"b']) == '"a""b"*'
+    assert sqlite.match_expression(words("victor", "hu")) == '"victor" AND "hu"*'
+    assert sqlite.match_expression(words("tome", "2")) == '"tome" AND "2"'
+    assert sqlite.match_expression(words('a"b')) == '"a""b"*'
+
+
+def test_fts5_match_expression_ors_synonyms_and_never_prefixes_one():
+    assert sqlite.match_expression(LAPTOP) == (
+        '(("pc" AND "portable") OR ("ordinateur" AND "portable")) AND "asus"*'
+    )
+    assert sqlite.match_expression(LAPTOP[:1]) == (
+        '(("pc" AND "portable") OR ("ordinateur" AND "portable"))'
+    )
 
 
 def test_tsquery_text_quotes_every_lexeme_and_prefixes_the_last():
-    assert postgresql.tsquery_text(["victor", "hu"]) == "'victor' & 'hu':*"
-    assert postgresql.tsquery_text(["tome", "2"]) == "'tome' & '2'"
-    assert postgresql.tsquery_text(["l'a\\"]) == "'l''a\\\\':*"
+    assert postgresql.tsquery_text(words("victor", "hu")) == "'victor' & 'hu':*"
+    assert postgresql.tsquery_text(words("tome", "2")) == "'tome' & '2'"
+    assert postgresql.tsquery_text(words("l'a\\")) == "'l''a\\\\':*"
+
+
+def test_tsquery_text_ors_synonyms_and_never_prefixes_one():
+    assert postgresql.tsquery_text(LAPTOP) == (
+        "(('pc' & 'portable') | ('ordinateur' & 'portable')) & 'asus':*"
+    )
 
 
 @pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from galerie.search.selectors import product_search_ids
+from galerie.search.selectors import product_search_ids, search_correction
 from galerie.search.services import search_index_refresh
 from galerie.testing.factories import make_product
 
@@ -15,3 +15,12 @@ def test_french_plural_finds_singular():
 
     assert product_search_ids(query="livres") == [product.pk]
     assert product_search_ids(query="loup élevés") == [product.pk]
+
+
+def test_a_french_stop_word_is_never_corrected():
+    product = make_product("Maison de campagne")
+    search_index_refresh(product_ids=[product.pk])
+
+    # "mais" is a stop word of PostgreSQL's French dictionary (not of galerie.search.terms).
+    assert search_correction(query="mais campagnes") is None
+    assert search_correction(query="maisson") == "maison"

@@ -21,6 +21,7 @@ from galerie.storefronts.listing.catalogue import (
     category_children,
     category_map,
     facet_attribute_groups,
+    mall_root_ids,
     scopes_of,
     storefront_breadcrumb,
     storefront_category_tree,
@@ -32,6 +33,7 @@ from galerie.storefronts.listing.facets import Facet, FacetOption
 from galerie.storefronts.listing.pages import CARD_FIELDS
 from galerie.storefronts.listing.params import (
     CONDITION_PARAM,
+    EXACT_PARAM,
     MAX_PER_PAGE,
     PAGE_PARAM,
     PRICE_PARAM,
@@ -51,13 +53,16 @@ from galerie.storefronts.listing.params import (
 from galerie.storefronts.listing.selector import (
     SEARCH_LIMIT,
     Listing,
+    SearchElsewhere,
     product_listing,
     storefront_search,
+    storefront_search_elsewhere,
 )
 
 __all__ = [
     "CARD_FIELDS",
     "CONDITION_PARAM",
+    "EXACT_PARAM",
     "MAX_PER_PAGE",
     "PAGE_PARAM",
     "PRICE_PARAM",
@@ -74,11 +79,13 @@ __all__ = [
     "Facet",
     "FacetOption",
     "Listing",
+    "SearchElsewhere",
     "category_by_slug",
     "category_children",
     "category_map",
     "clean_query",
     "facet_attribute_groups",
+    "mall_root_ids",
     "normalise_sort",
     "parse_page",
     "product_listing",
@@ -87,6 +94,7 @@ __all__ = [
     "storefront_category_tree",
     "storefront_root_ids",
     "storefront_search",
+    "storefront_search_elsewhere",
     "storefront_visible_category_ids",
     "strip_control",
     "visible_products",

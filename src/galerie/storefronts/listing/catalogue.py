@@ -40,6 +40,18 @@ def storefront_root_ids(storefront: Storefront) -> list[int]:
     return ids
 
 
+def mall_root_ids() -> list[int]:
+    """The assortment roots of every active storefront (cached per global version): what a
+    search page offering the other storefronts' results depends on."""
+    key = f"mall-roots:{global_version()}"
+    ids = cache.get(key)
+    if ids is None:
+        rows = Storefront.categories.through.objects.filter(storefront__is_active=True)
+        ids = sorted(set(rows.values_list("category_id", flat=True)))
+        cache.set(key, ids, _CACHE_SECONDS)
+    return ids
+
+
 def storefront_category_tree(storefront: Storefront) -> list[dict]:
     """The assortment roots with their direct children, for navigation (cached)."""
     key = f"sf-tree:{storefront.pk}:{global_version()}"

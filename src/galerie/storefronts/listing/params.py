@@ -16,7 +16,17 @@ SELLER_PARAM = "vendeur"
 SORT_PARAM = "tri"
 PAGE_PARAM = "page"
 QUERY_PARAM = "q"
-RESERVED_PARAMS = {PRICE_PARAM, CONDITION_PARAM, SELLER_PARAM, SORT_PARAM, PAGE_PARAM, QUERY_PARAM}
+# Search the query as typed, without the correction offered when it finds nothing.
+EXACT_PARAM = "exact"
+RESERVED_PARAMS = {
+    PRICE_PARAM,
+    CONDITION_PARAM,
+    SELLER_PARAM,
+    SORT_PARAM,
+    PAGE_PARAM,
+    QUERY_PARAM,
+    EXACT_PARAM,
+}
 # Condition, price and seller describe one offer; every other filter describes the product.
 OFFER_PARAMS = (PRICE_PARAM, CONDITION_PARAM, SELLER_PARAM)
 

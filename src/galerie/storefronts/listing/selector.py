@@ -13,12 +13,13 @@ from django.utils.translation import get_language
 from galerie.catalog.facets import visibility_q
 from galerie.catalog.models import Category, Product
 from galerie.core.versions import GLOBAL, listing_key, versions_snapshot, versions_token
-from galerie.search.selectors import product_search_ids
+from galerie.search.selectors import product_search_ids, search_correction
 from galerie.storefronts.listing.catalogue import (
     category_subtree_ids,
     scopes_of,
     storefront_root_ids,
     storefront_visible_category_ids,
+    visible_products,
 )
 from galerie.storefronts.listing.counting import Counts, listing_counts, search_counts
 from galerie.storefronts.listing.facets import (
@@ -43,6 +44,7 @@ from galerie.storefronts.listing.params import (
     parse_page,
 )
 from galerie.storefronts.models import Storefront
+from galerie.storefronts.selectors import storefront_list
 
 _CACHE_SECONDS = 300
 SEARCH_LIMIT = 1000
@@ -60,6 +62,9 @@ class Listing:
     facets: list[Facet] = field(default_factory=list)
     # False: `total` is a lower bound ("at least"), counted up to a cap; the pages go that far.
     total_exact: bool = True
+    # A search whose query found nothing: the corrected query, whose products are listed (when
+    # it finds any here; else it is what to search in the other storefronts).
+    correction: str | None = None
 
     @property
     def has_previous(self) -> bool:
@@ -121,22 +126,64 @@ def storefront_search(
     sort: str | None = None,
     page=1,
     per_page: int = 24,
+    exact: bool = False,
 ) -> Listing:
-    """Full-text search within the storefront's assortment, with the listing's facets."""
-    ids = product_search_ids(
-        query=query,
-        category_ids=sorted(storefront_visible_category_ids(storefront)),
-        limit=SEARCH_LIMIT,
-    )
-    return product_listing(
-        storefront=storefront,
-        product_ids=ids,
-        filters=filters,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        truncated=len(ids) >= SEARCH_LIMIT,
-    )
+    """Full-text search within the storefront's assortment, with the listing's facets.
+
+    When the query finds nothing in the catalogue of the storefront (before filters), the
+    correction of its misspelt words is searched instead and named in `Listing.correction`;
+    `exact` searches the query as typed only.
+    """
+    # One snapshot: the synonyms' version is the listing's global one, read once.
+    with versions_snapshot():
+        category_ids = sorted(storefront_visible_category_ids(storefront))
+        ids = product_search_ids(query=query, category_ids=category_ids, limit=SEARCH_LIMIT)
+        correction = None
+        if not ids and not exact:
+            # Only a query that finds nothing pays for the vocabulary lookups.
+            correction = search_correction(query=query)
+            if correction:
+                ids = product_search_ids(
+                    query=correction, category_ids=category_ids, limit=SEARCH_LIMIT
+                )
+        listing = product_listing(
+            storefront=storefront,
+            product_ids=ids,
+            filters=filters,
+            sort=sort,
+            page=page,
+            per_page=per_page,
+            truncated=len(ids) >= SEARCH_LIMIT,
+        )
+    listing.correction = correction
+    return listing
+
+
+@dataclass
+class SearchElsewhere:
+    storefront: Storefront
+    count: int
+    # True: `count` is a lower bound, the search's limit.
+    more: bool
+
+
+def storefront_search_elsewhere(*, storefront: Storefront, query: str) -> list[SearchElsewhere]:
+    """The other active storefronts where `query` finds products their shoppers may see, with
+    how many, most first. For a search that found nothing here: a few queries per storefront."""
+    found = []
+    for other in storefront_list():
+        if other.pk == storefront.pk or other.is_detached:
+            continue
+        ids = product_search_ids(
+            query=query,
+            category_ids=sorted(storefront_visible_category_ids(other)),
+            limit=SEARCH_LIMIT,
+        )
+        if ids:
+            count = visible_products(other).filter(pk__in=ids).count()
+            if count:
+                found.append(SearchElsewhere(other, count, len(ids) >= SEARCH_LIMIT))
+    return sorted(found, key=lambda e: (-e.count, e.storefront.name))
 
 
 def _summary_key(storefront, category, product_ids, selection: Selection, truncated) -> str:
