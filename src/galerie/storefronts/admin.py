@@ -20,8 +20,8 @@ class StorefrontHostInline(admin.TabularInline):
 
 class StorefrontPageInline(admin.StackedInline):
     """Trust pages (mentions légales, CGV, contact…) in Markdown: saved with the storefront, whose
-    cache is then dropped so that the pages show the change. A new storefront gets every page
-    with its default text; a page deleted here shows its default text again."""
+    cache is then dropped so that the pages show the change. Saving the storefront gives it every
+    page it lacks, with its default text: deleting a page here starts it again from the default."""
 
     model = StorefrontPage
     extra = 0
@@ -40,7 +40,9 @@ class StorefrontAdmin(GalerieModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if not change:
+        # Every page exists to be edited: a new storefront's, one added since (an older
+        # storefront's contact page), one deleted here to start again from the default text.
+        if not change or request.user.has_perm("storefronts.add_storefrontpage"):
             storefront_pages_create_defaults(storefront=form.instance)
         # Hosts, legal pages and assortment are cached: drop the storefront's cache and pages.
         storefront_id = form.instance.pk

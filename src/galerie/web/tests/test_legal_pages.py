@@ -193,6 +193,8 @@ def test_page_edited_in_the_admin_shows_at_once(
         "Sous <strong>48 heures</strong>."
         in get(client, "culture", "/pages/livraison/").content.decode()
     )
+    # Saving the storefront gave it the other pages, with their default text, to edit.
+    assert set(mall.culture.pages.values_list("kind", flat=True)) == set(StorefrontPageKind.values)
 
 
 @pytest.mark.parametrize("role", [None, "Service client", "Finance"])
