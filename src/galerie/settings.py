@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "galerie.storefronts.context_processors.storefront",
+                "galerie.web.context_processors.cart_count",
             ],
         },
     }
@@ -276,6 +277,13 @@ GALERIE_TRANSFER_DAYS = int(os.environ.get("GALERIE_TRANSFER_DAYS", "7"))
 GALERIE_PUBLIC_SCHEME = os.environ.get("GALERIE_PUBLIC_SCHEME", "https")
 GALERIE_PUBLIC_PORT = os.environ.get("GALERIE_PUBLIC_PORT", "")
 GALERIE_PUBLIC_HOST = os.environ.get("GALERIE_PUBLIC_HOST", "localhost")
+# The consumer mediator the operator has joined (Code de la consommation L.612-1), named on every
+# storefront's contact, terms and legal pages. The defaults are the demo's invented ones: set yours.
+GALERIE_MEDIATOR_NAME = os.environ.get("GALERIE_MEDIATOR_NAME", "Médiation Conso Démo")
+GALERIE_MEDIATOR_ADDRESS = os.environ.get(
+    "GALERIE_MEDIATOR_ADDRESS", "1 place de la Médiation, 75001 Paris"
+)
+GALERIE_MEDIATOR_URL = os.environ.get("GALERIE_MEDIATOR_URL", "https://mediation.example")
 # How long the signed link in a guest's order e-mails opens the order on any device.
 GALERIE_ORDER_LINK_DAYS = int(os.environ.get("GALERIE_ORDER_LINK_DAYS", "90"))
 

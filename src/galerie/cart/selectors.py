@@ -6,6 +6,8 @@ session rotation on login keeps it and the login view can merge it into the user
 
 from dataclasses import dataclass, field
 
+from django.db.models import Sum
+
 from galerie.cart.models import Cart, CartLine
 from galerie.orders.selectors import order_quote
 
@@ -76,6 +78,37 @@ def cart_item_count(cart: Cart | None) -> int:
     return sum(q for _offer, q in cart_lines(cart))
 
 
+# Where a view that has loaded the cart already leaves its count for the header (`cart_page_seen`).
+_REQUEST_COUNT = "_galerie_cart_item_count"
+
+
+def cart_item_count_for_request(request) -> int:
+    """How many items the visitor's cart on this storefront holds, for the header: the count a
+    view already has (`cart_page_seen`), else at most one query — none for a guest whose session
+    names no cart here."""
+    known = request.__dict__.get(_REQUEST_COUNT)
+    if known is not None:
+        return known
+    storefront = getattr(request, "storefront", None)
+    if storefront is None:
+        return 0
+    lines = CartLine.objects.filter(cart__storefront=storefront)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        lines = lines.filter(cart__user=user)
+    else:
+        token = (request.session.get(SESSION_KEY) or {}).get(str(storefront.pk))
+        if not token or "\x00" in token:
+            return 0
+        lines = lines.filter(cart__token=token, cart__user__isnull=True)
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def cart_page_seen(request, page: "CartPage") -> None:
+    """Remember the count of the cart a view has just loaded, so the header reads no more."""
+    request.__dict__[_REQUEST_COUNT] = page.item_count
+
+
 @dataclass
 class CartPage:
     """The cart as pages show it: CartLines (for the forms) beside the orders domain's quote.
@@ -93,6 +126,10 @@ class CartPage:
     @property
     def is_empty(self) -> bool:
         return not self.lines
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
 
     @property
     def problems(self) -> list:

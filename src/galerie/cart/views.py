@@ -16,6 +16,7 @@ from galerie.cart.selectors import (
     cart_for_request,
     cart_item_count,
     cart_page,
+    cart_page_seen,
     session_delivery_choices,
 )
 
@@ -69,8 +70,9 @@ def _render_cart(request, *, status: int = 200, fragment: bool = False):
     page = cart_page(
         cart=cart, storefront=storefront, delivery_choices=session_delivery_choices(request)
     )
+    cart_page_seen(request, page)  # the header's count, without another query
     template = "cart/_cart.html" if fragment else "cart/cart.html"
-    return render(request, template, {"page": page}, status=status)
+    return render(request, template, {"page": page, "fragment": fragment}, status=status)
 
 
 def cart_view(request):

@@ -13,6 +13,7 @@ from galerie.cart.errors import CartError
 from galerie.cart.selectors import (
     cart_for_request,
     cart_page,
+    cart_page_seen,
     session_delivery_choices,
     session_delivery_choices_set,
 )
@@ -43,6 +44,7 @@ def _page_or_redirect(request):
         storefront=storefront,
         delivery_choices=session_delivery_choices(request),
     )
+    cart_page_seen(request, page)  # the header's count, without another query
     if page.is_empty:
         messages.info(request, _("Votre panier est vide."))
         return page, redirect("cart:detail")

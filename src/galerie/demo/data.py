@@ -41,52 +41,6 @@ STOREFRONTS = [
     },
 ]
 
-# Legal pages of every demo storefront: (kind, title, body); {name} is the storefront's name.
-# Plain text, a blank line between paragraphs (StorefrontPage.body).
-STOREFRONT_PAGES = [
-    (
-        "mentions-legales",
-        "Mentions légales",
-        "{name} est une boutique de la galerie marchande Galerie, éditée par Galerie SA, "
-        "société par actions simplifiée au capital de 100 000 €, 12 rue de la Démonstration, "
-        "75001 Paris, RCS Paris 552 100 554.\n\n"
-        "Directeur de la publication : le président de Galerie SA.\n\n"
-        "Hébergement : Galerie SA, sur ses propres serveurs en France.",
-    ),
-    (
-        "cgv",
-        "Conditions générales de vente",
-        "Les présentes conditions régissent les ventes conclues sur {name}, par Galerie SA ou "
-        "par les vendeurs tiers dont le nom figure sur chaque offre.\n\n"
-        "Les prix sont indiqués toutes taxes comprises, frais de port en sus, annoncés avant la "
-        "validation de la commande. La commande est ferme après paiement.\n\n"
-        "Les livres neufs sont vendus au prix fixé par l'éditeur (loi du 10 août 1981).",
-    ),
-    (
-        "confidentialite",
-        "Politique de confidentialité",
-        "Galerie SA traite vos données pour exécuter vos commandes, tenir sa comptabilité et "
-        "répondre à vos demandes. Elles sont conservées le temps de la relation commerciale, "
-        "puis archivées le temps que la loi l'impose.\n\n"
-        "Vous pouvez y accéder, les faire rectifier, effacer ou transférer depuis « Mon "
-        "compte », ou saisir la CNIL.",
-    ),
-    (
-        "retours",
-        "Retours et droit de rétractation",
-        "Vous disposez de quatorze jours à compter de la réception d'un article pour vous "
-        "rétracter, sans avoir à vous justifier. Le remboursement intervient dans les quatorze "
-        "jours suivant votre demande.\n\n"
-        "Les articles achetés à un particulier ne relèvent pas du droit de rétractation.",
-    ),
-    (
-        "livraison",
-        "Livraison",
-        "Chaque vendeur expédie ses articles et annonce ses délais et ses frais sur son offre. "
-        "Les frais de port de plusieurs articles d'un même vendeur sont regroupés.",
-    ),
-]
-
 # --- Category tree: (slug, name, children) ------------------------------------------------------
 
 CATEGORY_TREE = [

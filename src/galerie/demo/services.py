@@ -43,7 +43,8 @@ from galerie.sellers.models import (
     offer_purchasable,
     offer_visible,
 )
-from galerie.storefronts.models import Storefront, StorefrontHost, StorefrontPage
+from galerie.storefronts.models import Storefront, StorefrontHost
+from galerie.storefronts.services import storefront_pages_create_defaults
 from galerie.subscriptions.models import SubscriptionPlan
 from galerie.travel.models import Departure, TravelOption, TravelPackage, default_cancellation_tiers
 
@@ -179,17 +180,9 @@ def _storefronts(result: DemoLoadResult, categories: dict[str, int]) -> None:
 
 
 def _storefront_pages(result: DemoLoadResult, storefront: Storefront) -> None:
-    """The storefront's legal pages it lacks (one query when they are all there)."""
-    present = set(storefront.pages.values_list("kind", flat=True))
-    pages = [
-        StorefrontPage(
-            storefront=storefront, kind=kind, title=title, body=body.format(name=storefront.name)
-        )
-        for kind, title, body in data.STOREFRONT_PAGES
-        if kind not in present
-    ]
-    StorefrontPage.objects.bulk_create(pages)
-    result.reference_rows_created += len(pages)
+    """The storefront's trust pages it lacks, with their default text (one query when they are
+    all there)."""
+    result.reference_rows_created += storefront_pages_create_defaults(storefront=storefront)
 
 
 @dataclass(frozen=True)

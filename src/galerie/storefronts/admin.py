@@ -3,8 +3,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from galerie.core.admin import GalerieModelAdmin
-from galerie.storefronts.models import Storefront, StorefrontHost, StorefrontPage
+from galerie.storefronts.models import (
+    Storefront,
+    StorefrontHost,
+    StorefrontPage,
+    StorefrontPageKind,
+)
 from galerie.storefronts.selectors import storefront_cache_clear
+from galerie.storefronts.services import storefront_pages_create_defaults
 
 
 class StorefrontHostInline(admin.TabularInline):
@@ -13,11 +19,13 @@ class StorefrontHostInline(admin.TabularInline):
 
 
 class StorefrontPageInline(admin.StackedInline):
-    """Legal pages (mentions légales, CGV…): saved with the storefront, whose cache is then
-    dropped so that the footer and the pages show the change."""
+    """Trust pages (mentions légales, CGV, contact…) in Markdown: saved with the storefront, whose
+    cache is then dropped so that the pages show the change. Saving the storefront gives it every
+    page it lacks, with its default text: deleting a page here starts it again from the default."""
 
     model = StorefrontPage
     extra = 0
+    max_num = len(StorefrontPageKind.values)
     fields = ["kind", "title", "body"]
 
 
@@ -32,6 +40,10 @@ class StorefrontAdmin(GalerieModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Every page exists to be edited: a new storefront's, one added since (an older
+        # storefront's contact page), one deleted here to start again from the default text.
+        if not change or request.user.has_perm("storefronts.add_storefrontpage"):
+            storefront_pages_create_defaults(storefront=form.instance)
         # Hosts, legal pages and assortment are cached: drop the storefront's cache and pages.
         storefront_id = form.instance.pk
         transaction.on_commit(lambda: storefront_cache_clear(storefront_id=storefront_id))

@@ -116,18 +116,23 @@ class StorefrontHost(models.Model):
 
 
 class StorefrontPageKind(models.TextChoices):
-    """The legal pages a storefront publishes; the value is the page's French URL slug."""
+    """The trust pages a storefront publishes, in the footer's order; the value is the page's
+    French URL slug (and its key in storefront archives: never rename one)."""
 
     LEGAL_NOTICE = "mentions-legales", _("Mentions légales")
     TERMS = "cgv", _("Conditions générales de vente")
-    PRIVACY = "confidentialite", _("Politique de confidentialité")
     RETURNS = "retours", _("Retours et droit de rétractation")
     DELIVERY = "livraison", _("Livraison")
+    PRIVACY = "confidentialite", _("Confidentialité et cookies")
+    CONTACT = "contact", _("Contact et service client")
+    SELL = "vendre", _("Vendre sur Galerie")
 
 
 class StorefrontPage(models.Model):
-    """One legal page of a storefront (mentions légales, CGV…), shown at /pages/<kind>/ and
-    linked from the footer. The body is plain text: blank lines make paragraphs."""
+    """One trust page of a storefront (mentions légales, CGV, contact…), shown at /pages/<kind>/
+    and linked from the footer. The body is Markdown, rendered sanitised
+    (`galerie.storefronts.pages`); plain text with blank lines between paragraphs reads the same.
+    A page the storefront lacks shows its default text."""
 
     storefront = models.ForeignKey(
         Storefront, on_delete=models.CASCADE, related_name="pages", verbose_name=_("boutique")
@@ -135,13 +140,18 @@ class StorefrontPage(models.Model):
     kind = models.CharField(_("page"), max_length=20, choices=StorefrontPageKind.choices)
     title = models.CharField(_("titre"), max_length=200)
     body = models.TextField(
-        _("texte"), help_text=_("Texte brut : une ligne vide sépare les paragraphes.")
+        _("texte"),
+        help_text=_(
+            "Markdown : une ligne vide sépare les paragraphes, **gras**, *italique*, "
+            "## intertitre, - liste, [lien](https://exemple.fr). Le HTML et les scripts sont "
+            "retirés."
+        ),
     )
     updated_at = clock.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
-        verbose_name = _("page légale")
-        verbose_name_plural = _("pages légales")
+        verbose_name = _("page d'information")
+        verbose_name_plural = _("pages d'information")
         ordering = ["storefront", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["storefront", "kind"], name="storefront_page_once")

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.selectors import category_descendant_ids
 from galerie.core.versions import global_bump, global_version
@@ -13,6 +14,7 @@ from galerie.storefronts.models import (
     StorefrontPage,
     StorefrontPageKind,
 )
+from galerie.storefronts.pages import page_default
 
 _HOST_CACHE_SECONDS = 60
 
@@ -68,39 +70,34 @@ def storefront_by_id(storefront_id: int) -> Storefront | None:
         if storefront is None:
             return None
         storefront.primary_host = storefront.hosts.order_by("-is_primary", "hostname").first()
-        # Cached with it: the footer links every page to the legal pages that exist.
-        storefront.page_kinds = storefront_page_kinds(storefront)
         cache.set(key, storefront, _HOST_CACHE_SECONDS)
     return storefront
 
 
-def storefront_page_kinds(storefront: Storefront) -> list[str]:
-    """The kinds of legal page the storefront publishes, in the order of StorefrontPageKind."""
-    present = set(
-        StorefrontPage.objects.filter(storefront=storefront).values_list("kind", flat=True)
-    )
-    return [kind for kind in StorefrontPageKind.values if kind in present]
-
-
 def storefront_page_links(storefront: Storefront | None) -> list[dict]:
-    """Footer links ({"url", "label"}) to the storefront's legal pages, from what is cached with
-    it (`storefront_by_id`): no query."""
+    """Footer links ({"url", "label", "kind"}) to the storefront's trust pages: every kind (a page
+    the storefront lacks shows its default text), with the ranking page, which is written from
+    the ranking rule itself (`web.views.ranking`), before "Vendre sur Galerie". No query."""
     if storefront is None:
         return []
-    kinds = getattr(storefront, "page_kinds", None)
-    if kinds is None:
-        kinds = storefront_page_kinds(storefront)
-    return [
-        {"url": f"/pages/{kind}/", "label": StorefrontPageKind(kind).label, "kind": kind}
-        for kind in kinds
+    links = [
+        {"url": f"/pages/{kind.value}/", "label": kind.label, "kind": kind.value}
+        for kind in StorefrontPageKind
     ]
+    links.insert(
+        len(links) - 1,
+        {"url": "/classement/", "label": _("Comment les offres sont classées"), "kind": "ranking"},
+    )
+    return links
 
 
 def storefront_page(storefront: Storefront, kind: str) -> StorefrontPage | None:
-    """The storefront's legal page of this kind (its URL slug), or None."""
+    """The storefront's trust page of this kind (its URL slug); its default text, unsaved, when
+    the storefront has none; None for an unknown kind."""
     if kind not in StorefrontPageKind.values:
         return None
-    return StorefrontPage.objects.filter(storefront=storefront, kind=kind).first()
+    page = StorefrontPage.objects.filter(storefront=storefront, kind=kind).first()
+    return page or page_default(storefront=storefront, kind=kind)
 
 
 def storefront_absolute_url(*, storefront: Storefront | None, path: str) -> str:

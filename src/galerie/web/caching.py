@@ -7,7 +7,9 @@ a cached page is never older than the last committed change to what it shows, in
 while the rest of the mall stays cached. Visitors with a session (logged in, or a cart) or
 pending messages are never served from, nor stored in, the cache. CSRF tokens are rendered as
 a placeholder and filled in per request, so a cached page still carries the visitor's own token;
-the CSP nonce likewise, so a cached page's inline <style> matches this response's policy.
+the CSP nonce likewise, so a cached page's inline <style> matches this response's policy. A page
+rendered to be cached is marked (`page_is_shared`): the header then shows no cart count, whatever
+the request carries, so no visitor's count can reach another.
 """
 
 import hashlib
@@ -26,6 +28,13 @@ from galerie.core.versions import GLOBAL, versions_token
 CSRF_PLACEHOLDER = "__galerie_csrf_token__"
 NONCE_PLACEHOLDER = b"__galerie_csp_nonce__"
 PAGE_CACHE_SECONDS = 600
+SHARED_PAGE = "_galerie_shared_page"
+
+
+def page_is_shared(request) -> bool:
+    """Whether this response may be stored in the page cache and served to other visitors: then
+    it must show nothing that belongs to this visitor."""
+    return bool(request.__dict__.get(SHARED_PAGE))
 
 
 def _cacheable(request) -> bool:
@@ -59,6 +68,8 @@ def catalogue_page(version_keys: Callable[..., list[str]]):
             request.defer_csrf = True
             key = None
             if _cacheable(request):
+                # Rendered for everyone: nothing of this visitor's (the header's cart count).
+                request.__dict__[SHARED_PAGE] = True
                 keys = [GLOBAL, *version_keys(request, *args, **kwargs)]
                 key = _key(request, versions_token(keys))
             cached = cache.get(key) if key else None

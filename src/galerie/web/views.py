@@ -45,6 +45,7 @@ from galerie.storefronts.listing import (
     storefront_visible_category_ids,
     visible_products,
 )
+from galerie.storefronts.pages import page_body_html
 from galerie.storefronts.selectors import storefront_absolute_url, storefront_list, storefront_page
 from galerie.subscriptions.selectors import plan_facts
 from galerie.travel.cancellation import cancellation_schedule_rows
@@ -344,12 +345,15 @@ def _no_versions(request, *args, **kwargs) -> list[str]:
 
 @catalogue_page(_no_versions)
 def legal_page(request, kind: str):
-    """A storefront's legal page (mentions légales, CGV…), in the storefront's layout."""
+    """A storefront's trust page (mentions légales, CGV, contact…), in the storefront's layout:
+    its own text, or the default one while it has none; its Markdown rendered sanitised."""
     storefront = _storefront(request)
     page = storefront_page(storefront, kind)
     if page is None:
         raise Http404(_("Cette page n'existe pas dans cette boutique."))
-    return render(request, "web/legal_page.html", {"page": page})
+    return render(
+        request, "web/legal_page.html", {"page": page, "body_html": page_body_html(page.body)}
+    )
 
 
 # --- errors -------------------------------------------------------------------------------

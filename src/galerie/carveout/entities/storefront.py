@@ -221,7 +221,10 @@ class StorefrontPagesEntity(Entity):
     model = StorefrontPage
     fields = ("kind", "title", "body", "updated_at")
     refs = {"storefront": "storefronts"}
-    description = "Les pages légales de la boutique (mentions légales, CGV…), en texte brut."
+    description = (
+        "Les pages d'information de la boutique (mentions légales, CGV, contact…), en Markdown ; "
+        "le texte brut des archives plus anciennes s'affiche de même."
+    )
 
     def queryset(self, scope: Scope):
         return StorefrontPage.objects.filter(storefront=scope.storefront)

@@ -313,6 +313,25 @@ def test_recap_query_count_is_bounded(client, offers, django_assert_max_num_quer
         recap(client)
 
 
+def test_recap_links_the_terms_and_the_withdrawal_page(client, offers):
+    add_to_cart(client, *offers)
+    fill_address(client)
+    choose_delivery(client)
+
+    html, _key = recap(client)
+
+    assert (
+        'vous acceptez les <a href="/pages/cgv/" target="_blank" rel="noopener">'
+        "conditions générales de vente</a>"
+    ) in html
+    assert 'href="/pages/retours/"' in html
+    assert "(3)</span>" in html  # the header's count, from the cart the recap has loaded
+    terms = client.get("/pages/cgv/")
+    assert terms.status_code == 200 and "Conditions générales de vente</h1>" in (
+        terms.content.decode()
+    )
+
+
 def test_insufficient_funds_and_failed_3ds_cancel_the_order(
     client, offers, django_capture_on_commit_callbacks
 ):

@@ -18,7 +18,7 @@ from galerie.search.selectors import product_search_ids
 from galerie.sellers.models import Offer, Seller, SellerStatus
 from galerie.sellers.selectors import offers_purchasable
 from galerie.sellers.services import product_offer_summary_refresh
-from galerie.storefronts.models import Storefront
+from galerie.storefronts.models import Storefront, StorefrontPageKind
 from galerie.storefronts.selectors import storefront_category_ids, storefront_for_host
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +326,15 @@ def test_only_the_operator_records_purchase_costs_and_they_leave_a_margin():
     assert own.exists() and not own.filter(purchase_cost=None).exists()
     for offer in own.select_related("product__product_type"):
         assert Decimal("0") < offer.purchase_cost < offer.price / Decimal("1.021")
+
+
+def test_every_demo_storefront_has_every_trust_page_naming_the_operator():
+    demo_load(products=SMALL)
+
+    for storefront in Storefront.objects.all():
+        pages = dict(storefront.pages.values_list("kind", "body"))
+        assert set(pages) == set(StorefrontPageKind.values), storefront
+        assert "Galerie Marchande SAS" in pages["mentions-legales"]
+        assert f"{storefront.name} est une boutique" in pages["mentions-legales"]
+        assert "12 rue du Faubourg-Poissonnière, 75010 Paris" in pages["contact"]
+        assert "/vendeur/candidature/" in pages["vendre"]

@@ -212,7 +212,7 @@ def test_ranking_page_is_linked_from_the_product_page_and_the_footer(client, mal
 
     assert 'href="/classement/#offres"' in body
     footer = body[body.index('class="site-footer"') :]
-    assert '<a href="/classement/">Comment nous classons les offres</a>' in footer
+    assert '<a href="/classement/">Comment les offres sont classées</a>' in footer
 
 
 def test_ranking_page_on_the_mall_host_and_in_english(client, mall):
