@@ -119,8 +119,9 @@ def test_offers_table_shows_each_total_with_delivery(client, mall):
 
     table = body[body.index('class="other-offers"') :]
     assert '<th scope="col">Total</th>' in table
-    assert f'<td class="price">{money("8,50")}</td>' in table  # 4 € + 4,50 €
-    assert f'<td class="price">{money("9,00")}</td>' in table  # 6 € + 3 €
+    # data-label names the amount on a phone, where each offer is a card without the headers.
+    assert f'<td class="price" data-label="Total">{money("8,50")}</td>' in table  # 4 € + 4,50 €
+    assert f'<td class="price" data-label="Total">{money("9,00")}</td>' in table  # 6 € + 3 €
     assert "Livraison comprise : occasion dès " + money("8,50") in body
 
 
