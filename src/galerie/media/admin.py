@@ -60,21 +60,26 @@ class ProductImageInline(admin.TabularInline):
 
 def product_image_formset_save(formset, *, product) -> None:
     """Save the pictures inline through the media services (called by ProductAdmin)."""
+    # What the admin's change message and history read, as formset.save() would set them.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.forms:
         if not form.has_changed() and not formset._should_delete_form(form):
             continue
         image = form.instance
         if image.pk and formset._should_delete_form(form):
             product_image_delete(image=image)
+            formset.deleted_objects.append(image)
         elif image.pk:
             product_image_update(
                 image=image,
                 alt=form.cleaned_data.get("alt", ""),
                 position=form.cleaned_data.get("position") or 0,
             )
+            formset.changed_objects.append((image, form.changed_data))
         elif form.cleaned_data.get("upload"):
-            product_image_add(
+            added = product_image_add(
                 product=product,
                 upload=form.cleaned_data["upload"],
                 alt=form.cleaned_data.get("alt", ""),
             )
+            formset.new_objects.append(added)

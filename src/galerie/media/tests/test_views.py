@@ -1,4 +1,4 @@
-"""/media/<digest>-<width>.webp: served with DEBUG off, cached for a year, nothing else reachable."""
+"""/media/<digest>-<width>.webp: served with DEBUG off, cached a year, nothing else reachable."""
 
 import pytest
 from django.test import override_settings
