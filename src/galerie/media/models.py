@@ -45,7 +45,7 @@ class ProductImage(TimeStampedModel):
     )
     source_url = models.URLField(_("adresse d'origine"), max_length=2000, blank=True)
     status = models.CharField(
-        _("état"), max_length=10, choices=ImageStatus.choices, default=ImageStatus.PENDING
+        _("statut"), max_length=10, choices=ImageStatus.choices, default=ImageStatus.PENDING
     )
     error = models.CharField(_("erreur"), max_length=300, blank=True)
     # SHA-256 of the original file (of the drawing's inputs for a demo picture): names the files.

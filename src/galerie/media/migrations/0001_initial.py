@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('alt', models.CharField(blank=True, help_text="Ce que montre l'image, lu aux personnes aveugles (par défaut : le titre).", max_length=250, verbose_name='texte alternatif')),
                 ('source', models.CharField(choices=[('upload', 'envoyée'), ('feed', 'flux'), ('demo', 'démonstration')], default='upload', max_length=10, verbose_name='origine')),
                 ('source_url', models.URLField(blank=True, max_length=2000, verbose_name="adresse d'origine")),
-                ('status', models.CharField(choices=[('pending', 'en attente'), ('ready', 'prête'), ('failed', 'échec')], default='pending', max_length=10, verbose_name='état')),
+                ('status', models.CharField(choices=[('pending', 'en attente'), ('ready', 'prête'), ('failed', 'échec')], default='pending', max_length=10, verbose_name='statut')),
                 ('error', models.CharField(blank=True, max_length=300, verbose_name='erreur')),
                 ('digest', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='empreinte')),
                 ('original', models.CharField(blank=True, max_length=200, verbose_name='fichier original')),
