@@ -7,6 +7,7 @@ PostgreSQL pass fails — never skips — when the server cannot be reached.
 """
 
 import os
+import tempfile
 
 import pytest
 from django.conf import settings
@@ -23,6 +24,8 @@ def pytest_configure(config):
     # it creates and every login it tries. The tests check who may log in, not the hash's cost;
     # the one that checks production's hasher puts galerie.settings' list back.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Product pictures written by any test (uploads, feed fetches, demo drawings) stay out of var/.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="galerie-test-media-")
 
 
 def pytest_sessionstart(session):

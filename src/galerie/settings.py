@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "galerie.core",
     "galerie.storefronts",
     "galerie.catalog",
+    "galerie.media",
     "galerie.sellers",
     "galerie.search",
     "galerie.web",
@@ -194,6 +195,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# Product pictures (galerie.media): originals and thumbnails, written and served by the project
+# (`/media/…`, long-cached names carrying a content digest), never a seller's own address.
+MEDIA_ROOT = Path(os.environ.get("GALERIE_MEDIA_ROOT", VAR_DIR / "media"))
+GALERIE_IMAGE_MAX_BYTES = int(os.environ.get("GALERIE_IMAGE_MAX_BYTES", 8 * 1024 * 1024))
+# Decoded size cap (width × height): a small file cannot unfold into gigabytes of pixels.
+GALERIE_IMAGE_MAX_PIXELS = int(os.environ.get("GALERIE_IMAGE_MAX_PIXELS", 40_000_000))
+GALERIE_IMAGE_FETCH_TIMEOUT = float(os.environ.get("GALERIE_IMAGE_FETCH_TIMEOUT", "10"))
+# Feed pictures are fetched from public addresses only; hosts listed here may resolve to a
+# private or loopback address (the tests' local server; an operator's own image host).
+GALERIE_IMAGE_FETCH_PRIVATE_HOSTS = {
+    h.strip().lower()
+    for h in os.environ.get("GALERIE_IMAGE_FETCH_PRIVATE_HOSTS", "").split(",")
+    if h.strip()
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("commandes/", include("galerie.orders.urls")),
     path("paiement/", include("galerie.payments.urls")),
     path("vendeur/", include("galerie.portal.urls")),
+    path("media/", include("galerie.media.urls")),
     path("", include("galerie.web.urls")),
 ]
 

@@ -8,6 +8,8 @@ from galerie.catalog.facets import category_facet_counts_repair
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.versions import global_bump
+from galerie.media.admin import ProductImageInline, product_image_formset_save
+from galerie.media.models import ProductImage
 from galerie.sellers.admin import OfferAdminForm, offer_formset_save
 from galerie.sellers.models import Offer
 
@@ -94,11 +96,13 @@ class ProductAdmin(GalerieModelAdmin):
     readonly_fields = ["best_price", "offer_count", "in_stock", "created_at", "updated_at"]
     list_select_related = ["product_type", "category"]
     date_hierarchy = "created_at"
-    inlines = [AttributeValueInline, OfferInline]
+    inlines = [AttributeValueInline, OfferInline, ProductImageInline]
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Offer:
             offer_formset_save(formset, actor=request.user)  # through the offer services
+        elif formset.model is ProductImage:
+            product_image_formset_save(formset, product=form.instance)  # the media services
         else:
             super().save_formset(request, form, formset, change)
 

@@ -29,6 +29,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.attribute": ALL,
         "catalog.product": (VIEW, ADD, CHANGE),
         "catalog.attributevalue": ALL,
+        # Product pictures are added, described and removed on the product's page (inline).
+        "media.productimage": ALL,
         "storefronts.storefront": (VIEW, CHANGE),
         "storefronts.storefronthost": (VIEW,),
         # The legal pages (mentions légales, CGV…) are edited with the storefront.

@@ -33,6 +33,7 @@ from galerie.core import clock
 from galerie.core.versions import global_bump
 from galerie.demo import data
 from galerie.demo.generator import CHUNK, ProductSpec, chunk_specs, product_specs
+from galerie.media.demo import demo_pictures_create
 from galerie.search.services import search_index_rebuild
 from galerie.sellers.models import (
     Offer,
@@ -540,6 +541,7 @@ def demo_load(
             result.search_seconds = time.perf_counter() - t0
             # Written in bulk, past the offer services: the listings' counts are recounted.
             category_facet_counts_rebuild()
+            demo_pictures_create()  # rows only: each picture is drawn on its first request
     if result.changed:
         global_bump()
     result.seconds = time.perf_counter() - started

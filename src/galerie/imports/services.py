@@ -42,6 +42,7 @@ from galerie.imports.placement import REPORT_SUGGESTIONS, Catalogue
 from galerie.imports.reader import PreparedRow, prepared_batches
 from galerie.imports.validation import FeedRow, RowError
 from galerie.inventory.services import stock_movements_record
+from galerie.media.feeds import feed_images_queue
 from galerie.pricing.services import book_price_error
 from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visible
@@ -591,6 +592,9 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             p.id = pk
             if p.offers > 1:
                 touched.add(pk)  # its precomputed summary counted one offer
+    if new_products:
+        # The feed's picture is fetched and checked in the background, never linked to.
+        feed_images_queue(links=[(p.id, p.row.image_url) for p in new_products.values()])
     if new_brands:
         bulk.insert(
             AttributeValue,

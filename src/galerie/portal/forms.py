@@ -4,12 +4,18 @@ import codecs
 import os
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.limits import PRODUCT_BOUNDS
 from galerie.catalog.models import Category, ProductType
 from galerie.core.money import MONEY_FIELD
+from galerie.media.errors import ImageRefused
+from galerie.media.imaging import image_check
+from galerie.media.models import MIN_WIDTH, ProductImage
+from galerie.media.services import upload_read
 from galerie.orders.models import SellerOrderStatus
 from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
@@ -114,6 +120,30 @@ class OfferEditForm(OfferForm):
     is_active = forms.BooleanField(label=_("Offre active"), required=False)
 
 
+def _picture_field(*, required: bool) -> forms.FileField:
+    return forms.FileField(
+        label=_("Photo du produit"),
+        required=required,
+        help_text=format_lazy(
+            _("JPEG, PNG ou WebP, {mb} Mo au plus, {px} pixels de large au moins."),
+            mb=settings.GALERIE_IMAGE_MAX_BYTES // (1024 * 1024),
+            px=MIN_WIDTH,
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+def _picture_clean(upload):
+    """The form's check of a picture is the service's own (`image_check`): same messages."""
+    if upload is None:
+        return None
+    try:
+        image_check(upload_read(upload))
+    except ImageRefused as exc:
+        raise forms.ValidationError(exc.message, code=exc.code) from None
+    return upload
+
+
 class ProductForm(forms.Form):
     gtin = forms.CharField(label=_("EAN / ISBN"), max_length=20, required=False)
     title = forms.CharField(label=_("Titre"), max_length=250)
@@ -131,6 +161,23 @@ class ProductForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    image = _picture_field(required=False)
+
+    def clean_image(self):
+        return _picture_clean(self.cleaned_data.get("image"))
+
+
+class ProductImageForm(forms.Form):
+    image = _picture_field(required=True)
+    alt = forms.CharField(
+        label=_("Ce que montre la photo"),
+        max_length=ProductImage._meta.get_field("alt").max_length,
+        required=False,
+        help_text=_("Lu aux personnes aveugles ; par défaut, le titre du produit."),
+    )
+
+    def clean_image(self):
+        return _picture_clean(self.cleaned_data.get("image"))
 
 
 class BulkUploadForm(forms.Form):

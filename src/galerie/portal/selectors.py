@@ -91,6 +91,12 @@ def seller_offer(*, seller: Seller, offer_id: int) -> Offer:
     return offer
 
 
+def seller_product(*, seller: Seller, product_id: int) -> Product | None:
+    """The product if the seller has an offer on it (in any state), else None: the products a
+    seller may describe (add pictures to) in the shared catalogue."""
+    return Product.objects.filter(pk=product_id, offers__seller=seller).distinct().first()
+
+
 def products_find(*, query: str, limit: int = 20) -> list[Product]:
     """Products a seller may put an offer on: by exact GTIN when the query is one, else by title."""
     query = (query or "").strip()

@@ -28,6 +28,8 @@ from galerie.imports.models import ImportJob
 from galerie.imports.services import import_job_create, import_job_resume
 from galerie.imports.tasks import feed_import_task
 from galerie.inventory.services import stock_adjust, stock_movements_record
+from galerie.media.models import ProductImage
+from galerie.media.services import product_image_add
 from galerie.portal.errors import (
     BulkUpdateError,
     FeedUploadError,
@@ -36,6 +38,7 @@ from galerie.portal.errors import (
     SellerCannotPublish,
 )
 from galerie.portal.locks import seller_offer_lock
+from galerie.portal.selectors import seller_product
 from galerie.pricing.limits import DELIVERY_BOUNDS
 from galerie.pricing.models import DeliveryKind, DeliveryMethod
 from galerie.pricing.services import book_price_check
@@ -173,13 +176,30 @@ def portal_offer_update(*, seller: Seller, offer_id: int, actor=None, **changes)
 
 
 @transaction.atomic
-def portal_product_create(*, seller: Seller, **fields) -> Product:
+def portal_product_create(*, seller: Seller, image=None, **fields) -> Product:
     """A seller creates a catalogue product that does not exist yet (then puts an offer on it);
-    `fields` are those of `galerie.catalog.services.product_create`."""
+    `fields` are those of `galerie.catalog.services.product_create`, `image` an optional
+    uploaded picture (checked by `product_image_add`: refused, nothing is created)."""
     seller_can_publish_check(seller)
-    product = product_create(**fields)
+    with transaction.atomic():
+        product = product_create(**fields)
+        if image is not None:
+            product_image_add(product=product, upload=image)
     search_index_refresh(product_ids=[product.pk])
     return product
+
+
+def portal_product_image_add(
+    *, seller: Seller, product_id: int, upload, alt: str = ""
+) -> ProductImage:
+    """A seller adds a picture to a product it has an offer on. The catalogue is shared: a
+    seller never edits a product it does not sell (that is the back office's), and a product it
+    sells is refused as unknown (404), like any other seller's record."""
+    seller_can_publish_check(seller)
+    product = seller_product(seller=seller, product_id=product_id)
+    if product is None:
+        raise NotFound(_("Produit introuvable parmi ceux que vous vendez."))
+    return product_image_add(product=product, upload=upload, alt=alt)
 
 
 # --- Bulk price and stock update ---------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("catalogue/flux/<int:job_id>/erreurs.csv", views.feed_errors_view, name="feed_errors"),
     path("catalogue/flux/<int:job_id>/reprendre/", views.feed_resume_view, name="feed_resume"),
     path("produits/nouveau/", views.product_create_view, name="product_create"),
+    path("produits/<int:product_id>/photos/", views.product_image_view, name="product_image"),
     path("commandes/", views.order_list_view, name="orders"),
     path("commandes/<int:seller_order_id>/", views.order_detail_view, name="order"),
     path("commandes/<int:seller_order_id>/accepter/", views.order_accept_view, name="order_accept"),

@@ -24,6 +24,7 @@ from galerie.core.errors import DomainError
 from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import ImportStatus
 from galerie.imports.services import errors_csv_write
+from galerie.media.selectors import product_gallery
 from galerie.orders import services as order_services
 from galerie.payments.refunds import seller_order_cancel
 from galerie.portal import selectors, services
@@ -42,6 +43,7 @@ from galerie.portal.forms import (
     OrderFilterForm,
     ProductFindForm,
     ProductForm,
+    ProductImageForm,
     SellerApplicationForm,
     ShipForm,
     TokenForm,
@@ -179,7 +181,7 @@ def offer_create_view(request, product_id: int):
 @seller_view()
 def product_create_view(request):
     initial = {"gtin": request.GET.get("gtin", "")[:20]}
-    form = ProductForm(request.POST or None, initial=initial)
+    form = ProductForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             product = services.portal_product_create(seller=request.seller, **form.cleaned_data)
@@ -189,6 +191,33 @@ def product_create_view(request):
             messages.success(request, _("Fiche produit créée : proposez maintenant votre offre."))
             return redirect("portal:offer_create", product_id=product.pk)
     return render(request, "portal/product_form.html", portal_context(request, form=form))
+
+
+@seller_view()
+def product_image_view(request, product_id: int):
+    """Add a picture to a product the seller sells (`portal_product_image_add` decides)."""
+    product = selectors.seller_product(seller=request.seller, product_id=product_id)
+    if product is None:
+        raise Http404(_("Produit introuvable parmi ceux que vous vendez."))
+    form = ProductImageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.portal_product_image_add(
+                seller=request.seller,
+                product_id=product.pk,
+                upload=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+            )
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Photo ajoutée."))
+            return redirect("portal:product_image", product_id=product.pk)
+    return render(
+        request,
+        "portal/product_image.html",
+        portal_context(request, form=form, product=product, pictures=product_gallery(product)),
+    )
 
 
 @seller_view()

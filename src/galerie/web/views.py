@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from galerie.catalog.models import AttributeValue
 from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
 from galerie.core.versions import listing_key, product_key
+from galerie.media.selectors import product_gallery, product_pictures_attach
 from galerie.sellers.models import Condition
 from galerie.sellers.selectors import (
     CONDITION_ORDER,
@@ -125,6 +126,7 @@ def _trips_decorate(products) -> None:
 def _listing_context(request, listing, *, extra_params: list[tuple[str, str]] = ()) -> dict:
     """Decorate a Listing with the links the page needs (toggle facets, sort, pages)."""
     _trips_decorate(listing.products)
+    product_pictures_attach(listing.products)
     path = request.path
     params = list(extra_params)
     for key, values in listing.filters.items():
@@ -194,6 +196,7 @@ def home(request):
         .order_by("-offer_count", "-created_at", "pk")[:HOME_PRODUCTS]
     )
     _trips_decorate(products)
+    product_pictures_attach(products)
     return render(
         request,
         "web/home.html",
@@ -265,6 +268,7 @@ def product(request, slug: str):
         "web/product.html",
         {
             "product": item,
+            "pictures": product_gallery(item),
             "package": package,
             "departures": departures,
             "travel_options": options,

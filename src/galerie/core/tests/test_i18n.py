@@ -42,6 +42,7 @@ COMPLETE_APPS = [
     "imports",
     "inventory",
     "ledger",
+    "media",
     "orders",
     "payments",
     "payouts",

@@ -380,16 +380,17 @@ def test_cached_page_carries_each_visitors_own_csrf_token(client, mall):
 @pytest.mark.parametrize(
     ("path", "limit"),
     # Each includes the reads of the shared cache versions: global, then the page's own
-    # (a product page first looks up its product id by slug).
+    # (a product page first looks up its product id by slug), and one read of the pictures
+    # (the page's cards' first pictures, or the product's gallery).
     [
-        ("/", 5),
-        ("/c/livres/?auteur=Victor+Hugo&tri=prix-croissant", 11),
+        ("/", 6),
+        ("/c/livres/?auteur=Victor+Hugo&tri=prix-croissant", 12),
         # Filtered on offers: counted from the precomputed rows, never over the matches.
-        ("/c/livres/?etat=used&tri=prix-decroissant", 9),
-        ("/c/livres/?prix=0-10&vendeur=bouquiniste&page=2", 10),
+        ("/c/livres/?etat=used&tri=prix-decroissant", 10),
+        ("/c/livres/?prix=0-10&vendeur=bouquiniste&page=2", 11),
         # Search: the ranked ids, one read of their stored offer facets, one attribute sample.
-        ("/recherche/?q=hugo&etat=new", 7),
-        ("/p/les-miserables/", 7),
+        ("/recherche/?q=hugo&etat=new", 8),
+        ("/p/les-miserables/", 8),
     ],
 )
 def test_query_counts_are_pinned(client, indexed, django_assert_max_num_queries, path, limit):
