@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from galerie.imports.mappings import DEFAULT_MAPPINGS, category_mappings_load
 from galerie.imports.models import ImportJob, ImportRowError, ImportStatus
 from galerie.imports.tests.test_import import HEADER, tsv_line
+from galerie.media.models import ProductImage
 from galerie.portal import services
 from galerie.sellers.models import Offer, SellerStatus
 
@@ -60,9 +61,10 @@ def test_uploaded_feed_is_imported_in_the_background_for_the_current_seller(
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{FEEDS}{job.pk}/"
     # once the job is committed, the upload is written, then the task queued (besides the cache
-    # version bumps)
+    # version bumps); the import, run at once here, then queues its new products' pictures
     queued = [c for c in callbacks if not getattr(c, "galerie_version_bump", False)]
-    assert len(queued) == 2
+    assert len(queued) == 3
+    assert ProductImage.objects.filter(source_url="https://x.example/F-1.jpg").exists()
     assert job.seller == world.seller_a  # a seller id in the form is ignored
     assert job.status == ImportStatus.DONE and job.progress_percent == 100
     assert (job.rows_ok, job.rows_rejected) == (2, 2)

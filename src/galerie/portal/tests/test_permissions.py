@@ -49,6 +49,8 @@ ROUTES = [
     ("feed_resume", "post", "/vendeur/catalogue/flux/{job_a}/reprendre/", {}, OBJECT_WRITE),
     ("product_create", "get", "/vendeur/produits/nouveau/", None, LIST),
     ("offer_edit", "get", "/vendeur/offres/{offer_a}/", None, OBJECT),
+    # A product's photos: only a seller with an offer on it (seller B has none on offer A's).
+    ("product_image", "get", "/vendeur/produits/{product_a}/photos/", None, OBJECT),
     (
         "offer_edit_post",
         "post",
@@ -147,6 +149,7 @@ def ids(world):
         "seller_a": world.seller_a.pk,
         "book": world.book.pk,
         "offer_a": world.offer_a.pk,
+        "product_a": world.offer_a.product_id,
         "order_a": world.order_a.pk,
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
