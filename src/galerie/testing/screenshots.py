@@ -98,6 +98,15 @@ def _wait_until_up(process: subprocess.Popen, port: int, seconds: float = 180) -
 
 def _shoot(page, out: Path, width: int, number: int, name: str) -> Path:
     path = out / f"{width}-{number}-{name}.png"
+    # Lazy pictures load only once scrolled to, and the demo draws each on its first request:
+    # make every one eager and wait until all have arrived before the full-page shot.
+    page.evaluate(
+        "document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')"
+    )
+    deadline = time.monotonic() + 60
+    while not page.evaluate("[...document.images].every(i => i.complete)"):
+        assert time.monotonic() < deadline, f"pictures still loading on {page.url}"
+        page.wait_for_timeout(200)
     page.screenshot(path=str(path), full_page=True, animations="disabled", caret="hide")
     return path
 
