@@ -44,11 +44,6 @@ LEFT_OUT = [
         "why": "Les comptes qui n'ont jamais commandé sur cette boutique ne lui appartiennent pas.",
     },
     {
-        "what": "product_pictures",
-        "why": "Les photos des produits ne sont pas encore dans l'archive : le repreneur les "
-        "charge à nouveau (back-office, portail vendeur ou flux) ; d'ici là, un visuel neutre.",
-    },
-    {
         "what": "carts",
         "why": "Les paniers en cours sont éphémères ; ils sont vidés par la cession.",
     },

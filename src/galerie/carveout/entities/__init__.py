@@ -7,6 +7,7 @@ from galerie.carveout.entities import (
     ledger,
     notices,
     orders,
+    pictures,
     press,
     sellers,
     storefront,
@@ -17,6 +18,7 @@ from galerie.carveout.entities.base import Entity
 ENTITIES: list[Entity] = [
     *storefront.ENTITIES,
     *catalogue.ENTITIES,
+    *pictures.ENTITIES,
     *sellers.ENTITIES,
     *customers.ENTITIES,
     *orders.ENTITIES,

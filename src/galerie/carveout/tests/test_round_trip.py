@@ -34,16 +34,13 @@ MAIN = re.compile(r"<main\b[^>]*>(.*?)</main>", re.S)
 TAG = re.compile(r"<[^>]+>")
 # Per-installation details a shopper does not read as content: form tokens, ids in URLs.
 NOISE = re.compile(r"csrfmiddlewaretoken\S*|[0-9a-f]{32}")
-# Product pictures do not travel in the archive yet (a known gap, see docs/storefront-archive.md):
-# an imported product shows the placeholder, whose initial is not content either.
-PLACEHOLDER = re.compile(r'<(span|div) class="no-image[^"]*"[^>]*>[^<]*</\1>')
 
 
 def _main_text(response) -> str:
     assert response.status_code == 200, (response.status_code, response.wsgi_request.path)
     html = response.content.decode()
     found = MAIN.search(html)
-    text = TAG.sub(" ", PLACEHOLDER.sub("", found.group(1) if found else html))
+    text = TAG.sub(" ", found.group(1) if found else html)
     return " ".join(NOISE.sub("", unescape(text)).split())
 
 
