@@ -48,6 +48,8 @@ def assert_csp_clean(response):
     policy = response.headers.get("Content-Security-Policy", "")
     assert "default-src 'self'" in policy and "object-src 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    # Pictures are served by the project itself: no page may load one from another site.
+    assert re.search(r"img-src ([^;]*)", policy)[1].split() == ["'self'", "data:"], policy
     match = re.search(r"'nonce-([^']+)'", policy)
     nonce = match[1] if match else None
     finder = _InlineFinder(nonce)
