@@ -19,6 +19,7 @@ from galerie.cart.selectors import (
     cart_page_seen,
     session_delivery_choices,
 )
+from galerie.media.selectors import product_pictures_attach
 
 
 def _storefront_or_404(request):
@@ -71,6 +72,8 @@ def _render_cart(request, *, status: int = 200, fragment: bool = False):
         cart=cart, storefront=storefront, delivery_choices=session_delivery_choices(request)
     )
     cart_page_seen(request, page)  # the header's count, without another query
+    if page.quote is not None:  # an empty cart has no quote
+        product_pictures_attach(ql.product for group in page.quote.groups for ql in group.lines)
     template = "cart/_cart.html" if fragment else "cart/cart.html"
     return render(request, template, {"page": page, "fragment": fragment}, status=status)
 

@@ -207,3 +207,24 @@ def test_stale_delivery_choice_falls_back_to_an_offered_option(client, shop):
 
     assert page.quote.can_order
     assert page.quote.groups[0].chosen.label == "Livraison standard"
+
+
+def test_each_cart_line_shows_its_products_picture(client, shop):
+    import io
+
+    from PIL import Image
+
+    from galerie.media.services import product_image_add
+
+    _storefront, category = shop
+    pictured, plain = make_product(category=category), make_product(category=category)
+    out = io.BytesIO()
+    Image.new("RGB", (320, 320), "teal").save(out, "PNG")
+    picture = product_image_add(product=pictured, upload=out.getvalue())
+    for product in (pictured, plain):
+        client.post("/panier/ajouter/", {"offer_id": make_offer(product).pk})
+
+    html = client.get("/panier/").content.decode()
+
+    assert html.count('class="line-picture"') == 1
+    assert f"/media/{picture.digest}-160.webp" in html
