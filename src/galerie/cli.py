@@ -32,6 +32,7 @@ SECTIONS = [
             "merge_shop",
             "export_offers",
             "search_reindex",
+            "fetch_pictures",
             "facets_rebuild",
         ],
     ),

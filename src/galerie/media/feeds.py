@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from galerie.catalog.models import Product
+from galerie.media.models import ImageSource
 from galerie.media.services import feed_images_create
 from galerie.media.tasks import feed_images_fetch_task
 
@@ -13,3 +15,27 @@ def feed_images_queue(*, links: list[tuple[int, str]]) -> list[int]:
     if ids:
         transaction.on_commit(lambda: feed_images_fetch_task.enqueue(ids), robust=True)
     return ids
+
+
+def linked_pictures_queue(*, limit: int | None = None, batch: int = 500) -> int:
+    """Pending pictures, downloaded in the background, for the image URLs of products that have
+    no picture from them yet (products imported before pictures were kept); returns how many."""
+    products = (
+        Product.objects.exclude(image_urls=[])
+        .exclude(images__source=ImageSource.FEED)
+        .order_by("pk")
+        .values_list("pk", "image_urls")
+    )
+    if limit is not None:
+        products = products[:limit]
+    queued, links = 0, []
+    for pk, urls in products.iterator(chunk_size=batch):
+        links.extend((pk, url) for url in (urls or [])[:1] if isinstance(url, str))
+        if len(links) >= batch:
+            with transaction.atomic():
+                queued += len(feed_images_queue(links=links))
+            links = []
+    if links:
+        with transaction.atomic():
+            queued += len(feed_images_queue(links=links))
+    return queued
