@@ -13,7 +13,11 @@ def feed_images_queue(*, links: list[tuple[int, str]]) -> list[int]:
     the caller's transaction commits (the seller's address is never shown meanwhile)."""
     ids = feed_images_create(links=links)
     if ids:
-        transaction.on_commit(lambda: feed_images_fetch_task.enqueue(ids), robust=True)
+        # One task per picture: a worker asked to stop finishes the download under way only
+        # (one timeout at most), and a slow seller's host holds up none of the others.
+        transaction.on_commit(
+            lambda: [feed_images_fetch_task.enqueue([pk]) for pk in ids], robust=True
+        )
     return ids
 
 

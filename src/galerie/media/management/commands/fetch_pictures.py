@@ -1,14 +1,14 @@
 """`galerie fetch-pictures`: download the pictures that products only link to (their sellers'
 image URLs from before the project kept its own pictures), as a feed import now does."""
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from galerie.core.commands import GalerieCommand
 from galerie.media.feeds import linked_pictures_queue
 
 
-class Command(BaseCommand):
+class Command(GalerieCommand):
     help = gettext_lazy(
         "Télécharge en tâche de fond les images que des produits ne font que lier (adresses "
         "des vendeurs) : elles ne sont jamais affichées telles quelles."
