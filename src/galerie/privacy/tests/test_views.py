@@ -138,3 +138,54 @@ def test_cookie_page_lists_the_categories_and_is_the_same_for_everyone(client, c
     body = anonymous.content.decode()
     assert "Mesure d'audience" in body and "sessionid" in body
     assert 'id="cookie-preferences"' in body
+
+
+def test_erasure_ends_the_customers_other_sessions(customer):
+    # Given: the customer logged in on two devices
+    phone, laptop = _logged_in(customer), _logged_in(customer)
+    assert laptop.get("/compte/").status_code == 200
+
+    # When: erased from the phone
+    phone.post("/compte/donnees/supprimer/", {"password": PASSWORD})
+
+    # Then: the laptop's session no longer opens the account
+    response = laptop.get("/compte/")
+    assert response.status_code == 302 and response["Location"].startswith("/compte/connexion/")
+
+
+def _support():
+    from django.contrib.auth.models import Group
+
+    from galerie.core.roles import roles_sync
+
+    roles_sync()
+    staff = User.objects.create_user("support", "support@example.fr", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Service client"))
+    return _logged_in(staff)
+
+
+def test_admin_erasure_asks_for_confirmation_first(customer):
+    client = _support()
+    data = {"action": "erase_customers", "_selected_action": [customer.pk]}
+    page = client.post("/admin/privacy/customer/", data)
+    assert page.status_code == 200 and "camille@example.fr" in page.content.decode()
+    assert not Erasure.objects.exists()
+
+    client.post("/admin/privacy/customer/", {**data, "apply": "1"})
+    erasure = Erasure.objects.get()
+    assert (erasure.user_id, erasure.reason, erasure.actor.username) == (
+        customer.pk,
+        "support",
+        "support",
+    )
+
+
+def test_admin_erasure_of_a_customer_with_an_open_order_says_why(customer, place):
+    order = place(customer)
+    response = _support().post(
+        "/admin/privacy/customer/",
+        {"action": "erase_customers", "_selected_action": [customer.pk], "apply": "1"},
+        follow=True,
+    )
+    assert order.number in response.content.decode()
+    assert not Erasure.objects.exists() and User.objects.get(pk=customer.pk).is_active
