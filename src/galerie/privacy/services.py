@@ -115,6 +115,20 @@ def customer_erase_blockers(*, user: User) -> list[str]:
     return reasons
 
 
+def _subscriptions_over_anonymise(subscriptions) -> int:
+    """Anonymise the subscriptions among `subscriptions` that are over (ended or cancelled)."""
+    count = 0
+    for subscription in subscriptions.filter(
+        status__in=(SubscriptionStatus.ENDED, SubscriptionStatus.CANCELLED)
+    ).exclude(email__endswith="@anonyme.invalid"):
+        Subscription.objects.filter(pk=subscription.pk).update(
+            email=anonymous_email(subscription.user_id),
+            delivery_address={"name": ANONYMOUS_NAME},
+        )
+        count += 1
+    return count
+
+
 def _order_anonymise(order: Order, *, user_id: int) -> None:
     shipping = order.shipping_address or {}
     # The destination country decides the VAT charged (distance sales, art. 258 A CGI): it stays.
@@ -150,9 +164,7 @@ def customer_erase(
     for subscription in Subscription.objects.filter(user=user, status=SubscriptionStatus.ACTIVE):
         with contextlib.suppress(NotTerminable):  # ended meanwhile: nothing left to terminate
             subscription_terminate(subscription=subscription)
-    Subscription.objects.filter(
-        user=user, status__in=(SubscriptionStatus.ENDED, SubscriptionStatus.CANCELLED)
-    ).update(email=anonymous_email(user.pk), delivery_address={"name": ANONYMOUS_NAME})
+    _subscriptions_over_anonymise(Subscription.objects.filter(user=user))
 
     for card in SavedCard.objects.filter(user=user, is_active=True):
         saved_card_deactivate(user=user, card=card)
@@ -227,7 +239,9 @@ def customers_retention_run(*, now: dt.datetime | None = None) -> dict[str, int]
     """Daily, idempotent. Sends a notice to each customer inactive for three years who has none
     for this inactivity yet; erases those whose notice is at least 30 days old and who have not
     come back since (a login or an order after the notice makes it stale). An account that cannot
-    be erased now (an open order) is left for a later run. Returns the counts."""
+    be erased now (an open order) is left for a later run. Also anonymises the subscriptions of
+    erased customers that were still served at the erasure and have ended since. Returns the
+    counts."""
     now = now or clock.now()
     cutoff = _years_before(now, INACTIVITY_YEARS)
     inactive = customers_with_last_activity().filter(last_activity__lt=cutoff)
@@ -235,6 +249,8 @@ def customers_retention_run(*, now: dt.datetime | None = None) -> dict[str, int]
         user=OuterRef("pk"), sent_at__gt=OuterRef("last_activity")
     )
     counts = {"notified": 0, "erased": 0, "kept": 0}
+    # An erased customer's subscription that was still served keeps its address until it ends.
+    _subscriptions_over_anonymise(Subscription.objects.filter(user__erasure__isnull=False))
     for user in inactive.exclude(Exists(noticed)).order_by("pk"):
         with transaction.atomic():
             notice = InactivityNotice.objects.create(

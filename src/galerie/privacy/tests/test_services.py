@@ -17,7 +17,12 @@ from galerie.payments.models import Payment, SavedCard
 from galerie.privacy.errors import ErasureRefused
 from galerie.privacy.export import SECTIONS, Section, customer_data
 from galerie.privacy.models import Erasure, ErasureReason
-from galerie.privacy.services import ANONYMOUS_NAME, customer_erase, customer_erase_blockers
+from galerie.privacy.services import (
+    ANONYMOUS_NAME,
+    customer_erase,
+    customer_erase_blockers,
+    customers_retention_run,
+)
 from galerie.privacy.tests.conftest import ADDRESS, PASSWORD
 from galerie.testing.factories import make_offer
 
@@ -235,6 +240,15 @@ def test_erasure_terminates_the_subscription_in_progress(customer, storefront, p
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.TERMINATING
     assert not subscription.auto_renew
+    # Still served: the address stays until the paid term ends, then the daily job clears it
+    assert subscription.email == "camille@example.fr"
+    customers_retention_run()
+    assert Subscription.objects.get(pk=subscription.pk).email == "camille@example.fr"
+    Subscription.objects.filter(pk=subscription.pk).update(status=SubscriptionStatus.ENDED)
+    customers_retention_run()
+    subscription.refresh_from_db()
+    assert subscription.email == f"client-{customer.pk}@anonyme.invalid"
+    assert subscription.delivery_address == {"name": ANONYMOUS_NAME}
 
 
 def test_a_trip_not_yet_taken_blocks_erasure_and_its_travellers_are_anonymised_after(customer):
