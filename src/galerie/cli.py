@@ -44,6 +44,7 @@ SECTIONS = [
             "subscriptions_daily",
             "cart_purge",
             "sellers_erase_expired",
+            "customers_retention",
         ],
     ),
 ]

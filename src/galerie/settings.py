@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "galerie.checkout",
     "galerie.ledger",
     "galerie.payouts",
+    "galerie.privacy",
     "galerie.carveout",
     "galerie.portal",
     "galerie.reporting",

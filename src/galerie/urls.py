@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from galerie.accounts.views import admin_login_view
 from galerie.api.urls import api
+from galerie.privacy.views import cookie_preferences_view
 
 urlpatterns = [
     path("admin/login/", admin_login_view),  # admin.site.login, answering 429 when throttled
@@ -10,6 +11,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("compte/abonnements/", include("galerie.subscriptions.urls")),
+    path("compte/donnees/", include("galerie.privacy.urls")),
+    path("cookies/", cookie_preferences_view, name="cookie_preferences"),
     path("compte/", include("galerie.accounts.urls")),
     path("panier/", include("galerie.cart.urls")),
     path("commande/", include("galerie.checkout.urls")),

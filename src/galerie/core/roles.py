@@ -20,6 +20,7 @@ CANCEL, REFUND = "cancel", "refund"  # orders.order
 CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
+ERASE_CUSTOMER = "erase_customer"  # privacy.customer
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -81,6 +82,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscriptionplan": (VIEW,),
         # A trip cancelled under its fee schedule refunds the rest: orders.refund runs it.
         "travel.booking": (VIEW,),
+        # A customer's erasure asked by phone or letter (RGPD art. 17): privacy.customer_erase.
+        "privacy.customer": (VIEW, ERASE_CUSTOMER),
+        "privacy.erasure": (VIEW,),
     },
     # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {

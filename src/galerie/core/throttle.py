@@ -100,6 +100,14 @@ TERMINATION_LINK_IP = Rule(
     60 * 60,
     _("Trop de demandes de résiliation depuis votre connexion. Réessayez dans une heure."),
 )
+# A customer downloads a copy of their personal data (galerie.privacy): each export reads every
+# order they ever placed, so a script holding a session cannot make it the server's busiest page.
+DATA_EXPORT_ACCOUNT = Rule(
+    "data-export-account",
+    5,
+    60 * 60,
+    _("Trop de téléchargements de vos données. Réessayez dans une heure."),
+)
 # Seller API: unknown or revoked tokens per IP, and calls per valid token.
 API_TOKEN_FAILURE_IP = Rule(
     "token-ip",

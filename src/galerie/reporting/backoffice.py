@@ -90,7 +90,11 @@ SECTIONS = [
     ),
     ("rapports", _("Rapports"), [PILOTAGE, "reporting.fixedcost", "reporting.simulationrun"]),
     ("boutiques", _("Boutiques"), ["storefronts.storefront"]),
-    ("comptes", _("Comptes"), ["auth.user", "auth.group", "accounts.address"]),
+    (
+        "comptes",
+        _("Comptes"),
+        ["auth.user", "auth.group", "accounts.address", "privacy.customer", "privacy.erasure"],
+    ),
     ("systeme", _("Système"), ["django_tasks_database.dbtaskresult", "payments.webhookevent"]),
 ]
 OTHERS = "systeme"

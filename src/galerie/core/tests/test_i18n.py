@@ -46,6 +46,7 @@ COMPLETE_APPS = [
     "orders",
     "payments",
     "payouts",
+    "privacy",
     "portal",
     "pricing",
     "reporting",

@@ -145,6 +145,14 @@ def _booking(place):
     return booking
 
 
+def _customer(place):
+    """A customer account with nothing open (privacy.customer is a proxy of the user)."""
+    from galerie.privacy.models import Customer
+
+    user = get_user_model().objects.create_user("client@example.fr", "client@example.fr", "pw-1")
+    return Customer.objects.get(pk=user.pk)
+
+
 def _fixed_cost(place):
     return fixed_cost_record(
         storefront=make_storefront("tech"),
@@ -246,6 +254,12 @@ CASES = {
     ),
     ("travel.booking", "cancel_under_schedule"): Case(
         _booking, lambda b, r: b.status == "cancelled", {SUPPORT}
+    ),
+    ("privacy.customer", "erase_customers"): Case(
+        _customer,
+        lambda u, r: not u.is_active and u.username == f"anonyme-{u.pk}",
+        {SUPPORT},
+        {"apply": "1"},
     ),
     ("imports.importjob", "resume_jobs"): Case(
         _failed_job, lambda j, r: j.status == ImportStatus.PENDING, {CATALOGUE, SELLERS}
