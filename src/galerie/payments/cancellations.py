@@ -28,6 +28,7 @@ from galerie.core import clock
 from galerie.core.money import format_money
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
+from galerie.invoicing.services import credit_notes_issue_for_refund
 from galerie.ledger.postings import (
     line_cost_back_post,
     line_partial_refund_plan,
@@ -179,6 +180,13 @@ def travel_booking_cancel(
                 )
             refunded = amount
             Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
+            credit_notes_issue_for_refund(
+                order=order,
+                reference=f"refund:{refund.pk}",
+                quantities={},
+                amounts={line.pk: amount},
+                reason=reason,
+            )
     OrderLine.objects.filter(pk=line.pk).update(refunded_quantity=F("quantity"))
     _event(
         order=order,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from galerie.core import clock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
+from galerie.invoicing.services import credit_notes_issue_for_refund
 from galerie.ledger.postings import order_capture_posted, refund_plan
 from galerie.orders import emails
 from galerie.orders.errors import IdempotencyConflict, InvalidTransition, RefundError
@@ -310,6 +311,16 @@ def order_refund(
         plan=plan,
     )
     Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
+    # Invoices are never changed: what is given back is credited on credit notes.
+    full = lines is None and line_amounts is None
+    credit_notes_issue_for_refund(
+        order=order,
+        reference=f"refund:{refund.pk}",
+        quantities=None if full else {int(k): v for k, v in (lines or {}).items()},
+        amounts=None if full else {int(k): v for k, v in (line_amounts or {}).items()},
+        delivery_for=delivery_for or (),
+        reason=reason,
+    )
     _event(
         order=order,
         from_status=order.status,

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.invoicing.services import invoice_issue_for_order
 from galerie.ledger.postings import (
     RefundPlan,
     capture_mirror_plan,
@@ -260,6 +261,7 @@ def _captured_settle(*, order: Order, payment: Payment, note: str) -> bool:
     holding the order's lock."""
     if order.status == OrderStatus.PENDING_PAYMENT:
         order_mark_paid(order=order, note=note, payment=payment)
+        invoice_issue_for_order(order=order)
         return True
     order_commissions_freeze(order=order)
     order_capture_post(order=order, payment=payment)
@@ -489,6 +491,7 @@ def payment_transfer_mark_received(*, payment: Payment, actor=None) -> Payment:
         note=_("Virement reçu (%(r)s)") % {"r": payment.bank_reference},
         payment=payment,
     )
+    invoice_issue_for_order(order=order)
     return payment
 
 
