@@ -24,8 +24,7 @@ from galerie.invoicing.locks import invoice_counter_lock
 from galerie.invoicing.models import SERIES, Invoice, InvoiceKind, InvoiceLine
 from galerie.ledger.postings import commission_vat_rate
 from galerie.orders.models import Order, SellerOrder
-from galerie.pricing.models import VatExemption
-from galerie.pricing.services import vat_amount, vat_breakdown
+from galerie.pricing.services import vat_amount, vat_breakdown, vat_exemption_label
 from galerie.sellers.models import LegalForm, Seller
 
 ZERO = Decimal("0.00")
@@ -79,15 +78,10 @@ def _address_text(address: dict | None) -> str:
 
 
 def vat_mentions(exemptions: Iterable[str]) -> list[str]:
-    """Why VAT is not charged, one sentence per reason met on the document (art. 242 nonies A:
-    « TVA non applicable » with its legal ground; the travel margin scheme's own words)."""
-    texts = {
-        VatExemption.PRIVATE_SALE: _(
-            "TVA non applicable : vente réalisée par un particulier, non assujetti (CGI art. 256)."
-        ),
-        VatExemption.TRAVEL_MARGIN: _("Régime particulier – Agences de voyages"),
-    }
-    return [str(texts[code]) for code in sorted(set(exemptions)) if code in texts]
+    """Why VAT is not charged, once per reason met on the document (art. 242 nonies A: « TVA
+    non applicable » with its ground; the travel margin scheme's own words), as pricing names
+    them on every other page."""
+    return [vat_exemption_label(code) for code in sorted(set(exemptions)) if code]
 
 
 def _issue(*, kind: str, issuer: Seller, drafts: list[LineDraft], **fields) -> Invoice:

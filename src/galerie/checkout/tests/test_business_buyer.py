@@ -1,13 +1,39 @@
 """A business buyer enters its company, SIREN and VAT number at checkout; its invoices show them."""
 
 import pytest
+from django.test import Client
 
 from galerie.checkout.tests.helpers import ADDRESS, add_to_cart, choose_delivery, place, recap
-from galerie.checkout.tests.test_checkout_flow import category, client, offers  # noqa: F401
 from galerie.invoicing.models import Invoice
 from galerie.orders.models import Order
+from galerie.testing.factories import (
+    make_category,
+    make_offer,
+    make_product,
+    make_seller,
+    make_storefront,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    category = make_category("Livres")
+    make_storefront("culture", name="Culture & Cie", categories=[category])
+    return category
+
+
+@pytest.fixture
+def client(category):
+    return Client(HTTP_HOST="culture.localhost")
+
+
+@pytest.fixture
+def offers(category):
+    product = make_product("Germinal", category=category)
+    return [make_offer(product, seller=make_seller("Librairie Alice"), price="9.00", stock=3)]
+
 
 COMPANY = {
     "buyer-company": "Bibliothèque Nord SAS",
