@@ -164,6 +164,14 @@ def travel_booking_cancel(
         else:
             plan = None  # paid before the ledger existed: nothing to give back in it
         if amount > 0:
+            # Before the ledger posts, after which no other lock may be taken.
+            credit_notes_issue_for_refund(
+                order=order,
+                reference=f"refund:{key}",
+                quantities={},
+                amounts={line.pk: amount},
+                reason=reason,
+            )
             refund = payment_refund(
                 order=order,
                 amount=amount,
@@ -180,13 +188,6 @@ def travel_booking_cancel(
                 )
             refunded = amount
             Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
-            credit_notes_issue_for_refund(
-                order=order,
-                reference=f"refund:{refund.pk}",
-                quantities={},
-                amounts={line.pk: amount},
-                reason=reason,
-            )
     OrderLine.objects.filter(pk=line.pk).update(refunded_quantity=F("quantity"))
     _event(
         order=order,

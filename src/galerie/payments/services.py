@@ -260,8 +260,10 @@ def _captured_settle(*, order: Order, payment: Payment, note: str) -> bool:
     so it is booked (capture) and given straight back (the capture's mirror). Call while
     holding the order's lock."""
     if order.status == OrderStatus.PENDING_PAYMENT:
-        order_mark_paid(order=order, note=note, payment=payment)
+        # Invoices first: order_mark_paid ends with the ledger posts, after which no other lock
+        # may be taken (galerie.ledger.services); the same transaction commits both.
         invoice_issue_for_order(order=order)
+        order_mark_paid(order=order, note=note, payment=payment)
         return True
     order_commissions_freeze(order=order)
     order_capture_post(order=order, payment=payment)
@@ -485,13 +487,13 @@ def payment_transfer_mark_received(*, payment: Payment, actor=None) -> Payment:
             % {"n": order.number}
         )
     payment.refresh_from_db()
+    invoice_issue_for_order(order=order)  # before the ledger posts: see _captured_settle
     order_mark_paid(
         order=order,
         actor=actor,
         note=_("Virement reçu (%(r)s)") % {"r": payment.bank_reference},
         payment=payment,
     )
-    invoice_issue_for_order(order=order)
     return payment
 
 
