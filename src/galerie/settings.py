@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "galerie.cart",
     "galerie.orders",
     "galerie.payments",
+    "galerie.invoicing",
     "galerie.checkout",
     "galerie.ledger",
     "galerie.payouts",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("panier/", include("galerie.cart.urls")),
     path("commande/", include("galerie.checkout.urls")),
     path("commandes/", include("galerie.orders.urls")),
+    path("commandes/", include("galerie.invoicing.urls")),
     path("paiement/", include("galerie.payments.urls")),
     path("vendeur/", include("galerie.portal.urls")),
     path("media/", include("galerie.media.urls")),

@@ -51,6 +51,13 @@ class PlaceIn(QuoteIn):
     shipping_address: AddressIn
     billing_address: AddressIn | None = None
     payment_method: str = Field("card", description="card ou transfer")
+    buyer_company: str = Field(
+        "", max_length=200, description="Société à facturer (acheteur professionnel)."
+    )
+    buyer_siren: str = Field("", max_length=30, description="SIREN ou SIRET de la société.")
+    buyer_vat_number: str = Field(
+        "", max_length=30, description="N° de TVA intracommunautaire de la société."
+    )
     return_url: str | None = Field(None, description="Page de retour après paiement par carte.")
 
 
@@ -118,6 +125,11 @@ def checkout_order_place(request, payload: PlaceIn):
         idempotency_key=key,
         payment_method=payload.payment_method,
         return_url=_safe_return_url(request, payload.return_url),
+        buyer={
+            "buyer_company": payload.buyer_company,
+            "buyer_siren": payload.buyer_siren,
+            "buyer_vat_number": payload.buyer_vat_number,
+        },
     )
     order, payment = result.order, result.payment
     order_remember_in_session(request, order)

@@ -4,6 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from galerie.accounts.forms import AddressFields
+from galerie.orders.errors import OrderError
+from galerie.orders.models import Order
+from galerie.orders.services import buyer_identity_clean
 from galerie.payments.gateways import payment_methods_available
 from galerie.travel.limits import NAME_MAX
 
@@ -31,6 +34,43 @@ class BillingChoiceForm(forms.Form):
     )
 
 
+class BuyerForm(forms.Form):
+    """A business buyer's identity for the invoices, optional (shape here; the SIREN and VAT
+    number are checked by orders.services.buyer_identity_clean, as order_place does)."""
+
+    company = forms.CharField(
+        label=_("Société"),
+        required=False,
+        max_length=Order._meta.get_field("buyer_company").max_length,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    siren = forms.CharField(
+        label=_("SIREN ou SIRET"),
+        required=False,
+        max_length=30,
+    )
+    vat_number = forms.CharField(
+        label=_("N° de TVA intracommunautaire"),
+        required=False,
+        max_length=30,
+    )
+
+    FIELDS = {"buyer_company": "company", "buyer_siren": "siren", "buyer_vat_number": "vat_number"}
+
+    def clean(self):
+        data = super().clean()
+        try:
+            identity = buyer_identity_clean(
+                company=data.get("company", ""),
+                siren=data.get("siren", ""),
+                vat_number=data.get("vat_number", ""),
+            )
+        except OrderError as exc:
+            self.add_error(self.FIELDS.get(exc.field, None), exc.message)
+            return data
+        return {self.FIELDS[key]: value for key, value in identity.items()}
+
+
 class AddressStep:
     """The e-mail (guests), the delivery address and the billing address, validated together."""
 
@@ -45,9 +85,15 @@ class AddressStep:
         # Only validated (and so only showing errors) when the shopper asked for another one.
         billing_data = data if data is not None and not data.get("billing_same") else None
         self.billing = AddressFields(billing_data, prefix="billing", initial=initial.get("billing"))
+        buyer = initial.get("buyer") or {}
+        self.buyer = BuyerForm(
+            data,
+            prefix="buyer",
+            initial={field: buyer.get(key, "") for key, field in BuyerForm.FIELDS.items()},
+        )
 
     def is_valid(self) -> bool:
-        ok = self.shipping.is_valid() & self.choice.is_valid()
+        ok = self.shipping.is_valid() & self.choice.is_valid() & self.buyer.is_valid()
         if self.need_email:
             ok &= self.contact.is_valid()
         if self.choice.is_valid() and not self.choice.cleaned_data["billing_same"]:
@@ -56,7 +102,7 @@ class AddressStep:
 
     @property
     def has_errors(self) -> bool:
-        forms_ = [self.shipping, self.choice]
+        forms_ = [self.shipping, self.choice, self.buyer]
         if self.need_email:
             forms_.append(self.contact)
         if (
@@ -75,6 +121,9 @@ class AddressStep:
             "shipping": shipping,
             "billing_same": same,
             "billing": shipping if same else self.billing.address(),
+            "buyer": {
+                key: self.buyer.cleaned_data[field] for key, field in BuyerForm.FIELDS.items()
+            },
         }
 
 

@@ -71,11 +71,14 @@ def checkout_place(
     payment_method: str,
     return_url: str | None = None,
     expected_total: Decimal | None = None,
+    buyer: dict | None = None,
 ) -> CheckoutResult:
     """Place the order of `cart` and start its payment.
 
-    `return_url` defaults to the order's page. Raises the orders domain's errors unchanged
-    (OrderError subclasses) and CheckoutError for a missing e-mail or unknown payment method.
+    `return_url` defaults to the order's page; `buyer` is a business buyer's identity
+    ({"buyer_company", "buyer_siren", "buyer_vat_number"}, all optional). Raises the orders
+    domain's errors unchanged (OrderError subclasses) and CheckoutError for a missing e-mail or
+    unknown payment method.
     """
 
     if payment_method not in PAYMENT_METHOD_CODES:
@@ -96,6 +99,7 @@ def checkout_place(
             billing_address=billing_address,
             idempotency_key=idempotency_key,
             expected_total=expected_total,
+            **(buyer or {}),
         )
         # replayed: the key's order already existed, or a concurrent request with this key
         # created it while we waited; either way this request did not create it.

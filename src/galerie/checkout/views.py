@@ -56,6 +56,9 @@ def _page_or_redirect(request):
     return page, None
 
 
+BUYER_FIELDS = {"buyer_company", "buyer_siren", "buyer_vat_number"}
+
+
 def _user(request):
     return request.user if request.user.is_authenticated else None
 
@@ -225,12 +228,13 @@ def place_view(request):
             idempotency_key=form.cleaned_data["idempotency_key"],
             payment_method=form.cleaned_data["payment_method"],
             expected_total=form.cleaned_data.get("expected_total"),
+            buyer=state.get("buyer") or {},
         )
     except DomainError as error:
         messages.error(request, error.message)
         if error.code in {"out_of_stock", "offer_unavailable", "price_changed", "empty_order"}:
             return redirect("cart:detail")
-        if error.code == "invalid_address":
+        if error.code == "invalid_address" or error.field in BUYER_FIELDS:
             return redirect("checkout:address")
         if error.code == "invalid_delivery":
             return redirect("checkout:delivery")

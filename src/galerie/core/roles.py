@@ -103,6 +103,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "payouts.payout": (VIEW, ADD, CHANGE),
         "payouts.payoutrun": (VIEW, ADD),
         "payouts.statementline": (VIEW,),
+        # Invoices and credit notes are issued by the services only and never changed.
+        "invoicing.invoice": (VIEW,),
+        "invoicing.invoiceline": (VIEW,),
         "reporting.fixedcost": ALL,
         "reporting.simulationrun": (VIEW,),
         "subscriptions.subscription": (VIEW,),

@@ -72,6 +72,13 @@ class Order(TimeStampedModel):
     )
     shipping_address = models.JSONField(_("adresse de livraison"))
     billing_address = models.JSONField(_("adresse de facturation"))
+    # A business buyer's identity, optional at checkout, printed on its invoices (CGI art. 242
+    # nonies A: the customer's SIREN and VAT number for a sale between professionals).
+    buyer_company = models.CharField(_("société"), max_length=200, blank=True, default="")
+    buyer_siren = models.CharField(_("SIREN/SIRET"), max_length=14, blank=True, default="")
+    buyer_vat_number = models.CharField(
+        _("n° de TVA intracommunautaire"), max_length=20, blank=True, default=""
+    )
     status = models.CharField(
         _("statut"),
         max_length=20,

@@ -52,6 +52,7 @@ from galerie.orders.models import (
 )
 from galerie.orders.selectors import order_quote
 from galerie.sellers.commissions import commission_compute, commission_rule_for
+from galerie.sellers.onboarding import check_siren, check_vat
 from galerie.storefronts.errors import StorefrontDetached, storefront_detached_message
 from galerie.storefronts.models import Storefront
 from galerie.subscriptions.services import (
@@ -118,6 +119,9 @@ def order_place_or_replay(
     billing_address: dict,
     idempotency_key: str,
     expected_total: Decimal | None = None,
+    buyer_company: str = "",
+    buyer_siren: str = "",
+    buyer_vat_number: str = "",
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, split per seller, snapshot lines, queue e-mails.
 
@@ -145,6 +149,9 @@ def order_place_or_replay(
         ) from None
     shipping = address_clean(shipping_address, which=_("de livraison"))
     billing = address_clean(billing_address or shipping_address, which=_("de facturation"))
+    buyer = buyer_identity_clean(
+        company=buyer_company, siren=buyer_siren, vat_number=buyer_vat_number
+    )
     merged: dict[int, int] = {}
     for offer_id, quantity in lines or []:
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
@@ -165,6 +172,7 @@ def order_place_or_replay(
         delivery=sorted(choices.items()),
         shipping=shipping,
         billing=billing,
+        **({"buyer": sorted(buyer.items())} if any(buyer.values()) else {}),
     )
 
     existing = Order.objects.filter(idempotency_key=key).first()
@@ -183,6 +191,7 @@ def order_place_or_replay(
             key=key,
             request_hash=request_hash,
             expected_total=expected_total,
+            buyer=buyer,
         )
     except (IntegrityError, OrderError):
         # A concurrent request with the same key placed its order first: we waited on the key's
@@ -193,6 +202,37 @@ def order_place_or_replay(
             raise
         return _idempotent_replay(existing, request_hash)
     return OrderPlacement(order=order, replayed=False)
+
+
+def buyer_identity_clean(*, company: str, siren: str, vat_number: str) -> dict[str, str]:
+    """A business buyer's identity for its invoices, all optional: the SIREN (or SIRET) and the
+    intra-EU VAT number are checked (python-stdnum, as for sellers), and both need a company
+    name. Returns the Order fields; raises OrderError naming the field."""
+    company, siren, vat_number = (v.strip() for v in (company or "", siren or "", vat_number or ""))
+    limit = Order._meta.get_field("buyer_company").max_length
+    if len(company) > limit:
+        raise OrderError(
+            _("Le nom de la société tient en %(n)d caractères au plus.") % {"n": limit},
+            code="invalid_buyer_company",
+            field="buyer_company",
+        )
+    if siren:
+        try:
+            siren = check_siren(siren)
+        except ValueError as exc:
+            raise OrderError(str(exc), code="invalid_buyer_siren", field="buyer_siren") from None
+    if vat_number:
+        try:
+            vat_number = check_vat(vat_number, siren)
+        except ValueError as exc:
+            raise OrderError(str(exc), code="invalid_buyer_vat", field="buyer_vat_number") from None
+    if (siren or vat_number) and not company:
+        raise OrderError(
+            _("Indiquez le nom de la société à facturer avec son SIREN ou son n° de TVA."),
+            code="buyer_company_required",
+            field="buyer_company",
+        )
+    return {"buyer_company": company, "buyer_siren": siren, "buyer_vat_number": vat_number}
 
 
 def storefront_open_check(storefront) -> None:
@@ -233,6 +273,7 @@ def _order_create(
     key,
     request_hash,
     expected_total,
+    buyer,
 ) -> Order:
     storefront_open_check(storefront)
     quote = order_quote(
@@ -278,6 +319,7 @@ def _order_create(
         idempotency_key=key,
         request_hash=request_hash,
         expires_at=now + PAYMENT_TIMEOUT,
+        **buyer,
     )
     for group in quote.groups:
         seller = group.seller

@@ -13,5 +13,4 @@ urlpatterns = [
         views.order_trip_cancel,
         name="trip_cancel",
     ),
-    path("<uuid:public_id>/facture/<int:seller_order_id>/", views.order_invoice, name="invoice"),
 ]

@@ -153,23 +153,6 @@ def order_trip_cancel(request, public_id, booking_id: int):
     return render(request, "orders/trip_cancel.html", context)
 
 
-def order_invoice(request, public_id, seller_order_id):
-    """One seller's invoice for its part of the order (each seller invoices what it sells)."""
-    order = _order_or_404(request, public_id)
-    seller_order = order.seller_orders.select_related("seller").filter(pk=seller_order_id).first()
-    if seller_order is None or order.paid_at is None:
-        raise Http404
-    context = {
-        "order": order,
-        "seller_order": seller_order,
-        "seller": seller_order.seller,
-        "lines": seller_order.lines.all(),
-        "vat_rows": order_vat_breakdown(order, seller_order=seller_order),
-        "invoice_number": seller_order.invoice_number,
-    }
-    return render(request, "orders/invoice.html", context)
-
-
 @require_POST
 def order_pay(request, public_id):
     order = _order_or_404(request, public_id)

@@ -28,6 +28,7 @@ from galerie.core import clock
 from galerie.core.money import format_money
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
+from galerie.invoicing.services import credit_notes_issue_for_refund
 from galerie.ledger.postings import (
     line_cost_back_post,
     line_partial_refund_plan,
@@ -163,6 +164,14 @@ def travel_booking_cancel(
         else:
             plan = None  # paid before the ledger existed: nothing to give back in it
         if amount > 0:
+            # Before the ledger posts, after which no other lock may be taken.
+            credit_notes_issue_for_refund(
+                order=order,
+                reference=f"refund:{key}",
+                quantities={},
+                amounts={line.pk: amount},
+                reason=reason,
+            )
             refund = payment_refund(
                 order=order,
                 amount=amount,

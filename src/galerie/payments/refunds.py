@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from galerie.core import clock
 from galerie.inventory.models import MovementKind
 from galerie.inventory.services import stock_release
+from galerie.invoicing.services import credit_notes_issue_for_refund
 from galerie.ledger.postings import order_capture_posted, refund_plan
 from galerie.orders import emails
 from galerie.orders.errors import IdempotencyConflict, InvalidTransition, RefundError
@@ -299,6 +300,17 @@ def order_refund(
         plan = None  # paid before the ledger existed: nothing to give back in it
     if amount <= 0:
         raise RefundError(_("Cette commande est déjà entièrement remboursée."))
+    # Invoices are never changed: what is given back is credited on credit notes. Issued before
+    # the refund's ledger posts, after which no other lock may be taken (galerie.ledger.services).
+    full = lines is None and line_amounts is None
+    credit_notes_issue_for_refund(
+        order=order,
+        reference=f"refund:{key}",
+        quantities=None if full else {int(k): v for k, v in (lines or {}).items()},
+        amounts=None if full else {int(k): v for k, v in (line_amounts or {}).items()},
+        delivery_for=delivery_for or (),
+        reason=reason,
+    )
     refund = payment_refund(
         order=order,
         amount=amount,

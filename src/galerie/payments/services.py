@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.invoicing.services import invoice_issue_for_order
 from galerie.ledger.postings import (
     RefundPlan,
     capture_mirror_plan,
@@ -259,6 +260,9 @@ def _captured_settle(*, order: Order, payment: Payment, note: str) -> bool:
     so it is booked (capture) and given straight back (the capture's mirror). Call while
     holding the order's lock."""
     if order.status == OrderStatus.PENDING_PAYMENT:
+        # Invoices first: order_mark_paid ends with the ledger posts, after which no other lock
+        # may be taken (galerie.ledger.services); the same transaction commits both.
+        invoice_issue_for_order(order=order)
         order_mark_paid(order=order, note=note, payment=payment)
         return True
     order_commissions_freeze(order=order)
@@ -483,6 +487,7 @@ def payment_transfer_mark_received(*, payment: Payment, actor=None) -> Payment:
             % {"n": order.number}
         )
     payment.refresh_from_db()
+    invoice_issue_for_order(order=order)  # before the ledger posts: see _captured_settle
     order_mark_paid(
         order=order,
         actor=actor,

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.money import format_money, to_money
+from galerie.invoicing.errors import NoOperator
+from galerie.invoicing.services import commission_invoice_issue
 from galerie.ledger.selectors import seller_payable_balance
 from galerie.ledger.services import ledger_post_payout
 from galerie.orders.models import SellerOrderStatus
@@ -97,7 +99,8 @@ def payout_run(*, as_of: dt.date, holdback_percent: Decimal | str | None = None)
 
 
 def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> str:
-    """Pay one seller within the caller's transaction; returns why it was not paid, or ""."""
+    """Pay one seller within the caller's transaction, with the operator's invoice for the
+    commission kept; returns why it was not paid (or its commission not invoiced), or ""."""
     lines: list[StatementLine] = []
     # Delivered parts past the withdrawal period, and trips cancelled by their customer under the
     # fee schedule whose kept fee is the seller's (cancelled as long ago, for one rule of timing).
@@ -211,6 +214,7 @@ def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> st
     for line in lines:
         line.payout = payout
     StatementLine.objects.bulk_create(lines)
+    note = _commission_invoice(payout=payout, seller=seller, lines=lines)
     # Last write of the transaction: the ledger lock is held until commit.
     ledger_post_payout(
         date=run.as_of,
@@ -220,4 +224,27 @@ def _payout_seller(*, run: PayoutRun, seller: Seller, cutoff: dt.datetime) -> st
         label=f"Versement {payout.reference} {payout.seller_name}",
         idempotency_key=f"payout:{payout.pk}",
     )
+    return note
+
+
+def _commission_invoice(*, payout: Payout, seller: Seller, lines: list[StatementLine]) -> str:
+    """The operator invoices the seller the commission this payout keeps (one line per order,
+    VAT at the commission's rate) in its own "C" series; returns a note for the run if it
+    cannot (no operator seller row to issue it)."""
+    kept = [
+        (line.label, line.commission)
+        for line in lines
+        if line.kind == StatementKind.SALE and line.commission > 0
+    ]
+    try:
+        commission_invoice_issue(
+            seller=seller,
+            reference=f"payout:{payout.pk}",
+            lines=[(_("Commission — %(l)s") % {"l": label}, amount) for label, amount in kept],
+        )
+    except NoOperator as exc:
+        return _("%(s)s : facture de commission non émise (%(e)s)") % {
+            "s": seller.name,
+            "e": exc.message,
+        }
     return ""

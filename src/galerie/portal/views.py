@@ -24,6 +24,8 @@ from galerie.core.errors import DomainError
 from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
 from galerie.imports.models import ImportStatus
 from galerie.imports.services import errors_csv_write
+from galerie.invoicing.documents import invoice_file
+from galerie.invoicing.selectors import invoices_of_seller
 from galerie.media.selectors import product_gallery
 from galerie.orders import services as order_services
 from galerie.payments.refunds import seller_order_cancel
@@ -464,6 +466,37 @@ def order_cancel_view(request, seller_order_id: int):
 
 
 # --- Money -------------------------------------------------------------------------------------
+
+
+@seller_view()
+def invoice_list_view(request):
+    """The seller's invoices and credit notes, and the operator's commission invoices to it."""
+    invoices = invoices_of_seller(seller=request.seller)
+    return render(
+        request,
+        "portal/invoice_list.html",
+        portal_context(request, page=_page(request, invoices), query=_query_without_page(request)),
+    )
+
+
+def _own_invoice_file(request, invoice_id: int, fmt: str) -> HttpResponse:
+    invoice = invoices_of_seller(seller=request.seller).filter(pk=invoice_id).first()
+    if invoice is None:
+        raise Http404
+    body, content_type, filename = invoice_file(invoice=invoice, fmt=fmt)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@seller_view()
+def invoice_pdf_view(request, invoice_id: int):
+    return _own_invoice_file(request, invoice_id, "pdf")
+
+
+@seller_view()
+def invoice_xml_view(request, invoice_id: int):
+    return _own_invoice_file(request, invoice_id, "xml")
 
 
 @seller_view(owner_only=True)

@@ -79,6 +79,7 @@ SECTIONS = [
         [
             "payouts.payoutrun",
             "payouts.payout",
+            "invoicing.invoice",
             "sellers.commissionrule",
             "pricing.taxrate",
             "ledger.journalentry",

@@ -20,11 +20,13 @@ key could meet a target subscription's own renewal.
 import hashlib
 import uuid
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from galerie.carveout.archive import ArchiveError
 from galerie.carveout.bulk import objects_insert
 from galerie.carveout.entities.base import Entity, ImportContext, Scope, archive_values
+from galerie.invoicing.models import Invoice, InvoiceKind
 from galerie.orders.models import (
     Order,
     OrderEvent,
@@ -181,16 +183,26 @@ class SellerOrders(_OrderEntity):
     )
     refs = {"order": "orders", "seller": "sellers", "delivery_method": "delivery_methods"}
     optional_refs = frozenset({"delivery_method"})
-    extra_columns = ("order__source_number", "source_invoice_number")
+    # The sales invoice issued here (galerie.invoicing), if any: its number is the one the
+    # customer holds, so it becomes the part's `source_invoice_number` at the buyer's.
+    extra_columns = ("order__source_number", "source_invoice_number", "issued_invoice_number")
     description = (
         "Parts des commandes par vendeur, avec le numéro de leur facture tel qu'il a été émis."
     )
+
+    def queryset(self, scope: Scope):
+        issued = Invoice.objects.filter(
+            seller_order=OuterRef("pk"), kind=InvoiceKind.INVOICE
+        ).values("number")[:1]
+        return super().queryset(scope).annotate(issued_invoice_number=Subquery(issued))
 
     def export_extra(self, row: dict, extra: dict) -> dict:
         row["invoice_number"] = invoice_number(
             order_number=order_number(pk=row["order"], source_number=extra["order__source_number"]),
             seller_order_pk=row["id"],
-            source_invoice_number=extra["source_invoice_number"],
+            source_invoice_number=extra["source_invoice_number"]
+            or extra["issued_invoice_number"]
+            or "",
         )
         return row
 

@@ -468,3 +468,23 @@ def test_an_order_without_its_number_is_refused(shop, storefront):
 
     with pytest.raises(ArchiveError, match=r"orders, ligne 9 : valeur de « number »"):
         entity.build(row, ctx, line=9)
+
+
+def test_part_with_an_issued_invoice_keeps_that_invoices_number(
+    shop, storefront, entities, tmp_path
+):
+    # Given the paid order's parts invoiced at the source (galerie.invoicing)
+    from galerie.invoicing.services import invoice_issue_for_order
+
+    issued = {
+        inv.seller_order_id: inv.number for inv in invoice_issue_for_order(order=shop["paid"])
+    }
+    storefront_export(storefront=storefront, path=tmp_path / "shop.zip")
+    Order.objects.filter(pk=shop["paid"].pk).update(public_id=uuid.uuid4())
+    # When the archive is imported
+    storefront_import(path=tmp_path / "shop.zip")
+    # Then each copied part carries the number of the invoice the customer holds
+    for part_id, number in issued.items():
+        copy = SellerOrder.objects.get(pk=_target_of("seller_orders", part_id))
+        assert copy.source_invoice_number == number
+        assert copy.invoice_number == number

@@ -122,6 +122,19 @@ def test_transfer_returns_bank_reference(api, offers):
             400,
             "invalid_address",
         ),
+        (
+            "key-000000000007",
+            {"buyer_company": "Nord SAS", "buyer_siren": "552100555"},
+            400,
+            "invalid_buyer_siren",
+        ),
+        (
+            "key-000000000008",
+            {"buyer_company": "Nord SAS", "buyer_vat_number": "FR12552100554"},
+            400,
+            "invalid_buyer_vat",
+        ),
+        ("key-000000000009", {"buyer_siren": "552100554"}, 400, "buyer_company_required"),
     ],
 )
 def test_bad_requests_change_nothing(api, offers, key, change, status, code):
@@ -129,6 +142,25 @@ def test_bad_requests_change_nothing(api, offers, key, change, status, code):
     response = _place(api, token, key, **change)
     assert response.status_code == status and response.json()["code"] == code
     assert not Order.objects.exists() and CartLine.objects.count() == 1
+
+
+def test_business_buyer_identity_is_stored_on_the_order(api, offers):
+    token = _cart(api, offers[0])
+    response = _place(
+        api,
+        token,
+        "key-000000000010",
+        buyer_company="Nord SAS",
+        buyer_siren="552 100 554",
+        buyer_vat_number="fr96552100554",
+    )
+    assert response.status_code == 201, response.json()
+    order = Order.objects.get()
+    assert (order.buyer_company, order.buyer_siren, order.buyer_vat_number) == (
+        "Nord SAS",
+        "552100554",
+        "FR96552100554",
+    )
 
 
 def test_out_of_stock_is_409_and_cart_kept(api, offers):

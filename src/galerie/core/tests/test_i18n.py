@@ -41,6 +41,7 @@ COMPLETE_APPS = [
     "core",
     "imports",
     "inventory",
+    "invoicing",
     "ledger",
     "media",
     "orders",

@@ -211,3 +211,19 @@ def test_the_fee_a_third_party_seller_keeps_is_paid_out_once_the_period_is_over(
     payout_run(as_of=clock.localdate() + dt.timedelta(days=27), holdback_percent="0")
     assert Payout.objects.filter(seller=agency).count() == 1
     _ledger_clean()
+
+
+def test_cancellation_refund_is_credited_on_a_credit_note_keeping_the_fee_invoiced(operator_trip):
+    from galerie.invoicing.models import Invoice, InvoiceKind
+
+    order, booking, _departure = operator_trip
+    invoice = Invoice.objects.get(seller_order__order=order, kind=InvoiceKind.INVOICE)
+
+    travel_booking_cancel(booking=booking, actor=None, idempotency_key="cancel-credit")
+
+    note = Invoice.objects.get(kind=InvoiceKind.CREDIT_NOTE)
+    assert note.credited_invoice == invoice
+    assert note.total_ttc == Decimal("-1400.00")
+    assert invoice.total_ttc + note.total_ttc == Decimal("600.00")  # the fee kept
+    assert note.vat_mentions == invoice.vat_mentions == ["Régime particulier – Agences de voyages"]
+    assert note.total_vat == 0

@@ -9,6 +9,7 @@ import copy
 import pytest
 
 from galerie.imports.models import ImportJob, ImportStatus
+from galerie.invoicing.models import Invoice
 from galerie.portal.auth import api_token_create
 from galerie.portal.tests.conftest import world_build
 from galerie.pricing.models import DeliveryMethod
@@ -117,6 +118,10 @@ ROUTES = [
         OWNER_OBJECT_WRITE,
     ),
     ("delivery_delete", "post", "/vendeur/livraison/{method_a}/supprimer/", {}, OWNER_OBJECT_WRITE),
+    ("invoices", "get", "/vendeur/factures/", None, LIST),
+    ("invoice_xml", "get", "/vendeur/factures/{invoice_a}.xml", None, OBJECT),
+    # Renders a PDF (WeasyPrint, slow): the one download of the matrix that does.
+    ("invoice_pdf", "get", "/vendeur/factures/{invoice_a}.pdf", None, OBJECT),
     ("tokens", "get", "/vendeur/jetons/", None, LIST),
     # owner A's token: staff A sees only their own tokens, so it is not found for them either
     (
@@ -151,6 +156,7 @@ def ids(world):
         "offer_a": world.offer_a.pk,
         "product_a": world.offer_a.product_id,
         "order_a": world.order_a.pk,
+        "invoice_a": Invoice.objects.get(seller_order=world.order_a, kind="invoice").pk,
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
         "job_a": ImportJob.objects.create(
