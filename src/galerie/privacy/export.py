@@ -24,6 +24,7 @@ from django.contrib.auth.models import User
 from galerie.accounts.models import Address
 from galerie.cart.models import CartLine
 from galerie.core import clock
+from galerie.invoicing.models import Invoice
 from galerie.orders.models import Order, OrderLine, SellerOrder
 from galerie.payments.models import Payment, Refund, SavedCard
 from galerie.subscriptions.models import Subscription
@@ -237,6 +238,30 @@ def cart_rows(user: User) -> list[dict]:
     ]
 
 
+def invoice_rows(user: User) -> list[dict]:
+    """The customer's invoices and credit notes as issued (their own copies stay downloadable
+    from each order's page)."""
+    invoices = Invoice.objects.filter(seller_order__order__user=user).order_by("-issued_at", "-pk")
+    return [
+        {
+            "number": i.number,
+            "kind": i.kind,
+            "issued_at": i.issued_at,
+            "order": i.order_number,
+            "issuer": i.issuer_name,
+            "buyer_name": i.buyer_name,
+            "buyer_address": i.buyer_address,
+            "buyer_company": i.buyer_company,
+            "buyer_siren": i.buyer_siren,
+            "buyer_vat_number": i.buyer_vat_number,
+            "total_ht": i.total_ht,
+            "total_vat": i.total_vat,
+            "total_ttc": i.total_ttc,
+        }
+        for i in _capped(invoices)
+    ]
+
+
 SECTIONS: list[Section] = [
     Section("account", account_rows),
     Section("addresses", address_rows),
@@ -245,6 +270,7 @@ SECTIONS: list[Section] = [
     Section("order_lines", order_line_rows),
     Section("payments", payment_rows),
     Section("refunds", refund_rows),
+    Section("invoices", invoice_rows),
     Section("saved_cards", saved_card_rows),
     Section("subscriptions", subscription_rows),
     Section("travellers", traveller_rows),

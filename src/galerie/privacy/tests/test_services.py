@@ -86,6 +86,7 @@ def test_export_holds_the_customers_data_and_never_another_customers(
     assert data["orders"][0]["total"] == str(order.total)
     assert [line["title"] for line in data["order_lines"]] == ["Les Misérables"]
     assert data["order_sellers"][0]["status"] == "delivered"
+    assert [(i["order"], i["kind"]) for i in data["invoices"]] == [(order.number, "invoice")]
     assert [(p["method"], p["amount"]) for p in data["payments"]] == [
         ("transfer", str(order.total))
     ]
