@@ -20,6 +20,7 @@ CANCEL, REFUND = "cancel", "refund"  # orders.order
 CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
+MODERATE = "moderate"  # reviews.review: publish or reject
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -44,6 +45,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscriptionplan": ALL,
         # What a search for one expression also finds ("pc portable" → "ordinateur portable").
         "search.searchsynonym": ALL,
+        # Customer reviews: read, then publish or reject (with a reason); never edited.
+        "reviews.review": (VIEW, MODERATE),
     },
     "Gestion des vendeurs": {
         "sellers.seller": (VIEW, ADD, CHANGE, VERIFY),

@@ -162,13 +162,16 @@ def test_a_declared_csrf_token_is_checked(mall):
             }
         if path.endswith(("/details", "/auto-renew")):
             body = {"auto_renew": True}  # strict schemas: nothing else
+        if path.endswith("/reviews"):
+            url = url.replace("{slug}", "culture").replace("{product_slug}", "x")
+            body = {"rating": 5, "title": "Bien", "body": "Un très bon livre."}
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 11
+    assert checked == 12
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -276,7 +279,7 @@ OPERATION_IDS = {
     "cart_line_details", "subscriptions_subscription_list", "subscriptions_subscription_get",
     "subscriptions_subscription_terminate", "subscriptions_subscription_auto_renew",
     "subscriptions_fulfilment_list", "subscriptions_fulfilment_ship",
-    "subscriptions_subscription_withdraw",
+    "subscriptions_subscription_withdraw", "reviews_review_list", "reviews_review_create",
 }  # fmt: skip
 
 
