@@ -55,7 +55,7 @@ class Review(models.Model):
     # « Marie C. »: first name and initial, frozen when the review is written.
     author_name = models.CharField(_("signature"), max_length=80)
     rating = models.PositiveSmallIntegerField(
-        _("note"), validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
+        _("note sur 5"), validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
     )
     title = models.CharField(_("titre"), max_length=TITLE_MAX)
     body = models.TextField(
