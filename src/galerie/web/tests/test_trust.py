@@ -4,8 +4,10 @@ changes the buy box."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.forms.models import model_to_dict
 from django.test import Client
 
+from galerie.sellers.admin import OfferAdminForm, offer_form_save
 from galerie.sellers.models import PRIVATE_SELLER_NOTICE, Offer, SellerKind
 from galerie.sellers.selectors import OFFER_RANKING, offers_for_product
 from galerie.sellers.services import offer_sponsor_set
@@ -128,3 +130,11 @@ def test_only_the_back_office_sets_sponsoring(mall):
     form = admin.get(f"/admin/sellers/offer/{offer.pk}/change/").content.decode()
     assert 'name="is_sponsored"' in form
     assert Offer.objects.get(pk=offer.pk).is_sponsored is False
+
+    data = {k: v for k, v in model_to_dict(offer).items() if v is not None}
+    saved = OfferAdminForm(instance=offer, data={**data, "is_sponsored": "on"})
+    assert saved.is_valid(), saved.errors
+    offer_form_save(saved, actor=root)
+
+    assert Offer.objects.get(pk=offer.pk).is_sponsored is True
+    assert "Sponsorisé" in page(Client())
