@@ -19,21 +19,24 @@ PRODUCT_PAGE_REVIEWS = 5
 MODERATION_DAYS = 5
 
 
-def review_purchases(*, customer, product_id: int) -> QuerySet[OrderLine]:
-    """The customer's order lines that make a review of `product_id` a verified one, the
-    earliest purchase first."""
+def review_purchases(
+    *, customer, product_id: int | None = None, order_id: int | None = None
+) -> QuerySet[OrderLine]:
+    """The customer's order lines that make a review a verified one (of `product_id`, or in
+    `order_id`), the earliest purchase first."""
     if customer is None or not customer.is_authenticated:
         return OrderLine.objects.none()
-    return (
-        OrderLine.objects.filter(
-            order__user=customer,
-            product_id=product_id,
-            seller_order__status__in=REVIEWABLE_STATUSES,
-            refunded_quantity__lt=F("quantity"),
-        )
-        .select_related("order")
-        .order_by("order__paid_at", "order__created_at", "pk")
+    lines = OrderLine.objects.filter(
+        order__user=customer,
+        product__isnull=False,
+        seller_order__status__in=REVIEWABLE_STATUSES,
+        refunded_quantity__lt=F("quantity"),
     )
+    if product_id is not None:
+        lines = lines.filter(product_id=product_id)
+    if order_id is not None:
+        lines = lines.filter(order_id=order_id)
+    return lines.select_related("order").order_by("order__paid_at", "order__created_at", "pk")
 
 
 def review_of_customer(*, customer, product_id: int) -> Review | None:

@@ -123,3 +123,15 @@ def test_catalogue_role_moderates_in_the_back_office(shop):
     admin.post("/admin/reviews/review/", {"action": "publish_reviews",
                                           "_selected_action": [review.pk]})  # fmt: skip
     assert Review.objects.get().status == ReviewStatus.PUBLISHED
+
+
+def test_the_customers_order_page_links_each_shipped_line_to_its_review_form(shop):
+    shipped = shop.buy(shop.marie)
+    paid_only = shop.buy(shop.marie, what=shop.nana_offer, status="paid")
+    client = client_of(shop.marie)
+
+    shipped_page = client.get(f"/commandes/{shipped.order.public_id}/").content.decode()
+    paid_page = client.get(f"/commandes/{paid_only.order.public_id}/").content.decode()
+
+    assert 'href="/avis/germinal/">Donner mon avis' in shipped_page
+    assert "Donner mon avis" not in paid_page
