@@ -239,9 +239,12 @@ class Offer(TimeStampedModel):
         **MONEY_FIELD,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # db_default too: rows written by raw inserts that predate the flag (the demo loader's bulk
+    # insert, archive imports) are not sponsored.
     is_sponsored = models.BooleanField(
         _("sponsorisée"),
         default=False,
+        db_default=False,
         help_text=_(
             "Réservé à l'opérateur. Affiche « Sponsorisé » partout où l'offre est montrée ; "
             "ne change jamais son classement."
