@@ -67,7 +67,7 @@ class ReviewCreatedOut(Schema):
 
 class ReviewsParams(Schema):
     page: int = Field(1, ge=1, le=10_000)
-    per_page: int = Field(20, ge=1, le=100)
+    per_page: int = Field(24, ge=1, le=100)
 
 
 def _product(slug: str, product_slug: str):
