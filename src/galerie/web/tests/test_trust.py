@@ -138,3 +138,15 @@ def test_only_the_back_office_sets_sponsoring(mall):
 
     assert Offer.objects.get(pk=offer.pk).is_sponsored is True
     assert "Sponsorisé" in page(Client())
+
+
+def test_a_subscription_buy_box_shows_its_sellers_kind(client, mall):
+    from galerie.testing.factories import make_subscription_offer
+
+    offer = make_subscription_offer(price="39.00")
+    mall.culture.categories.add(offer.product.category)
+
+    body = page(client, f"/p/{offer.product.slug}/")
+
+    box = body[body.index('class="buy-box"') : body.index("</section>", body.index("buy-box"))]
+    assert 'seller-kind-trader">Professionnel' in box
