@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "galerie.subscriptions",
     "galerie.accounts",
     "galerie.cart",
+    "galerie.reviews",
     "galerie.orders",
     "galerie.payments",
     "galerie.invoicing",

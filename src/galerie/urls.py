@@ -21,6 +21,7 @@ urlpatterns = [
     path("paiement/", include("galerie.payments.urls")),
     path("vendeur/", include("galerie.portal.urls")),
     path("media/", include("galerie.media.urls")),
+    path("avis/", include("galerie.reviews.urls")),
     path("", include("galerie.web.urls")),
 ]
 

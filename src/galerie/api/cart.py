@@ -150,6 +150,15 @@ class GroupOut(Schema):
     seller_id: int
     seller: str
     seller_is_trader: bool
+    seller_kind: Literal["trader", "private"] = Field(
+        description="trader : vendeur professionnel ; private : particulier (voir seller_notice)."
+    )
+    seller_notice: str = Field(
+        description=(
+            "Ce qu'un achat à ce vendeur ne donne pas (particulier : ni garantie légale de "
+            "conformité ni droit de rétractation) ; vide pour un professionnel."
+        )
+    )
     lines: list[CartLineOut]
     delivery_options: list[DeliveryOptionOut]
     chosen_delivery: DeliveryOptionOut | None
@@ -256,6 +265,8 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
                 "seller_id": group.seller.pk,
                 "seller": group.seller_name,
                 "seller_is_trader": group.seller.is_trader,
+                "seller_kind": group.seller.kind,
+                "seller_notice": group.seller.consumer_law_notice,
                 "lines": [
                     {
                         "id": getattr(getattr(ql, "cart_line", None), "pk", None),

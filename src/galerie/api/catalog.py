@@ -6,6 +6,7 @@ API and the pages always show the same products, facets and counts.
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -131,6 +132,15 @@ class SellerOut(Schema):
     address: str
     is_trader: bool
     is_operator: bool
+    kind: Literal["trader", "private"] = Field(
+        description="trader : vendeur professionnel ; private : particulier (voir notice)."
+    )
+    notice: str = Field(
+        description=(
+            "Ce qu'un achat à ce vendeur ne donne pas (particulier : ni garantie légale de "
+            "conformité ni droit de rétractation) ; vide pour un professionnel."
+        )
+    )
 
 
 class ProductOfferOut(Schema):
@@ -143,6 +153,12 @@ class ProductOfferOut(Schema):
     condition_note: str
     lead_time_days: int
     stock: int
+    is_sponsored: bool = Field(
+        description=(
+            "Offre sponsorisée (à afficher « Sponsorisé ») ; ne change jamais son rang : "
+            "voir /classement/#sponsorise."
+        )
+    )
 
 
 class AttributeOut(Schema):
@@ -270,6 +286,8 @@ def _offer(offer, storefront) -> dict:
             "address": seller.address,
             "is_trader": seller.is_trader,
             "is_operator": seller.is_operator,
+            "kind": seller.kind,
+            "notice": seller.consumer_law_notice,
         },
         "price": offer.price,
         "delivery_price": offer.delivery_price,
@@ -278,6 +296,7 @@ def _offer(offer, storefront) -> dict:
         "condition_note": offer.condition_note,
         "lead_time_days": offer.lead_time_days,
         "stock": offer.stock,
+        "is_sponsored": offer.is_sponsored,
     }
 
 

@@ -23,6 +23,7 @@ from galerie.api.errors import install_error_handlers  # noqa: E402
 
 install_error_handlers(api)
 api.add_router("/storefronts", catalog_router)
+api.add_router("/storefronts", "galerie.api.reviews.router")
 api.add_router("/orders", "galerie.api.orders.router")
 api.add_router("/payments", "galerie.api.payments.router")
 api.add_router("/cart", "galerie.api.cart.router")

@@ -21,6 +21,7 @@ CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
 ERASE_CUSTOMER = "erase_customer"  # privacy.customer
+MODERATE = "moderate"  # reviews.review: publish or reject
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -45,6 +46,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscriptionplan": ALL,
         # What a search for one expression also finds ("pc portable" → "ordinateur portable").
         "search.searchsynonym": ALL,
+        # Customer reviews: read, then publish or reject (with a reason); never edited.
+        "reviews.review": (VIEW, MODERATE),
     },
     "Gestion des vendeurs": {
         "sellers.seller": (VIEW, ADD, CHANGE, VERIFY),

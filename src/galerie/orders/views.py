@@ -28,6 +28,7 @@ from galerie.payments.cancellations import travel_booking_cancel
 from galerie.payments.gateways import payment_methods_available
 from galerie.payments.refunds import order_cancel
 from galerie.payments.services import payment_start, payment_start_info
+from galerie.reviews.selectors import review_purchases
 from galerie.travel.models import Booking
 from galerie.travel.selectors import booking_cancellation_quote
 
@@ -61,12 +62,19 @@ def order_detail(request, public_id):
         order.seller_orders.prefetch_related(
             Prefetch(
                 "lines",
-                queryset=OrderLine.objects.select_related("booking__departure__offer")
+                queryset=OrderLine.objects.select_related("booking__departure__offer", "product")
                 .prefetch_related("booking__travellers")
                 .order_by("pk"),
             )
         ).order_by("pk")
     )
+    # Lines its customer may review (a verified purchase): one query, for the logged-in owner.
+    reviewable = set(
+        review_purchases(customer=request.user, order_id=order.pk).values_list("pk", flat=True)
+    )
+    for so in seller_orders:
+        for line in so.lines.all():
+            line.reviewable = line.pk in reviewable
     # A paid trip is cancelled under its fee schedule, trip by trip, never with the whole order.
     trips = _trips_of(seller_orders, paid=order.status == OrderStatus.PAID)
     payments = list(order.payments.order_by("-created_at"))

@@ -46,6 +46,7 @@ SECTIONS = [
             "imports.importjob",
             "imports.categorymapping",
             "search.searchsynonym",
+            "reviews.review",
         ],
     ),
     (

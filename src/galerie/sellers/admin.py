@@ -18,7 +18,12 @@ from galerie.sellers.models import (
     SellerMember,
     SellerStatusEvent,
 )
-from galerie.sellers.services import offer_check, offer_publish, offer_update
+from galerie.sellers.services import (
+    offer_check,
+    offer_publish,
+    offer_sponsor_set,
+    offer_update,
+)
 
 # What offer_update may change; the stock goes through the inventory (one movement per change).
 OFFER_UPDATE_FIELDS = (
@@ -237,6 +242,8 @@ def offer_form_save(form: OfferAdminForm, *, actor) -> Offer:
         )
         if not data.get("is_active", True):
             saved = offer_update(offer=saved, is_active=False)
+        if data.get("is_sponsored"):
+            saved = offer_sponsor_set(offer=saved, is_sponsored=True)
     else:
         changed = set(form.changed_data)
         if "stock" in changed:
@@ -249,6 +256,8 @@ def offer_form_save(form: OfferAdminForm, *, actor) -> Offer:
             )
         changes = {name: data[name] for name in OFFER_UPDATE_FIELDS if name in changed}
         saved = offer_update(offer=offer, **changes) if changes else offer
+        if "is_sponsored" in changed:
+            saved = offer_sponsor_set(offer=saved, is_sponsored=data["is_sponsored"])
     form.instance = saved
     return saved
 
@@ -279,9 +288,10 @@ class OfferAdmin(GalerieModelAdmin):
         "condition",
         "stock",
         "is_active",
+        "is_sponsored",
         "updated_at",
     ]
-    list_filter = ["condition", "is_active", "seller"]
+    list_filter = ["condition", "is_active", "is_sponsored", "seller"]
     search_fields = ["product__title", "product__gtin", "sku", "seller__name"]
     autocomplete_fields = ["product", "seller"]
     list_select_related = ["product", "seller"]

@@ -42,6 +42,21 @@ class LegalForm(models.TextChoices):
     INDIVIDUAL = "individual", _("Particulier (non professionnel)")
 
 
+class SellerKind(models.TextChoices):
+    """What a shopper is told about a seller: a professional owes the consumer's legal rights,
+    a private individual does not (Code de la consommation, liminary article)."""
+
+    TRADER = "trader", _("Professionnel")
+    PRIVATE = "private", _("Particulier")
+
+
+# The consequence shown wherever a private seller's offer is (buy box, offers, cart, recap, API).
+PRIVATE_SELLER_NOTICE = _(
+    "Vendeur particulier : pas de garantie légale de conformité ni de droit de rétractation au "
+    "titre du Code de la consommation"
+)
+
+
 class Seller(TimeStampedModel):
     slug = models.SlugField(_("identifiant"), unique=True)
     name = models.CharField(_("nom commercial"), max_length=120)
@@ -102,6 +117,26 @@ class Seller(TimeStampedModel):
     @property
     def can_sell(self) -> bool:
         return self.status == SellerStatus.VERIFIED
+
+    # The one place that turns `is_trader` into what shoppers are told: every page, the cart,
+    # the recap and the API read these, none recomputes them.
+    @property
+    def kind(self) -> str:
+        return SellerKind.TRADER if self.is_trader else SellerKind.PRIVATE
+
+    @property
+    def kind_label(self) -> str:
+        return str(SellerKind(self.kind).label)
+
+    @property
+    def consumer_law_applies(self) -> bool:
+        """Legal guarantee of conformity and right of withdrawal: owed by professionals only."""
+        return self.kind == SellerKind.TRADER
+
+    @property
+    def consumer_law_notice(self) -> str:
+        """What buying from this seller does not give the shopper; empty for a professional."""
+        return "" if self.consumer_law_applies else str(PRIVATE_SELLER_NOTICE)
 
     def display_name(self, storefront=None) -> str:
         """« vendu et expédié par … »: the operator sells under the storefront's name."""
@@ -204,6 +239,17 @@ class Offer(TimeStampedModel):
         **MONEY_FIELD,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # db_default too: rows written by raw inserts that predate the flag (the demo loader's bulk
+    # insert, archive imports) are not sponsored.
+    is_sponsored = models.BooleanField(
+        _("sponsorisée"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Réservé à l'opérateur. Affiche « Sponsorisé » partout où l'offre est montrée ; "
+            "ne change jamais son classement."
+        ),
+    )
 
     class Meta:
         verbose_name = _("offre")

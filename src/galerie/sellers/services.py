@@ -242,3 +242,16 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
     current.save(update_fields=[*changes, "updated_at"])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current
+
+
+def offer_sponsor_set(*, offer: Offer, is_sponsored: bool) -> Offer:
+    """Mark or unmark an offer as sponsored: the operator's decision alone (back office), never
+    the seller's. Sponsoring is a label shown to shoppers (« Sponsorisé »), not a ranking
+    criterion: OFFER_RANKING does not read it, so the buy box stays the same."""
+    updated = Offer.objects.filter(pk=offer.pk).update(is_sponsored=bool(is_sponsored))
+    if not updated:
+        raise OfferError(_("Cette offre n'existe plus."))
+    offer.is_sponsored = bool(is_sponsored)
+    # Pages that show the offer show its label: the product page, and listings through it.
+    versions_bump([product_key(offer.product_id)])
+    return offer

@@ -208,3 +208,47 @@ def pay_by_transfer(order):
     payment_transfer_mark_received(payment=start.payment)
     order.refresh_from_db()
     return order
+
+
+PURCHASE_ADDRESS = {
+    "name": "Marie Curie",
+    "line1": "1 rue Cuvier",
+    "postcode": "75005",
+    "city": "Paris",
+    "country": "FR",
+}
+
+
+def make_purchase(*, customer, offer: Offer, storefront: Storefront, status: str = "shipped"):
+    """`customer`'s order of one unit of `offer` in `storefront`, paid by transfer, then taken to
+    `status` (paid, shipped or delivered). Returns its order line."""
+    from galerie.orders.services import (
+        order_place,
+        seller_order_accept,
+        seller_order_deliver,
+        seller_order_ship,
+    )
+    from galerie.payments.services import payment_start, payment_transfer_mark_received
+
+    order = order_place(
+        storefront=storefront,
+        email=customer.email or "client@example.fr",
+        user=customer,
+        lines=[(offer.pk, 1)],
+        delivery_choices={},
+        shipping_address=PURCHASE_ADDRESS,
+        billing_address=PURCHASE_ADDRESS,
+        idempotency_key=f"purchase-{next(_seq)}",
+    )
+    payment_transfer_mark_received(
+        payment=payment_start(order=order, method="transfer", return_url="/").payment
+    )
+    seller_order = order.seller_orders.get()
+    if status in ("shipped", "delivered"):
+        seller_order_accept(seller_order=seller_order)
+        seller_order = seller_order_ship(
+            seller_order=seller_order, carrier="Colissimo", tracking_number="6A1"
+        )
+    if status == "delivered":
+        seller_order_deliver(seller_order=seller_order)
+    return order.lines.get(offer=offer)

@@ -16,6 +16,7 @@ from galerie.catalog.models import AttributeValue
 from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
 from galerie.core.versions import listing_key, product_key
 from galerie.media.selectors import product_gallery, product_pictures_attach
+from galerie.reviews.selectors import product_review_summary
 from galerie.sellers.models import Condition
 from galerie.sellers.selectors import (
     CONDITION_ORDER,
@@ -278,6 +279,8 @@ def product(request, slug: str):
             "others_from": offers_lowest_totals(others),
             "attributes": attributes,
             "ancestors": ancestors,
+            # Published reviews with their count and average: one query (reviews.selectors).
+            "reviews": product_review_summary(item.pk) if package is None else None,
             # A press subscription: what one term brings (the renewal choice is made here).
             "plan": plan_facts(offer=buy_box, tax_class=item.product_type.tax_class)
             if buy_box

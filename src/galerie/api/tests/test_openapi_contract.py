@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 14
+    assert readers == 15  # + the review of a product (CSRF)
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -162,13 +162,16 @@ def test_a_declared_csrf_token_is_checked(mall):
             }
         if path.endswith(("/details", "/auto-renew")):
             body = {"auto_renew": True}  # strict schemas: nothing else
+        if path.endswith("/reviews"):
+            url = url.replace("{slug}", "culture").replace("{product_slug}", "x")
+            body = {"rating": 5, "title": "Bien", "body": "Un très bon livre."}
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 11
+    assert checked == 12
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -276,7 +279,7 @@ OPERATION_IDS = {
     "cart_line_details", "subscriptions_subscription_list", "subscriptions_subscription_get",
     "subscriptions_subscription_terminate", "subscriptions_subscription_auto_renew",
     "subscriptions_fulfilment_list", "subscriptions_fulfilment_ship",
-    "subscriptions_subscription_withdraw",
+    "subscriptions_subscription_withdraw", "reviews_review_list", "reviews_review_create",
 }  # fmt: skip
 
 
@@ -488,7 +491,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 15
+    assert checked == 16  # + the review of a product
     assert _state() == before
 
 

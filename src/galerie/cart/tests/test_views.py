@@ -44,7 +44,11 @@ def test_add_redirects_to_cart_grouped_by_seller(client, shop):
     assert page.status_code == 200
     assert "Vendu et expédié par Librairie Alice" in html
     assert "Vendu et expédié par Bob Occasions" in html
-    assert "vendeur particulier" in html
+    # Each seller's kind; the private seller's with what buying from them does not give.
+    assert 'seller-kind-trader">Professionnel' in html
+    assert 'seller-kind-private">Particulier' in html
+    assert html.count("ni de droit de rétractation au titre du Code de la consommation") == 1
+    assert 'href="/classement/#vendeurs"' in html
     assert "Livraison standard" in html
     quote = page.context["page"].quote
     assert {g.seller_name: g.subtotal for g in quote.groups} == {

@@ -83,7 +83,8 @@ def test_guest_one_seller_card_success(client, offers, django_capture_on_commit_
 
     # Everything the law asks for before ordering.
     assert "Commander avec obligation de paiement" in html
-    assert "Alice Livres SARL" in html and "732829320" in html and "Vendeur professionnel" in html
+    assert "Alice Livres SARL" in html and "732829320" in html
+    assert 'seller-kind-trader">Professionnel</span>' in html
     assert "14 jours" in html and "L221-28" in html
     assert "5,5 %" in html  # VAT breakdown of the book
     assert "Livraison estimée entre le" in html
@@ -111,7 +112,8 @@ def test_logged_in_three_sellers_split_in_three(client, offers, django_capture_o
 
     response, html = checkout(client, email=None)
 
-    assert "Vendeur particulier" in html and "ne s'appliquent pas" in html
+    assert 'seller-kind-private">Particulier</span>' in html and "ne s'appliquent pas" in html
+    assert "Vendeur particulier : pas de garantie légale de conformité" in html
     order = Order.objects.get()
     assert order.user == user and order.email == "jean@example.fr"
     assert order.seller_orders.count() == 3

@@ -51,6 +51,7 @@ COMPLETE_APPS = [
     "portal",
     "pricing",
     "reporting",
+    "reviews",
     "search",
     "sellers",
     "storefronts",

@@ -173,6 +173,30 @@ def _failed_job(place):
     )
 
 
+def _review(status):
+    """A customer's review of a product they bought (shipped), in `status`."""
+
+    def setup(place):
+        from galerie.reviews.services import review_publish, review_submit
+
+        customer = get_user_model().objects.create_user("lectrice", first_name="Marie")
+        order = _paid_order(place)
+        Order.objects.filter(pk=order.pk).update(user=customer)
+        seller_order = order.seller_orders.get()
+        seller_order_accept(seller_order=seller_order)
+        seller_order_ship(seller_order=seller_order, carrier="Colissimo", tracking_number="6A1")
+        review = review_submit(
+            customer=customer,
+            product=order.lines.get().product,
+            rating=4,
+            title="Bien",
+            body="Conforme à la description.",
+        )
+        return review_publish(review=review) if status == "published" else review
+
+    return setup
+
+
 def _fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
@@ -260,6 +284,15 @@ CASES = {
         lambda u, r: not u.is_active and u.username == f"anonyme-{u.pk}",
         {SUPPORT},
         {"apply": "1"},
+    ),
+    ("reviews.review", "publish_reviews"): Case(
+        _review("pending"), lambda rv, r: rv.status == "published", {CATALOGUE}
+    ),
+    ("reviews.review", "reject_reviews"): Case(
+        _review("published"),
+        lambda rv, r: rv.status == "rejected" and rv.moderation_reason == "Hors sujet",
+        {CATALOGUE},
+        {"apply": "1", "reason": "Hors sujet"},
     ),
     ("imports.importjob", "resume_jobs"): Case(
         _failed_job, lambda j, r: j.status == ImportStatus.PENDING, {CATALOGUE, SELLERS}
@@ -429,6 +462,13 @@ API_CASES = {
         404,
     ),
     ("delete", "/api/cart/lines/{line_id}"): (FOREIGN, {"line_id": "line"}, None, 404),
+    # Staff bought nothing: no verified purchase, no review written (403).
+    ("post", "/api/storefronts/{slug}/products/{product_slug}/reviews"): (
+        OWN,
+        {"slug": "storefront_slug", "product_slug": "product_slug"},
+        {"rating": 5, "title": "Parfait", "body": "Un avis de membre du personnel."},
+        403,
+    ),
     ("post", "/api/cart/lines"): (OWN, {}, {"offer_id": "offer", "quantity": 1}, 201),
     ("post", "/api/checkout/quote"): (OWN, {}, {}, 200),  # an empty quote
     ("post", "/api/checkout/orders"): (OWN, {}, {"shipping_address": "address"}, 400),  # empty
@@ -492,6 +532,8 @@ def visitor(place, address, storefront):
         "subscription": _subscription(place).public_id,
         "trip_order": booking.order_line.order.public_id,
         "booking": booking.pk,
+        "storefront_slug": storefront.slug,
+        "product_slug": offer.product.slug,
     }
 
 
@@ -499,10 +541,11 @@ def _world_state(cart):
     from galerie.cart.models import CartLine
     from galerie.orders.models import SellerOrder
     from galerie.payments.models import Payment, Refund
+    from galerie.reviews.models import Review
     from galerie.sellers.models import Offer
     from galerie.travel.models import Booking
 
-    models = [Order, SellerOrder, Payment, Refund, Offer, Subscription, Booking]
+    models = [Order, SellerOrder, Payment, Refund, Offer, Subscription, Booking, Review]
     state = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     state["lines"] = list(CartLine.objects.filter(cart=cart).order_by("pk").values())
     return state

@@ -8,6 +8,7 @@ order on.
 A phone's browser widens its layout viewport to fit a page that is too wide, so `innerWidth`
 alone would hide the overflow: widths are compared with the emulated screen's width."""
 
+import datetime as dt
 import re
 from urllib.parse import urlparse
 
@@ -15,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from galerie.catalog.models import Attribute
 from galerie.orders.models import Order, OrderStatus
@@ -23,6 +25,7 @@ from galerie.payments.services import payment_start, payment_transfer_mark_recei
 from galerie.pricing.services import tax_rates_ensure
 from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, SellerMember, SellerRole
+from galerie.sellers.services import offer_sponsor_set
 from galerie.storefronts.models import Storefront
 from galerie.testing.browser import chromium
 from galerie.testing.factories import (
@@ -121,7 +124,11 @@ def mall():
         condition_note="Très bon état : couverture légèrement frottée, intérieur impeccable.",
         delivery_price="3.99",
     )
-    make_offer(product, seller=sellers[2], price="6.00", condition="used", delivery_price="4.50")
+    private = make_offer(
+        product, seller=sellers[2], price="6.00", condition="used", delivery_price="4.50"
+    )
+    offer_sponsor_set(offer=private, is_sponsored=True)  # badge, notice and « Sponsorisé »
+    _published_review(product)
     make_offer(product, seller=sellers[3], price="7.20", condition="used", delivery_price="0")
     authors = ["Émile Zola", "George Sand", "Colette", "Marguerite Yourcenar", "Albert Camus"]
     publishers = ["Folio", "Pocket", "Le Livre de Poche", "Actes Sud", "Babel", "J'ai lu"]
@@ -142,6 +149,22 @@ def mall():
     assert Attribute.objects.filter(code="author", is_facet=True).exists()
     search_index_refresh(product_ids=ids)
     return product
+
+
+def _published_review(product) -> None:
+    """A long published review (written directly: the purchase behind it is not under test)."""
+    from galerie.reviews.models import Review, ReviewStatus
+
+    Review.objects.create(
+        product=product,
+        author_name="Marie-Christine D.",
+        rating=4,
+        title="Une édition intégrale remarquablement illustrée, " * 2,
+        body="Anticonstitutionnellement_" * 12 + " une édition très soignée.",
+        purchased_on=dt.date(2026, 3, 1),
+        status=ReviewStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
 
 
 def _context(browser, width: int):
@@ -241,6 +264,12 @@ def test_shop_pages_fit_the_screen_and_a_checkout_is_done_with_taps(
     # The product page: the other offers are cards whose buttons are on the screen.
     page.goto(base + "/p/les-miserables/")
     _fits(page, width, "product")
+    # The seller badges, the private seller's notice, « Sponsorisé » and the reviews with
+    # their policy are on the screen too.
+    for selector in (".seller-kind", ".seller-notice", ".badge.sponsored", ".reviews .review",
+                     ".review-policy"):  # fmt: skip
+        box = page.locator(selector).first.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
     others = page.locator(".other-offers .add-to-cart button")
     assert others.count() == 3
     for n in range(3):
