@@ -20,6 +20,7 @@ CANCEL, REFUND = "cancel", "refund"  # orders.order
 CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
+MEDIATE = "mediate"  # returns.returnrequest: the operator decides a return as mediator
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -81,6 +82,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscriptionplan": (VIEW,),
         # A trip cancelled under its fee schedule refunds the rest: orders.refund runs it.
         "travel.booking": (VIEW,),
+        # Withdrawals and conformity claims: it follows them, warned of refunds falling due,
+        # and steps in between customer and seller (receipt, refund, repair, replacement).
+        "returns.returnrequest": (VIEW, MEDIATE),
     },
     # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {
