@@ -667,9 +667,9 @@ def line_withdrawal_refusal(line: OrderLine, *, seal_intact: bool | None = None)
 
 def line_needs_seal_statement(line: OrderLine) -> bool:
     """Whether the withdrawal form must ask if the seal is intact (sealed media only)."""
-    return bool(
-        line.product_id and line.product.product_type.withdrawal_exception == WithdrawalException.SEALED_MEDIA
-    )
+    if not line.product_id:
+        return False
+    return line.product.product_type.withdrawal_exception == WithdrawalException.SEALED_MEDIA
 
 
 def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[SellerOrder]:

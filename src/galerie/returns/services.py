@@ -26,7 +26,12 @@ from galerie.orders.selectors import (
 )
 from galerie.payments.refunds import order_refund
 from galerie.returns import emails
-from galerie.returns.errors import ReturnNotAllowed, ReturnQuantity, ReturnTransition
+from galerie.returns.errors import (
+    ReturnError,
+    ReturnNotAllowed,
+    ReturnQuantity,
+    ReturnTransition,
+)
 from galerie.returns.models import OPEN_STATUSES, ReturnKind, ReturnRequest, ReturnStatus
 from galerie.returns.selectors import returns_refund_due
 
@@ -189,9 +194,11 @@ def return_withdrawal_request(
                 "Le délai de rétractation de 14 jours a pris fin le %(d)s. Un défaut ? La "
                 "garantie légale de conformité vous couvre deux ans."
             )
-            % {"d": timezone.localtime(withdrawal_deadline(delivered_at=delivered_at)).strftime(
-                "%d/%m/%Y à %H:%M"
-            )},
+            % {
+                "d": timezone.localtime(withdrawal_deadline(delivered_at=delivered_at)).strftime(
+                    "%d/%m/%Y à %H:%M"
+                )
+            },
             code="withdrawal_period_over",
         )
     quantity = _quantity_check(line, quantity)
@@ -343,12 +350,10 @@ def return_resolve(
     operator stepping in as mediator passes `mediated=True`. Closed requests change no more."""
     status = OUTCOMES.get(outcome)
     if status is None:
-        raise ReturnTransition(_("Décision inconnue."), code="return_outcome_invalid")
+        raise ReturnError(_("Décision inconnue."), code="return_outcome_invalid", field="outcome")
     note = (note or "").strip()
     if status == ReturnStatus.REFUSED and not note:
-        raise ReturnTransition(
-            _("Indiquez le motif du refus."), code="reason_required", field="note"
-        )
+        raise ReturnError(_("Indiquez le motif du refus."), code="reason_required", field="note")
     order, request = _locked(request)
     if not request.is_open:
         raise ReturnTransition(
@@ -358,8 +363,10 @@ def return_resolve(
         ReturnStatus.REPAIRED,
         ReturnStatus.REPLACED,
     ):
-        raise ReturnTransition(
-            _("Une rétractation se solde par un remboursement."), code="return_outcome_invalid"
+        raise ReturnError(
+            _("Une rétractation se solde par un remboursement."),
+            code="return_outcome_invalid",
+            field="outcome",
         )
     if status == ReturnStatus.REFUNDED:
         _refund(order=order, request=request, actor=actor)

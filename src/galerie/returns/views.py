@@ -134,9 +134,7 @@ def _form_page(request, public_id, line_id, *, kind: str):
                 return redirect("returns:index", public_id=order.public_id)
         status = 400
     template = "returns/withdraw.html" if withdrawal else "returns/claim.html"
-    return render(
-        request, template, {"order": order, "form": form, **facts}, status=status
-    )
+    return render(request, template, {"order": order, "form": form, **facts}, status=status)
 
 
 def withdrawal_view(request, public_id, line_id: int):

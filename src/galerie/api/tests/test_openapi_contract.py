@@ -277,6 +277,8 @@ OPERATION_IDS = {
     "subscriptions_subscription_terminate", "subscriptions_subscription_auto_renew",
     "subscriptions_fulfilment_list", "subscriptions_fulfilment_ship",
     "subscriptions_subscription_withdraw",
+    "returns_return_list", "returns_return_get", "returns_return_receive_confirm",
+    "returns_return_decide",
 }  # fmt: skip
 
 

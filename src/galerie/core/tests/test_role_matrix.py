@@ -402,6 +402,18 @@ API_CASES = {
         404,
     ),
     ("post", "/api/seller/fulfilments/ship"): (TOKEN, {}, {"ids": [1]}, 401),
+    ("post", "/api/seller/returns/{return_id}/receive"): (
+        TOKEN,
+        {"return_id": "seller_order"},
+        None,
+        401,
+    ),
+    ("post", "/api/seller/returns/{return_id}/resolve"): (
+        TOKEN,
+        {"return_id": "seller_order"},
+        {"outcome": "refund"},
+        401,
+    ),
     ("put", "/api/cart/lines/{line_id}/travellers"): (
         FOREIGN,
         {"line_id": "line"},

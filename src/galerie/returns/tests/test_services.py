@@ -18,7 +18,7 @@ from galerie.core.roles import roles_sync
 from galerie.ledger.models import JournalLine
 from galerie.payments.models import Refund
 from galerie.returns import services
-from galerie.returns.errors import ReturnNotAllowed, ReturnQuantity, ReturnTransition
+from galerie.returns.errors import ReturnError, ReturnNotAllowed, ReturnQuantity, ReturnTransition
 from galerie.returns.models import ReturnKind, ReturnRequest, ReturnStatus
 from galerie.returns.selectors import returns_refund_due
 from galerie.testing.factories import (
@@ -245,7 +245,7 @@ def test_a_withdrawal_cannot_end_in_repair():
     order, [line] = delivered((offer_of(), 1))
     request = withdraw(order, line, now=DELIVERED)
 
-    with pytest.raises(ReturnTransition):
+    with pytest.raises(ReturnError):
         services.return_resolve(request=request, outcome="repair")
 
     request.refresh_from_db()
@@ -335,7 +335,7 @@ def test_a_refusal_needs_its_reason():
         order=order, line_id=line.pk, quantity=1, reason="Rayure", now=DELIVERED
     )
 
-    with pytest.raises(ReturnTransition):
+    with pytest.raises(ReturnError):
         services.return_resolve(request=claim, outcome="refuse", note="")
     claim = services.return_resolve(request=claim, outcome="refuse", note="Dommage d'usage")
 

@@ -15,6 +15,5 @@ class Command(GalerieCommand):
 
     def handle(self, *args, **options):
         count = returns_overdue_notify()
-        self.stdout.write(
-            _("%(count)d rétractation(s) à rembourser sous 3 jours ou en retard.") % {"count": count}
-        )
+        message = _("%(count)d rétractation(s) à rembourser sous 3 jours ou en retard.")
+        self.stdout.write(message % {"count": count})
