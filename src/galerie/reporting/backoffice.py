@@ -70,6 +70,7 @@ SECTIONS = [
             "subscriptions.subscriptionterm",
             "payments.payment",
             "payments.refund",
+            "returns.returnrequest",
             "cart.cart",
         ],
     ),

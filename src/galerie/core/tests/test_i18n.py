@@ -49,6 +49,7 @@ COMPLETE_APPS = [
     "portal",
     "pricing",
     "reporting",
+    "returns",
     "search",
     "sellers",
     "storefronts",
