@@ -122,20 +122,30 @@ def _quantity_check(line: OrderLine, quantity) -> int:
     return quantity
 
 
-def _private_seller_check(line: OrderLine, *, kind: str) -> None:
+def private_seller_refusal(line: OrderLine, *, kind: str) -> str | None:
+    """Why a private seller's line has no withdrawal or legal guarantee, or None for a trader's
+    (the Consumer Code binds professionals only)."""
     if line.seller_order.seller.is_trader:
-        return
+        return None
     if kind == ReturnKind.CONFORMITY:
-        message = _(
+        return _(
             "Ce vendeur est un particulier : la garantie légale de conformité du Code de la "
             "consommation ne s'applique pas à cet achat."
         )
-    else:
-        message = _(
-            "Ce vendeur est un particulier : le droit de rétractation du Code de la consommation "
-            "ne s'applique pas à cet achat."
-        )
-    raise ReturnNotAllowed(message, code="private_seller")
+    return _(
+        "Ce vendeur est un particulier : le droit de rétractation du Code de la consommation "
+        "ne s'applique pas à cet achat."
+    )
+
+
+def conformity_open(*, delivered_at: dt.datetime, now: dt.datetime) -> bool:
+    return timezone.localdate(now) <= conformity_until(delivered_at=delivered_at)
+
+
+def _private_seller_check(line: OrderLine, *, kind: str) -> None:
+    refusal = private_seller_refusal(line, kind=kind)
+    if refusal:
+        raise ReturnNotAllowed(refusal, code="private_seller")
 
 
 def _replay(idempotency_key: str, order: Order) -> ReturnRequest | None:
@@ -243,7 +253,7 @@ def return_conformity_claim(
     delivered_at = _delivered_at(line)
     _private_seller_check(line, kind=ReturnKind.CONFORMITY)
     today = timezone.localdate(now)
-    if today > conformity_until(delivered_at=delivered_at):
+    if not conformity_open(delivered_at=delivered_at, now=now):
         raise ReturnNotAllowed(
             _("La garantie légale de conformité a pris fin le %(d)s (deux ans après la livraison).")
             % {"d": conformity_until(delivered_at=delivered_at).strftime("%d/%m/%Y")},

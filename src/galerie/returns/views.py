@@ -5,7 +5,6 @@ visitor's own order opens (orders.selectors.order_for_request), and only its lin
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
@@ -19,11 +18,14 @@ from galerie.orders.selectors import (
     withdrawal_open,
 )
 from galerie.returns.forms import ConformityForm, WithdrawalForm
+from galerie.returns.models import ReturnKind
 from galerie.returns.selectors import returns_of_order
 from galerie.returns.services import (
+    conformity_open,
     conformity_until,
     line_quantity_returnable,
     presumption_until,
+    private_seller_refusal,
     return_conformity_claim,
     return_withdrawal_request,
 )
@@ -50,16 +52,17 @@ def _line_or_404(order, line_id: int) -> OrderLine:
 
 
 def _line_facts(line: OrderLine, now) -> dict:
-    """What the pages show of one line: its periods, what is left, why it is excluded."""
+    """What the pages show of one line: its periods, what is left, why it is excluded (the
+    services' own predicates: the form refuses exactly what the page says)."""
     so = line.seller_order
     delivered = so.status == "delivered" and so.delivered_at is not None
     facts = {"line": line, "delivered": delivered, "left": line_quantity_returnable(line)}
     if not delivered:
         return facts
-    refusal = line_withdrawal_refusal(line)
-    if not so.seller.is_trader:
-        refusal = _("Vendeur particulier : pas de droit de rétractation ni de garantie légale.")
-    facts |= {
+    refusal = private_seller_refusal(line, kind=ReturnKind.WITHDRAWAL) or line_withdrawal_refusal(
+        line
+    )
+    return facts | {
         "withdrawal_deadline": withdrawal_deadline(delivered_at=so.delivered_at),
         "withdrawal_open": withdrawal_open(delivered_at=so.delivered_at, now=now) and not refusal,
         "withdrawal_refusal": refusal,
@@ -67,10 +70,9 @@ def _line_facts(line: OrderLine, now) -> dict:
         "presumption_until": presumption_until(
             delivered_at=so.delivered_at, condition=line.condition
         ),
-        "conformity_open": so.seller.is_trader
-        and timezone.localdate(now) <= conformity_until(delivered_at=so.delivered_at),
+        "conformity_open": private_seller_refusal(line, kind=ReturnKind.CONFORMITY) is None
+        and conformity_open(delivered_at=so.delivered_at, now=now),
     }
-    return facts
 
 
 def return_index(request, public_id):

@@ -16,6 +16,7 @@ from galerie.testing.factories import (
     make_offer,
     make_product,
     make_product_type,
+    make_seller,
     make_storefront,
 )
 
@@ -137,3 +138,21 @@ def test_another_customers_order_or_line_is_not_found(shop):
     assert intruder.post(url(own, line), {"quantity": "1"}).status_code == 404
     assert Client(HTTP_HOST="culture.localhost").get(url(order)).status_code == 404
     assert not ReturnRequest.objects.exists()
+
+
+def test_a_private_sellers_line_shows_why_it_cannot_be_returned(shop):
+    user, client = customer("camille")
+    private = make_seller("Sophie L.", is_trader=False)
+    offer = make_offer(make_product("Vinyle d'occasion"), seller=private, price="8.00")
+    order = make_delivered_order(
+        [(offer, 1)],
+        storefront=shop,
+        user=user,
+        email=user.email,
+        delivered_at=clock.now() - dt.timedelta(days=1),
+    )
+
+    page = client.get(url(order)).content.decode()
+
+    assert "Ce vendeur est un particulier" in page
+    assert "Me rétracter" not in page and "Signaler un défaut" not in page
