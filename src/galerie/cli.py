@@ -42,6 +42,7 @@ SECTIONS = [
         [
             "release_expired_orders",
             "subscriptions_daily",
+            "returns_overdue",
             "cart_purge",
             "sellers_erase_expired",
             "customers_retention",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("compte/", include("galerie.accounts.urls")),
     path("panier/", include("galerie.cart.urls")),
     path("commande/", include("galerie.checkout.urls")),
+    path("commandes/<uuid:public_id>/retours/", include("galerie.returns.urls")),
     path("commandes/", include("galerie.orders.urls")),
     path("commandes/", include("galerie.invoicing.urls")),
     path("paiement/", include("galerie.payments.urls")),

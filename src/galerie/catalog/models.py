@@ -75,6 +75,17 @@ class TaxClass(models.TextChoices):
     SUPER_REDUCED = "super_reduced", _("Taux particulier (2,1 %)")
 
 
+class WithdrawalException(models.TextChoices):
+    """Product classes without the 14-day right of withdrawal (Code de la consommation,
+    art. L221-28). The one list: orders.selectors.line_withdrawal_refusal reads it."""
+
+    NONE = "", _("aucune : droit de rétractation")
+    SEALED_MEDIA = "sealed_media", _("enregistrement audio, vidéo ou logiciel scellé (9°)")
+    PERSONALISED = "personalised", _("bien personnalisé ou fait sur mesure (3°)")
+    PRESS_ISSUE = "press_issue", _("journal ou magazine au numéro (10°)")
+    DATED_SERVICE = "dated_service", _("prestation de voyage ou de loisirs datée (12°)")
+
+
 class ProductType(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(_("identifiant"), unique=True)
@@ -90,6 +101,14 @@ class ProductType(models.Model):
         _("livre (loi Lang)"),
         default=False,
         help_text=_("Le prix unique du livre s'applique aux offres neuves."),
+    )
+    withdrawal_exception = models.CharField(
+        _("exception au droit de rétractation"),
+        max_length=16,
+        choices=WithdrawalException.choices,
+        default=WithdrawalException.NONE,
+        blank=True,
+        help_text=_("Article L221-28 du Code de la consommation."),
     )
 
     class Meta:

@@ -22,6 +22,7 @@ VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
 ERASE_CUSTOMER = "erase_customer"  # privacy.customer
 MODERATE = "moderate"  # reviews.review: publish or reject
+MEDIATE = "mediate"  # returns.returnrequest: the operator decides a return as mediator
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -88,6 +89,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         # A customer's erasure asked by phone or letter (RGPD art. 17): privacy.customer_erase.
         "privacy.customer": (VIEW, ERASE_CUSTOMER),
         "privacy.erasure": (VIEW,),
+        # Withdrawals and conformity claims: it follows them, warned of refunds falling due,
+        # and steps in between customer and seller (receipt, refund, repair, replacement).
+        "returns.returnrequest": (VIEW, MEDIATE),
     },
     # Finance confirms transfers received; it reads orders but neither cancels nor refunds them.
     "Finance": {

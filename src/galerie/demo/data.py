@@ -141,6 +141,8 @@ PRODUCT_TYPES = [
         "slug": "musique",
         "name": "Musique",
         "tax_class": "standard",
+        # CDs, vinyls, DVDs: no withdrawal once unsealed (L221-28 9°).
+        "withdrawal_exception": "sealed_media",
         "attributes": [
             ("artist", "Artiste", "text", [], "", True),
             ("label", "Label", "text", [], "", True),
@@ -153,6 +155,8 @@ PRODUCT_TYPES = [
         "slug": "video",
         "name": "Vidéo",
         "tax_class": "standard",
+        # CDs, vinyls, DVDs: no withdrawal once unsealed (L221-28 9°).
+        "withdrawal_exception": "sealed_media",
         "attributes": [
             ("director", "Réalisateur", "text", [], "", True),
             ("format", "Format", "choice", ["DVD", "Blu-ray"], "", True),
@@ -271,6 +275,7 @@ PRODUCT_TYPES = [
         "name": "Voyage",
         "tax_class": "standard",
         "gtin_required": False,
+        "withdrawal_exception": "dated_service",
         "attributes": [
             ("destination", "Destination", "text", [], "", True),
             ("duration_days", "Durée", "integer", [], "jours", True),

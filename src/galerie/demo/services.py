@@ -117,6 +117,7 @@ def _product_types(result: DemoLoadResult):
                 "tax_class": spec["tax_class"],
                 "is_book": spec.get("is_book", False),
                 "gtin_required": spec.get("gtin_required", True),
+                "withdrawal_exception": spec.get("withdrawal_exception", ""),
             },
         )
         result.reference_rows_created += created

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from galerie.catalog.models import WithdrawalException
 from galerie.core import clock
 from galerie.core.money import format_money
 from galerie.orders.errors import OrderLinkExpired, OrderLinkInvalid, line_quantity_message
 from galerie.orders.limits import LINE_QUANTITY_MAX, ORDER_TOTAL_MAX
-from galerie.orders.models import Order, OrderStatus, SellerOrder, SellerOrderStatus
+from galerie.orders.models import Order, OrderLine, OrderStatus, SellerOrder, SellerOrderStatus
 from galerie.pricing.models import DeliveryKind, DeliveryMethod, VatExemption
 from galerie.pricing.services import (
     DeliveryOption,
@@ -607,6 +608,68 @@ def withdrawal_cutoff(*, on: dt.date, tz: dt.tzinfo | None = None) -> dt.datetim
     """
     tz = tz or timezone.get_current_timezone()
     return dt.datetime.combine(on - dt.timedelta(days=WITHDRAWAL_DAYS), dt.time.min, tzinfo=tz)
+
+
+def withdrawal_open(*, delivered_at: dt.datetime, now: dt.datetime) -> bool:
+    """Whether goods delivered at `delivered_at` may still be withdrawn at `now`: the same
+    cutoff as `withdrawal_cutoff`, so the customer's form, payouts and the portal agree."""
+    return delivered_at >= withdrawal_cutoff(on=timezone.localdate(now))
+
+
+def withdrawal_deadline(*, delivered_at: dt.datetime) -> dt.datetime:
+    """The last minute of the withdrawal period (23:59 on D + 14, mall time), for display."""
+    last_day = timezone.localdate(delivered_at) + dt.timedelta(days=WITHDRAWAL_DAYS)
+    return timezone.make_aware(dt.datetime.combine(last_day, dt.time(23, 59)))
+
+
+def line_withdrawal_refusal(line: OrderLine, *, seal_intact: bool | None = None) -> str | None:
+    """Why this order line cannot be withdrawn (L221-28 exceptions, a private seller), or None.
+
+    The exceptions by product class are the product type's `withdrawal_exception` (catalog); a
+    trip is a dated travel service whatever its type; a press subscription is withdrawn by its
+    own pro-rata flow (payments.refunds.subscription_withdraw), never unit by unit. A sealed
+    audio, video or software product is refused once the customer states the seal is broken;
+    `seal_intact` None means not stated yet (the form asks)."""
+    if getattr(line, "booking", None) is not None:
+        return _(
+            "Voyage à date déterminée : pas de droit de rétractation (article L221-28 12°) ; "
+            "il s'annule selon son barème depuis la page de la commande."
+        )
+    if getattr(line, "subscription_term", None) is not None:
+        return _(
+            "Un abonnement se rétracte depuis la page de l'abonnement (remboursement au prorata "
+            "des numéros servis)."
+        )
+    product_type = line.product.product_type if line.product_id else None
+    exception = product_type.withdrawal_exception if product_type else WithdrawalException.NONE
+    if exception == WithdrawalException.PERSONALISED:
+        return _(
+            "Bien confectionné selon vos spécifications ou nettement personnalisé : pas de droit "
+            "de rétractation (article L221-28 3°)."
+        )
+    if exception == WithdrawalException.PRESS_ISSUE:
+        return _(
+            "Journal ou magazine vendu au numéro : pas de droit de rétractation (article "
+            "L221-28 10°)."
+        )
+    if exception == WithdrawalException.DATED_SERVICE:
+        return _(
+            "Prestation de voyage ou de loisirs à une date déterminée : pas de droit de "
+            "rétractation (article L221-28 12°)."
+        )
+    if exception == WithdrawalException.SEALED_MEDIA and seal_intact is False:
+        return _(
+            "Enregistrement audio ou vidéo, ou logiciel, descellé après la livraison : pas de "
+            "droit de rétractation (article L221-28 9°)."
+        )
+    return None
+
+
+def line_needs_seal_statement(line: OrderLine) -> bool:
+    """Whether the withdrawal form must ask if the seal is intact (sealed media only)."""
+    if not line.product_id:
+        return False
+    return line.product.product_type.withdrawal_exception == WithdrawalException.SEALED_MEDIA
 
 
 def seller_orders_for_seller(*, seller, status: str | None = None) -> QuerySet[SellerOrder]:

@@ -21,6 +21,7 @@ from galerie.portal import services
 from galerie.portal.services import BULK_MODES, VALID_ROWS
 from galerie.pricing.limits import DELIVERY_BOUNDS
 from galerie.pricing.models import DeliveryKind
+from galerie.returns.models import ReturnKind, ReturnRequest, ReturnStatus
 from galerie.sellers.limits import OFFER_BOUNDS
 from galerie.sellers.models import Condition, LegalForm
 
@@ -272,6 +273,33 @@ class OrderFilterForm(forms.Form):
 class ShipForm(forms.Form):
     carrier = forms.CharField(label=_("Transporteur"), max_length=100)
     tracking_number = forms.CharField(label=_("N° de suivi"), max_length=100)
+
+
+class ReturnFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *ReturnStatus.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Nature"), required=False, choices=[("", _("Toutes")), *ReturnKind.choices]
+    )
+
+
+class ReturnResolveForm(forms.Form):
+    """The seller's decision on an open return; a withdrawal can only be refunded or refused."""
+
+    outcome = forms.ChoiceField(label=_("Décision"))
+    note = forms.CharField(
+        label=_("Note au client (obligatoire pour un refus)"),
+        required=False,
+        max_length=ReturnRequest._meta.get_field("outcome_note").max_length,
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("refund", _("Rembourser")), ("refuse", _("Refuser"))]
+        if kind == ReturnKind.CONFORMITY:
+            choices = [("repair", _("Réparer")), ("replace", _("Remplacer")), *choices]
+        self.fields["outcome"].choices = choices
 
 
 class CancelForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galerie.portal import views
+from galerie.portal import return_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,18 @@ urlpatterns = [
     path("commandes/<int:seller_order_id>/accepter/", views.order_accept_view, name="order_accept"),
     path("commandes/<int:seller_order_id>/expedier/", views.order_ship_view, name="order_ship"),
     path("commandes/<int:seller_order_id>/annuler/", views.order_cancel_view, name="order_cancel"),
+    path("retours/", return_views.return_list_view, name="returns"),
+    path("retours/<int:return_id>/", return_views.return_detail_view, name="return"),
+    path(
+        "retours/<int:return_id>/reception/",
+        return_views.return_receive_view,
+        name="return_receive",
+    ),
+    path(
+        "retours/<int:return_id>/decision/",
+        return_views.return_resolve_view,
+        name="return_resolve",
+    ),
     path("abonnements/numeros/", views.fulfilment_list_view, name="fulfilments"),
     path("abonnements/numeros/expedier/", views.fulfilment_ship_view, name="fulfilments_ship"),
     path("abonnements/numeros.csv", views.fulfilment_csv_view, name="fulfilments_csv"),

@@ -71,6 +71,7 @@ SECTIONS = [
             "subscriptions.subscriptionterm",
             "payments.payment",
             "payments.refund",
+            "returns.returnrequest",
             "cart.cart",
         ],
     ),

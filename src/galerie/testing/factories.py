@@ -252,3 +252,52 @@ def make_purchase(*, customer, offer: Offer, storefront: Storefront, status: str
     if status == "delivered":
         seller_order_deliver(seller_order=seller_order)
     return order.lines.get(offer=offer)
+
+
+ADDRESS = {
+    "name": "Camille Martin",
+    "line1": "12 rue des Lilas",
+    "postcode": "75011",
+    "city": "Paris",
+    "country": "FR",
+}
+
+
+def make_delivered_order(
+    lines: list[tuple[Offer, int]],
+    *,
+    storefront: Storefront | None = None,
+    email: str = "client@example.fr",
+    user=None,
+    delivered_at: dt.datetime | None = None,
+):
+    """A paid order (by transfer) of `lines` ((offer, quantity)), every seller's part accepted,
+    shipped and delivered, its `delivered_at` set to `delivered_at` when given. Returns it."""
+    from galerie.orders.models import Order
+    from galerie.orders.services import (
+        order_place,
+        seller_order_accept,
+        seller_order_deliver,
+        seller_order_ship,
+    )
+    from galerie.payments.services import payment_start, payment_transfer_mark_received
+
+    order = order_place(
+        storefront=storefront or make_storefront(),
+        email=email,
+        lines=[(offer.pk, quantity) for offer, quantity in lines],
+        delivery_choices={},
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        idempotency_key=f"delivered-{next(_seq)}",
+        **({"user": user} if user is not None else {}),
+    )
+    payment = payment_start(order=order, method="transfer", return_url="/").payment
+    payment_transfer_mark_received(payment=payment)
+    for seller_order in order.seller_orders.all():
+        seller_order_accept(seller_order=seller_order)
+        seller_order_ship(seller_order=seller_order, carrier="Colissimo", tracking_number="6A1")
+        seller_order_deliver(seller_order=seller_order)
+    if delivered_at is not None:
+        order.seller_orders.update(delivered_at=delivered_at)
+    return Order.objects.get(pk=order.pk)

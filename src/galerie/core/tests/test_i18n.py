@@ -51,6 +51,7 @@ COMPLETE_APPS = [
     "portal",
     "pricing",
     "reporting",
+    "returns",
     "reviews",
     "search",
     "sellers",

@@ -197,6 +197,32 @@ def _review(status):
     return setup
 
 
+def _withdrawal(place):
+    """A withdrawal filed on a delivered order yesterday, not received yet."""
+    from galerie.returns.services import return_withdrawal_request
+    from galerie.testing.factories import make_delivered_order
+
+    order = make_delivered_order(
+        [(make_offer(price="10.00", stock=5), 1)],
+        delivered_at=timezone.now() - dt.timedelta(days=1),
+    )
+    return return_withdrawal_request(order=order, line_id=order.lines.get().pk, quantity=1)
+
+
+def _claim(place):
+    """A conformity claim on goods delivered 100 days ago."""
+    from galerie.returns.services import return_conformity_claim
+    from galerie.testing.factories import make_delivered_order
+
+    order = make_delivered_order(
+        [(make_offer(price="10.00", stock=5), 1)],
+        delivered_at=timezone.now() - dt.timedelta(days=100),
+    )
+    return return_conformity_claim(
+        order=order, line_id=order.lines.get().pk, quantity=1, reason="Panne"
+    )
+
+
 def _fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
@@ -275,6 +301,19 @@ CASES = {
         _subscription,
         lambda s, r: s.status == SubscriptionStatus.CANCELLED and s.withdrawn_at is not None,
         {SUPPORT},
+    ),
+    # The operator as mediator of a return: Service client (returns.mediate).
+    ("returns.returnrequest", "mediate_receive"): Case(
+        _withdrawal, lambda r, resp: r.status == "refunded" and r.mediated, {SUPPORT}
+    ),
+    ("returns.returnrequest", "mediate_refund"): Case(
+        _claim, lambda r, resp: r.status == "refunded" and r.refund_id is not None, {SUPPORT}
+    ),
+    ("returns.returnrequest", "mediate_repair"): Case(
+        _claim, lambda r, resp: r.status == "repaired", {SUPPORT}
+    ),
+    ("returns.returnrequest", "mediate_replace"): Case(
+        _claim, lambda r, resp: r.status == "replaced", {SUPPORT}
     ),
     ("travel.booking", "cancel_under_schedule"): Case(
         _booking, lambda b, r: b.status == "cancelled", {SUPPORT}
@@ -449,6 +488,18 @@ API_CASES = {
         404,
     ),
     ("post", "/api/seller/fulfilments/ship"): (TOKEN, {}, {"ids": [1]}, 401),
+    ("post", "/api/seller/returns/{return_id}/receive"): (
+        TOKEN,
+        {"return_id": "seller_order"},
+        None,
+        401,
+    ),
+    ("post", "/api/seller/returns/{return_id}/resolve"): (
+        TOKEN,
+        {"return_id": "seller_order"},
+        {"outcome": "refund"},
+        401,
+    ),
     ("put", "/api/cart/lines/{line_id}/travellers"): (
         FOREIGN,
         {"line_id": "line"},

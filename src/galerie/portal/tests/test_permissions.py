@@ -5,14 +5,17 @@ Ids in the URLs are seller A's objects, so seller B must get 404 on every route 
 """
 
 import copy
+import datetime as dt
 
 import pytest
 
+from galerie.core import clock
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.invoicing.models import Invoice
 from galerie.portal.auth import api_token_create
 from galerie.portal.tests.conftest import world_build
 from galerie.pricing.models import DeliveryMethod
+from galerie.returns.models import ReturnKind, ReturnRequest
 from galerie.sellers.models import Offer, SellerMember
 from galerie.testing.module_rows import module_rows
 
@@ -70,6 +73,16 @@ ROUTES = [
     ("offer_deactivate", "post", "/vendeur/offres/{offer_a}/desactiver/", {}, OBJECT_WRITE),
     ("orders", "get", "/vendeur/commandes/", None, LIST),
     ("fulfilments", "get", "/vendeur/abonnements/numeros/", None, LIST),
+    ("returns", "get", "/vendeur/retours/?status=requested", None, LIST),
+    ("return", "get", "/vendeur/retours/{return_a}/", None, OBJECT),
+    ("return_receive", "post", "/vendeur/retours/{return_a}/reception/", {}, OBJECT_WRITE),
+    (
+        "return_resolve",
+        "post",
+        "/vendeur/retours/{return_a}/decision/",
+        {"outcome": "refuse", "note": "Article abîmé par l'usage"},
+        OBJECT_WRITE,
+    ),
     ("fulfilments_csv", "get", "/vendeur/abonnements/numeros.csv", None, LIST),
     # Foreign or unknown ids are ignored (nothing shipped), so every seller is sent back.
     (
@@ -159,10 +172,23 @@ def ids(world):
         "invoice_a": Invoice.objects.get(seller_order=world.order_a, kind="invoice").pk,
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
+        "return_a": _return_of(world.order_a).pk,
         "job_a": ImportJob.objects.create(
             seller=world.seller_a, path="/nulle-part/flux.tsv", status=ImportStatus.FAILED
         ).pk,
     }
+
+
+def _return_of(seller_order):
+    """A withdrawal filed on seller A's order (as returns.services would, once delivered)."""
+    return ReturnRequest.objects.create(
+        kind=ReturnKind.WITHDRAWAL,
+        order=seller_order.order,
+        seller_order=seller_order,
+        line=seller_order.lines.first(),
+        quantity=1,
+        refund_due_at=clock.now() + dt.timedelta(days=14),
+    )
 
 
 def _fill(value, ids):
@@ -231,6 +257,8 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
         (f"/vendeur/livraison/{ids['method_a']}/supprimer/", {}),
         (f"/vendeur/jetons/{ids['token_a']}/revoquer/", {}),
         (f"/vendeur/catalogue/flux/{ids['job_a']}/reprendre/", {}),
+        (f"/vendeur/retours/{ids['return_a']}/reception/", {}),
+        (f"/vendeur/retours/{ids['return_a']}/decision/", {"outcome": "refund"}),
     ]
     for path, data in paths:
         assert client.post(path, data).status_code == 404, path
@@ -242,3 +270,4 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
     from galerie.portal.models import SellerApiToken
 
     assert SellerApiToken.objects.get(pk=ids["token_a"]).revoked_at is None
+    assert ReturnRequest.objects.get(pk=ids["return_a"]).status == "requested"
