@@ -27,6 +27,8 @@ from galerie.core import clock
 from galerie.invoicing.models import Invoice
 from galerie.orders.models import Order, OrderLine, SellerOrder
 from galerie.payments.models import Payment, Refund, SavedCard
+from galerie.returns.models import ReturnRequest
+from galerie.reviews.models import Review
 from galerie.subscriptions.models import Subscription
 from galerie.travel.models import Traveller
 
@@ -262,6 +264,45 @@ def invoice_rows(user: User) -> list[dict]:
     ]
 
 
+def return_rows(user: User) -> list[dict]:
+    """Withdrawals and conformity claims the customer filed."""
+    returns = (
+        ReturnRequest.objects.filter(order__user=user)
+        .select_related("order", "line")
+        .order_by("-created_at", "-pk")
+    )
+    return [
+        {
+            "order": r.order.number,
+            "kind": r.kind,
+            "product": r.line.title,
+            "quantity": r.quantity,
+            "reason": r.reason,
+            "status": r.status,
+            "created_at": r.created_at,
+            "closed_at": r.closed_at,
+        }
+        for r in _capped(returns)
+    ]
+
+
+def review_rows(user: User) -> list[dict]:
+    reviews = Review.objects.filter(customer=user).select_related("product").order_by("-pk")
+    return [
+        {
+            "product": r.product.title,
+            "rating": r.rating,
+            "title": r.title,
+            "body": r.body,
+            "signed": r.author_name,
+            "purchased_on": r.purchased_on,
+            "status": r.status,
+            "created_at": r.created_at,
+        }
+        for r in _capped(reviews)
+    ]
+
+
 SECTIONS: list[Section] = [
     Section("account", account_rows),
     Section("addresses", address_rows),
@@ -271,6 +312,8 @@ SECTIONS: list[Section] = [
     Section("payments", payment_rows),
     Section("refunds", refund_rows),
     Section("invoices", invoice_rows),
+    Section("returns", return_rows),
+    Section("reviews", review_rows),
     Section("saved_cards", saved_card_rows),
     Section("subscriptions", subscription_rows),
     Section("travellers", traveller_rows),

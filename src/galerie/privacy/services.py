@@ -40,6 +40,7 @@ from galerie.privacy.models import (
     ErasureReason,
     InactivityNotice,
 )
+from galerie.reviews.services import reviews_author_anonymise
 from galerie.sellers.models import SellerMember
 from galerie.subscriptions.errors import NotTerminable
 from galerie.subscriptions.models import Subscription, SubscriptionStatus
@@ -180,6 +181,7 @@ def customer_erase(
     for order in Order.objects.filter(user=user):
         _order_anonymise(order, user_id=user.pk)
     OrderEvent.objects.filter(actor=user).update(actor_label=ANONYMOUS_NAME)
+    reviews_author_anonymise(customer=user, name=ANONYMOUS_NAME)
     for traveller in Traveller.objects.filter(booking__order_line__order__user=user):
         traveller.first_name = ANONYMOUS_NAME
         traveller.last_name = ""

@@ -158,3 +158,15 @@ def review_reject(*, review: Review, actor=None, reason: str) -> Review:
             field="reason",
         )
     return _moderate(review=review, actor=actor, status=ReviewStatus.REJECTED, reason=reason)
+
+
+def reviews_author_anonymise(*, customer, name: str) -> int:
+    """Sign `customer`'s reviews with `name` (their erasure, RGPD art. 17): the opinion stays,
+    the person behind it goes. Returns how many reviews were re-signed; their product pages,
+    cached per product version, follow on commit."""
+    reviews = Review.objects.filter(customer=customer)
+    product_ids = list(reviews.values_list("product_id", flat=True).distinct())
+    count = reviews.update(author_name=name)
+    if product_ids:
+        versions_bump([product_key(pk) for pk in product_ids])
+    return count

@@ -279,3 +279,39 @@ def test_an_erased_customer_can_no_longer_log_in(customer, client: Client):
     )
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
+
+
+def test_reviews_and_returns_are_exported_and_an_erased_authors_reviews_are_re_signed(
+    customer, other, delivered
+):
+    # Given: the customer reviewed a delivered book and withdrew from it; another reviewed theirs
+    from galerie.returns.services import return_withdrawal_request
+    from galerie.reviews.models import Review
+    from galerie.reviews.services import review_submit
+
+    order = delivered(customer, title="Les Misérables")
+    line = order.lines.get()
+    review_submit(
+        customer=customer, product=line.product, rating=5, title="Superbe", body="Un grand roman."
+    )
+    return_withdrawal_request(order=order, line_id=line.pk, quantity=1, reason="Doublon")
+    other_line = delivered(other).lines.get()
+    review_submit(
+        customer=other,
+        product=other_line.product,
+        rating=3,
+        title="Moyen",
+        body="Sans plus, hélas.",
+    )
+
+    # When: the customer exports their data
+    data = customer_data(user=customer)["sections"]
+
+    # Then: their review and return, nobody else's
+    assert [(r["title"], r["signed"]) for r in data["reviews"]] == [("Superbe", "Camille M.")]
+    assert [(r["product"], r["reason"]) for r in data["returns"]] == [("Les Misérables", "Doublon")]
+
+    # When: they are erased; then the review stays, signed by nobody, the other's untouched
+    customer_erase(user=customer, actor=None)
+    assert Review.objects.get(customer=customer).author_name == ANONYMOUS_NAME
+    assert Review.objects.get(customer=other).author_name != ANONYMOUS_NAME
