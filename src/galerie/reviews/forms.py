@@ -8,7 +8,7 @@ from galerie.reviews.models import BODY_MAX, BODY_MIN, RATING_MAX, RATING_MIN, T
 
 class ReviewForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("Note"),
+        label=_("Note sur 5"),
         coerce=int,
         choices=[(n, f"{n} / {RATING_MAX}") for n in range(RATING_MAX, RATING_MIN - 1, -1)],
         widget=forms.RadioSelect,
