@@ -198,3 +198,16 @@ def make_trip(
         cost_adult=money(cost_adult),
         cost_child=money(cost_child),
     )
+
+
+def make_notice(product: Product | None = None, *, offer: Offer | None = None, **kw):
+    """An open DSA notice on `product` (or on `offer`'s product and the offer)."""
+    from galerie.moderation.models import Notice, NoticeCategory
+
+    if product is None:
+        product = offer.product if offer is not None else make_product()
+    kw.setdefault("category", NoticeCategory.COUNTERFEIT)
+    kw.setdefault("explanation", "Copie d'un modèle déposé.")
+    kw.setdefault("reporter_name", "Marie Curie")
+    kw.setdefault("reporter_email", "marie@example.fr")
+    return Notice.objects.create(product=product, offer=offer, good_faith=True, **kw)
