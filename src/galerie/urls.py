@@ -15,6 +15,7 @@ urlpatterns = [
     path("commande/", include("galerie.checkout.urls")),
     path("commandes/", include("galerie.orders.urls")),
     path("paiement/", include("galerie.payments.urls")),
+    path("signalement/", include("galerie.moderation.urls")),
     path("vendeur/", include("galerie.portal.urls")),
     path("media/", include("galerie.media.urls")),
     path("", include("galerie.web.urls")),

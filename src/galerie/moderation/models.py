@@ -177,6 +177,9 @@ class DecisionOffer(models.Model):
             models.UniqueConstraint(fields=["decision", "offer"], name="decision_offer_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.decision_id} → {self.offer_id}"
+
 
 class ComplaintStatus(models.TextChoices):
     OPEN = "open", _("en cours d'examen")
@@ -236,3 +239,6 @@ class RecallNotification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "email"], name="recall_once_per_buyer")
         ]
+
+    def __str__(self) -> str:
+        return self.email
