@@ -20,6 +20,7 @@ CANCEL, REFUND = "cancel", "refund"  # orders.order
 CONFIRM_TRANSFER = "confirm_transfer"  # payments.payment
 VERIFY = "verify"  # sellers.seller: verify, suspend, reject, close
 TERMINATE = "terminate"  # subscriptions.subscription
+DECIDE = "decide"  # moderation.notice: decide on notices, uphold or reverse complaints (DSA)
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -57,6 +58,11 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.product": (VIEW,),
         # Revoking a seller's API token (a leaked one, a member who left).
         "portal.sellerapitoken": (VIEW, CHANGE),
+        # Notices of illegal content, decisions and sellers' complaints (DSA art. 16, 17, 20):
+        # the role that already suspends sellers, which one of the decisions is.
+        "moderation.notice": (VIEW, DECIDE),
+        "moderation.decision": (VIEW,),
+        "moderation.complaint": (VIEW,),
     },
     # Customer service handles cancellations, withdrawals and complaints, so it cancels and
     # refunds; it never confirms money received (that posts to the ledger: Finance).
