@@ -9,10 +9,12 @@ import copy
 import pytest
 
 from galerie.imports.models import ImportJob, ImportStatus
+from galerie.moderation.models import Complaint, Decision, DecisionKind
 from galerie.portal.auth import api_token_create
 from galerie.portal.tests.conftest import world_build
 from galerie.pricing.models import DeliveryMethod
 from galerie.sellers.models import Offer, SellerMember
+from galerie.testing.factories import make_notice
 from galerie.testing.module_rows import module_rows
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,15 @@ ROUTES = [
         OWNER_OBJECT_WRITE,
     ),
     ("delivery_delete", "post", "/vendeur/livraison/{method_a}/supprimer/", {}, OWNER_OBJECT_WRITE),
+    ("decisions", "get", "/vendeur/moderation/", None, LIST),
+    ("decision", "get", "/vendeur/moderation/{decision_a}/", None, OBJECT),
+    (
+        "decision_post",
+        "post",
+        "/vendeur/moderation/{decision_a}/",
+        {"text": "Notre facture prouve l'authenticité."},
+        OBJECT_WRITE,
+    ),
     ("tokens", "get", "/vendeur/jetons/", None, LIST),
     # owner A's token: staff A sees only their own tokens, so it is not found for them either
     (
@@ -153,6 +164,14 @@ def ids(world):
         "order_a": world.order_a.pk,
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
+        "decision_a": Decision.objects.create(
+            notice=make_notice(offer=world.offer_a),
+            kind=DecisionKind.WITHDRAW_OFFER,
+            seller=world.seller_a,
+            facts="Contrefaçon.",
+            ground_kind="legal",
+            ground="CPI, art. L716-4",
+        ).pk,
         "job_a": ImportJob.objects.create(
             seller=world.seller_a, path="/nulle-part/flux.tsv", status=ImportStatus.FAILED
         ).pk,
@@ -225,6 +244,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
         (f"/vendeur/livraison/{ids['method_a']}/supprimer/", {}),
         (f"/vendeur/jetons/{ids['token_a']}/revoquer/", {}),
         (f"/vendeur/catalogue/flux/{ids['job_a']}/reprendre/", {}),
+        (f"/vendeur/moderation/{ids['decision_a']}/", {"text": "Pas la nôtre."}),
     ]
     for path, data in paths:
         assert client.post(path, data).status_code == 404, path
@@ -233,6 +253,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
     assert world.order_a.status == "paid"
     assert DeliveryMethod.objects.filter(pk=ids["method_a"]).exists()
     assert ImportJob.objects.get(pk=ids["job_a"]).status == ImportStatus.FAILED
+    assert not Complaint.objects.exists()
     from galerie.portal.models import SellerApiToken
 
     assert SellerApiToken.objects.get(pk=ids["token_a"]).revoked_at is None
