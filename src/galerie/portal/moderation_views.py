@@ -19,7 +19,7 @@ from galerie.portal.context import portal_context
 def decision_list_view(request):
     return render(
         request,
-        "portal/moderation_list.html",
+        "moderation/portal/decision_list.html",
         portal_context(request, decisions=decisions_of_seller(request.seller)),
     )
 
@@ -48,7 +48,7 @@ def decision_detail_view(request, decision_id: int):
                 return redirect("portal:decision", decision_id=decision.pk)
     return render(
         request,
-        "portal/moderation_detail.html",
+        "moderation/portal/decision_detail.html",
         portal_context(
             request,
             decision=decision,

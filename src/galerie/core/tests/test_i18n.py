@@ -43,6 +43,7 @@ COMPLETE_APPS = [
     "inventory",
     "ledger",
     "media",
+    "moderation",
     "orders",
     "payments",
     "payouts",
