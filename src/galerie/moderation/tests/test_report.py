@@ -42,7 +42,7 @@ def year_2026():
         return notice_decide(notice=notice, kind=kind, actor=actor, **STATEMENT)
 
     a = make_offer()
-    b = make_offer(a.product)
+    make_offer(a.product)  # a second seller on the same product
     n1 = make_notice(offer=a)
     (d1,) = decide(n1, "withdraw_offer")
     c1 = complaint_submit(decision=d1, seller=d1.seller, text="Non.", user=None)
