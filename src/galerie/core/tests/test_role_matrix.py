@@ -454,6 +454,13 @@ API_CASES = {
     ("post", "/api/checkout/orders"): (OWN, {}, {"shipping_address": "address"}, 400),  # empty
     ("post", "/api/seller/offers"): (TOKEN, {}, {}, 401),
     ("post", "/api/seller/offers/bulk"): (TOKEN, {}, {}, 401),
+    # Any id: the missing token is refused before the decision is looked up.
+    ("post", "/api/seller/decisions/{decision_id}/complaint"): (
+        TOKEN,
+        {"decision_id": "offer"},
+        {"text": "Erreur."},
+        401,
+    ),
     ("patch", "/api/seller/offers/{offer_id}"): (TOKEN, {"offer_id": "offer"}, {}, 401),
     ("post", "/api/seller/orders/{seller_order_id}/accept"): (
         TOKEN,
