@@ -29,6 +29,12 @@ from galerie.moderation.limits import (
     GROUND_MAX,
     NAME_MAX,
 )
+from galerie.moderation.locks import (
+    complaint_lock,
+    decision_lock,
+    notice_lock,
+    seller_decision_lock,
+)
 from galerie.moderation.models import (
     ANONYMOUS_CATEGORIES,
     Complaint,
@@ -148,7 +154,7 @@ def notice_decide(
     """Decide on an open notice and apply the decision: one Decision per seller concerned, each
     with its statement of reasons, sent to the seller; the reporter is told the outcome. An
     unsafe product's withdrawal also tells its recent buyers (`notice_recall_notify`)."""
-    notice = Notice.objects.select_for_update().select_related("offer__seller").get(pk=notice.pk)
+    notice = notice_lock(notice.pk)
     if notice.status != NoticeStatus.OPEN:
         raise DecisionRefused(_("Ce signalement a déjà été traité."), code="notice_decided")
     if kind not in DecisionKind.values:
@@ -234,7 +240,7 @@ def notice_recall_notify(*, notice: Notice) -> int:
     """Tell each buyer who paid for the product in the last GALERIE_RECALL_MONTHS months that it
     was withdrawn as unsafe (GPSR art. 36), once per buyer whatever the number of calls or
     orders. Returns how many buyers are told now."""
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)  # one caller at a time
+    notice = notice_lock(notice.pk)  # one caller at a time
     since = clock.months_add(clock.now(), -settings.GALERIE_RECALL_MONTHS)
     buyers = {
         email.strip().lower()
@@ -275,7 +281,7 @@ def complaint_open_to(decision: Decision) -> bool:
 def complaint_submit(*, decision: Decision, seller: Seller, text: str, user) -> Complaint:
     """The seller contests a decision concerning it (DSA art. 20). Another seller's decision is
     not found."""
-    decision = Decision.objects.select_for_update().filter(pk=decision.pk, seller=seller).first()
+    decision = seller_decision_lock(pk=decision.pk, seller=seller)
     if decision is None:
         raise NotFound(_("Décision introuvable."))
     if not decision.is_restriction:
@@ -308,7 +314,7 @@ def complaint_submit(*, decision: Decision, seller: Seller, text: str, user) -> 
 def complaint_resolve(*, complaint: Complaint, reverse: bool, reason: str, actor) -> Complaint:
     """The operator reviews a complaint: uphold the decision, or reverse it (the offers it
     withdrew are put back on sale, a suspended seller is reinstated). The seller is told."""
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = complaint_lock(complaint.pk)
     if complaint.status != ComplaintStatus.OPEN:
         raise ComplaintRefused(_("Cette réclamation a déjà été traitée."), code="complaint_closed")
     reason = _text(
@@ -333,7 +339,7 @@ def complaint_resolve(*, complaint: Complaint, reverse: bool, reason: str, actor
 
 
 def _decision_reverse(*, decision: Decision, actor, reason: str) -> None:
-    decision = Decision.objects.select_for_update().select_related("seller").get(pk=decision.pk)
+    decision = decision_lock(decision.pk)
     for row in decision.offers.select_related("offer"):
         if not row.offer.is_active:
             offer_update(offer=row.offer, is_active=True)
