@@ -15,6 +15,7 @@ from galerie.moderation.models import (
     ComplaintStatus,
     Decision,
     DecisionKind,
+    DecisionOffer,
     Notice,
     NoticeCategory,
 )
@@ -32,6 +33,14 @@ def decisions_of_seller(seller: Seller) -> QuerySet[Decision]:
 
 def decision_of_seller(seller: Seller, decision_id: int) -> Decision | None:
     return decisions_of_seller(seller).filter(pk=decision_id).first()
+
+
+def offer_withdrawn(*, offer_id: int) -> bool:
+    """Whether a decision that still stands withdrew the offer: its seller may not put it back
+    on sale (only a reversed decision does)."""
+    return DecisionOffer.objects.filter(
+        offer_id=offer_id, decision__reversed_at__isnull=True
+    ).exists()
 
 
 @dataclass(frozen=True)

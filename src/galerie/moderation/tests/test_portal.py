@@ -97,3 +97,38 @@ def test_a_complaint_after_six_months_is_refused(decided):
 
     assert response.status_code == 400 and "6 mois" in response.content.decode()
     assert not Complaint.objects.exists()
+
+
+def test_the_seller_cannot_put_a_withdrawn_offer_back_on_sale_until_the_decision_is_reversed(
+    decided,
+):
+    from galerie.moderation.services import complaint_resolve, complaint_submit
+    from galerie.sellers.models import Offer
+
+    seller, decision = decided
+    offer = decision.notice.offer
+    client = _owner(seller, "alpha")
+    form = {
+        "price": "10.00",
+        "stock": "5",
+        "condition": "new",
+        "delivery_price": "0",
+        "lead_time_days": "2",
+        "sku": "",
+        "is_active": "on",
+    }
+
+    response = client.post(f"/vendeur/offres/{offer.pk}/", form)
+
+    assert response.status_code == 200
+    assert "retirée à la suite d&#x27;un signalement" in response.content.decode()
+    assert not Offer.objects.get(pk=offer.pk).is_active
+
+    complaint = complaint_submit(decision=decision, seller=seller, text="Erreur.", user=None)
+    complaint_resolve(complaint=complaint, reverse=True, reason="Erreur admise.", actor=None)
+    client.post(
+        f"/vendeur/offres/{offer.pk}/", {**form, "is_active": ""}
+    )  # taken off by the seller
+    client.post(f"/vendeur/offres/{offer.pk}/", form)
+
+    assert Offer.objects.get(pk=offer.pk).is_active
