@@ -10,7 +10,7 @@ from django.test import Client
 from galerie.moderation.models import Complaint
 from galerie.moderation.services import notice_decide
 from galerie.portal.auth import api_token_create
-from galerie.sellers.models import SellerMember, SellerRole
+from galerie.sellers.models import Offer, SellerMember, SellerRole
 from galerie.testing.factories import make_notice, make_offer, make_seller
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,17 @@ def test_a_complaint_is_lodged_once_through_the_api(decision):
     assert (second.status_code, second.json()["code"]) == (400, "complaint_exists")
     assert too_long.status_code == 422
     assert Complaint.objects.get().text == "Facture jointe."
+
+
+def test_a_withdrawn_offer_is_not_put_back_on_sale_through_the_api(decision):
+    client = _api(decision.seller, "alpha")
+    offer_id = decision.notice.offer_id
+
+    response = client.patch(
+        f"/api/seller/offers/{offer_id}",
+        json.dumps({"is_active": True}),
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()["code"]) == (400, "offer_withdrawn_by_moderation")
+    assert not Offer.objects.get(pk=offer_id).is_active
