@@ -4,10 +4,14 @@ behind the `moderation.decide` permission."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from galerie.core import clock
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.errors import DomainError
 from galerie.moderation.limits import FACTS_MAX, GROUND_MAX
@@ -19,8 +23,10 @@ from galerie.moderation.models import (
     DecisionOffer,
     GroundKind,
     Notice,
+    NoticeCategory,
     NoticeStatus,
 )
+from galerie.moderation.selectors import transparency_report
 from galerie.moderation.services import complaint_resolve, notice_decide
 
 DECIDE = "moderation.decide"
@@ -125,6 +131,48 @@ class NoticeAdmin(ReadOnlyAdmin):
     fields = readonly_fields
     inlines = [DecisionInline]
     actions = ["decide"]
+
+    def get_urls(self):
+        return [
+            path(
+                "rapport/",
+                self.admin_site.admin_view(self.report_view),
+                name="moderation_notice_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request):
+        """The year's transparency counts (DSA art. 15 and 24), as `galerie moderation-report`."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("annee", ""))
+        except ValueError:
+            year = clock.localdate().year
+        year = min(max(year, 2000), 9998)
+        report = transparency_report(year=year)
+        labels = {
+            **dict(NoticeCategory.choices),
+            **dict(DecisionKind.choices),
+            **dict(ComplaintStatus.choices),
+        }
+        return TemplateResponse(
+            request,
+            "admin/moderation/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Rapport de transparence %(year)d") % {"year": year},
+                "report": report,
+                "year": year,
+                "sections": [
+                    (_("Signalements reçus, par catégorie"), report.notices),
+                    (_("Décisions prises, par type"), report.decisions),
+                    (_("Réclamations déposées, par issue"), report.complaints),
+                ],
+                "labels": labels,
+            },
+        )
 
     @admin.action(description=_("Décider (exposé des motifs)"), permissions=["decide"])
     def decide(self, request, queryset):

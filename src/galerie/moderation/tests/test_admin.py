@@ -79,3 +79,28 @@ def test_a_refused_decision_is_reported_and_the_notice_stays_open(admin_client):
 
     assert "aucun vendeur n&#x27;est désigné" in response.content.decode()
     assert Notice.objects.get(pk=notice.pk).status == NoticeStatus.OPEN
+
+
+def test_the_transparency_report_page_counts_the_year(admin_client):
+    notice = make_notice(offer=make_offer(), category="unsafe")
+    notice_decide(notice=notice, kind="withdraw_offer", automated=False, actor=None, **STATEMENT)
+    year = notice.created_at.year
+
+    listing = admin_client.get("/admin/moderation/notice/").content.decode()
+    page = admin_client.get(f"/admin/moderation/notice/rapport/?annee={year}")
+    html = page.content.decode()
+
+    assert "/admin/moderation/notice/rapport/" in listing
+    assert page.status_code == 200
+    assert '<th scope="row">Produit dangereux</th><td>1</td>' in html
+    assert '<th scope="row">Retrait de l&#x27;offre</th><td>1</td>' in html
+    assert '<th scope="row">Contrefaçon</th><td>0</td>' in html
+    assert admin_client.get("/admin/moderation/notice/rapport/?annee=abc").status_code == 200
+
+
+def test_the_report_page_needs_the_right_to_see_notices():
+    user = get_user_model().objects.create_user("staff", is_staff=True)
+    client = Client()
+    client.force_login(user)
+
+    assert client.get("/admin/moderation/notice/rapport/").status_code == 403
