@@ -35,12 +35,21 @@ def decision_of_seller(seller: Seller, decision_id: int) -> Decision | None:
     return decisions_of_seller(seller).filter(pk=decision_id).first()
 
 
+def offers_withdrawn(*, offer_ids) -> set[int]:
+    """Those of `offer_ids` that a decision still standing withdrew: their seller may not put
+    them back on sale (the portal, the API, a feed); only a reversed decision does."""
+    offer_ids = list(offer_ids)
+    if not offer_ids:
+        return set()
+    return set(
+        DecisionOffer.objects.filter(
+            offer_id__in=offer_ids, decision__reversed_at__isnull=True
+        ).values_list("offer_id", flat=True)
+    )
+
+
 def offer_withdrawn(*, offer_id: int) -> bool:
-    """Whether a decision that still stands withdrew the offer: its seller may not put it back
-    on sale (only a reversed decision does)."""
-    return DecisionOffer.objects.filter(
-        offer_id=offer_id, decision__reversed_at__isnull=True
-    ).exists()
+    return bool(offers_withdrawn(offer_ids=[offer_id]))
 
 
 @dataclass(frozen=True)
