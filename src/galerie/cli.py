@@ -37,6 +37,7 @@ SECTIONS = [
         ],
     ),
     (gettext_lazy("Argent"), ["payout_run", "ledger_check", "fec_export"]),
+    (gettext_lazy("Conformité"), ["moderation_report"]),
     (
         gettext_lazy("Maintenance (cron ou tâches de fond)"),
         [

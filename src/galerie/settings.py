@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "galerie.accounts",
     "galerie.cart",
     "galerie.reviews",
+    "galerie.moderation",
     "galerie.orders",
     "galerie.payments",
     "galerie.invoicing",
@@ -307,6 +308,9 @@ GALERIE_MEDIATOR_ADDRESS = os.environ.get(
 GALERIE_MEDIATOR_URL = os.environ.get("GALERIE_MEDIATOR_URL", "https://mediation.example")
 # How long the signed link in a guest's order e-mails opens the order on any device.
 GALERIE_ORDER_LINK_DAYS = int(os.environ.get("GALERIE_ORDER_LINK_DAYS", "90"))
+# An unsafe product withdrawn (DSA notice and action): the buyers of the last N months are told
+# (GPSR art. 36).
+GALERIE_RECALL_MONTHS = int(os.environ.get("GALERIE_RECALL_MONTHS", "12"))
 
 # --- Abuse limits (issue 12): throttling's client IP, request and upload sizes -------------------
 # The header the operator's own reverse proxy sets to the client's address (e.g. X-Forwarded-For

@@ -20,6 +20,7 @@ urlpatterns = [
     path("commandes/", include("galerie.orders.urls")),
     path("commandes/", include("galerie.invoicing.urls")),
     path("paiement/", include("galerie.payments.urls")),
+    path("signalement/", include("galerie.moderation.urls")),
     path("vendeur/", include("galerie.portal.urls")),
     path("media/", include("galerie.media.urls")),
     path("avis/", include("galerie.reviews.urls")),

@@ -23,6 +23,9 @@ from galerie.catalog.models import Product
 from galerie.core import throttle
 from galerie.core.errors import DomainError
 from galerie.core.money import MONEY_FIELD
+from galerie.moderation.limits import COMPLAINT_MAX
+from galerie.moderation.selectors import decision_of_seller, decisions_of_seller
+from galerie.moderation.services import complaint_deadline, complaint_open_to, complaint_submit
 from galerie.orders import services as order_services
 from galerie.payments.refunds import seller_order_cancel
 from galerie.portal import selectors
@@ -507,3 +510,98 @@ def statement_get(request, month: str):
             for line in lines
         ],
     }
+
+
+# --- Moderation decisions (DSA art. 17 and 20) -------------------------------------------------
+
+
+class ComplaintOut(Schema):
+    status: str
+    text: str
+    created_at: dt.datetime
+    outcome_reason: str
+    resolved_at: dt.datetime | None
+
+
+class DecisionOut(Schema):
+    id: int
+    notice_reference: str
+    product_id: int
+    product_title: str
+    offer_id: int | None
+    kind: str
+    facts: str
+    ground_kind: str
+    ground: str
+    automated: bool
+    created_at: dt.datetime
+    reversed_at: dt.datetime | None
+    complaint_deadline: dt.datetime
+    complaint_open: bool
+    complaint: ComplaintOut | None
+
+
+class ComplaintIn(In):
+    text: str = Field(..., max_length=COMPLAINT_MAX)
+
+
+def _decision_out(decision) -> dict:
+    complaint = getattr(decision, "complaint", None)
+    return {
+        "id": decision.pk,
+        "notice_reference": decision.notice.reference,
+        "product_id": decision.notice.product_id,
+        "product_title": decision.notice.product.title,
+        "offer_id": decision.notice.offer_id,
+        "kind": decision.kind,
+        "facts": decision.facts,
+        "ground_kind": decision.ground_kind,
+        "ground": decision.ground,
+        "automated": decision.automated,
+        "created_at": decision.created_at,
+        "reversed_at": decision.reversed_at,
+        "complaint_deadline": complaint_deadline(decision),
+        "complaint_open": complaint_open_to(decision),
+        "complaint": None
+        if complaint is None
+        else {
+            "status": complaint.status,
+            "text": complaint.text,
+            "created_at": complaint.created_at,
+            "outcome_reason": complaint.outcome_reason,
+            "resolved_at": complaint.resolved_at,
+        },
+    }
+
+
+def _decision(request, decision_id: int):
+    decision = decision_of_seller(_member(request).seller, decision_id)
+    if decision is None:
+        raise Http404(_("Décision introuvable."))
+    return decision
+
+
+@router.get("/decisions", response={200: list[DecisionOut], **ERRORS})
+def decision_list(request, offset: int = Offset, limit: int = Limit):
+    """The moderation decisions concerning the seller, newest first, each with its statement of
+    reasons (DSA art. 17)."""
+    decisions = decisions_of_seller(_member(request).seller)
+    return [_decision_out(d) for d in decisions[offset : offset + limit]]
+
+
+@router.get("/decisions/{decision_id}", response={200: DecisionOut, **ERRORS})
+def decision_get(request, decision_id: int):
+    return _decision_out(_decision(request, decision_id))
+
+
+@router.post("/decisions/{decision_id}/complaint", response={201: DecisionOut, **ERRORS})
+def decision_complaint(request, decision_id: int, payload: ComplaintIn):
+    """Contest a decision (DSA art. 20): once, within six months. 400 with the code
+    `complaint_exists` when one was already lodged, `complaint_late` after the deadline."""
+    complaint_submit(
+        decision=_decision(request, decision_id),
+        seller=_member(request).seller,
+        text=payload.text,
+        user=_member(request).user,
+    )
+    return 201, _decision_out(_decision(request, decision_id))

@@ -9,6 +9,7 @@ or request keeps the real time.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
@@ -42,6 +43,15 @@ def now() -> dt.datetime:
 def localdate(value: dt.datetime | None = None) -> dt.date:
     """The date in the current time zone of `value`, by default of `now()`."""
     return timezone.localdate(value if value is not None else now())
+
+
+def months_add(moment: dt.datetime, months: int) -> dt.datetime:
+    """`moment` moved by whole calendar months (negative: back), the day capped at the target
+    month's last (31 March + 1 month = 30 April): legal periods counted in months."""
+    month0 = moment.month - 1 + months
+    year, month = moment.year + month0 // 12, month0 % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ TERMINATE = "terminate"  # subscriptions.subscription
 ERASE_CUSTOMER = "erase_customer"  # privacy.customer
 MODERATE = "moderate"  # reviews.review: publish or reject
 MEDIATE = "mediate"  # returns.returnrequest: the operator decides a return as mediator
+DECIDE = "decide"  # moderation.notice: decide on notices, uphold or reverse complaints (DSA)
 
 # role name → {"app_label.model": actions}
 ROLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -62,6 +63,11 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "catalog.product": (VIEW,),
         # Revoking a seller's API token (a leaked one, a member who left).
         "portal.sellerapitoken": (VIEW, CHANGE),
+        # Notices of illegal content, decisions and sellers' complaints (DSA art. 16, 17, 20):
+        # the role that already suspends sellers, which one of the decisions is.
+        "moderation.notice": (VIEW, DECIDE),
+        "moderation.decision": (VIEW,),
+        "moderation.complaint": (VIEW,),
     },
     # Customer service handles cancellations, withdrawals and complaints, so it cancels and
     # refunds; it never confirms money received (that posts to the ledger: Finance).

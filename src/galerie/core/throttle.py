@@ -1,6 +1,6 @@
 """Throttling of the doors a guessing script knocks on: logins (storefront and admin), password
-reset, registration, a guest's termination link and seller API tokens. One module, one set of
-rules.
+reset, registration, a guest's termination link, notices of illegal content and seller API
+tokens. One module, one set of rules.
 
 Counters are fixed windows shared by every process: in Redis when REDIS_URL is set, else in the
 database (table core_throttlecounter, one atomic upsert per hit), never in one process's memory,
@@ -107,6 +107,16 @@ DATA_EXPORT_ACCOUNT = Rule(
     5,
     60 * 60,
     _("Trop de téléchargements de vos données. Réessayez dans une heure."),
+)
+
+
+# Notices of illegal content (DSA art. 16): anyone may send one, anonymously, and each may
+# e-mail an acknowledgement; a flood from one address is stopped.
+NOTICE_IP = Rule(
+    "notice-ip",
+    10,
+    60 * 60,
+    _("Trop de signalements envoyés depuis votre connexion. Réessayez dans une heure."),
 )
 # Seller API: unknown or revoked tokens per IP, and calls per valid token.
 API_TOKEN_FAILURE_IP = Rule(

@@ -43,6 +43,7 @@ from galerie.imports.reader import PreparedRow, prepared_batches
 from galerie.imports.validation import FeedRow, RowError
 from galerie.inventory.services import stock_movements_record
 from galerie.media.feeds import feed_images_queue
+from galerie.moderation.selectors import offers_withdrawn
 from galerie.pricing.services import book_price_error
 from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visible
@@ -410,6 +411,9 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             for_update=True,  # stock read here is the « before » of its movement
         )
     }
+    # An offer withdrawn on a notice of illegal content stays off sale whatever the feed says
+    # (DSA art. 17): one query, and only when the feed names inactive offers.
+    withdrawn = offers_withdrawn(offer_ids=[o[0] for o in offers_by_sku.values() if not o[7]])
     gtins = list({row.gtin for row in parsed if row.gtin})
     product_fields = ["id", "gtin", "product_type_id", "publisher_price", "category_id", "title"]
     products_by_gtin = {}
@@ -543,7 +547,8 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             old = list(existing)
             existing[2] = info[0] if info is not None else None
             existing[3], existing[4] = row.price, row.stock
-            existing[5], existing[6], existing[7] = row.condition, row.condition_note, True
+            existing[5], existing[6] = row.condition, row.condition_note
+            existing[7] = existing[0] not in withdrawn
             if row.delivery_price is not None:
                 existing[8] = row.delivery_price
             if existing != old:

@@ -30,6 +30,7 @@ from galerie.imports.tasks import feed_import_task
 from galerie.inventory.services import stock_adjust, stock_movements_record
 from galerie.media.models import ProductImage
 from galerie.media.services import product_image_add
+from galerie.moderation.selectors import offer_withdrawn
 from galerie.portal.errors import (
     BulkUpdateError,
     FeedUploadError,
@@ -141,6 +142,17 @@ def portal_offer_update(*, seller: Seller, offer_id: int, actor=None, **changes)
     withdrawing = changes in ({"is_active": False}, {"stock": 0})
     if not withdrawing:
         seller_can_publish_check(seller)
+    if changes.get("is_active") and not offer.is_active and offer_withdrawn(offer_id=offer.pk):
+        # The operator withdrew it on a notice (DSA art. 17): only a reversed decision puts it
+        # back on sale, and the seller's way there is the complaint (art. 20).
+        raise OfferError(
+            _(
+                "Cette offre a été retirée à la suite d'un signalement de contenu illicite : "
+                "contestez la décision depuis la page « Modération »."
+            ),
+            code="offer_withdrawn_by_moderation",
+            field="is_active",
+        )
     if "price" in changes:
         changes["price"] = to_money(changes["price"])
     if "sku" in changes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from galerie.portal import return_views, views
+from galerie.portal import moderation_views, return_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -52,6 +52,8 @@ urlpatterns = [
         views.delivery_delete_view,
         name="delivery_delete",
     ),
+    path("moderation/", moderation_views.decision_list_view, name="decisions"),
+    path("moderation/<int:decision_id>/", moderation_views.decision_detail_view, name="decision"),
     path("jetons/", views.token_list_view, name="tokens"),
     path("jetons/<int:token_id>/revoquer/", views.token_revoke_view, name="token_revoke"),
 ]

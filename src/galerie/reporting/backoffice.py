@@ -58,6 +58,10 @@ SECTIONS = [
             "inventory.stockmovement",
             "pricing.deliverymethod",
             "portal.sellerapitoken",
+            # Notices of illegal content, decisions, sellers' complaints (DSA art. 16, 17, 20).
+            "moderation.notice",
+            "moderation.complaint",
+            "moderation.decision",
         ],
     ),
     (

@@ -7,7 +7,6 @@ Six months after the relationship ends, the seller's personal data is anonymised
 records keep their own snapshots and are not touched).
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -332,17 +331,10 @@ def seller_close(*, seller: Seller, actor, reason: str) -> Seller:
     )
 
 
-def _months_before(moment: datetime, months: int) -> datetime:
-    month0 = moment.month - 1 - months
-    year, month = moment.year + month0 // 12, month0 % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 @transaction.atomic
 def sellers_erase_expired(*, now: datetime | None = None) -> int:
     """Anonymise sellers whose relationship ended six months ago or more. Returns how many."""
-    cutoff = _months_before(now or clock.now(), RETENTION_MONTHS)
+    cutoff = clock.months_add(now or clock.now(), -RETENTION_MONTHS)
     expired = Seller.objects.select_for_update().filter(
         relationship_ended_at__lte=cutoff, anonymized_at__isnull=True, is_operator=False
     )

@@ -301,3 +301,16 @@ def make_delivered_order(
     if delivered_at is not None:
         order.seller_orders.update(delivered_at=delivered_at)
     return Order.objects.get(pk=order.pk)
+
+
+def make_notice(product: Product | None = None, *, offer: Offer | None = None, **kw):
+    """An open DSA notice on `product` (or on `offer`'s product and the offer)."""
+    from galerie.moderation.models import Notice, NoticeCategory
+
+    if product is None:
+        product = offer.product if offer is not None else make_product()
+    kw.setdefault("category", NoticeCategory.COUNTERFEIT)
+    kw.setdefault("explanation", "Copie d'un modèle déposé.")
+    kw.setdefault("reporter_name", "Marie Curie")
+    kw.setdefault("reporter_email", "marie@example.fr")
+    return Notice.objects.create(product=product, offer=offer, good_faith=True, **kw)

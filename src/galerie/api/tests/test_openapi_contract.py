@@ -282,6 +282,7 @@ OPERATION_IDS = {
     "subscriptions_subscription_withdraw", "reviews_review_list", "reviews_review_create",
     "returns_return_list", "returns_return_get", "returns_return_receive_confirm",
     "returns_return_decide",
+    "seller_decision_list", "seller_decision_get", "seller_decision_complaint",
 }  # fmt: skip
 
 
@@ -493,7 +494,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 17  # + the review of a product, + POST /seller/returns/{id}/resolve
+    assert checked == 18  # + a review, + a return's resolution, + a decision's complaint
     assert _state() == before
 
 

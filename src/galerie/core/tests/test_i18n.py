@@ -44,6 +44,7 @@ COMPLETE_APPS = [
     "invoicing",
     "ledger",
     "media",
+    "moderation",
     "orders",
     "payments",
     "payouts",

@@ -35,6 +35,7 @@ from galerie.sellers.models import Seller, SellerMember, SellerRole, SellerStatu
 from galerie.subscriptions.models import Subscription, SubscriptionStatus
 from galerie.testing.factories import (
     make_category,
+    make_notice,
     make_offer,
     make_product,
     make_seller,
@@ -223,6 +224,18 @@ def _claim(place):
     )
 
 
+def _notice(place):
+    return make_notice(offer=make_offer(seller=make_seller("Alpha", email="alpha@example.fr")))
+
+
+def _complaint(place):
+    from galerie.moderation.services import complaint_submit, notice_decide
+
+    notice = _notice(place)
+    (decision,) = notice_decide(notice=notice, kind="withdraw_offer", actor=None, **STATEMENT)
+    return complaint_submit(decision=decision, seller=decision.seller, text="Erreur.", user=None)
+
+
 def _fresh(obj):
     return type(obj).objects.get(pk=obj.pk)
 
@@ -236,6 +249,12 @@ class Case:
 
 
 REASON = {"apply": "1", "reason": "Contrôle de conformité"}
+STATEMENT = {
+    "facts": "Contrefaçon établie par le titulaire de la marque.",
+    "ground_kind": "legal",
+    "ground": "CPI, art. L716-4",
+    "automated": False,
+}
 
 # (app_label.model, action) → case
 CASES = {
@@ -332,6 +351,21 @@ CASES = {
         lambda rv, r: rv.status == "rejected" and rv.moderation_reason == "Hors sujet",
         {CATALOGUE},
         {"apply": "1", "reason": "Hors sujet"},
+    ),
+    ("moderation.notice", "decide"): Case(
+        _notice,
+        lambda n, r: n.status == "decided" and not n.offer.is_active,
+        {SELLERS},
+        {"apply": "1", "kind": "withdraw_offer", **STATEMENT},
+    ),
+    ("moderation.complaint", "uphold"): Case(
+        _complaint, lambda c, r: c.status == "upheld", {SELLERS}, REASON
+    ),
+    ("moderation.complaint", "reverse"): Case(
+        _complaint,
+        lambda c, r: c.status == "reversed" and c.decision.notice.offer.is_active,
+        {SELLERS},
+        REASON,
     ),
     ("imports.importjob", "resume_jobs"): Case(
         _failed_job, lambda j, r: j.status == ImportStatus.PENDING, {CATALOGUE, SELLERS}
@@ -525,6 +559,13 @@ API_CASES = {
     ("post", "/api/checkout/orders"): (OWN, {}, {"shipping_address": "address"}, 400),  # empty
     ("post", "/api/seller/offers"): (TOKEN, {}, {}, 401),
     ("post", "/api/seller/offers/bulk"): (TOKEN, {}, {}, 401),
+    # Any id: the missing token is refused before the decision is looked up.
+    ("post", "/api/seller/decisions/{decision_id}/complaint"): (
+        TOKEN,
+        {"decision_id": "offer"},
+        {"text": "Erreur."},
+        401,
+    ),
     ("patch", "/api/seller/offers/{offer_id}"): (TOKEN, {"offer_id": "offer"}, {}, 401),
     ("post", "/api/seller/orders/{seller_order_id}/accept"): (
         TOKEN,

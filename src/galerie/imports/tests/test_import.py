@@ -606,3 +606,37 @@ def test_only_http_image_links_are_accepted_with_the_row_number(mappings, seller
     assert list(Offer.objects.filter(seller=seller).values_list("sku", flat=True)) == ["IMG-1"]
     assert Product.objects.get(gtin="9782000000013").image_urls == ["https://x.example/IMG-1.jpg"]
     assert not Product.objects.filter(gtin="9782000000020").exists()
+
+
+def test_a_feed_does_not_put_back_on_sale_an_offer_withdrawn_on_a_notice(
+    mappings, seller, tmp_path
+):
+    from galerie.moderation.services import complaint_resolve, complaint_submit, notice_decide
+    from galerie.testing.factories import make_notice
+
+    lines = [tsv_line("S-1", "Un", "20.00 EUR", "3000000000007", ptype=CD)]
+    feed = write(tmp_path / "f.tsv", lines)
+    feed_import(seller=seller, path=str(feed))
+    offer = Offer.objects.get(seller=seller, sku="S-1")
+    (decision,) = notice_decide(
+        notice=make_notice(offer=offer),
+        kind="withdraw_offer",
+        facts="Contrefaçon.",
+        ground_kind="legal",
+        ground="CPI",
+        automated=False,
+        actor=None,
+    )
+    write(feed, [tsv_line("S-1", "Un", "19.00 EUR", "3000000000007", ptype=CD)])
+
+    feed_import(seller=seller, path=str(feed))
+
+    offer.refresh_from_db()
+    assert (offer.price, offer.is_active) == (Decimal("19.00"), False)  # updated, still off sale
+
+    complaint = complaint_submit(decision=decision, seller=seller, text="Erreur.", user=None)
+    complaint_resolve(complaint=complaint, reverse=True, reason="Erreur admise.", actor=None)
+    Offer.objects.filter(pk=offer.pk).update(is_active=False)  # taken off sale since
+    feed_import(seller=seller, path=str(feed))
+
+    assert Offer.objects.get(pk=offer.pk).is_active  # the decision reversed, the feed may again

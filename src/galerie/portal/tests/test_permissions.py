@@ -12,11 +12,13 @@ import pytest
 from galerie.core import clock
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.invoicing.models import Invoice
+from galerie.moderation.models import Complaint, Decision, DecisionKind
 from galerie.portal.auth import api_token_create
 from galerie.portal.tests.conftest import world_build
 from galerie.pricing.models import DeliveryMethod
 from galerie.returns.models import ReturnKind, ReturnRequest
 from galerie.sellers.models import Offer, SellerMember
+from galerie.testing.factories import make_notice
 from galerie.testing.module_rows import module_rows
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +137,15 @@ ROUTES = [
     ("invoice_xml", "get", "/vendeur/factures/{invoice_a}.xml", None, OBJECT),
     # Renders a PDF (WeasyPrint, slow): the one download of the matrix that does.
     ("invoice_pdf", "get", "/vendeur/factures/{invoice_a}.pdf", None, OBJECT),
+    ("decisions", "get", "/vendeur/moderation/", None, LIST),
+    ("decision", "get", "/vendeur/moderation/{decision_a}/", None, OBJECT),
+    (
+        "decision_post",
+        "post",
+        "/vendeur/moderation/{decision_a}/",
+        {"text": "Notre facture prouve l'authenticité."},
+        OBJECT_WRITE,
+    ),
     ("tokens", "get", "/vendeur/jetons/", None, LIST),
     # owner A's token: staff A sees only their own tokens, so it is not found for them either
     (
@@ -173,6 +184,14 @@ def ids(world):
         "method_a": method.pk,
         "token_a": api_token_create(member=member, name="ERP").token.pk,
         "return_a": _return_of(world.order_a).pk,
+        "decision_a": Decision.objects.create(
+            notice=make_notice(offer=world.offer_a),
+            kind=DecisionKind.WITHDRAW_OFFER,
+            seller=world.seller_a,
+            facts="Contrefaçon.",
+            ground_kind="legal",
+            ground="CPI, art. L716-4",
+        ).pk,
         "job_a": ImportJob.objects.create(
             seller=world.seller_a, path="/nulle-part/flux.tsv", status=ImportStatus.FAILED
         ).pk,
@@ -259,6 +278,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
         (f"/vendeur/catalogue/flux/{ids['job_a']}/reprendre/", {}),
         (f"/vendeur/retours/{ids['return_a']}/reception/", {}),
         (f"/vendeur/retours/{ids['return_a']}/decision/", {"outcome": "refund"}),
+        (f"/vendeur/moderation/{ids['decision_a']}/", {"text": "Pas la nôtre."}),
     ]
     for path, data in paths:
         assert client.post(path, data).status_code == 404, path
@@ -267,6 +287,7 @@ def test_foreign_writes_change_nothing(world, ids, as_user):
     assert world.order_a.status == "paid"
     assert DeliveryMethod.objects.filter(pk=ids["method_a"]).exists()
     assert ImportJob.objects.get(pk=ids["job_a"]).status == ImportStatus.FAILED
+    assert not Complaint.objects.exists()
     from galerie.portal.models import SellerApiToken
 
     assert SellerApiToken.objects.get(pk=ids["token_a"]).revoked_at is None
