@@ -43,6 +43,7 @@ SECTIONS = [
             "release_expired_orders",
             "subscriptions_daily",
             "cart_purge",
+            "promotions_apply",
             "sellers_erase_expired",
         ],
     ),

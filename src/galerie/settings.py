@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "galerie.inventory",
     "galerie.travel",
     "galerie.subscriptions",
+    "galerie.promotions",
     "galerie.accounts",
     "galerie.cart",
     "galerie.orders",

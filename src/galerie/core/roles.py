@@ -42,6 +42,9 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "imports.importrowerror": (VIEW,),
         "pricing.taxrate": (VIEW,),
         "subscriptions.subscriptionplan": ALL,
+        # Promotions are ended by unticking « active » (prices restored), never deleted.
+        "promotions.promotion": (VIEW, ADD, CHANGE),
+        "sellers.offerpricechange": (VIEW,),
         # What a search for one expression also finds ("pc portable" → "ordinateur portable").
         "search.searchsynonym": ALL,
     },

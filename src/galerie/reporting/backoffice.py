@@ -43,6 +43,7 @@ SECTIONS = [
             "catalog.category",
             "catalog.producttype",
             "subscriptions.subscriptionplan",
+            "promotions.promotion",
             "imports.importjob",
             "imports.categorymapping",
             "search.searchsynonym",
@@ -54,6 +55,7 @@ SECTIONS = [
         [
             "sellers.seller",
             "sellers.offer",
+            "sellers.offerpricechange",
             "inventory.stockmovement",
             "pricing.deliverymethod",
             "portal.sellerapitoken",

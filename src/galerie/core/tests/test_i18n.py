@@ -46,6 +46,7 @@ COMPLETE_APPS = [
     "orders",
     "payments",
     "payouts",
+    "promotions",
     "portal",
     "pricing",
     "reporting",
