@@ -44,6 +44,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "subscriptions.subscriptionplan": ALL,
         # Promotions are ended by unticking « active » (prices restored), never deleted.
         "promotions.promotion": (VIEW, ADD, CHANGE),
+        "promotions.voucher": (VIEW, ADD, CHANGE),
+        "promotions.voucherredemption": (VIEW,),
         "sellers.offerpricechange": (VIEW,),
         # What a search for one expression also finds ("pc portable" → "ordinateur portable").
         "search.searchsynonym": ALL,
@@ -74,6 +76,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "auth.user": (VIEW,),
         "cart.cart": (VIEW,),
         "cart.cartline": (VIEW,),
+        "promotions.voucherredemption": (VIEW,),
         "catalog.product": (VIEW,),
         "sellers.seller": (VIEW,),
         "sellers.offer": (VIEW,),

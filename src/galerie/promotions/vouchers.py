@@ -160,3 +160,12 @@ def voucher_redeem(*, voucher_id: int, order, email: str, amount: Decimal) -> No
     VoucherRedemption.objects.create(
         voucher=voucher, order=order, email=email.strip().lower(), amount=amount
     )
+
+
+def voucher_save(*, voucher: Voucher) -> Voucher:
+    """Create or change a voucher: its code in capitals (codes are case-insensitive) and the
+    model's checks (unique code, dates, value) as form errors before anything is written."""
+    voucher.code = voucher_normalize(voucher.code)
+    voucher.full_clean()
+    voucher.save()
+    return voucher

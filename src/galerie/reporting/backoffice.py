@@ -44,6 +44,8 @@ SECTIONS = [
             "catalog.producttype",
             "subscriptions.subscriptionplan",
             "promotions.promotion",
+            "promotions.voucher",
+            "promotions.voucherredemption",
             "imports.importjob",
             "imports.categorymapping",
             "search.searchsynonym",
