@@ -125,7 +125,9 @@ def promotions_apply(*, now: dt.datetime | None = None) -> dict[str, int]:
             if price < regular and (offer.pk not in best or price < best[offer.pk][0]):
                 best[offer.pk] = (price, promotion, offer)
     counts = {"held": 0, "restored": 0}
-    for offer in Offer.objects.filter(regular_price__isnull=False).exclude(pk__in=list(best)):
+    for offer in Offer.objects.filter(regular_price__isnull=False).order_by("pk"):
+        if offer.pk in best:  # filtered here: an IN list of a whole storefront's offers is too long
+            continue
         offer_promotion_set(
             offer=offer, price=offer.regular_price, regular_price=None, reference_price=None
         )
