@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from galerie.cart.models import Cart
+from galerie.core import clock
 from galerie.promotions.tests.conftest import make_voucher
 from galerie.testing.factories import (
     make_category,
@@ -121,3 +122,50 @@ def test_checkout_places_the_order_with_the_carts_voucher_and_clears_it(client, 
     assert result.order.items_total == offer.price - 2
     assert VoucherRedemption.objects.get().order == result.order
     assert Cart.objects.get().voucher_code == ""
+
+
+def test_the_recap_shows_the_discount_and_a_code_refused_at_placement_leads_to_the_cart(
+    client, offer
+):
+    from galerie.checkout.tests.helpers import choose_delivery, fill_address, place, recap
+    from galerie.orders.models import Order
+    from galerie.promotions.models import VoucherRedemption
+
+    voucher = make_voucher("UNEFOIS", value="10", seller=offer.seller, max_uses_per_customer=1)
+    VoucherRedemption.objects.create(
+        voucher=voucher,
+        order=_an_order(),
+        email="marie@example.fr",
+        amount="1.00",
+    )
+    client.post("/panier/ajouter/", {"offer_id": offer.pk})
+    client.post("/panier/bon/", {"code": "unefois"})  # a guest: not known to have used it yet
+    fill_address(client)
+    choose_delivery(client)
+    html, key = recap(client)
+    assert "Remise bon d'achat UNEFOIS" in html
+
+    response = place(client, key, method="transfer")
+
+    assert response.status_code == 302 and response["Location"] == "/panier/"
+    page = client.get("/panier/").content.decode()
+    assert "autant de fois que permis" in page
+    assert Order.objects.count() == 1  # only the earlier one
+    assert VoucherRedemption.objects.count() == 1
+
+
+def _an_order():
+    from galerie.orders.models import Order
+
+    return Order.objects.create(
+        email="marie@example.fr",
+        shipping_address={},
+        billing_address={},
+        items_total=1,
+        delivery_total=0,
+        total=1,
+        vat_total=0,
+        idempotency_key="earlier",
+        request_hash="x",
+        expires_at=clock.now(),
+    )
