@@ -29,6 +29,7 @@ CARD_FIELDS = (
     "price_new",
     "price_refurbished",
     "price_used",
+    "best_reference_price",
     "created_at",
 )
 
