@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.catalog.gtin import InvalidGTIN, normalize_gtin
 from galerie.catalog.limits import POSITION_BOUNDS, PRODUCT_BOUNDS
-from galerie.catalog.summary import reduction_percent
 from galerie.catalog.validators import validate_image_urls
 from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
@@ -192,9 +191,6 @@ class Product(TimeStampedModel):
     # invalidated when it or the fields above change, not on every sale; the precomputed facet
     # counts (CategoryFacetCount) move a product from its old tokens to its new ones.
     offer_facets = models.TextField(blank=True, default="", editable=False)
-    # The Omnibus reference price of the cheapest purchasable offer when a promotion holds it
-    # below that reference (cards show "−N %" and cross it out), else null.
-    best_reference_price = models.DecimalField(null=True, blank=True, editable=False, **MONEY_FIELD)
 
     class Meta:
         verbose_name = _("produit")
@@ -237,11 +233,6 @@ class Product(TimeStampedModel):
         else:
             self.gtin = None
         super().save(*args, **kwargs)
-
-    @property
-    def best_reduction_percent(self) -> int | None:
-        """The reduction a card announces (Omnibus): from `best_reference_price`, rounded down."""
-        return reduction_percent(reference=self.best_reference_price, price=self.best_price)
 
 
 class CategoryFacetCount(models.Model):

@@ -38,7 +38,6 @@ SUMMARY_FIELDS = (
     "price_refurbished",
     "price_used",
     "offer_facets",
-    "best_reference_price",
 )
 
 
@@ -59,17 +58,6 @@ class OfferFacts:
     seller_id: int
     visible: bool
     purchasable: bool
-    # The Omnibus reference while a promotion holds the price (galerie.promotions), else None.
-    reference: Decimal | None = None
-
-
-def reduction_percent(*, reference, price) -> int | None:
-    """Whole percent by which `price` is below `reference`, rounded down (never more than the
-    real reduction); None when it is not below (a reduction of 0 % is not announced)."""
-    if reference is None or price is None or reference <= 0 or price >= reference:
-        return None
-    percent = int((reference - price) * 100 // reference)
-    return percent or None
 
 
 def product_summary(offers: Iterable[OfferFacts]) -> dict:
@@ -86,8 +74,6 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
         return min((o.price for o in buyable if o.condition == condition), default=None)
 
     facets = sorted({(o.condition, o.seller_id, price_range_key(o.price)) for o in buyable})
-    best = min(buyable, key=lambda o: (o.price, -(o.reference or 0)), default=None)
-    reduced = best is not None and reduction_percent(reference=best.reference, price=best.price)
     return {
         "best_price": min((o.price for o in buyable), default=None),
         "offer_count": len(buyable) or len(visible),
@@ -96,7 +82,6 @@ def product_summary(offers: Iterable[OfferFacts]) -> dict:
         "price_refurbished": cheapest("refurbished"),
         "price_used": cheapest("used"),
         "offer_facets": offer_facets_text(facets),
-        "best_reference_price": best.reference if reduced else None,
     }
 
 

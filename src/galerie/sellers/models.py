@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from galerie.catalog.summary import reduction_percent
 from galerie.core import clock
 from galerie.core.bounds import bounds_constraint, bounds_validators
 from galerie.core.models import TimeStampedModel
@@ -292,6 +291,15 @@ class Offer(TimeStampedModel):
         if self.regular_price is None:  # no promotion holds the price
             return None
         return reduction_percent(reference=self.reference_price, price=self.price)
+
+
+def reduction_percent(*, reference, price) -> int | None:
+    """Whole percent by which `price` is below `reference`, rounded down; None when it is not
+    below (a reduction of 0 % is not announced)."""
+    if reference is None or price is None or reference <= 0 or price >= reference:
+        return None
+    percent = int((reference - price) * 100 // reference)
+    return percent or None
 
 
 class OfferPriceChange(models.Model):

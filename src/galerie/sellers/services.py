@@ -63,14 +63,10 @@ def product_offer_summary_refresh(
                 "stock",
                 "is_active",
                 "seller__status",
-                "regular_price",
-                "reference_price",
             )
             .order_by()
         )
-        for row in rows:
-            product_id, price, delivery, condition, seller_id, stock, active, status = row[:8]
-            regular, reference = row[8:]
+        for product_id, price, delivery, condition, seller_id, stock, active, status in rows:
             money = {"price": price, "delivery_price": delivery}
             facts[product_id].append(
                 OfferFacts(
@@ -81,7 +77,6 @@ def product_offer_summary_refresh(
                     purchasable=offer_purchasable(
                         is_active=active, stock=stock, seller_status=status, **money
                     ),
-                    reference=reference if regular is not None else None,
                 )
             )
         current = Product.objects.filter(pk__in=chunk).values_list(

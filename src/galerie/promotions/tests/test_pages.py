@@ -123,34 +123,3 @@ def test_the_back_office_saves_voucher_codes_in_capitals_and_refuses_a_duplicate
     assert Voucher.objects.get().code == "RENTREE"
     again = admin_client.post("/admin/promotions/voucher/add/", {**form, "code": "Rentree"})
     assert again.status_code == 200 and Voucher.objects.count() == 1
-
-
-def test_a_card_shows_the_reduction_of_its_cheapest_offer_from_the_product_summary(
-    client, product, django_assert_max_num_queries
-):
-    start = clock.now() - DAY
-    with simulated_clock(start - 40 * DAY) as sim:
-        offer = make_offer(product, price="20.00")
-        sim.set(start)
-        _promote(offer, start=start)
-    product.refresh_from_db()
-    assert (product.best_price, product.best_reference_price) == (
-        Decimal("15.00"),
-        Decimal("20.00"),
-    )
-    client.get("/c/livres/", HTTP_HOST="culture.localhost")  # warm the storefront caches
-    with django_assert_max_num_queries(10):
-        html = client.get("/c/livres/", HTTP_HOST="culture.localhost").content.decode()
-    assert '<span class="badge promo">−25 %</span>' in html and f"20,00{NBSP}€</s>" in html
-
-    # The promotion ends: the card no longer announces anything.
-    from galerie.promotions.services import promotions_apply
-
-    Promotion.objects.update(is_active=False)
-    promotions_apply()
-    product.refresh_from_db()
-    assert (product.best_price, product.best_reference_price) == (Decimal("20.00"), None)
-    assert (
-        "badge promo"
-        not in client.get("/c/livres/", HTTP_HOST="culture.localhost").content.decode()
-    )

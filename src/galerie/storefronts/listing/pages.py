@@ -29,7 +29,6 @@ CARD_FIELDS = (
     "price_new",
     "price_refurbished",
     "price_used",
-    "best_reference_price",
     "created_at",
 )
 
