@@ -45,6 +45,7 @@ SECTIONS = [
             "subscriptions_daily",
             "returns_overdue",
             "cart_purge",
+            "promotions_apply",
             "sellers_erase_expired",
             "customers_retention",
         ],

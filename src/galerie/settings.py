@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "galerie.travel",
     "galerie.subscriptions",
     "galerie.returns",
+    "galerie.promotions",
     "galerie.accounts",
     "galerie.cart",
     "galerie.reviews",

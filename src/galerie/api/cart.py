@@ -23,6 +23,7 @@ from galerie.cart import services
 from galerie.cart.selectors import cart_for_request, cart_for_token, cart_page
 from galerie.core.errors import DomainError, NotFound
 from galerie.orders.limits import LINE_QUANTITY_MAX
+from galerie.promotions.models import VOUCHER_CODE_MAX
 from galerie.travel.limits import NAME_MAX, TRAVELLERS_MAX
 
 router = Router(tags=["panier"])
@@ -173,11 +174,17 @@ class ProblemOut(Schema):
     offer_id: int | None = None
 
 
+class VoucherIn(In):
+    code: str = Field(min_length=1, max_length=VOUCHER_CODE_MAX)
+
+
 class CartOut(Schema):
     token: str | None
     storefront: str
     groups: list[GroupOut]
     unavailable_line_ids: list[int]
+    voucher_code: str | None
+    discount: Decimal
     items_total: Decimal
     delivery_total: Decimal
     total: Decimal
@@ -300,6 +307,8 @@ def cart_out(request, cart, *, delivery_choices=None) -> dict:
         "storefront": storefront.slug,
         "groups": groups,
         "unavailable_line_ids": [line.pk for line in page.unavailable_lines],
+        "voucher_code": (cart.voucher_code or None) if cart is not None else None,
+        "discount": quote.discount if quote else zero,
         "items_total": quote.items_total if quote else zero,
         "delivery_total": quote.delivery_total if quote else zero,
         "total": quote.total if quote else zero,
@@ -429,3 +438,35 @@ def cart_line_details(request, line_id: int, payload: SubscriptionDetailsIn):
             cart=cart, line_id=line_id, details=payload.as_details()
         ),
     )
+
+
+@router.put(
+    "/voucher",
+    response={200: CartOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Appliquer un bon d'achat (code sans distinction de majuscules)",
+    description="Refus : voucher_unknown (400), voucher_expired, voucher_exhausted, "
+    "voucher_customer_limit, voucher_not_applicable (409) ; le panier reste inchangé.",
+    openapi_extra=CHANGE_HEADERS,
+)
+def cart_voucher_set(request, payload: VoucherIn):
+    cart = cart_of(request, change=True)
+    if cart is None:
+        raise NotFound("Panier introuvable.", code="cart_not_found")
+    user = getattr(request, "user", None)
+    email = user.email if user is not None and user.is_authenticated else ""
+    services.cart_voucher_set(cart=cart, code=payload.code, email=email)
+    return cart_out(request, cart)
+
+
+@router.delete(
+    "/voucher",
+    response={200: CartOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Retirer le bon d'achat",
+    openapi_extra=CHANGE_HEADERS,
+)
+def cart_voucher_remove(request):
+    cart = cart_of(request, change=True)
+    if cart is None:
+        raise NotFound("Panier introuvable.", code="cart_not_found")
+    services.cart_voucher_remove(cart=cart)
+    return cart_out(request, cart)

@@ -44,6 +44,9 @@ class Cart(TimeStampedModel):
     )
     # Unguessable: it is the only credential of a guest's cart (session or API header).
     token = models.CharField(max_length=64, unique=True, default=new_cart_token, editable=False)
+    # The voucher code entered (galerie.promotions.vouchers), checked when entered and again by
+    # every quote and at order placement.
+    voucher_code = models.CharField(_("bon d'achat"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("panier")

@@ -168,6 +168,7 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
             details=details,
             delivery_choices=delivery_choices or None,
             known_prices=known,
+            voucher_code=cart.voucher_code,
         )
         if delivery_choices and any(p.code == "invalid_delivery" for p in page.quote.problems):
             # A remembered choice no longer offered (cart or seller's methods changed): fall
@@ -186,6 +187,7 @@ def cart_page(*, cart: Cart | None, storefront, delivery_choices=None) -> CartPa
                 details=details,
                 delivery_choices=still_valid or None,
                 known_prices=known,
+                voucher_code=cart.voucher_code,
             )
         priced = {ql.offer_id for group in page.quote.groups for ql in group.lines}
         page.unavailable_lines = [line for line in lines if line.offer_id not in priced]

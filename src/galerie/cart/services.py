@@ -21,9 +21,13 @@ from galerie.cart.errors import (
 )
 from galerie.cart.locks import cart_lock
 from galerie.cart.models import Cart, CartLine
+from galerie.cart.selectors import cart_line_details, cart_lines
 from galerie.core import clock
 from galerie.orders.errors import line_quantity_message
 from galerie.orders.limits import LINE_QUANTITY_MAX
+from galerie.orders.selectors import order_quote
+from galerie.promotions.errors import VoucherNotApplicable
+from galerie.promotions.vouchers import voucher_customer_check, voucher_find, voucher_valid_check
 from galerie.sellers.models import Offer
 from galerie.sellers.selectors import offers_purchasable
 from galerie.storefronts.selectors import storefront_category_ids
@@ -315,6 +319,45 @@ def cart_remove(*, cart: Cart, line_id: int) -> None:
 
 def cart_clear(*, cart: Cart) -> None:
     CartLine.objects.filter(cart_id=cart.pk).delete()
+    if cart.voucher_code:  # used by the order just placed
+        Cart.objects.filter(pk=cart.pk).update(voucher_code="")
+        cart.voucher_code = ""
+
+
+@transaction.atomic
+def cart_voucher_set(*, cart: Cart, code: str, email: str = "") -> Cart:
+    """Enter a voucher code on the cart: refused (VoucherError, cart unchanged) when the code is
+    unknown, not valid now, used up, already used by this customer (`email`) or covers nothing
+    in the cart; the order's own checks run again when it is placed."""
+    cart_lock(cart_id=cart.pk)
+    voucher = voucher_find(code)
+    voucher_valid_check(voucher=voucher)
+    voucher_customer_check(voucher=voucher, email=email)
+    quote = order_quote(
+        storefront=cart.storefront,
+        lines=cart_lines(cart),
+        details=cart_line_details(cart),
+        voucher_code=voucher.code,
+        email=email,
+    )
+    if quote.voucher_error is not None:
+        raise quote.voucher_error
+    if quote.voucher is None:
+        raise VoucherNotApplicable(
+            _("Ajoutez d'abord au panier les articles concernés par le bon « %(c)s ».")
+            % {"c": voucher.code}
+        )
+    cart.voucher_code = voucher.code
+    cart.save(update_fields=["voucher_code", "updated_at"])
+    return cart
+
+
+@transaction.atomic
+def cart_voucher_remove(*, cart: Cart) -> Cart:
+    cart_lock(cart_id=cart.pk)
+    cart.voucher_code = ""
+    cart.save(update_fields=["voucher_code", "updated_at"])
+    return cart
 
 
 @transaction.atomic

@@ -13,4 +13,6 @@ urlpatterns = [
         name="line_details",
     ),
     path("lignes/<int:line_id>/supprimer/", views.cart_line_remove_view, name="line_remove"),
+    path("bon/", views.cart_voucher_view, name="voucher"),
+    path("bon/retirer/", views.cart_voucher_remove_view, name="voucher_remove"),
 ]

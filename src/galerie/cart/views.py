@@ -19,6 +19,7 @@ from galerie.cart.selectors import (
     cart_page_seen,
     session_delivery_choices,
 )
+from galerie.core.errors import DomainError
 from galerie.media.selectors import product_pictures_attach
 
 
@@ -169,3 +170,45 @@ def cart_line_details_view(request, line_id: int):
         services.cart_line_details_set(cart=cart, line_id=line_id, details=_details(request) or {})
 
     return _line_action(request, line_id, change)
+
+
+def _customer_email(request) -> str:
+    user = getattr(request, "user", None)
+    return user.email if user is not None and user.is_authenticated else ""
+
+
+def _cart_action(request, action, *, success: str):
+    """Run `action(cart)` on the visitor's cart; a refusal is shown, and nothing changed."""
+    _storefront_or_404(request)
+    cart = cart_for_request(request)
+    if cart is None:
+        messages.error(request, _("Votre panier est vide."))
+    else:
+        try:
+            action(cart)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, success)
+    if request.htmx:
+        return _render_cart(request, fragment=True)
+    return redirect("cart:detail")
+
+
+@require_POST
+def cart_voucher_view(request):
+    code = (request.POST.get("code") or "").strip()
+
+    def enter(cart):
+        services.cart_voucher_set(cart=cart, code=code, email=_customer_email(request))
+
+    return _cart_action(request, enter, success=_("Bon d'achat appliqué."))
+
+
+@require_POST
+def cart_voucher_remove_view(request):
+    return _cart_action(
+        request,
+        lambda cart: services.cart_voucher_remove(cart=cart),
+        success=_("Bon d'achat retiré."),
+    )

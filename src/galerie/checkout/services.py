@@ -100,6 +100,7 @@ def checkout_place(
             idempotency_key=idempotency_key,
             expected_total=expected_total,
             **(buyer or {}),
+            voucher_code=cart.voucher_code if cart is not None else "",
         )
         # replayed: the key's order already existed, or a concurrent request with this key
         # created it while we waited; either way this request did not create it.

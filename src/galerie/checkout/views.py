@@ -27,6 +27,7 @@ from galerie.checkout.selectors import (
 from galerie.checkout.services import checkout_place
 from galerie.core.errors import DomainError
 from galerie.orders.services import order_remember_in_session
+from galerie.promotions.vouchers import VOUCHER_CODES
 from galerie.travel.selectors import offers_trip_schedules
 
 
@@ -233,6 +234,8 @@ def place_view(request):
     except DomainError as error:
         messages.error(request, error.message)
         if error.code in {"out_of_stock", "offer_unavailable", "price_changed", "empty_order"}:
+            return redirect("cart:detail")
+        if error.code in VOUCHER_CODES:  # the code is removed or changed in the cart
             return redirect("cart:detail")
         if error.code == "invalid_address" or error.field in BUYER_FIELDS:
             return redirect("checkout:address")

@@ -46,6 +46,11 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "imports.importrowerror": (VIEW,),
         "pricing.taxrate": (VIEW,),
         "subscriptions.subscriptionplan": ALL,
+        # Promotions are ended by unticking « active » (prices restored), never deleted.
+        "promotions.promotion": (VIEW, ADD, CHANGE),
+        "promotions.voucher": (VIEW, ADD, CHANGE),
+        "promotions.voucherredemption": (VIEW,),
+        "sellers.offerpricechange": (VIEW,),
         # What a search for one expression also finds ("pc portable" → "ordinateur portable").
         "search.searchsynonym": ALL,
         # Customer reviews: read, then publish or reject (with a reason); never edited.
@@ -82,6 +87,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "auth.user": (VIEW,),
         "cart.cart": (VIEW,),
         "cart.cartline": (VIEW,),
+        "promotions.voucherredemption": (VIEW,),
         "catalog.product": (VIEW,),
         "sellers.seller": (VIEW,),
         "sellers.offer": (VIEW,),

@@ -48,7 +48,7 @@ from galerie.pricing.services import book_price_error
 from galerie.search.services import search_index_refresh
 from galerie.sellers.models import Offer, Seller, offer_purchasable, offer_visible
 from galerie.sellers.selectors import offers_purchasable
-from galerie.sellers.services import product_offer_summary_refresh
+from galerie.sellers.services import offer_prices_record, product_offer_summary_refresh
 from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_cache_clear, storefront_category_ids
 
@@ -398,10 +398,13 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     # Existing offers of the seller by sku, and the products they point at.
     to_money = bulk.money_from_db
     offers_by_sku = {
-        o[1]: [o[0], o[1], o[2], to_money(o[3]), o[4], o[5], o[6], bool(o[7]), to_money(o[8])]
+        o[1]: [
+            *(o[0], o[1], o[2], to_money(o[3]), o[4], o[5], o[6], bool(o[7]), to_money(o[8])),
+            None if o[9] is None else to_money(o[9]),
+        ]
         for o in bulk.select(
             Offer,
-            ["id", "sku", *OFFER_STATE_COLUMNS],
+            ["id", "sku", *OFFER_STATE_COLUMNS, "regular_price"],
             "sku",
             [row.sku for row in parsed],
             seller_id=seller.pk,
@@ -433,6 +436,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
     new_offers: list[tuple[list, _NewProduct | None]] = []
     moved: list[tuple[list, _NewProduct]] = []  # existing offers going to a new product
     changed_offers: list[list] = []
+    repriced: list[tuple[int, Decimal]] = []  # (offer id, price) for the price history
     stock_changes: list[tuple[int, int, int]] = []  # (offer id, before, after)
     touched: set[int] = set()
     matched = unchanged = 0
@@ -543,16 +547,23 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
         if pending is not None:
             pending.offers += 1
         if existing is not None:
-            # [pk, sku, product_id, price, stock, condition, note, is_active, delivery_price]
+            # [pk, sku, product_id, price, stock, condition, note, is_active, delivery_price,
+            #  regular_price]
             old = list(existing)
             existing[2] = info[0] if info is not None else None
-            existing[3], existing[4] = row.price, row.stock
+            # The feed's price is the seller's regular one: while a promotion holds the offer
+            # down, the same price leaves it held; another ends the hold (sellers.offer_update).
+            if existing[9] is None or row.price != existing[9]:
+                existing[3], existing[9] = row.price, None
+            existing[4] = row.stock
             existing[5], existing[6] = row.condition, row.condition_note
             existing[7] = existing[0] not in withdrawn
             if row.delivery_price is not None:
                 existing[8] = row.delivery_price
             if existing != old:
                 changed_offers.append(existing)
+                if existing[3] != old[3]:
+                    repriced.append((existing[0], existing[3]))
                 if existing[4] != old[4]:
                     stock_changes.append((existing[0], old[4], existing[4]))
                 touched.add(old[2])
@@ -612,14 +623,15 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             if pending is not None:
                 values[1] = pending.id
             inserts.append(tuple(values))
-        bulk.insert(Offer, OFFER_COLUMNS, inserts)
+        ids = bulk.insert(Offer, OFFER_COLUMNS, inserts, returning=True)
+        repriced.extend((pk, values[3]) for pk, values in zip(ids, inserts, strict=True))
     for existing, pending in moved:
         existing[2] = pending.id
     if changed_offers:
         bulk.update_by_pk(
             Offer,
-            [*OFFER_STATE_COLUMNS, "updated_at"],
-            [(*o[2:9], db_now, o[0]) for o in changed_offers],
+            [*OFFER_STATE_COLUMNS, "regular_price", "updated_at"],
+            [(*o[2:10], db_now, o[0]) for o in changed_offers],
         )
         # Every stock change has its movement, written with the batch that set it.
         stock_movements_record(
@@ -627,6 +639,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             reason=_("Import de flux n° %(n)d") % {"n": job.pk},
             reference=f"import-{job.pk}",
         )
+    offer_prices_record(prices=repriced, at=now)
     if new_keys:
         bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
     if errors:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -38,6 +38,16 @@ from galerie.pricing.services import (
     vat_exemption_label,
     vat_rate,
     vat_rates,
+)
+from galerie.promotions.errors import VoucherError
+from galerie.promotions.models import Voucher
+from galerie.promotions.vouchers import (
+    VOUCHER_CODES,
+    VoucherLine,
+    voucher_customer_check,
+    voucher_discounts,
+    voucher_find,
+    voucher_valid_check,
 )
 from galerie.sellers.models import Offer, offer_purchasable
 from galerie.storefronts.selectors import storefront_absolute_url
@@ -136,6 +146,11 @@ class Quote:
     vat_total: Decimal = ZERO
     vat_breakdown: list[VatRow] = field(default_factory=list)
     problems: list[QuoteProblem] = field(default_factory=list)
+    # The voucher entered (galerie.promotions.vouchers), what it takes off the items (already
+    # out of the lines' unit prices and of every total above), or why it does not apply.
+    voucher: Voucher | None = None
+    discount: Decimal = ZERO
+    voucher_error: VoucherError | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -149,6 +164,7 @@ class Quote:
             "invalid_delivery",
             "order_too_large",
             "departure_past",
+            *VOUCHER_CODES,
             "bad_details",
             "travellers_required",
         }
@@ -286,6 +302,51 @@ def _trip_line(
     )
 
 
+def _voucher_apply(
+    *, quote: Quote, code: str, email: str, storefront, lines: dict[int, list[QuoteLine]]
+) -> None:
+    """Take the voucher of `code` off the lines it covers (in place), or say why it does not
+    apply as a blocking problem (the customer removes the code or fixes the basket)."""
+    every = [line for group in lines.values() for line in group]
+    try:
+        voucher = voucher_find(code)
+        voucher_valid_check(voucher=voucher)
+        voucher_customer_check(voucher=voucher, email=email)
+        discounts = voucher_discounts(
+            voucher=voucher,
+            storefront=storefront,
+            lines=[
+                VoucherLine(
+                    key=line.offer_id,
+                    offer=line.offer,
+                    unit_price=line.unit_price,
+                    quantity=line.quantity,
+                    discountable=not line.is_trip and not _is_subscription(line.offer),
+                )
+                for line in every
+            ],
+        )
+    except VoucherError as exc:
+        quote.voucher_error = exc
+        quote.problems.append(QuoteProblem(exc.code, exc.message))
+        return
+    quote.voucher = voucher
+    for group in lines.values():
+        for index, line in enumerate(group):
+            unit = discounts.get(line.offer_id)
+            if unit is None:
+                continue
+            price = line.unit_price - unit
+            total = price * line.quantity
+            group[index] = replace(
+                line,
+                unit_price=price,
+                line_total=total,
+                vat_amount=vat_amount(ttc=total, rate=line.vat_rate),
+            )
+            quote.discount += unit * line.quantity
+
+
 def order_quote(
     *,
     storefront,
@@ -294,6 +355,8 @@ def order_quote(
     delivery_choices: dict[int, int] | None = None,
     known_prices: dict[int, Decimal] | None = None,
     on: dt.date | None = None,
+    voucher_code: str = "",
+    email: str = "",
 ) -> Quote:
     """Price a basket of (offer_id, quantity) for `storefront`, grouped per seller.
 
@@ -301,7 +364,8 @@ def order_quote(
     a valid choice gets its cheapest option. `known_prices` (offer id → unit price the shopper
     saw, e.g. the cart's price at add) turns price differences into `price_changed` problems.
     `details` (offer id → the line's details) prices what the offer alone does not say: a trip's
-    travellers and options.
+    travellers and options. `voucher_code` (and the customer's `email`, for a per-customer
+    limit) takes a voucher's discount off the lines it covers, or adds a voucher_* problem.
     """
     problems: list[QuoteProblem] = []
     wanted = _merge_lines(lines, problems)
@@ -424,11 +488,16 @@ def order_quote(
             )
         )
 
+    quote = Quote(problems=problems)
+    if voucher_code and by_seller:
+        _voucher_apply(
+            quote=quote, code=voucher_code, email=email, storefront=storefront, lines=by_seller
+        )
+
     methods: dict[int, list[DeliveryMethod]] = {seller_id: [] for seller_id in by_seller}
     for method in DeliveryMethod.objects.filter(seller_id__in=by_seller, is_active=True):
         methods[method.seller_id].append(method)
 
-    quote = Quote(problems=problems)
     vat_lines: list[tuple[Decimal, Decimal, Decimal, str]] = []
     for seller_id, group_lines in by_seller.items():
         seller = group_lines[0].offer.seller

@@ -51,6 +51,8 @@ from galerie.orders.models import (
     SellerOrderStatus,
 )
 from galerie.orders.selectors import order_quote
+from galerie.promotions.errors import VoucherError
+from galerie.promotions.vouchers import voucher_normalize, voucher_redeem
 from galerie.sellers.commissions import commission_compute, commission_rule_for
 from galerie.sellers.onboarding import check_siren, check_vat
 from galerie.storefronts.errors import StorefrontDetached, storefront_detached_message
@@ -122,12 +124,14 @@ def order_place_or_replay(
     buyer_company: str = "",
     buyer_siren: str = "",
     buyer_vat_number: str = "",
+    voucher_code: str = "",
 ) -> OrderPlacement:
     """Place an order: validate, reserve stock, split per seller, snapshot lines, queue e-mails.
 
     `expected_total` (optional) is the TTC total the customer saw on the recap: if prices or
     delivery fees changed since, PriceChanged (409) is raised and nothing is written, so nobody
-    is charged an amount they did not accept.
+    is charged an amount they did not accept. `voucher_code` takes a voucher's discount off the
+    lines it covers; its use is counted under the voucher's lock (promotions.voucher_redeem).
 
     Idempotent: the same key with the same body returns the first order, replayed (nothing is
     created by this call); the same key with a different body raises IdempotencyConflict. The
@@ -163,6 +167,7 @@ def order_place_or_replay(
         raise EmptyOrder(_("Le panier est vide."))
     choices = {int(k): int(v) for k, v in (delivery_choices or {}).items()}
     details = {int(k): v for k, v in (details or {}).items() if int(k) in merged and v}
+    voucher_code = voucher_normalize(voucher_code)
     request_hash = _request_hash(
         storefront=getattr(storefront, "pk", None),
         email=email,
@@ -173,6 +178,7 @@ def order_place_or_replay(
         shipping=shipping,
         billing=billing,
         **({"buyer": sorted(buyer.items())} if any(buyer.values()) else {}),
+        **({"voucher": voucher_code} if voucher_code else {}),
     )
 
     existing = Order.objects.filter(idempotency_key=key).first()
@@ -192,8 +198,9 @@ def order_place_or_replay(
             request_hash=request_hash,
             expected_total=expected_total,
             buyer=buyer,
+            voucher_code=voucher_code,
         )
-    except (IntegrityError, OrderError):
+    except (IntegrityError, OrderError, VoucherError):
         # A concurrent request with the same key placed its order first: we waited on the key's
         # unique index until it committed (IntegrityError), or saw the stock or the prices that
         # it had just taken (an OrderError). Either way this request is a replay of that order.
@@ -274,11 +281,19 @@ def _order_create(
     request_hash,
     expected_total,
     buyer,
+    voucher_code="",
 ) -> Order:
     storefront_open_check(storefront)
     quote = order_quote(
-        storefront=storefront, lines=lines, details=details, delivery_choices=choices
+        storefront=storefront,
+        lines=lines,
+        details=details,
+        delivery_choices=choices,
+        voucher_code=voucher_code,
+        email=email,
     )
+    if quote.voucher_error is not None:
+        raise quote.voucher_error
     if expected_total is not None and Decimal(str(expected_total)) != quote.total:
         raise PriceChanged(
             _(
@@ -321,6 +336,9 @@ def _order_create(
         expires_at=now + PAYMENT_TIMEOUT,
         **buyer,
     )
+    if quote.voucher is not None:
+        # Under the voucher's lock, before any stock: the last use goes to one order only.
+        voucher_redeem(voucher_id=quote.voucher.pk, order=order, email=email, amount=quote.discount)
     for group in quote.groups:
         seller = group.seller
         legal = ", ".join(

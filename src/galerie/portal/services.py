@@ -49,6 +49,7 @@ from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
 from galerie.sellers.services import (
     OfferError,
     offer_bounds_check,
+    offer_prices_record,
     offer_publish,
     offer_update,
     product_offer_summary_refresh,
@@ -416,6 +417,7 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
     who = actor if getattr(actor, "is_authenticated", False) else None
     errors: list[BulkRowError] = []
     changed: list[Offer] = []
+    repriced: list[tuple[int, Decimal]] = []
     stock_changes: list[tuple[int, int, int]] = []
     for item in planned:
         offer = locked.get(item.offer.pk)
@@ -426,8 +428,13 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
         if message:
             errors.append(BulkRowError(item.row, "price", message))
             continue
-        if "price" in item.changes:
+        regular = offer.price if offer.regular_price is None else offer.regular_price
+        if "price" in item.changes and item.changes["price"] != regular:
             offer.price = item.changes["price"]
+            # The seller's new price is its regular price: a promotion's hold ends (as in
+            # sellers.offer_update) and promotions_apply puts it back on the new price.
+            offer.regular_price = offer.reference_price = None
+            repriced.append((offer.pk, offer.price))
         stock = item.changes.get("stock")
         if stock is not None and stock != offer.stock:
             stock_changes.append((offer.pk, offer.stock, stock))
@@ -437,15 +444,25 @@ def _apply(*, seller: Seller, planned: list[_Planned], actor) -> list[BulkRowErr
     # CASE WHEN, which grows with the batch) dominated the import time. Columns are the model's.
     if changed:
         qn = connection.ops.quote_name
-        sql = "UPDATE {t} SET {p} = %s, {s} = %s, {u} = %s WHERE {pk} = %s".format(  # noqa: S608 (quoted model names only)
+        sets = "{p} = %s, {r} = %s, {f} = %s, {s} = %s, {u} = %s"
+        sql = ("UPDATE {t} SET " + sets + " WHERE {pk} = %s").format(  # noqa: S608 (quoted model names only)
             t=qn(Offer._meta.db_table),
             p=qn(Offer._meta.get_field("price").column),
+            r=qn(Offer._meta.get_field("regular_price").column),
+            f=qn(Offer._meta.get_field("reference_price").column),
             s=qn(Offer._meta.get_field("stock").column),
             u=qn(Offer._meta.get_field("updated_at").column),
             pk=qn(Offer._meta.pk.column),
         )
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(o.price, o.stock, now, o.pk) for o in changed])
+            cursor.executemany(
+                sql,
+                [
+                    (o.price, o.regular_price, o.reference_price, o.stock, now, o.pk)
+                    for o in changed
+                ],
+            )
+        offer_prices_record(prices=repriced, at=now)
     stock_movements_record(
         changes=stock_changes,
         reason=_("Mise à jour groupée par le vendeur"),

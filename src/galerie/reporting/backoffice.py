@@ -43,6 +43,9 @@ SECTIONS = [
             "catalog.category",
             "catalog.producttype",
             "subscriptions.subscriptionplan",
+            "promotions.promotion",
+            "promotions.voucher",
+            "promotions.voucherredemption",
             "imports.importjob",
             "imports.categorymapping",
             "search.searchsynonym",
@@ -55,6 +58,7 @@ SECTIONS = [
         [
             "sellers.seller",
             "sellers.offer",
+            "sellers.offerpricechange",
             "inventory.stockmovement",
             "pricing.deliverymethod",
             "portal.sellerapitoken",

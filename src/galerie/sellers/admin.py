@@ -14,6 +14,7 @@ from galerie.sellers import onboarding
 from galerie.sellers.models import (
     CommissionRule,
     Offer,
+    OfferPriceChange,
     Seller,
     SellerMember,
     SellerStatusEvent,
@@ -298,13 +299,35 @@ class OfferAdmin(GalerieModelAdmin):
     date_hierarchy = "updated_at"
 
     def get_readonly_fields(self, request, obj=None):
-        # An offer stays one seller's offer on one product (offer_update changes neither).
-        return ["product", "seller"] if obj is not None else []
+        # An offer stays one seller's offer on one product (offer_update changes neither); a
+        # promotion's hold is the promotions' to set (galerie.promotions).
+        held = ["regular_price", "reference_price"]
+        return ["product", "seller", *held] if obj is not None else held
 
     def save_model(self, request, obj, form, change):
         saved = offer_form_save(form, actor=request.user)
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+
+@admin.register(OfferPriceChange)
+class OfferPriceChangeAdmin(GalerieModelAdmin):
+    """The offers' price history (Omnibus reference prices): append-only, read here only."""
+
+    list_display = ["at", "offer", "price"]
+    list_select_related = ["offer__product", "offer__seller"]
+    search_fields = ["offer__product__title", "offer__sku"]
+    raw_id_fields = ["offer"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CommissionRule)

@@ -250,6 +250,22 @@ class Offer(TimeStampedModel):
             "ne change jamais son classement."
         ),
     )
+    # Set while a promotion holds the price down (galerie.promotions): the price to restore, and the
+    # Omnibus reference (lowest price of the 30 days before the reduction) that pages cross out.
+    regular_price = models.DecimalField(
+        _("prix hors promotion"),
+        null=True,
+        blank=True,
+        validators=_bounded("price"),
+        **MONEY_FIELD,
+    )
+    reference_price = models.DecimalField(
+        _("prix de référence (30 jours)"),
+        null=True,
+        blank=True,
+        validators=_bounded("price"),
+        **MONEY_FIELD,
+    )
 
     class Meta:
         verbose_name = _("offre")
@@ -313,6 +329,49 @@ class Offer(TimeStampedModel):
     @property
     def total_price(self):
         return self.price + self.delivery_price
+
+    @property
+    def reduction_percent(self) -> int | None:
+        """The reduction a page announces, from the Omnibus reference (never more than the real
+        reduction from it: rounded down), or None when the price is not below the reference."""
+        if self.regular_price is None:  # no promotion holds the price
+            return None
+        return reduction_percent(reference=self.reference_price, price=self.price)
+
+
+def reduction_percent(*, reference, price) -> int | None:
+    """Whole percent by which `price` is below `reference`, rounded down; None when it is not
+    below (a reduction of 0 % is not announced)."""
+    if reference is None or price is None or reference <= 0 or price >= reference:
+        return None
+    percent = int((reference - price) * 100 // reference)
+    return percent or None
+
+
+class OfferPriceChange(models.Model):
+    """One price an offer took, and when: append-only (never updated nor deleted), read for the
+    Omnibus reference price (art. L112-1-1 Code de la consommation). Every writer of an offer's
+    price records it through `sellers.services.offer_prices_record`."""
+
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, related_name="price_changes", verbose_name=_("offre")
+    )
+    price = models.DecimalField(_("prix TTC"), **MONEY_FIELD)
+    at = clock.DateTimeField(_("le"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("changement de prix")
+        verbose_name_plural = _("historique des prix")
+        ordering = ["offer", "at", "pk"]
+        indexes = [models.Index(fields=["offer", "at"], name="offer_price_change_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gt=0), name="offer_price_change_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}: {self.price} € ({self.at:%Y-%m-%d %H:%M})"
 
 
 class SellerStatusEvent(models.Model):

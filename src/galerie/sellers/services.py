@@ -1,5 +1,6 @@
 """Writes about sellers and offers: publishing and changing offers, keeping product summaries."""
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from galerie.catalog.locks import products_lock
 from galerie.catalog.models import Product
 from galerie.catalog.selectors import category_ancestor_ids
 from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
+from galerie.core import clock
 from galerie.core.bounds import bounds_check
 from galerie.core.errors import DomainError
 from galerie.core.money import to_money
@@ -21,6 +23,7 @@ from galerie.sellers.models import (
     OFFER_IN_BOUNDS,
     Condition,
     Offer,
+    OfferPriceChange,
     Seller,
     offer_purchasable,
     offer_visible,
@@ -112,6 +115,19 @@ def _product_summaries_write(products: list[Product]) -> None:
         cursor.executemany(sql, rows)
 
 
+def offer_prices_record(
+    *, prices: Iterable[tuple[int, Decimal]], at: dt.datetime | None = None
+) -> None:
+    """Append (offer id, price) to the offers' price history (OfferPriceChange), all at `at`
+    (default now). Every writer of an offer's price calls it in the transaction that writes the
+    price: the services below, the portal's bulk update and the feed import."""
+    at = at or clock.now()
+    OfferPriceChange.objects.bulk_create(
+        (OfferPriceChange(offer_id=pk, price=price, at=at) for pk, price in prices),
+        batch_size=1000,
+    )
+
+
 def offer_check(
     *,
     product: Product,
@@ -198,14 +214,13 @@ def offer_publish(
         sku=sku,
         purchase_cost=purchase_cost,
     )
+    offer_prices_record(prices=[(offer.pk, offer.price)])
     product_offer_summary_refresh(product_ids=[product.pk])
     return offer
 
 
-@transaction.atomic
-def offer_update(*, offer: Offer, **changes) -> Offer:
-    """Change an offer's price, stock, condition, delivery or active flag."""
-    allowed = {
+OFFER_UPDATE_FIELDS = frozenset(
+    {
         "price",
         "stock",
         "condition",
@@ -216,15 +231,57 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
         "sku",
         "purchase_cost",
     }
-    unknown = set(changes) - allowed
+)
+
+
+@transaction.atomic
+def offer_update(*, offer: Offer, **changes) -> Offer:
+    """Change an offer's price, stock, condition, delivery or active flag.
+
+    A new price set while a promotion holds the offer down becomes the offer's regular price:
+    the promotion's hold is dropped here and `promotions_apply` puts it back on the new price."""
+    unknown = set(changes) - OFFER_UPDATE_FIELDS
     if unknown:
         raise OfferError(
             _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    return _offer_change(offer=offer, changes=changes)
+
+
+@transaction.atomic
+def offer_promotion_set(
+    *,
+    offer: Offer,
+    price: Decimal,
+    regular_price: Decimal | None,
+    reference_price: Decimal | None,
+) -> Offer:
+    """The promotions' own write (galerie.promotions.services): hold the price at `price` with
+    `regular_price` to restore and the Omnibus `reference_price`, or, with both None, end the hold
+    at `price`. Same checks (loi Lang), history and summary refresh as any price change."""
+    return _offer_change(
+        offer=offer,
+        changes={
+            "price": price,
+            "regular_price": None if regular_price is None else to_money(regular_price),
+            "reference_price": None if reference_price is None else to_money(reference_price),
+        },
+    )
+
+
+def _offer_change(*, offer: Offer, changes: dict) -> Offer:
     # Work on the row as it is now, locked: a stock reservation committed since `offer` was read
     # must not be overwritten, and only the fields asked for are written.
     locked = Offer.objects.select_for_update().select_related("product__product_type")
     current = locked.get(pk=offer.pk)
+    old_price = current.price
+    if "price" in changes and "regular_price" not in changes and current.regular_price is not None:
+        # The seller's price is the regular one: unchanged, the promotion holds; changed, its hold
+        # ends here and promotions_apply puts it back on the new price.
+        if to_money(changes["price"]) == current.regular_price:
+            changes = {k: v for k, v in changes.items() if k != "price"}
+        else:
+            changes = {**changes, "regular_price": None, "reference_price": None}
     for name, value in changes.items():
         if name in ("price", "delivery_price") or (name == "purchase_cost" and value is not None):
             value = to_money(value)
@@ -240,6 +297,8 @@ def offer_update(*, offer: Offer, **changes) -> Offer:
     )
     offer_bounds_check(lead_time_days=current.lead_time_days, purchase_cost=current.purchase_cost)
     current.save(update_fields=[*changes, "updated_at"])
+    if current.price != old_price:
+        offer_prices_record(prices=[(current.pk, current.price)])
     product_offer_summary_refresh(product_ids=[current.product_id])
     return current
 

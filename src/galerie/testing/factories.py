@@ -12,7 +12,7 @@ from stdnum import ean
 from galerie.catalog.models import Attribute, AttributeValue, Category, Product, ProductType
 from galerie.core import clock
 from galerie.sellers.models import Condition, Offer, Seller, SellerStatus
-from galerie.sellers.services import product_offer_summary_refresh
+from galerie.sellers.services import offer_prices_record, product_offer_summary_refresh
 from galerie.storefronts.models import Storefront, StorefrontHost
 from galerie.travel.models import Departure, TravelOption, TravelPackage
 
@@ -117,6 +117,7 @@ def make_offer(
         stock=stock,
         **kw,
     )
+    offer_prices_record(prices=[(offer.pk, offer.price)], at=offer.created_at)
     product_offer_summary_refresh(product_ids=[offer.product_id])
     return offer
 

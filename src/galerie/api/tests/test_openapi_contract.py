@@ -72,7 +72,7 @@ def test_every_header_a_handler_reads_is_declared():
         declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
         assert declared == reads, (method, path)
         readers += bool(reads)
-    assert readers == 15  # + the review of a product (CSRF)
+    assert readers == 17  # + the review of a product (CSRF), + the cart's voucher (PUT, DELETE)
 
 
 def test_the_api_reads_no_undeclared_header():
@@ -95,7 +95,7 @@ def test_idempotency_key_is_required_and_cart_token_optional():
         assert key["required"] is True
         assert key["schema"]["maxLength"] == 128 and key["schema"]["minLength"] == 1
     carts = [op for _, _, op in _operations(document) if _header(op, CART_TOKEN)]
-    assert len(carts) == 8 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
+    assert len(carts) == 10 and all(_header(op, CART_TOKEN)["required"] is False for op in carts)
     add = document["paths"]["/api/cart/lines"]["post"]
     assert CART_TOKEN in add["responses"]["201"]["headers"]
 
@@ -120,6 +120,7 @@ def test_a_declared_cart_token_is_read(mall):
             "travellers": [{"first_name": "A", "last_name": "B", "birth_date": "1980-01-01"}]
         },
         "/api/cart/lines/{line_id}/details": {"auto_renew": True},
+        "/api/cart/voucher": {"code": "BIENVENUE"},
     }
     document = _document()
     for path, method, operation in _operations(document):
@@ -165,13 +166,15 @@ def test_a_declared_csrf_token_is_checked(mall):
         if path.endswith("/reviews"):
             url = url.replace("{slug}", "culture").replace("{product_slug}", "x")
             body = {"rating": 5, "title": "Bien", "body": "Un très bon livre."}
+        if path.endswith("/voucher"):
+            body = {"code": "BIENVENUE"}
         response = getattr(client, method)(
             url, body, content_type="application/json", headers={IDEMPOTENCY_KEY: "k2"}
         )
         assert response.status_code == 403, (method, path, response.content)
         assert response.json()["code"] == "csrf_failed"
         checked += 1
-    assert checked == 12
+    assert checked == 14
 
 
 def test_a_required_idempotency_key_missing_is_a_clear_400(mall):
@@ -272,7 +275,7 @@ OPERATION_IDS = {
     "catalog_search", "orders_order_list", "orders_order_get", "orders_order_status",
     "payments_order_pay", "payments_order_refund_create", "payments_order_trip_cancel",
     "cart_get", "cart_line_add", "cart_line_update", "cart_line_remove", "cart_line_travellers",
-    "checkout_quote", "checkout_order_place",
+    "cart_voucher_set", "cart_voucher_remove", "checkout_quote", "checkout_order_place",
     "seller_offer_list", "seller_offer_create", "seller_offer_bulk", "seller_offer_get",
     "seller_offer_patch", "seller_order_list", "seller_order_get", "seller_order_accept",
     "seller_order_ship", "seller_order_cancel", "seller_statement_list", "seller_statement_get",
@@ -494,7 +497,7 @@ def test_a_body_that_is_not_an_object_is_refused_everywhere(mall, seller_api, ra
         assert response.status_code == 422, (method, path, response.content)
         assert response.json()["errors"][0]["loc"] == ["body", "payload"]
         checked += 1
-    assert checked == 18  # + a review, + a return's resolution, + a decision's complaint
+    assert checked == 19  # + a review, a return's resolution, a decision's complaint, a voucher
     assert _state() == before
 
 

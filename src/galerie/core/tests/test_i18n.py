@@ -49,6 +49,7 @@ COMPLETE_APPS = [
     "payments",
     "payouts",
     "privacy",
+    "promotions",
     "portal",
     "pricing",
     "reporting",

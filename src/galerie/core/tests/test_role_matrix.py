@@ -555,6 +555,9 @@ API_CASES = {
         403,
     ),
     ("post", "/api/cart/lines"): (OWN, {}, {"offer_id": "offer", "quantity": 1}, 201),
+    # The caller has no cart here: nothing to put a code on (another visitor's stays as it was).
+    ("put", "/api/cart/voucher"): (OWN, {}, {"code": "BIENVENUE"}, 404),
+    ("delete", "/api/cart/voucher"): (OWN, {}, None, 404),
     ("post", "/api/checkout/quote"): (OWN, {}, {}, 200),  # an empty quote
     ("post", "/api/checkout/orders"): (OWN, {}, {"shipping_address": "address"}, 400),  # empty
     ("post", "/api/seller/offers"): (TOKEN, {}, {}, 401),

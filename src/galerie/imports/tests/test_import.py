@@ -640,3 +640,49 @@ def test_a_feed_does_not_put_back_on_sale_an_offer_withdrawn_on_a_notice(
     feed_import(seller=seller, path=str(feed))
 
     assert Offer.objects.get(pk=offer.pk).is_active  # the decision reversed, the feed may again
+
+
+def test_a_feed_records_new_and_changed_prices_and_leaves_a_promotion_held(
+    mappings, seller, tmp_path
+):
+    from galerie.sellers.models import OfferPriceChange
+    from galerie.sellers.services import offer_promotion_set
+
+    feed = write(
+        tmp_path / "f.tsv",
+        [
+            tsv_line("S-1", "Un", "20.00 EUR", "3000000000007", ptype=CD),
+            tsv_line("S-2", "Deux", "10.00 EUR", "3000000000014", ptype=CD),
+        ],
+    )
+    feed_import(seller=seller, path=str(feed))
+    one, two = (Offer.objects.get(seller=seller, sku=s) for s in ("S-1", "S-2"))
+    # A promotion holds both offers down; the feed repeats S-1's regular price, changes S-2's.
+    for offer in (one, two):
+        offer_promotion_set(
+            offer=offer,
+            price=offer.price - 1,
+            regular_price=offer.price,
+            reference_price=offer.price,
+        )
+    write(
+        feed,
+        [
+            tsv_line("S-1", "Un", "20.00 EUR", "3000000000007", ptype=CD),
+            tsv_line("S-2", "Deux", "12.00 EUR", "3000000000014", ptype=CD),
+        ],
+    )
+    feed_import(seller=seller, path=str(feed))
+
+    one.refresh_from_db()
+    two.refresh_from_db()
+    assert (one.price, one.regular_price) == (Decimal("19.00"), Decimal("20.00"))
+    assert (two.price, two.regular_price) == (Decimal("12.00"), None)
+    prices = {
+        o.sku: list(OfferPriceChange.objects.filter(offer=o).values_list("price", flat=True))
+        for o in (one, two)
+    }
+    assert prices == {
+        "S-1": [Decimal("20.00"), Decimal("19.00")],
+        "S-2": [Decimal("10.00"), Decimal("9.00"), Decimal("12.00")],
+    }
