@@ -162,3 +162,13 @@ def test_another_sellers_return_is_not_found_in_the_api_and_nothing_changes(alph
     assert received.json()["code"] and resolved.json()["message"]
     assert ReturnRequest.objects.get(pk=theirs.pk).status == ReturnStatus.REQUESTED
     assert not Refund.objects.exists()
+
+
+def test_the_apis_filters_name_every_status_and_kind_of_return():
+    from typing import get_args
+
+    from galerie.api.returns import KindFilter, StatusFilter
+    from galerie.returns.models import ReturnKind
+
+    assert set(get_args(StatusFilter)) == set(ReturnStatus.values)
+    assert set(get_args(KindFilter)) == set(ReturnKind.values)
