@@ -19,6 +19,11 @@ from galerie.media.imaging import ACCEPTED_CONTENT_TYPES
 
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
+# Names that did not resolve, with when they failed: a feed's 1,900 pictures on one dead host are
+# 1,900 tasks, and each would ask the resolver again. Like a resolver's negative cache (RFC 2308),
+# a failure is remembered for a minute in the process.
+NEGATIVE_DNS_SECONDS = 60.0
+_unresolved: dict[str, float] = {}
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -47,10 +52,16 @@ def _refuse(message: str, code: str) -> ImageRefused:
 def _address_for(host: str, port: int) -> str:
     """The address to connect to: the first the host resolves to, all of them public (or the
     host allowed to be private)."""
+    unresolved = _refuse(_("Adresse introuvable : %(host)s.") % {"host": host}, "fetch_dns")
+    failed_at = _unresolved.get(host.lower())
+    if failed_at is not None and time.monotonic() - failed_at < NEGATIVE_DNS_SECONDS:
+        raise unresolved
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise _refuse(_("Adresse introuvable : %(host)s.") % {"host": host}, "fetch_dns") from None
+        _unresolved[host.lower()] = time.monotonic()
+        raise unresolved from None
+    _unresolved.pop(host.lower(), None)
     addresses = [info[4][0] for info in infos]
     if host.lower() not in settings.GALERIE_IMAGE_FETCH_PRIVATE_HOSTS:
         for address in addresses:

@@ -118,3 +118,30 @@ def test_the_task_fetches_every_queued_picture(product, server):
 
     assert result == {"ready": 1, "failed": 1}
     assert ProductImage.objects.filter(status=ImageStatus.READY).count() == 1
+
+
+def test_a_name_that_did_not_resolve_is_not_looked_up_again_for_a_minute(monkeypatch):
+    import socket
+    import time
+
+    from galerie.media import fetch
+    from galerie.media.errors import ImageRefused
+
+    lookups = []
+
+    def getaddrinfo(host, *args, **kwargs):
+        lookups.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(fetch.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(fetch, "_unresolved", {})
+    for _ in range(3):
+        with pytest.raises(ImageRefused) as refused:
+            fetch._address_for("boutique-disparue.example", 443)
+        assert refused.value.code == "fetch_dns"
+    assert lookups == ["boutique-disparue.example"]
+
+    fetch._unresolved["boutique-disparue.example"] = time.monotonic() - fetch.NEGATIVE_DNS_SECONDS
+    with pytest.raises(ImageRefused):
+        fetch._address_for("BOUTIQUE-disparue.example", 443)
+    assert len(lookups) == 2
