@@ -111,20 +111,20 @@ def offers_trip_schedules(offer_ids) -> list[TripSchedule]:
     ]
 
 
-def departures_bookable() -> QuerySet[Departure]:
-    """Departures on sale: after today (a trip leaving today is no longer booked, and past ones
-    disappear even before the daily task takes their offers off sale), offer purchasable."""
+def departures_bookable(product_ids: list[int]) -> QuerySet[Departure]:
+    """Departures on sale of `product_ids`: after today (a trip leaving today is no longer
+    booked, and past ones disappear even before the daily task takes their offers off sale),
+    offer purchasable. The purchasable offers are those of these products only: a subquery over
+    every purchasable offer of the mall cost 0.4–0.6 s at 100,000 products."""
     return Departure.objects.filter(
         starts_on__gt=clock.localdate(),
-        offer__in=offers_purchasable().filter(product__is_active=True),
+        offer__in=offers_purchasable().filter(product_id__in=product_ids, product__is_active=True),
     ).order_by("starts_on", "pk")
 
 
 def departures_of_product(product_id: int) -> list[Departure]:
     """A product's bookable departures, soonest first, with their offer and seller."""
-    return list(
-        departures_bookable().filter(offer__product_id=product_id).select_related("offer__seller")
-    )
+    return list(departures_bookable([product_id]).select_related("offer__seller"))
 
 
 def next_departures(product_ids) -> dict[int, Departure]:
@@ -134,9 +134,7 @@ def next_departures(product_ids) -> dict[int, Departure]:
     if not ids:
         return {}
     soonest: dict[int, Departure] = {}
-    for departure in (
-        departures_bookable().filter(offer__product_id__in=ids).select_related("offer")
-    ):
+    for departure in departures_bookable(ids).select_related("offer"):
         soonest.setdefault(departure.offer.product_id, departure)
     return soonest
 
