@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: a view's lost database connection is a 503 with Retry-After, not a 500.
+    "galerie.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "galerie.urls"
