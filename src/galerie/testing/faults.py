@@ -6,6 +6,7 @@ Waiting on a row lock leaves the killed process's work inside its open transacti
 tests then check is what PostgreSQL kept of it once the process is gone.
 """
 
+import http.client
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from galerie.testing.processes import alive, wait_until
+from galerie.testing.processes import alive, free_port, wait_until
 
 
 def database_url() -> str:
@@ -38,18 +39,6 @@ def process_env(var_dir: Path) -> dict[str, str]:
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
     return env
-
-
-def galerie_run(env: dict, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run `galerie <args>` to its end; the caller checks the exit status."""
-    return subprocess.run(  # noqa: S603 - our own command
-        [sys.executable, "-m", "galerie.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def galerie_start(env: dict, *args: str, log: Path) -> subprocess.Popen:
@@ -148,3 +137,36 @@ def wait_for_lock_waiter(process: subprocess.Popen, log: Path, timeout: float = 
 
 def tail(log: Path) -> str:
     return log.read_text(errors="replace")[-3000:] if log.exists() else ""
+
+
+def http_get(port: int, path: str, *, host: str, timeout: float = 30) -> tuple[int, dict, str]:
+    """GET `path` from the server on `port` as `host`: (status, headers, body)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": host})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    finally:
+        conn.close()
+
+
+@contextmanager
+def serving(env: dict, log: Path, *, host: str):
+    """`galerie serve` with one gunicorn worker, one thread, until the block ends: yields
+    (port, master process) once `host`'s home page answers 200."""
+    port = free_port()
+    args = ("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1")
+    process = galerie_start(env, *args, "--threads", "1", log=log)
+
+    def up():
+        assert process.poll() is None, tail(log)
+        try:
+            return http_get(port, "/", host=host, timeout=5)[0] == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(up, timeout=60, what="galerie serve answering")
+        yield port, process
+    finally:
+        stop(process)

@@ -28,7 +28,7 @@ from galerie.testing.factories import (
     make_seller,
     make_storefront,
 )
-from galerie.testing.processes import free_port, wait_until
+from galerie.testing.processes import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -88,24 +88,9 @@ def offer():
 
 @pytest.fixture
 def server(tmp_path):
-    env = faults.process_env(tmp_path)
     log = tmp_path / "serve.log"
-    port = free_port()
-    args = ("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1")
-    process = faults.galerie_start(env, *args, "--threads", "1", log=log)
-
-    def up():
-        assert process.poll() is None, faults.tail(log)
-        try:
-            return Buyer(port).request("GET", "/panier/", timeout=5)[0].status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(up, timeout=60, what="galerie serve answering")
+    with faults.serving(faults.process_env(tmp_path), log, host=HOST) as (port, process):
         yield port, process, log
-    finally:
-        faults.stop(process)
 
 
 def test_killed_web_worker_mid_checkout_leaves_no_half_order(offer, server):

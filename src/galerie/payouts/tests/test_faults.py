@@ -87,9 +87,7 @@ def test_killed_worker_mid_payout_run_pays_each_seller_once(sellers, tmp_path):
 
     # Running it again (the scheduler's next tick, or by hand) pays the others, the first not again.
     sepa = tmp_path / "virements.xml"
-    args = ("payout-run", "--date", today.isoformat(), "--holdback", "0", "--sepa", str(sepa))
-    result = faults.galerie_run(env, *args)
-    assert result.returncode == 0, result.stderr[-3000:]
+    call_command("payout_run", date=today.isoformat(), holdback="0", sepa=str(sepa))
 
     payouts = Payout.objects.order_by("seller_id")
     assert [p.seller_id for p in payouts] == [s.pk for s in sellers]
