@@ -153,7 +153,8 @@ def test_killed_web_worker_mid_checkout_leaves_no_half_order(offer, server):
     assert order.lines.count() == 1
     assert set(SellerOrder.objects.values_list("order_id", flat=True)) == {order.pk}
     assert not SellerOrder.objects.filter(lines__isnull=True).exists()
-    assert set(Payment.objects.values_list("order_id", flat=True)) == {order.pk}
+    # Each payment belongs to the placed order (the payment may be started by a task later on).
+    assert set(Payment.objects.values_list("order_id", flat=True)) <= {order.pk}
     assert Offer.objects.get(pk=offer.pk).stock == STOCK - 2
     reserved = StockMovement.objects.filter(offer=offer, kind=MovementKind.RESERVE)
     assert set(reserved.values_list("reference", flat=True)) == {str(order.public_id)}
