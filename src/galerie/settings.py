@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: a view's lost database connection is a 503 with Retry-After, not a 500.
+    "galerie.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "galerie.urls"
@@ -323,6 +325,9 @@ GALERIE_CLIENT_IP_HEADER = os.environ.get("GALERIE_CLIENT_IP_HEADER", "")
 # (galerie.core.middleware). Put the same ceiling in the reverse proxy (client_max_body_size).
 GALERIE_MAX_REQUEST_BYTES = int(os.environ.get("GALERIE_MAX_REQUEST_BYTES", 10 * 1024 * 1024))
 GALERIE_FEED_MAX_BYTES = int(os.environ.get("GALERIE_FEED_MAX_BYTES", 200 * 1024 * 1024))
+# Rows per committed batch of a feed import run by the task worker (memory and lock time against
+# speed; galerie.imports.services.BATCH_SIZE is the default).
+GALERIE_IMPORT_BATCH_SIZE = int(os.environ.get("GALERIE_IMPORT_BATCH_SIZE", 10_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files excepted
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are spooled to a temporary file
 DATA_UPLOAD_MAX_NUMBER_FILES = 5

@@ -7,7 +7,10 @@ Every view accepts GALERIE_MAX_REQUEST_BYTES unless it declares more with
 at all. Install before CsrfViewMiddleware.
 """
 
+import logging
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
@@ -50,3 +53,50 @@ class RequestSizeLimitMiddleware:
             return JsonResponse({"code": "request_too_large", "message": message}, status=413)
         html = loader.render_to_string("core/413.html", {"message": message})
         return HttpResponse(html, status=413)
+
+
+# --- the database out of reach: 503, not 500 -------------------------------------------------
+
+# Connection refused or lost (server restart, failover, pg_terminate_backend, a full pool): the
+# request did nothing that committed, and the next one reconnects (CONN_HEALTH_CHECKS). A client
+# should retry, so the answer says so (503 + Retry-After) instead of blaming the server (500).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger("galerie.core.database")
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """The 503 of a request whose database was out of reach: JSON under /api/ (the API's error
+    shape), a page without database or context processors elsewhere."""
+    message = _("Service momentanément indisponible. Réessayez dans quelques instants.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"code": "service_unavailable", "message": message}, status=503)
+    else:
+        html = loader.render_to_string("core/503.html", {"message": message})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Maps a view's lost or refused database connection to 503. A middleware that loses it
+    (the storefront lookup, the session) goes through handler500, which gives the same answer
+    (galerie.web.views.server_error). Install last, so its process_exception runs first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_UNAVAILABLE):
+            return None
+        logger.error(
+            "Database unavailable: %s %s answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return database_unavailable_response(request)

@@ -3,6 +3,7 @@
 Progress is the job row itself: every committed batch saves `last_row` and `done_bytes`.
 """
 
+from django.conf import settings
 from django.tasks import task
 
 from galerie.imports.models import ImportJob, ImportStatus
@@ -15,7 +16,7 @@ def feed_import_task(job_id: int) -> dict:
     job = ImportJob.objects.select_related("seller", "storefront").get(pk=job_id)
     if job.status == ImportStatus.DONE:
         return {"job": job.pk, "status": job.status}
-    report = import_job_run(job=job)
+    report = import_job_run(job=job, batch_size=settings.GALERIE_IMPORT_BATCH_SIZE)
     return {
         "job": job.pk,
         "status": report.job.status,

@@ -4,6 +4,7 @@ Views parse input, call one selector and render; templates receive everything re
 """
 
 import hashlib
+import sys
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from galerie.catalog.models import AttributeValue
 from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
+from galerie.core.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from galerie.core.versions import listing_key, product_key
 from galerie.media.selectors import product_gallery, product_pictures_attach
 from galerie.reviews.selectors import product_review_summary
@@ -388,6 +390,10 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # Called while the exception is handled: a middleware that lost the database (the storefront
+    # lookup, the session) gets the same 503 as a view (core.middleware).
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable_response(request)
     # No database, no context processors: the failure may be the database itself.
     return HttpResponseServerError(loader.render_to_string("web/500.html"))
 
