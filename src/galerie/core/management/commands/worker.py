@@ -1,8 +1,6 @@
 """`galerie worker`: the background task worker of the configured backend, whatever it is."""
 
-import os
-import sys
-
+from django.core.management import call_command
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +28,5 @@ class Command(GalerieCommand):
             self.stdout.write(
                 _("Tâches de fond : galerie %(command)s") % {"command": " ".join(argv)}
             )
-        sys.stdout.flush()
-        # The process becomes the worker: systemd's or the container's SIGTERM reaches it directly.
-        os.execv(sys.executable, [sys.executable, "-m", "galerie.cli", *argv])
+        # In this process: systemd's or the container's SIGTERM reaches the worker's own handler.
+        call_command(*argv, stdout=self.stdout, stderr=self.stderr)
