@@ -50,20 +50,17 @@ class Command(GalerieCommand):
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda signum, frame: stop.set())
         while True:
-            close_old_connections()
             for name in schedule_run_due():
                 if verbosity:
+                    now = timezone.localtime(clock.now()).isoformat(timespec="seconds")
                     self.stdout.write(
-                        _("%(time)s mise en file : %(name)s")
-                        % {
-                            "time": timezone.localtime(clock.now()).isoformat(timespec="seconds"),
-                            "name": name,
-                        }
+                        _("%(time)s mise en file : %(name)s") % {"time": now, "name": name}
                     )
             self.stdout.flush()
             # SIGTERM lands between two checks: a claim and its enqueue commit together.
             if once or stop.wait(max(1, interval)):
                 return
+            close_old_connections()  # as after a request: a connection the database dropped
 
     def _list(self):
         next_runs = dict(ScheduledJob.objects.values_list("name", "next_run_at"))
