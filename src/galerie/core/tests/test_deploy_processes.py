@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from galerie.core.schedule import SCHEDULE
 from galerie.pricing.services import tax_rates_ensure
@@ -141,7 +141,7 @@ def deployed_database(tmp_path):
         "user": base["USER"],
         "password": base["PASSWORD"] or None,
     }
-    connection.close()  # a template database must have no other session
+    connections.close_all()  # a template database must have no other session (any alias)
     with psycopg.connect(**dsn, dbname="postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{base["NAME"]}"')
     password = f":{base['PASSWORD']}" if base["PASSWORD"] else ""
