@@ -94,6 +94,11 @@ def backup_create(
         raise BackupError(_("%(path)s existe déjà (--force pour le remplacer).") % {"path": path})
     if not path.parent.is_dir():
         raise BackupError(_("Le dossier %(path)s n'existe pas.") % {"path": path.parent})
+    if media_root is not None and path.resolve().is_relative_to(Path(media_root).resolve()):
+        raise BackupError(
+            _("L'archive ne peut pas être écrite dans les médias qu'elle sauvegarde (%(media)s).")
+            % {"media": media_root}
+        )
     database = connections[alias].settings_dict
     engine = _engine(database)
     manifest = {"format": 1, "engine": engine, "created_at": clock.now().isoformat()}

@@ -86,6 +86,12 @@ def test_backup_refuses_to_overwrite_without_force(tmp_path, media):
         assert not [name for name in written.getnames() if name.startswith("media")]
 
 
+def test_backup_refuses_to_write_inside_the_media_it_saves(media):
+    with pytest.raises(CommandError, match="dans les médias"):
+        call_command("backup", str(media / "galerie.tar"), stdout=io.StringIO())
+    assert not list(media.glob("*.tar")) and not list(media.glob(".galerie-backup-*"))
+
+
 def test_restore_asks_for_confirmation_and_changes_nothing_without_it(tmp_path, media, monkeypatch):
     archive = tmp_path / "galerie.tar"
     call_command("backup", str(archive), stdout=io.StringIO())
