@@ -24,6 +24,7 @@ from galerie.core.commands import cli_language
 # The overview's reading order; a Galerie command missing here is still listed, under "Autres".
 SECTIONS = [
     (gettext_lazy("Démarrer"), ["demo", "serve", "loaddemo", "simulate"]),
+    (gettext_lazy("Exploitation"), ["worker", "scheduler", "backup", "restore"]),
     (
         gettext_lazy("Catalogue et flux"),
         [

@@ -45,6 +45,9 @@ GALERIE_ADMIN_HOSTS = {
 # The simulated card provider: test card 4242… pays any order, so it exists only where asked
 # (`galerie demo` and the tests set it; `galerie serve` refuses it without --allow-simulator).
 GALERIE_PAYMENT_SIMULATOR = os.environ.get("GALERIE_PAYMENT_SIMULATOR", "") == "1"
+# How it notifies Galerie: "inline" right after commit, or "task" (queued for the task worker, as
+# a real provider's asynchronous webhook arrives; the deployment test buys that way).
+GALERIE_PAYMENT_WEBHOOKS = os.environ.get("GALERIE_PAYMENT_WEBHOOKS", "inline")
 
 INSTALLED_APPS = [
     "galerie.core.apps.AdminConfig",  # django.contrib.admin with the back office's site

@@ -44,3 +44,20 @@ class ThrottleCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic maintenance command (`galerie.core.schedule`) is next due. `galerie
+    scheduler` claims a run by moving `next_run_at` forward with a conditional UPDATE: of two
+    schedulers, exactly one sees its row count at 1 and enqueues the run."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tâche planifiée")
+        verbose_name_plural = _("tâches planifiées")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.next_run_at:%Y-%m-%d %H:%M}"

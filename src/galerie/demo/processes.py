@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from django.conf import settings
+from galerie.core.workers import task_worker_argv
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _PR_SET_PDEATHSIG = 1
@@ -20,15 +20,7 @@ _PR_SET_PDEATHSIG = 1
 
 def worker_command() -> list[str]:
     """The `galerie` command that runs the tasks of settings.TASKS' default backend."""
-    backend = settings.TASKS["default"]
-    if backend["BACKEND"] == "django_tasks_rq.RQBackend":
-        return [
-            "rqworker",
-            *backend.get("QUEUES", ["default"]),
-            "--job-class",
-            "django_tasks_rq.Job",
-        ]
-    return ["db_worker", "--no-reload"]
+    return task_worker_argv()
 
 
 def _die_with_parent() -> None:  # pragma: no cover — runs in the child, between fork and exec
