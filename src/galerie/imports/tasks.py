@@ -3,8 +3,7 @@
 Progress is the job row itself: every committed batch saves `last_row` and `done_bytes`.
 """
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.imports.services import import_job_run
 
