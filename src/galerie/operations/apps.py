@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
+    """No models and no pages: nothing of this app is shown to a user."""
+
     name = "galerie.operations"
-    verbose_name = _("Exploitation")

@@ -8,6 +8,7 @@ scrape, whichever worker answers it, adds up all of them. Without that variable 
 tests) the metrics are this process's own.
 """
 
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.orders.models import Order, OrderStatus
 from galerie.payments.models import Payment, PaymentStatus
+
+log = logging.getLogger(__name__)
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED_ROUTE = "<unmatched>"
@@ -50,9 +53,18 @@ def route_of(request) -> str:
     return match.view_name
 
 
+# The labelled series, by (route, method, status): `labels()` validates and locks on every call,
+# which costs more than the update itself. As bounded as the labels.
+_series: dict[tuple[str, str, int], tuple] = {}
+
+
 def request_observe(*, route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method if method in _METHODS else "other", str(status)).inc()
-    LATENCY.labels(route).observe(seconds)
+    key = (route, method if method in _METHODS else "other", status)
+    series = _series.get(key)
+    if series is None:
+        series = _series[key] = (REQUESTS.labels(*key[:2], str(status)), LATENCY.labels(route))
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 class BusinessCollector:
@@ -68,6 +80,7 @@ class BusinessCollector:
             try:
                 yield from section()
             except Exception:
+                log.exception("metrics: %s could not be read", section.__name__.strip("_"))
                 ok = False
         up.add_metric([], 1 if ok else 0)
         yield up
@@ -92,7 +105,9 @@ def _payments() -> Iterator[Metric]:
 
 
 def _imports() -> Iterator[Metric]:
-    jobs = GaugeMetricFamily("galerie_import_jobs", "Feed import jobs by status.", ["status"])
+    jobs = GaugeMetricFamily(
+        "galerie_import_jobs", "Feed import jobs by status.", labels=["status"]
+    )
     rows = CounterMetricFamily(
         "galerie_import_rows", "Feed rows processed by import jobs, by outcome.", labels=["outcome"]
     )

@@ -1,4 +1,5 @@
 import io
+import json
 import logging
 
 import pytest
@@ -13,8 +14,6 @@ class JsonLines:
         self.stream = stream
 
     def lines(self) -> list[dict]:
-        import json
-
         return [json.loads(line) for line in self.stream.getvalue().splitlines()]
 
 
