@@ -27,6 +27,7 @@ _PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(len(response.content))  # no chunking for a few bytes
     return response
 
 

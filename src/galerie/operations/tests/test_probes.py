@@ -24,7 +24,7 @@ def test_healthz_answers_plain_http_on_any_host_without_a_query(
         with django_assert_num_queries(0):
             response = client.get("/healthz", HTTP_HOST=host)
         assert response.status_code == 200, host
-        assert response.content == b"ok\n"
+        assert response.content == b"ok\n" and response["Content-Length"] == "3"
         assert response["Cache-Control"] == "no-store"
 
 
