@@ -1,11 +1,11 @@
 """Prometheus metrics: HTTP requests by route and status with their latency, recorded by the
 operations middleware, and business figures read from the database when /metrics is scraped.
 
-Several gunicorn workers: `galerie serve` sets PROMETHEUS_MULTIPROC_DIR (var/prometheus) before
-anything imports prometheus_client, empties it at start and drops a dead worker's live series
-(galerie.operations.gunicorn_conf); each worker then writes its samples to files there, and a
-scrape, whichever worker answers it, adds up all of them. Without that variable (runserver, the
-tests) the metrics are this process's own.
+Several gunicorn workers: `galerie serve` sets PROMETHEUS_MULTIPROC_DIR (var/prometheus/<port>)
+before anything imports prometheus_client, empties it at start and drops a dead worker's live
+series (galerie.operations.gunicorn_conf); each worker then writes its samples to files there,
+and a scrape, whichever worker answers it, adds up all of them. Without that variable
+(runserver, the tests) the metrics are this process's own.
 """
 
 import logging

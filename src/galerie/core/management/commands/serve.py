@@ -83,8 +83,9 @@ class Command(GalerieCommand):
         # application (GALERIE_ACCESS_LOG=1), with their request id and route, not from gunicorn.
         env.setdefault("GALERIE_LOG_FORMAT", "json")
         # Every worker's Prometheus samples, added up by whichever worker answers /metrics;
-        # emptied by gunicorn's master at start (galerie.operations.gunicorn_conf).
-        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "prometheus"))
+        # emptied by gunicorn's master at start (galerie.operations.gunicorn_conf). One directory
+        # per port: two servers beside each other on one var/ must not empty each other's.
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "prometheus" / str(port)))
         argv = [
             sys.executable,
             "-m",
