@@ -5,7 +5,9 @@ import importlib
 import json
 import logging
 import pkgutil
+import re
 import sys
+from pathlib import Path
 
 import pytest
 from django.tasks import Task
@@ -15,6 +17,9 @@ from galerie.core.logs import JsonFormatter, request_id_bound
 from galerie.core.tasks import REQUEST_ID_KWARG, RequestIdTask
 from galerie.operations.tests.probe_app import probe_task
 
+_DJANGO_TASK_DECORATOR = re.compile(
+    r"^from django\.tasks import .*\btask\b|^\s*@(django\.)?tasks?\.task\b", re.MULTILINE
+)
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -87,6 +92,19 @@ def test_every_task_of_the_project_carries_request_ids():
             if isinstance(value, Task) and not isinstance(value, RequestIdTask):
                 plain.append(f"{module_info.name}.{name}")
     assert plain == []
+
+
+def test_no_runtime_module_declares_tasks_with_django_tasks_own_decorator():
+    """The same rule for tasks declared outside a `tasks` module (a scheduler, a command)."""
+    root = Path(galerie.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path != root / "core" / "tasks.py"
+        and _DJANGO_TASK_DECORATOR.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "use `from galerie.core.tasks import task`"
 
 
 @pytest.mark.django_db
