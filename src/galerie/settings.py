@@ -91,9 +91,13 @@ INSTALLED_APPS = [
     "galerie.carveout",
     "galerie.portal",
     "galerie.reporting",
+    "galerie.operations",
 ]
 
 MIDDLEWARE = [
+    # First: answers /healthz, /readyz and /metrics before any redirect or host check, and wraps
+    # every other request with its id, access-log line and metrics (galerie.operations).
+    "galerie.operations.middleware.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -273,12 +277,33 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Galerie <noreply@galerie.localhost>")
 
+# Logs (docs/operations.md): GALERIE_LOG_FORMAT=json writes one JSON object per line (time, level,
+# logger, message, request_id; `galerie serve` defaults to it), `text` the message alone (the
+# default, and the demo's). GALERIE_ACCESS_LOG=1 adds one line per request (galerie.access).
+GALERIE_LOG_FORMAT = os.environ.get("GALERIE_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "galerie.core.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if GALERIE_LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GALERIE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "galerie.access": {
+            "level": "INFO" if os.environ.get("GALERIE_ACCESS_LOG", "") == "1" else "WARNING"
+        }
+    },
 }
+# /metrics (Prometheus): with this token set, `Authorization: Bearer <token>` opens it; without,
+# only a loopback client that no proxy relayed may read it.
+GALERIE_METRICS_TOKEN = os.environ.get("GALERIE_METRICS_TOKEN", "")
 
 NINJA_PAGINATION_PER_PAGE = 24
 

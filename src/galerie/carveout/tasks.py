@@ -1,8 +1,7 @@
 """Background work of storefront sales (django.tasks): the GDPR notices to customers."""
 
-from django.tasks import task
-
 from galerie.carveout.emails import transfer_notices_send
+from galerie.core.tasks import task
 
 
 @task

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.tasks import task
 from django.utils import timezone
 
 from galerie.core import clock
 from galerie.core.models import ScheduledJob
+from galerie.core.tasks import task
 
 
 @dataclasses.dataclass(frozen=True)

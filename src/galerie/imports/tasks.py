@@ -4,8 +4,8 @@ Progress is the job row itself: every committed batch saves `last_row` and `done
 """
 
 from django.conf import settings
-from django.tasks import task
 
+from galerie.core.tasks import task
 from galerie.imports.models import ImportJob, ImportStatus
 from galerie.imports.services import import_job_run
 

@@ -1,7 +1,6 @@
 """Background work of product pictures (django.tasks): fetch the pictures a feed linked."""
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.media.services import product_image_fetch
 
 

@@ -5,8 +5,7 @@ and the press subscriptions' daily steps (notices, renewals, dunning, endings)."
 import dataclasses
 import datetime as dt
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.payments import renewals
 from galerie.subscriptions import services as subscription_services
 

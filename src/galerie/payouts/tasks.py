@@ -3,9 +3,8 @@ backend's scheduler or cron calling `galerie payout-run`)."""
 
 import datetime as dt
 
-from django.tasks import task
-
 from galerie.core import clock
+from galerie.core.tasks import task
 
 
 @task()

@@ -1,7 +1,6 @@
 """Background work of promotions (django.tasks): hold and restore promotional prices."""
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.promotions.services import promotions_apply
 
 

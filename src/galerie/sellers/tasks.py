@@ -1,8 +1,7 @@
 """Background work of the sellers domain (django.tasks; run daily, e.g. from cron:
 `galerie sellers-erase-expired`, or enqueue `sellers_erase_expired_task`)."""
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.sellers.onboarding import sellers_erase_expired
 
 

@@ -1,7 +1,6 @@
 """Travel background tasks (django.tasks), each safe to run twice."""
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.travel.services import departures_close_past as _close
 
 

@@ -79,17 +79,26 @@ class Command(GalerieCommand):
             self.stderr.write(_("GALERIE_DEBUG=1 est ignoré par serve : DEBUG reste désactivé."))
         env = {k: v for k, v in os.environ.items() if k != "GALERIE_DEBUG"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "galerie.settings")
+        # Production logs are JSON lines (docs/operations.md); the request lines come from the
+        # application (GALERIE_ACCESS_LOG=1), with their request id and route, not from gunicorn.
+        env.setdefault("GALERIE_LOG_FORMAT", "json")
+        # Every worker's Prometheus samples, added up by whichever worker answers /metrics;
+        # emptied by gunicorn's master at start (galerie.operations.gunicorn_conf). One directory
+        # per port: two servers beside each other on one var/ must not empty each other's.
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "prometheus" / str(port)))
         argv = [
             sys.executable,
             "-m",
             "gunicorn",
             "galerie.wsgi:application",
+            "--config",
+            "python:galerie.operations.gunicorn_conf",
             "--workers",
             str(workers),
             "--threads",
             str(threads),
             "--access-logfile",
-            "-" if env.get("GALERIE_ACCESS_LOG") else "/dev/null",
+            "/dev/null",
             "--error-logfile",
             "-",
             "--timeout",

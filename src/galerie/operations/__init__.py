@@ -1,0 +1,1 @@
+"""Operations: health and readiness probes, request ids and access logs, Prometheus metrics."""
