@@ -45,6 +45,9 @@ GALERIE_ADMIN_HOSTS = {
 # The simulated card provider: test card 4242… pays any order, so it exists only where asked
 # (`galerie demo` and the tests set it; `galerie serve` refuses it without --allow-simulator).
 GALERIE_PAYMENT_SIMULATOR = os.environ.get("GALERIE_PAYMENT_SIMULATOR", "") == "1"
+# Order e-mails: "task" (sent by a worker) or "inline" (after commit, in the request); empty:
+# "task" with REDIS_URL, else "inline" (galerie.orders.emails.order_mails_mode).
+GALERIE_ORDER_EMAILS = os.environ.get("GALERIE_ORDER_EMAILS", "")
 
 INSTALLED_APPS = [
     "galerie.core.apps.AdminConfig",  # django.contrib.admin with the back office's site

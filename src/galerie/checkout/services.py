@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from galerie.accounts.addresses import address_clean
 from galerie.cart.locks import cart_lock
 from galerie.cart.models import Cart
-from galerie.cart.selectors import cart_line_details, cart_lines
+from galerie.cart.selectors import cart_lines_and_details
 from galerie.cart.services import cart_clear
 from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
@@ -95,14 +95,14 @@ def checkout_place(
         if cart is not None:
             # Lock order: the cart, then (order_place) the voucher, then stock rows by key.
             cart = cart_lock(cart_id=cart.pk)
-        lines = cart_lines(cart)
+        lines, details = cart_lines_and_details(cart)
         try:
             placement = order_place_or_replay(
                 storefront=storefront,
                 email=email,
                 user=user,
                 lines=lines,
-                details=cart_line_details(cart),
+                details=details,
                 delivery_choices=delivery_choices,
                 shipping_address=shipping_address,
                 billing_address=billing_address,
@@ -133,7 +133,9 @@ def checkout_place(
             cart_clear(cart=cart)
         try:
             payment = payment_start(
-                order=order, method=payment_method, return_url=return_url or order.get_absolute_url()
+                order=order,
+                method=payment_method,
+                return_url=return_url or order.get_absolute_url(),
             )
         except OrderNotPayable:
             if not replayed:
