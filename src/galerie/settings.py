@@ -48,6 +48,9 @@ GALERIE_PAYMENT_SIMULATOR = os.environ.get("GALERIE_PAYMENT_SIMULATOR", "") == "
 # How it notifies Galerie: "inline" right after commit, or "task" (queued for the task worker, as
 # a real provider's asynchronous webhook arrives; the deployment test buys that way).
 GALERIE_PAYMENT_WEBHOOKS = os.environ.get("GALERIE_PAYMENT_WEBHOOKS", "inline")
+# Order e-mails: "task" (sent by a worker) or "inline" (after commit, in the request); empty:
+# "task" with REDIS_URL, else "inline" (galerie.orders.emails.order_mails_mode).
+GALERIE_ORDER_EMAILS = os.environ.get("GALERIE_ORDER_EMAILS", "")
 
 INSTALLED_APPS = [
     "galerie.core.apps.AdminConfig",  # django.contrib.admin with the back office's site

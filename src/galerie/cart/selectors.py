@@ -72,6 +72,15 @@ def cart_line_details(cart: Cart | None) -> dict[int, dict]:
     }
 
 
+def cart_lines_and_details(cart: Cart | None) -> tuple[list[tuple[int, int]], dict[int, dict]]:
+    """`cart_lines` and `cart_line_details` in one query (the checkout's, under the cart lock)."""
+    if cart is None:
+        return [], {}
+    rows = list(cart.lines.order_by("pk").values_list("offer_id", "quantity", "details"))
+    lines = [(offer_id, quantity) for offer_id, quantity, _details in rows]
+    return lines, {offer_id: details for offer_id, _quantity, details in rows if details}
+
+
 def cart_item_count(cart: Cart | None) -> int:
     if cart is None:
         return 0

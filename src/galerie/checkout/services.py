@@ -1,18 +1,23 @@
 """Checkout: turn a cart into an order and start its payment — one flow for pages and API.
 
 The idempotency key is issued when the recap is shown (or by the API client): a double click or
-a retried request places one order. The cart is emptied only once the order exists, so a refused
-order (stock gone at the last second, …) leaves the cart as it was.
+a retried request places one order. Placing is ONE transaction that locks the cart row first
+(two submits of the same cart wait for each other), then places the order, empties the cart and
+opens the payment: a refused order (stock gone at the last second, …) leaves the cart as it was,
+and no order ever exists without its payment session or beside a still-full cart. E-mails and
+webhooks run once it has committed (transaction.on_commit).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from galerie.accounts.addresses import address_clean
+from galerie.cart.locks import cart_lock
 from galerie.cart.models import Cart
-from galerie.cart.selectors import cart_line_details, cart_lines
+from galerie.cart.selectors import cart_lines_and_details
 from galerie.cart.services import cart_clear
 from galerie.checkout.errors import CheckoutIncomplete, InvalidPaymentMethod
 from galerie.core.errors import DomainError
@@ -86,49 +91,55 @@ def checkout_place(
     payment_method_check(payment_method)
     if not email:
         raise CheckoutIncomplete(_("Indiquez votre adresse e-mail."), field="email")
-    lines = cart_lines(cart)
-    try:
-        placement = order_place_or_replay(
-            storefront=storefront,
-            email=email,
-            user=user,
-            lines=lines,
-            details=cart_line_details(cart),
-            delivery_choices=delivery_choices,
-            shipping_address=shipping_address,
-            billing_address=billing_address,
-            idempotency_key=idempotency_key,
-            expected_total=expected_total,
-            **(buyer or {}),
-            voucher_code=cart.voucher_code if cart is not None else "",
-        )
-        # replayed: the key's order already existed, or a concurrent request with this key
-        # created it while we waited; either way this request did not create it.
-        order, replayed = placement.order, placement.replayed
-    except (EmptyOrder, IdempotencyConflict):
-        # A double click whose first request already placed the order and emptied the cart:
-        # the second one sees an empty cart, so answer with the order the key already made.
-        if lines:
-            raise
-        order = _order_replayed(
-            idempotency_key=idempotency_key,
-            email=email,
-            user=user,
-            shipping=shipping_address,
-            billing=billing_address,
-        )
-        if order is None:
-            raise
-        replayed = True
-    if cart is not None and not replayed:
-        cart_clear(cart=cart)
-    try:
-        payment = payment_start(
-            order=order, method=payment_method, return_url=return_url or order.get_absolute_url()
-        )
-    except OrderNotPayable:
-        if not replayed:
-            raise
-        # The order of this key was already paid (or cancelled): show it, start nothing.
-        payment = None
-    return CheckoutResult(order=order, payment=payment, replayed=replayed)
+    with transaction.atomic():
+        if cart is not None:
+            # Lock order: the cart, then (order_place) the voucher, then stock rows by key.
+            cart = cart_lock(cart_id=cart.pk)
+        lines, details = cart_lines_and_details(cart)
+        try:
+            placement = order_place_or_replay(
+                storefront=storefront,
+                email=email,
+                user=user,
+                lines=lines,
+                details=details,
+                delivery_choices=delivery_choices,
+                shipping_address=shipping_address,
+                billing_address=billing_address,
+                idempotency_key=idempotency_key,
+                expected_total=expected_total,
+                **(buyer or {}),
+                voucher_code=cart.voucher_code if cart is not None else "",
+            )
+            # replayed: the key's order already existed, or a concurrent request with this key
+            # created it while we waited; either way this request did not create it.
+            order, replayed = placement.order, placement.replayed
+        except (EmptyOrder, IdempotencyConflict):
+            # A double click whose first request already placed the order and emptied the cart:
+            # the second one sees an empty cart, so answer with the order the key already made.
+            if lines:
+                raise
+            order = _order_replayed(
+                idempotency_key=idempotency_key,
+                email=email,
+                user=user,
+                shipping=shipping_address,
+                billing=billing_address,
+            )
+            if order is None:
+                raise
+            replayed = True
+        if cart is not None and not replayed:
+            cart_clear(cart=cart)
+        try:
+            payment = payment_start(
+                order=order,
+                method=payment_method,
+                return_url=return_url or order.get_absolute_url(),
+            )
+        except OrderNotPayable:
+            if not replayed:
+                raise
+            # The order of this key was already paid (or cancelled): show it, start nothing.
+            payment = None
+        return CheckoutResult(order=order, payment=payment, replayed=replayed)

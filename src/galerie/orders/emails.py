@@ -6,11 +6,14 @@ Every link in them is absolute, built by `storefront_absolute_url` (through `ord
 Within `core.mail.emails_suppressed()` none is sent (the demo's simulated year of trading).
 """
 
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from galerie.core.mail import mail_send as _send
-from galerie.orders.models import Order, SellerOrder
+from galerie.orders.models import Order, OrderMailSent, SellerOrder
 from galerie.orders.selectors import order_public_url
 from galerie.storefronts.selectors import storefront_absolute_url
 
@@ -86,3 +89,42 @@ def _seller_order_context(order, seller_order) -> dict:
             storefront=None, path=reverse("portal:order", args=[seller_order.pk])
         ),
     }
+
+
+def order_mails_mode() -> str:
+    """ "task" (a worker sends them, off the request) or "inline" (right after the commit, in the
+    request). Default: "task" with REDIS_URL (a real queue with its workers), else "inline", so
+    that an embedded installation without a worker still sends its e-mails."""
+    mode = getattr(settings, "GALERIE_ORDER_EMAILS", "") or ""
+    return mode or ("task" if getattr(settings, "REDIS_URL", "") else "inline")
+
+
+def order_mail_queue(*, kind: str, order_id: int) -> None:
+    """Send the order's `kind` e-mail once the current transaction commits (never for a rolled
+    back order): in this process, or as a task (orders.tasks.order_mail_send)."""
+    if order_mails_mode() == "task":
+        from galerie.orders.tasks import order_mail_send
+
+        language = translation.get_language() or ""
+        transaction.on_commit(
+            lambda: order_mail_send.enqueue(kind=kind, order_id=order_id, language=language),
+            robust=True,
+        )
+    else:
+        transaction.on_commit(lambda: ORDER_MAILS[kind](order_id), robust=True)
+
+
+def order_mail_send_once(*, kind: str, order_id: int, language: str = "") -> bool:
+    """Send the `kind` e-mail unless it was sent already; the marker row and the send share one
+    transaction, so a failed send leaves no marker (the task may be retried)."""
+    try:
+        with transaction.atomic():
+            OrderMailSent.objects.create(order_id=order_id, kind=kind)
+            with translation.override(language or settings.LANGUAGE_CODE):
+                ORDER_MAILS[kind](order_id)
+    except IntegrityError:
+        return False  # sent by an earlier run (or a concurrent one that committed first)
+    return True
+
+
+ORDER_MAILS = {"confirmation": order_confirmation_send, "paid": order_paid_send}

@@ -340,3 +340,22 @@ class OrderEvent(models.Model):
             return str(choices(self.to_status).label)
         except ValueError:
             return self.to_status
+
+
+class OrderMailSent(models.Model):
+    """An order e-mail sent by a background task (orders.tasks): the row makes the task
+    idempotent — a task run twice (a retry, a duplicate delivery) finds it and sends nothing."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("e-mail"), max_length=40)
+    sent_at = clock.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail de commande envoyé")
+        verbose_name_plural = _("e-mails de commande envoyés")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind"], name="order_mail_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind}"

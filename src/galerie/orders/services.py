@@ -398,7 +398,7 @@ def _order_create(
     subscriptions_create_for_order(order=order)
     _event(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor=user, label=email)
     order_id = order.pk
-    transaction.on_commit(lambda: emails.order_confirmation_send(order_id), robust=True)
+    emails.order_mail_queue(kind="confirmation", order_id=order_id)
     return order
 
 
@@ -502,7 +502,7 @@ def order_mark_paid(*, order: Order, actor=None, note: str = "", payment=None) -
     order.refresh_from_db()
     if payment is not None:
         order_capture_post(order=order, payment=payment)
-    transaction.on_commit(lambda: emails.order_paid_send(order.pk), robust=True)
+    emails.order_mail_queue(kind="paid", order_id=order.pk)
     return order
 
 

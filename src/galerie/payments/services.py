@@ -136,7 +136,9 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
     the other method voids the open one first.
     """
     payment_method_check(method)
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("storefront").get(pk=order.pk)
+    )
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise OrderNotPayable(
             _("La commande %(n)s n'est pas en attente de paiement (%(s)s).")
@@ -147,11 +149,13 @@ def payment_start(*, order: Order, method: str, return_url: str) -> PaymentStart
     merchant = label
     label = f"{label} — commande {order.number}"
     # A merchant-initiated charge in flight (idempotency key) is never reused as a session.
-    payment = order.payments.filter(
-        status__in=OPEN, method=method, idempotency_key__isnull=True
-    ).first()
+    open_payments = list(order.payments.filter(status__in=OPEN))  # newest first
+    payment = next(
+        (p for p in open_payments if p.method == method and p.idempotency_key is None), None
+    )
     if payment is None:
-        payments_void_open(order=order)
+        if open_payments:
+            payments_void_open(order=order)
         token = secrets.token_urlsafe(24)
         payment = Payment.objects.create(
             order=order,

@@ -214,3 +214,34 @@ def test_a_nul_character_in_the_cart_token_finds_no_cart(api, offers):
     response = api.get("/api/cart", HTTP_X_CART_TOKEN=token[:5] + "\x00")
 
     assert response.status_code == 404 and response.json()["code"] == "cart_not_found"
+
+
+@pytest.mark.parametrize("mails", ["inline", "task"])
+def test_place_request_statements_are_bounded(
+    api, offers, mails, settings, django_capture_on_commit_callbacks
+):
+    """One transaction (the cart locked first), the e-mail off the request with "task": pinned
+    so that work moved off the request path cannot creep back (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.GALERIE_ORDER_EMAILS = mails
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    api.get("/panier/")  # the session exists before, as for a browser
+    token = _cart(api, offers[0])
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(sql)
+        return execute(sql, params, many, context)
+
+    # request_started empties connection.queries: count at the cursor instead.
+    with (
+        CaptureQueriesContext(connection),
+        connection.execute_wrapper(count),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = _place(api, token, "pinned", payment_method="transfer")
+    assert response.status_code == 201, response.json()
+    # PostgreSQL (SQLite: one fewer); both include the middleware's session and cache reads.
+    assert len(counted) <= {"inline": 51, "task": 44}[mails], "\n".join(counted)

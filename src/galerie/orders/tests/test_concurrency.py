@@ -4,6 +4,7 @@ Each thread uses its own database connection and closes it at the end.
 """
 
 import json
+import os
 
 import pytest
 
@@ -133,3 +134,51 @@ def test_cancellation_racing_a_capture_never_deadlocks_and_stays_consistent():
         assert payment.refunded_amount == payment.amount == order.total
         assert SimulatedCharge.objects.get(token=payment.provider_ref).refunded == payment.amount
     assert Offer.objects.get(pk=offer.pk).stock == 10  # every reservation released exactly once
+
+
+def test_last_unit_raced_by_separate_processes_makes_one_order():
+    """Buyers in separate OS processes (each with its own connection, as gunicorn workers
+    have), one of them submitting its cart twice from two processes: one order, stock 0."""
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    from galerie.cart.services import cart_add, cart_create
+
+    offer = make_offer(stock=1)
+    storefront = make_storefront(categories=[offer.product.category])
+    carts = [cart_create(storefront=storefront) for _ in range(2)]
+    for cart in carts:
+        cart_add(cart=cart, offer_id=offer.pk, quantity=1)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    # (cart, idempotency key): the first cart is submitted twice, from two processes.
+    buyers = [(carts[0].pk, "double"), (carts[0].pk, "double"), (carts[1].pk, "other")]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "galerie.orders.tests.race_buyer", str(cart_id), key],
+            env={**os.environ, "DATABASE_URL": url},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for cart_id, key in buyers
+    ]
+    try:
+        for process in processes:
+            assert process.stdout.readline().strip() == "ready"
+        for process in processes:  # the start signal, to every buyer at once
+            process.stdin.write("go\n")
+            process.stdin.flush()
+        answers = [json.loads(process.communicate(timeout=60)[0]) for process in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+    numbers = {a["order"] for a in answers if "order" in a}
+    assert len(numbers) == 1, answers
+    assert {a["error"] for a in answers if "error" in a} <= {"out_of_stock", "offer_unavailable"}
+    assert Order.objects.count() == 1
+    assert Offer.objects.get(pk=offer.pk).stock == 0
+    assert sum(not a.get("replayed", True) for a in answers) == 1  # one process created it
