@@ -4,8 +4,7 @@ Each task sends its e-mail at most once per order and kind (OrderMailSent, inser
 transaction as the send): a retried or duplicated task does nothing the second time.
 """
 
-from django.tasks import task
-
+from galerie.core.tasks import task
 from galerie.orders import emails
 
 
