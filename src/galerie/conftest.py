@@ -4,6 +4,11 @@ The suite runs twice in CI: on SQLite (the embedded default) and on PostgreSQL
 (DATABASE_URL=postgres://…, GALERIE_REQUIRE_POSTGRES=1). Tests marked `postgres` need PostgreSQL's
 behaviour (real row locks, concurrent writers): they are skipped on the SQLite pass only, and the
 PostgreSQL pass fails — never skips — when the server cannot be reached.
+
+Tests marked `redis` use the Redis at GALERIE_TEST_REDIS_URL (default redis://127.0.0.1:6379/3):
+skipped when it cannot be reached, unless GALERIE_REQUIRE_REDIS=1 (.ci/run sets it), where they
+fail instead. A `replica` alias mirrors default (the same test database) for the read-replica
+router's tests.
 """
 
 import os
@@ -13,6 +18,16 @@ import pytest
 from django.conf import settings
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+TEST_REDIS_URL = os.environ.get("GALERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 def pytest_configure(config):
@@ -26,6 +41,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Product pictures written by any test (uploads, feed fetches, demo drawings) stay out of var/.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="galerie-test-media-")
+    if "replica" not in settings.DATABASES:
+        default = settings.DATABASES["default"]
+        settings.DATABASES["replica"] = {
+            **default,
+            "TEST": {**default.get("TEST", {}), "MIRROR": "default"},
+        }
 
 
 def pytest_sessionstart(session):
@@ -40,6 +61,13 @@ def pytest_sessionstart(session):
 
 def pytest_collection_modifyitems(config, items):
     _transactional_tests_restore_data(items)
+    if any("redis" in item.keywords for item in items) and not _redis_reachable():
+        if os.environ.get("GALERIE_REQUIRE_REDIS") == "1":
+            raise pytest.UsageError(f"GALERIE_REQUIRE_REDIS=1 but {TEST_REDIS_URL} does not answer")
+        skip_redis = pytest.mark.skip(reason=f"needs Redis at {TEST_REDIS_URL}")
+        for item in items:
+            if "redis" in item.keywords:
+                item.add_marker(skip_redis)
     if ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of .ci/run")
