@@ -18,7 +18,18 @@ import pytest
 from django.conf import settings
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-TEST_REDIS_URL = os.environ.get("GALERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def _test_redis_url() -> str:
+    """GALERIE_TEST_REDIS_URL, one database further per pytest-xdist worker: the tests flush
+    their database and share RQ's queue names, so two workers must never share one."""
+    base = os.environ.get("GALERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    server, _, db = base.rpartition("/")
+    return f"{server}/{(int(db or 0) + int(worker or 0)) % 16}"
+
+
+TEST_REDIS_URL = _test_redis_url()
 
 
 def _redis_reachable() -> bool:
@@ -47,6 +58,9 @@ def pytest_configure(config):
             **default,
             "TEST": {**default.get("TEST", {}), "MIRROR": "default"},
         }
+        # Its allow_migrate keeps the system checks and migrations off the mirror; it routes
+        # nothing there unless a test turns GALERIE_READ_REPLICA on.
+        settings.DATABASE_ROUTERS = ["galerie.core.replica.ReplicaRouter"]
 
 
 def pytest_sessionstart(session):

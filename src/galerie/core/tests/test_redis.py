@@ -192,6 +192,26 @@ def test_tasks_kept_while_redis_was_down_run_when_it_is_back(
     assert all(result.ok for result in ledger_check_run())
 
 
+@pytest.mark.redis
+def test_tasks_flush_command_fails_while_redis_is_down_and_enqueues_once_it_is_back(redis_db):
+    from django.core.management import CommandError, call_command
+
+    from galerie.core.outbox import task_enqueue
+    from galerie.payments.tasks import release_expired_orders
+
+    with redis_settings(DOWN_URL):
+        assert task_enqueue(release_expired_orders) is None
+        with pytest.raises(CommandError):
+            call_command("tasks_flush")
+    assert PendingTask.objects.get().task_path == "galerie.payments.tasks.release_expired_orders"
+
+    with redis_settings(TEST_REDIS_URL):
+        call_command("tasks_flush")
+        assert redis_db.llen("rq:queue:default") == 1
+
+    assert not PendingTask.objects.exists()
+
+
 def test_unreadable_versions_match_no_cache_entry(redis_down):
     first = versions.versions_get(["g", "p:1"])
     second = versions.versions_get(["g", "p:1"])
@@ -241,7 +261,7 @@ def test_a_bump_lost_to_an_outage_is_repaired_before_redis_is_trusted_again(redi
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
-@override_settings(GALERIE_READ_REPLICA=True, DATABASE_ROUTERS=[ReplicaRouter()])
+@override_settings(GALERIE_READ_REPLICA=True)
 def test_listing_and_search_read_from_the_replica_and_cart_writes_do_not(offer):
     from galerie.search.services import search_index_refresh
 
