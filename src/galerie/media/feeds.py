@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from galerie.catalog.models import Product
-from galerie.core.outbox import task_enqueue_on_commit
+from galerie.core.outbox import task_enqueue
 from galerie.media.models import ImageSource
 from galerie.media.services import feed_images_create
 from galerie.media.tasks import feed_images_fetch_task
@@ -16,8 +16,9 @@ def feed_images_queue(*, links: list[tuple[int, str]]) -> list[int]:
     if ids:
         # One task per picture: a worker asked to stop finishes the download under way only
         # (one timeout at most), and a slow seller's host holds up none of the others.
-        for pk in ids:
-            task_enqueue_on_commit(feed_images_fetch_task, [pk])
+        transaction.on_commit(
+            lambda: [task_enqueue(feed_images_fetch_task, [pk]) for pk in ids], robust=True
+        )
     return ids
 
 

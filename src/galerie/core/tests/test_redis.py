@@ -117,6 +117,30 @@ def test_page_cache_lives_in_redis_and_a_bump_from_another_process_refreshes_it(
 
 
 @pytest.mark.redis
+def test_a_cached_page_costs_five_redis_round_trips(
+    redis_up, offer, monkeypatch, django_assert_max_num_queries
+):
+    client = Client(HTTP_HOST=HOST)
+    url = f"/p/{offer.product.slug}/"
+    client.get(url)
+    commands = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        commands.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    with django_assert_max_num_queries(1):  # the product's id for its slug, as before
+        hit = client.get(url)
+
+    assert hit["X-Page-Cache"] == "hit"
+    # The global version, the storefront for the host, the product's id for its slug, the
+    # product's version, the page: as before the Redis-down handling, which adds no round trip.
+    assert commands == ["MGET", "GET", "GET", "MGET", "GET"]
+
+
+@pytest.mark.redis
 def test_sessions_are_cached_in_redis_and_removed_from_it_when_flushed(redis_up, offer):
     client = Client(HTTP_HOST=HOST)
     add_to_cart(client, offer)
