@@ -10,7 +10,8 @@ Migrations never run on the replica; relations across the two aliases are allowe
 
 from __future__ import annotations
 
-from contextlib import ContextDecorator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -27,16 +28,15 @@ CATALOGUE_APPS = frozenset(
 _state: ContextVar[list[bool] | None] = ContextVar("galerie_replica_reads", default=None)
 
 
-class replica_reads(ContextDecorator):  # noqa: N801 - used as a decorator, named like one
-    """Send the catalogue reads of the block (or of the decorated view) to the replica."""
-
-    def __enter__(self):
-        self._token = _state.set([False])
-        return self
-
-    def __exit__(self, *exc):
-        _state.reset(self._token)
-        return False
+@contextmanager
+def replica_reads() -> Iterator[None]:
+    """Send the catalogue reads of the block to the replica. Also a view decorator
+    (`@replica_reads()`): each call gets its own state."""
+    token = _state.set([False])
+    try:
+        yield
+    finally:
+        _state.reset(token)
 
 
 def _replica_usable() -> bool:

@@ -20,7 +20,6 @@ from galerie.conftest import TEST_REDIS_URL
 from galerie.core import rediscache, throttle, versions
 from galerie.core.models import PendingTask, StaleCacheKey, ThrottleCounter
 from galerie.core.outbox import outbox_flush
-from galerie.core.replica import ReplicaRouter
 from galerie.ledger.checks import ledger_check_run
 from galerie.orders.models import Order, OrderStatus
 from galerie.testing.factories import make_category, make_offer, make_product, make_storefront
@@ -307,9 +306,3 @@ def test_listing_and_search_read_from_the_replica_and_cart_writes_do_not(offer):
     assert listing.captured_queries and search.captured_queries and api.captured_queries
     assert not cart.captured_queries and default.captured_queries
     assert not any("core_" in q["sql"] or "session" in q["sql"] for q in listing.captured_queries)
-
-
-def test_migrations_never_run_on_the_replica():
-    router = ReplicaRouter()
-    assert router.allow_migrate("replica", "catalog") is False
-    assert router.allow_migrate("default", "catalog") is True
