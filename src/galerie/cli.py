@@ -49,6 +49,7 @@ SECTIONS = [
             "promotions_apply",
             "sellers_erase_expired",
             "customers_retention",
+            "tasks_flush",
         ],
     ),
 ]

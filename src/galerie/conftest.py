@@ -4,6 +4,11 @@ The suite runs twice in CI: on SQLite (the embedded default) and on PostgreSQL
 (DATABASE_URL=postgres://…, GALERIE_REQUIRE_POSTGRES=1). Tests marked `postgres` need PostgreSQL's
 behaviour (real row locks, concurrent writers): they are skipped on the SQLite pass only, and the
 PostgreSQL pass fails — never skips — when the server cannot be reached.
+
+Tests marked `redis` use the Redis at GALERIE_TEST_REDIS_URL (default redis://127.0.0.1:6379/3):
+skipped when it cannot be reached, unless GALERIE_REQUIRE_REDIS=1 (.ci/run sets it), where they
+fail instead. A `replica` alias mirrors default (the same test database) for the read-replica
+router's tests.
 """
 
 import os
@@ -13,6 +18,27 @@ import pytest
 from django.conf import settings
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _test_redis_url() -> str:
+    """GALERIE_TEST_REDIS_URL, one database further per pytest-xdist worker: the tests flush
+    their database and share RQ's queue names, so two workers must never share one."""
+    base = os.environ.get("GALERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    server, _, db = base.rpartition("/")
+    return f"{server}/{(int(db or 0) + int(worker or 0)) % 16}"
+
+
+TEST_REDIS_URL = _test_redis_url()
+
+
+def _redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
 
 
 def pytest_configure(config):
@@ -26,6 +52,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Product pictures written by any test (uploads, feed fetches, demo drawings) stay out of var/.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="galerie-test-media-")
+    if "replica" not in settings.DATABASES:
+        default = settings.DATABASES["default"]
+        settings.DATABASES["replica"] = {
+            **default,
+            "TEST": {**default.get("TEST", {}), "MIRROR": "default"},
+        }
+        # Its allow_migrate keeps the system checks and migrations off the mirror; it routes
+        # nothing there unless a test turns GALERIE_READ_REPLICA on.
+        settings.DATABASE_ROUTERS = ["galerie.core.replica.ReplicaRouter"]
 
 
 def pytest_sessionstart(session):
@@ -40,6 +75,13 @@ def pytest_sessionstart(session):
 
 def pytest_collection_modifyitems(config, items):
     _transactional_tests_restore_data(items)
+    if any("redis" in item.keywords for item in items) and not _redis_reachable():
+        if os.environ.get("GALERIE_REQUIRE_REDIS") == "1":
+            raise pytest.UsageError(f"GALERIE_REQUIRE_REDIS=1 but {TEST_REDIS_URL} does not answer")
+        skip_redis = pytest.mark.skip(reason=f"needs Redis at {TEST_REDIS_URL}")
+        for item in items:
+            if "redis" in item.keywords:
+                item.add_marker(skip_redis)
     if ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of .ci/run")

@@ -160,24 +160,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# A read replica (docs/scaling.md): listing and search reads go there, everything else to default
+# (galerie.core.replica). The suite declares the alias as a mirror of default (conftest.py) and
+# turns the router on where it checks the routing.
+GALERIE_READ_REPLICA = bool(os.environ.get("DATABASE_REPLICA_URL", ""))
+if GALERIE_READ_REPLICA:
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=600, conn_health_checks=True
+    )
+    DATABASE_ROUTERS = ["galerie.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared state on Redis (docs/scaling.md): the cache (pages, fragments, freshness versions,
+# throttle counters), the sessions' cache and the task queue. Redis down: pages render from the
+# database, tasks wait in the database outbox (galerie.core.rediscache, galerie.core.outbox).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a Redis call may take to connect or answer, then how long a process leaves Redis
+# alone after a failure before trying it again.
+GALERIE_REDIS_TIMEOUT = float(os.environ.get("GALERIE_REDIS_TIMEOUT", "0.5"))
+GALERIE_REDIS_RETRY_SECONDS = float(os.environ.get("GALERIE_REDIS_RETRY_SECONDS", "2"))
 if REDIS_URL:
+    _redis_timeouts = {
+        "socket_connect_timeout": GALERIE_REDIS_TIMEOUT,
+        "socket_timeout": GALERIE_REDIS_TIMEOUT,
+    }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "galerie.core.rediscache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "galerie",
+            "OPTIONS": _redis_timeouts,
         }
     }
+    SESSION_ENGINE = "galerie.core.sessions"
     TASKS = {
         "default": {
             "BACKEND": "django_tasks_rq.RQBackend",
             "QUEUES": ["default"],
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # Connect timeout only: the worker's blocking dequeue waits on its socket for minutes.
+    _rq_url = REDIS_URL + ("&" if "?" in REDIS_URL else "?")
+    RQ_QUEUES = {"default": {"URL": f"{_rq_url}socket_connect_timeout={GALERIE_REDIS_TIMEOUT}"}}
     # django-rq brings `galerie rqworker`, and the RQ backend's system check requires it.
     INSTALLED_APPS.append("django_rq")
 else:

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from galerie.api.errors import ErrorOut
 from galerie.catalog.models import AttributeValue, Category
+from galerie.core.replica import replica_reads
 from galerie.sellers.selectors import offers_for_product
 from galerie.storefronts.errors import StorefrontDetached, storefront_detached_message
 from galerie.storefronts.listing import (
@@ -348,6 +349,7 @@ def categories(request, slug: str):
         "par son identifiant (ex. auteur=Victor Hugo), répétables. Valeurs inconnues ignorées."
     ),
 )
+@replica_reads()
 def products(request, slug: str, params: Query[ListingParams], category: str | None = None):
     storefront = _storefront(slug)
     node = None
@@ -434,6 +436,7 @@ def product(request, slug: str, product_slug: str):
     response={200: SearchPage, 404: ErrorOut},
     summary="Recherche plein texte dans l'assortiment de la boutique, avec facettes",
 )
+@replica_reads()
 def search(request, slug: str, params: Query[ListingParams], q: str = "", exact: bool = False):
     storefront = _storefront(slug)
     query = clean_query(q)

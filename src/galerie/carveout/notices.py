@@ -19,6 +19,7 @@ from galerie.carveout.models import TransferNotice
 from galerie.carveout.tasks import transfer_notices_send_task
 from galerie.core import clock
 from galerie.core.errors import DomainError
+from galerie.core.outbox import task_enqueue_on_commit
 from galerie.orders.models import Order
 from galerie.storefronts.models import Storefront
 
@@ -102,11 +103,7 @@ def storefront_customers_notify(
         pending = TransferNotice.objects.filter(storefront=storefront, sent_at__isnull=True)
         pending_count = pending.count()
         if pending_count:
-            storefront_id = storefront.pk
-            transaction.on_commit(
-                lambda: transfer_notices_send_task.enqueue(storefront_id=storefront_id),
-                robust=True,
-            )
+            task_enqueue_on_commit(transfer_notices_send_task, storefront_id=storefront.pk)
     return NotifyResult(
         customers=len(customers),
         queued=len(new),

@@ -61,3 +61,36 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.next_run_at:%Y-%m-%d %H:%M}"
+
+
+class PendingTask(models.Model):
+    """A task whose enqueue failed because the queue (Redis) was unreachable: kept here and
+    enqueued again once it answers (galerie.core.outbox), so no work is lost to an outage."""
+
+    task_path = models.CharField(max_length=255)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = clock.DateTimeField(auto_now_add=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("tâche en attente de file")
+        verbose_name_plural = _("tâches en attente de file")
+
+    def __str__(self) -> str:
+        return self.task_path
+
+
+class StaleCacheKey(models.Model):
+    """A shared-cache key whose invalidation (a version bump, a session saved or deleted) could
+    not reach Redis: deleted from Redis before it is trusted again (galerie.core.outbox)."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    created_at = clock.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clé de cache à invalider")
+        verbose_name_plural = _("clés de cache à invalider")
+
+    def __str__(self) -> str:
+        return self.key

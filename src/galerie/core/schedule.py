@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from galerie.core import clock
-from galerie.core.models import ScheduledJob
+from galerie.core.models import PendingTask, ScheduledJob, StaleCacheKey
+from galerie.core.outbox import outbox_flush, task_enqueue
 from galerie.core.tasks import task
 
 
@@ -94,6 +95,14 @@ def schedule_run_due(*, now: dt.datetime | None = None) -> list[str]:
                 next_run_at=job.next_after(now), last_enqueued_at=now
             )
             if claimed:
-                maintenance_command_run.enqueue(name=job.name)
+                # Redis down: kept in the outbox, enqueued by the next flush (below).
+                task_enqueue(maintenance_command_run, name=job.name)
                 enqueued.append(job.name)
     return enqueued
+
+
+def outbox_flush_if_waiting() -> int:
+    """Enqueue the tasks kept while Redis was down (the scheduler calls it at every check)."""
+    if PendingTask.objects.exists() or StaleCacheKey.objects.exists():
+        return outbox_flush()
+    return 0

@@ -4,8 +4,11 @@ tokens. One module, one set of rules.
 
 Counters are fixed windows shared by every process: in Redis when REDIS_URL is set, else in the
 database (table core_throttlecounter, one atomic upsert per hit), never in one process's memory,
-or each gunicorn worker would grant its own allowance. Keys are hashes of the rule and what it
-counts (an IP address, an e-mail, a token): no address is stored in clear.
+or each gunicorn worker would grant its own allowance. While Redis is down the counters fall
+back to the database rather than failing open: these rules guard logins and e-mail sends, and
+the database is there anyway. A window that spans the outage may grant up to twice its limit.
+Keys are hashes of the rule and what it counts (an IP address, an e-mail, a token): no address
+is stored in clear.
 
 The client's IP is REMOTE_ADDR, unless GALERIE_CLIENT_IP_HEADER names the header that the
 operator's own reverse proxy sets (e.g. X-Forwarded-For): a header any client can send is never
@@ -29,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.models import ThrottleCounter
+from galerie.core.rediscache import CacheUnavailable, cache_strict
 
 _REDIS_PREFIX = "thr:"
 _PURGE_ONE_IN = 200  # expired rows are deleted now and then by a hit, not by a cron job
@@ -164,7 +168,11 @@ def _shared_cache() -> bool:
 
 def _count(key: str) -> int:
     if _shared_cache():
-        return int(cache.get(_REDIS_PREFIX + key) or 0)
+        try:
+            with cache_strict():
+                return int(cache.get(_REDIS_PREFIX + key) or 0)
+        except CacheUnavailable:
+            pass
     return (
         ThrottleCounter.objects.filter(key=key, expires_at__gt=clock.now())
         .values_list("count", flat=True)
@@ -176,12 +184,16 @@ def _count(key: str) -> int:
 def _increment(key: str, window: int) -> int:
     """Count one hit in the key's window (a new window starts when the last one ended)."""
     if _shared_cache():
-        cache.add(_REDIS_PREFIX + key, 0, window)  # starts the window; incr() keeps its expiry
         try:
-            return cache.incr(_REDIS_PREFIX + key)
-        except ValueError:  # expired between the two calls
-            cache.set(_REDIS_PREFIX + key, 1, window)
-            return 1
+            with cache_strict():
+                cache.add(_REDIS_PREFIX + key, 0, window)  # starts the window; incr() keeps it
+                try:
+                    return cache.incr(_REDIS_PREFIX + key)
+                except ValueError:  # expired between the two calls
+                    cache.set(_REDIS_PREFIX + key, 1, window)
+                    return 1
+        except CacheUnavailable:
+            pass
     now = clock.now()
     adapt = connection.ops.adapt_datetimefield_value
     qn = connection.ops.quote_name
@@ -208,9 +220,12 @@ def _increment(key: str, window: int) -> int:
 
 def _reset(key: str) -> None:
     if _shared_cache():
-        cache.delete(_REDIS_PREFIX + key)
-    else:
-        ThrottleCounter.objects.filter(key=key).delete()
+        try:
+            with cache_strict():
+                cache.delete(_REDIS_PREFIX + key)
+        except CacheUnavailable:
+            pass  # a failure count left in Redis only ever refuses more, never less
+    ThrottleCounter.objects.filter(key=key).delete()  # counts made while Redis was down
 
 
 def throttle_check(rule: Rule, *parts: str) -> None:

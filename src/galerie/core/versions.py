@@ -9,11 +9,18 @@ before the commit is stored under a version that nobody asks for any more.
 Keys: `GLOBAL` (categories, storefronts, attributes, sellers: anything every page may show),
 `product_key(id)` (a product page: the product and its offers) and `listing_key(category_id)`
 (listings of that category and of its ancestors: the products' summaries).
+
+Redis down: a version that cannot be read is a fresh random negative number, so a cache key
+built on it matches nothing (every cache is bypassed, nothing stale is served) and whatever is
+stored under it is never asked for again. A bump that cannot reach Redis is recorded in the
+database and the key is deleted from Redis before it is trusted again (galerie.core.outbox):
+it then restarts from the clock, above every number it had.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -23,7 +30,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from galerie.core import outbox
 from galerie.core.models import CacheVersion
+from galerie.core.rediscache import CacheUnavailable, cache_strict, outage_seen
 
 GLOBAL = "g"
 _REDIS_PREFIX = "v:"
@@ -79,14 +88,7 @@ def _read(keys: list[str]) -> dict[str, int]:
     if not keys:
         return {}
     if _shared_cache():
-        found = cache.get_many([_REDIS_PREFIX + k for k in keys])
-        missing = [k for k in keys if _REDIS_PREFIX + k not in found]
-        for key in missing:
-            # A key lost by Redis restarts from the clock, never from a number already used.
-            cache.add(_REDIS_PREFIX + key, time.time_ns() // 1000, timeout=None)
-        if missing:
-            found.update(cache.get_many([_REDIS_PREFIX + k for k in missing]))
-        return {k: int(found.get(_REDIS_PREFIX + k, 0)) for k in keys}
+        return _redis_read(keys)
     # Read on every catalogue request, cached or not: plain SQL, no ORM compilation.
     qn = connection.ops.quote_name
     marks = ", ".join(["%s"] * len(keys))
@@ -98,6 +100,23 @@ def _read(keys: list[str]) -> dict[str, int]:
         cursor.execute(sql, keys)
         rows = dict(cursor.fetchall())
     return {k: rows.get(k, 0) for k in keys}
+
+
+def _redis_read(keys: list[str]) -> dict[str, int]:
+    try:
+        with cache_strict():
+            if outage_seen() and not outbox.stale_keys_purge():
+                raise CacheUnavailable("stale keys not purged")
+            found = cache.get_many([_REDIS_PREFIX + k for k in keys])
+            missing = [k for k in keys if _REDIS_PREFIX + k not in found]
+            for key in missing:
+                # A key lost by Redis restarts from the clock, never from a number already used.
+                cache.add(_REDIS_PREFIX + key, time.time_ns() // 1000, timeout=None)
+            if missing:
+                found.update(cache.get_many([_REDIS_PREFIX + k for k in missing]))
+    except CacheUnavailable:
+        return {k: -random.getrandbits(62) - 1 for k in keys}
+    return {k: int(found.get(_REDIS_PREFIX + k, 0)) for k in keys}
 
 
 def versions_token(keys: Iterable[str]) -> str:
@@ -112,12 +131,16 @@ def global_version() -> int:
 
 def _bump_now(keys: list[str]) -> None:
     if _shared_cache():
-        for key in keys:
-            try:
-                cache.incr(_REDIS_PREFIX + key)
-            except ValueError:
-                cache.add(_REDIS_PREFIX + key, time.time_ns() // 1000, timeout=None)
-                cache.incr(_REDIS_PREFIX + key)
+        try:
+            with cache_strict():
+                for key in keys:
+                    try:
+                        cache.incr(_REDIS_PREFIX + key)
+                    except ValueError:
+                        cache.add(_REDIS_PREFIX + key, time.time_ns() // 1000, timeout=None)
+                        cache.incr(_REDIS_PREFIX + key)
+        except CacheUnavailable:
+            outbox.stale_keys_record([_REDIS_PREFIX + key for key in keys])
         return
     qn = connection.ops.quote_name
     table, key_col, version_col = qn(CacheVersion._meta.db_table), qn("key"), qn("version")

@@ -3,7 +3,6 @@ job whose page shows its progress, its counters and its error report."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from galerie.core.admin import GalerieModelAdmin
 from galerie.core.middleware import UPLOAD_ENVELOPE_BYTES, request_size_limit
+from galerie.core.outbox import task_enqueue_on_commit
 from galerie.imports.models import CategoryMapping, ImportJob, ImportStatus
 from galerie.imports.services import errors_csv_write, import_job_resume
 from galerie.imports.tasks import feed_import_task
@@ -26,7 +26,7 @@ class CategoryMappingAdmin(GalerieModelAdmin):
 
 
 def _enqueue(job: ImportJob) -> None:
-    transaction.on_commit(lambda: feed_import_task.enqueue(job.pk))
+    task_enqueue_on_commit(feed_import_task, job.pk)
 
 
 COUNTERS = [

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from galerie.catalog.models import Product
+from galerie.core.outbox import task_enqueue
 from galerie.media.models import ImageSource
 from galerie.media.services import feed_images_create
 from galerie.media.tasks import feed_images_fetch_task
@@ -16,7 +17,7 @@ def feed_images_queue(*, links: list[tuple[int, str]]) -> list[int]:
         # One task per picture: a worker asked to stop finishes the download under way only
         # (one timeout at most), and a slow seller's host holds up none of the others.
         transaction.on_commit(
-            lambda: [feed_images_fetch_task.enqueue([pk]) for pk in ids], robust=True
+            lambda: [task_enqueue(feed_images_fetch_task, [pk]) for pk in ids], robust=True
         )
     return ids
 

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from galerie.core import clock
+from galerie.core.outbox import task_enqueue_on_commit
 from galerie.invoicing.services import invoice_issue_for_order
 from galerie.ledger.postings import (
     RefundPlan,
@@ -314,7 +315,7 @@ def webhook_emit(
     if (delivery or getattr(settings, "GALERIE_PAYMENT_WEBHOOKS", "inline")) == "task":
         from galerie.payments.tasks import webhook_deliver
 
-        transaction.on_commit(lambda: webhook_deliver.enqueue(raw_body=raw), robust=True)
+        task_enqueue_on_commit(webhook_deliver, raw_body=raw)
     else:
         transaction.on_commit(lambda: webhook_deliver_now(raw_body=raw), robust=True)
 

@@ -24,6 +24,7 @@ from galerie.core import clock
 from galerie.core.bounds import bounds_check
 from galerie.core.errors import DomainError, NotFound
 from galerie.core.money import CENT, to_money
+from galerie.core.outbox import task_enqueue_on_commit
 from galerie.imports.models import ImportJob
 from galerie.imports.services import import_job_create, import_job_resume
 from galerie.imports.tasks import feed_import_task
@@ -633,7 +634,7 @@ def delivery_method_delete(*, seller: Seller, method_id: int) -> None:
 
 def _feed_import_enqueue(job: ImportJob) -> None:
     # After commit: the worker must find the job row and the uploaded file.
-    transaction.on_commit(lambda: feed_import_task.enqueue(job.pk))
+    task_enqueue_on_commit(feed_import_task, job.pk)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from galerie.catalog.models import AttributeValue
 from galerie.catalog.selectors import category_id_for_slug, product_id_for_slug
 from galerie.core.middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from galerie.core.replica import replica_reads
 from galerie.core.versions import listing_key, product_key
 from galerie.media.selectors import product_gallery, product_pictures_attach
 from galerie.reviews.selectors import product_review_summary
@@ -208,6 +209,7 @@ def home(request):
 
 
 @catalogue_page(_category_keys)
+@replica_reads()
 def category(request, slug: str):
     storefront = _storefront(request)
     node = category_by_slug(slug)
@@ -303,6 +305,7 @@ def _search_url(query: str, *, exact: bool = False) -> str:
 
 
 @catalogue_page(_search_keys)
+@replica_reads()
 def search(request):
     storefront = _storefront(request)
     query = clean_query(request.GET.get(QUERY_PARAM))

@@ -12,8 +12,9 @@ is a table of words with a pg_trgm GiST index, whose `<->` distance finds the ne
 
 from collections.abc import Collection
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
+from galerie.core.replica import read_alias
 from galerie.search.backends import CHUNK, PRODUCT_TABLE, people_sql
 from galerie.search.terms import Clause, prefix_last
 
@@ -109,7 +110,7 @@ def vocabulary_add(words: list[str]) -> None:
 
 def vocabulary_neighbours(word: str, limit: int) -> list[str]:
     """Up to `limit` vocabulary words nearest to `word` by trigram distance (GiST index)."""
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             f"SELECT term FROM {VOCABULARY} ORDER BY term <-> %s, term LIMIT %s", [word, limit]
         )
@@ -128,7 +129,7 @@ def word_frequencies(words: list[str]) -> dict[str, int]:
         f"WHERE vector @@ to_tsquery('{CONFIG}', %s) LIMIT {FREQUENCY_CAP}) s) END)"
     )
     params = [lexeme for word in words for lexeme in (_lexeme(word),) * 2]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join([one] * len(words)), params)
         counts = cursor.fetchone()
     return {word: int(count) for word, count in zip(words, counts, strict=True)}
@@ -170,6 +171,6 @@ def search(clauses: list[Clause], category_ids: Collection[int] | None, limit: i
         query,
         limit,
     ]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

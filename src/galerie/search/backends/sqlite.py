@@ -13,8 +13,9 @@ cheap. The vocabulary offered as corrections (migration 0003) is a table of word
 import json
 from collections.abc import Collection
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
+from galerie.core.replica import read_alias
 from galerie.search.backends import CHUNK, PRODUCT_TABLE, people_sql
 from galerie.search.terms import Clause, fold_sql, prefix_last
 
@@ -125,7 +126,7 @@ def vocabulary_neighbours(word: str, limit: int) -> list[str]:
         f"SELECT v.term FROM {TRIGRAMS} t JOIN {VOCABULARY} v ON v.id = t.rowid "
         f"WHERE {TRIGRAMS} MATCH %s ORDER BY t.rank LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, [expression, limit])
         return [row[0] for row in cursor.fetchall()]
 
@@ -138,7 +139,7 @@ def word_frequencies(words: list[str]) -> dict[str, int]:
     # would read every term of the index for an IN list.
     one = f"SELECT term, doc FROM {INDEX_WORDS} WHERE term = %s"
     sql = " UNION ALL ".join([one] * len(words))
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, list(words))
         found = dict(cursor.fetchall())
     return {word: int(found.get(word, 0)) for word in words}
@@ -184,6 +185,6 @@ def search(clauses: list[Clause], category_ids: Collection[int] | None, limit: i
         TITLE_CANDIDATES,
         limit,
     ]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connections
 from django.db.models import QuerySet
 
 from galerie.catalog.facets import (
@@ -35,6 +35,7 @@ from galerie.catalog.facets import (
 )
 from galerie.catalog.models import AttributeValue, Product
 from galerie.catalog.summary import OFFER_CONDITIONS, PRICE_RANGES, offer_facets_parse
+from galerie.core.replica import read_alias
 from galerie.storefronts.listing.catalogue import facet_attribute_groups
 from galerie.storefronts.listing.filters import OfferWanted, Selection
 from galerie.storefronts.listing.params import CONDITION_PARAM, PRICE_PARAM, SELLER_PARAM
@@ -265,7 +266,7 @@ def _sample_query(strata, takes, attribute_ids):
     )
     sampled: dict[int, int] = {}
     counts: dict[int, dict[tuple[int, str], int]] = {}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, [*params, *attribute_ids])
         for stratum, attribute_id, value, n in cursor.fetchall():
             if attribute_id is None:

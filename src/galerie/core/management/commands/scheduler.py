@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from galerie.core import clock
 from galerie.core.commands import GalerieCommand
 from galerie.core.models import ScheduledJob
-from galerie.core.schedule import SCHEDULE, schedule_run_due
+from galerie.core.schedule import SCHEDULE, outbox_flush_if_waiting, schedule_run_due
 
 
 class Command(GalerieCommand):
@@ -50,6 +50,7 @@ class Command(GalerieCommand):
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda signum, frame: stop.set())
         while True:
+            outbox_flush_if_waiting()
             for name in schedule_run_due():
                 if verbosity:
                     now = timezone.localtime(clock.now()).isoformat(timespec="seconds")
