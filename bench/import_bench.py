@@ -32,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out" / "imports"
-PG_DB = "galerie_h_imports"
+# Its own database (dropped and created by the script); another name with GALERIE_BENCH_PG_DB.
+PG_DB = os.environ.get("GALERIE_BENCH_PG_DB", "galerie_h_imports")
 PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
 
 
