@@ -602,6 +602,7 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             new_offers=new_offers,
             moved=moved,
             changed_offers=changed_offers,
+            repriced={pk for pk, _price in repriced},
             touched=touched,
             now=now,
             db_now=db_now,
@@ -741,6 +742,7 @@ def _writes_staged(
     new_offers: list[tuple[list, _NewProduct | None]],
     moved: list[tuple[list, _NewProduct]],
     changed_offers: list[list],
+    repriced: set[int],
     touched: set[int],
     now,
     db_now,
@@ -784,13 +786,14 @@ def _writes_staged(
                 v[7],
                 True,
                 None,
+                True,
             )
             for v, pending in new_offers
         ],
         # [pk, sku, product_id, price, stock, condition, note, is_active, delivery_price,
         #  regular_price] → STAGE_OFFER_COLUMNS
         changed=[
-            (o[0], None, o[2], o[1], o[3], o[8], o[5], o[6], o[4], o[7], o[9])
+            (o[0], None, o[2], o[1], o[3], o[8], o[5], o[6], o[4], o[7], o[9], o[0] in repriced)
             for o in changed_offers
         ],
         at=now,

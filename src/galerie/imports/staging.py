@@ -8,7 +8,7 @@ one `COPY` each for the batch's products and offers, then set-based statements â
 attribute value) and new offers (by seller and sku, the partial unique index), one
 `UPDATE â€¦ FROM` for the changed offers, and the price history rows (`OfferPriceChange`, what
 `sellers.services.offer_prices_record` writes) inserted in the same statements, only for new
-offers and offers whose stored price differs from the new one.
+offers and offers whose stored price (read under the batch's lock) differs from the new one.
 
 The staging tables are TEMPORARY, created in the batch's transaction and dropped at its commit
 (`ON COMMIT DROP`). A staged batch is only of use inside the transaction that applies it: a killed
@@ -43,6 +43,7 @@ STAGE_OFFER_COLUMNS = [
     "stock",
     "is_active",
     "regular_price",
+    "repriced",  # a changed offer whose price differs from the stored one
 ]
 
 
@@ -72,10 +73,10 @@ def stage_create(cursor, product_columns: list[str]) -> None:
         f"SELECT {cols}, NULL::bigint AS attribute_id, NULL::text AS brand "
         f"FROM {_table(Product)} WITH NO DATA"
     )
-    offer_cols = ", ".join(_q(c) for c in STAGE_OFFER_COLUMNS)
+    offer_cols = ", ".join(_q(c) for c in STAGE_OFFER_COLUMNS[:-1])
     cursor.execute(
         f"CREATE TEMP TABLE IF NOT EXISTS {STAGE_OFFER} ON COMMIT DROP AS "
-        f"SELECT {offer_cols} FROM {_table(Offer)} WITH NO DATA"
+        f"SELECT {offer_cols}, false AS repriced FROM {_table(Offer)} WITH NO DATA"
     )
     cursor.execute(f"TRUNCATE {STAGE_PRODUCT}, {STAGE_OFFER}")
 
@@ -118,7 +119,8 @@ def products_by_gtin(gtins: list[str]) -> dict[str, int]:
 def stage_offers(*, new: list[tuple], changed: list[tuple], at, db_now) -> None:
     """COPY the batch's new and changed offers (STAGE_OFFER_COLUMNS) into the stage, then apply:
     new offers inserted (each with its first price history row), changed offers updated from the
-    stage, with a price history row only where the stored price differs from the new one.
+    stage, with a price history row only for those flagged `repriced` (their stored price, read
+    under the lock, differs from the new one).
 
     Call after `stage_products`, in the same transaction, with the changed offers locked."""
     if not new and not changed:
@@ -156,17 +158,17 @@ def stage_offers(*, new: list[tuple], changed: list[tuple], at, db_now) -> None:
                     )
                 )
         if changed:
-            # `old` is the row as the statement found it: the history compares with the stored
-            # price, not with what the batch believed it to be.
+            # `repriced` compares with the price read under the batch's lock (FOR UPDATE): the
+            # stored one. A self-join on the offers for the old price made the planner hash the
+            # whole table, every batch.
             cursor.execute(
                 f"WITH upd AS (UPDATE {offer} o SET product_id = s.product_id, price = s.price, "
                 f"stock = s.stock, condition = s.condition, condition_note = s.condition_note, "
                 f"is_active = s.is_active, delivery_price = s.delivery_price, "
                 f"regular_price = s.regular_price, updated_at = %s "
-                f"FROM {STAGE_OFFER} s JOIN {offer} old ON old.id = s.id "
-                f"WHERE s.id IS NOT NULL AND o.id = s.id "
-                f"RETURNING o.id, o.price, old.price AS before) "
+                f"FROM {STAGE_OFFER} s WHERE s.id IS NOT NULL AND o.id = s.id "
+                f"RETURNING o.id, o.price, s.repriced) "
                 f"INSERT INTO {history} (offer_id, price, at) "
-                f"SELECT id, price, %s FROM upd WHERE price <> before",
+                f"SELECT id, price, %s FROM upd WHERE repriced",
                 [db_now, at],
             )
