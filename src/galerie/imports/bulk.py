@@ -36,6 +36,24 @@ def _cursor():
     return contextlib.closing(connection.connection.cursor()), "?"
 
 
+def sequence_ids(model, count: int) -> list[int]:
+    """`count` new ids drawn from the table's own sequence (PostgreSQL)."""
+    with psycopg_cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def psycopg_cursor():
+    """A server-side-binding psycopg cursor on Django's connection (PostgreSQL only)."""
+    import psycopg
+
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
 def insert(model, columns: list[str], rows: list[tuple], *, returning: bool = False):
     """INSERT rows; with `returning`, the new ids in the order of `rows`."""
     if not rows:

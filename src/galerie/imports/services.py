@@ -30,7 +30,7 @@ from galerie.catalog.summary import SUMMARY_FIELDS, OfferFacts, product_summary
 from galerie.core import clock
 from galerie.core.errors import DomainError
 from galerie.core.versions import listing_key, versions_bump
-from galerie.imports import bulk
+from galerie.imports import bulk, staging
 from galerie.imports.feeds import Feed
 from galerie.imports.models import (
     ImportJob,
@@ -53,6 +53,9 @@ from galerie.storefronts.models import Storefront
 from galerie.storefronts.selectors import storefront_cache_clear, storefront_category_ids
 
 BATCH_SIZE = 10_000
+# PostgreSQL writes a batch through staging tables (`galerie.imports.staging`); False sends it
+# down the per-table path that SQLite takes (the tests compare both on PostgreSQL).
+STAGED_WRITES = True
 
 Progress = Callable[[ImportJob, int], None]
 
@@ -592,6 +595,102 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
                 touched.add(info[0])
             new_offers.append((values, pending))
 
+    if connection.vendor == "postgresql" and STAGED_WRITES:
+        _writes_staged(
+            new_products=new_products,
+            new_brands=new_brands,
+            new_offers=new_offers,
+            moved=moved,
+            changed_offers=changed_offers,
+            repriced={pk for pk, _price in repriced},
+            touched=touched,
+            now=now,
+            db_now=db_now,
+        )
+    else:
+        _writes_direct(
+            new_products=new_products,
+            new_brands=new_brands,
+            new_offers=new_offers,
+            moved=moved,
+            changed_offers=changed_offers,
+            repriced=repriced,
+            touched=touched,
+            now=now,
+            db_now=db_now,
+        )
+    if stock_changes:
+        # Every stock change has its movement, written with the batch that set it.
+        stock_movements_record(
+            changes=stock_changes,
+            reason=_("Import de flux n° %(n)d") % {"n": job.pk},
+            reference=f"import-{job.pk}",
+        )
+    if new_keys:
+        bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
+    if errors:
+        ImportRowError.objects.bulk_create(
+            ImportRowError(
+                job=job,
+                row=e.row,
+                column=e.column,
+                code=e.code,
+                message=e.message[:500],
+                value=e.value[:200],
+                is_warning=e.is_warning,
+            )
+            for e in errors
+        )
+    touched.discard(None)
+    if new_products:
+        # Inserted with their summary, past the offer services: counted in the listings' facet
+        # counts here, before the refresh below moves those that received several offers.
+        category_facet_counts_add(product_ids=[p.id for p in new_products.values()])
+    if touched:
+        ids = sorted(touched)
+        product_offer_summary_refresh(product_ids=ids)
+    if new_products:
+        categories = category_ancestor_ids({p.values[4] for p in new_products.values()})
+        versions_bump([listing_key(c) for c in categories])
+    if touched or new_products:
+        search_index_refresh(product_ids=touched.union(p.id for p in new_products.values()))
+
+    job.rows_ok += accepted_rows
+    job.rows_rejected += len({e.row for e in errors if not e.is_warning})
+    job.products_created += len(new_products)
+    job.products_matched += matched
+    job.offers_created += len(new_offers)
+    job.offers_updated += len(changed_offers)
+    job.offers_unchanged += unchanged
+
+
+def _new_product_ids(pendings: list[_NewProduct], touched: set[int]) -> None:
+    """Free slugs and ids (from the table's sequence) for the batch's new products."""
+    slugs = [p.values[1] for p in pendings]
+    taken = {r[0] for r in bulk.select(Product, ["slug"], "slug", slugs)}
+    for p in pendings:
+        if p.values[1] in taken:
+            p.values[1] += "-" + hashlib.blake2b(p.values[1].encode(), digest_size=3).hexdigest()
+    for p, pk in zip(pendings, bulk.sequence_ids(Product, len(pendings)), strict=True):
+        p.id = pk
+        if p.offers > 1:
+            touched.add(pk)  # its precomputed summary counted one offer
+
+
+def _writes_direct(
+    *,
+    new_products: dict[str, _NewProduct],
+    new_brands: list[tuple[_NewProduct, int, str]],
+    new_offers: list[tuple[list, _NewProduct | None]],
+    moved: list[tuple[list, _NewProduct]],
+    changed_offers: list[list],
+    repriced: list[tuple[int, Decimal]],
+    touched: set[int],
+    now,
+    db_now,
+) -> None:
+    """The batch's writes on SQLite (one prepared statement per table, run for every row); on
+    PostgreSQL, COPY straight into each table."""
     if new_products:
         pendings = list(new_products.values())
         slugs = [p.values[1] for p in pendings]
@@ -633,49 +732,73 @@ def _batch_apply(state: _RunState, batch: list[PreparedRow]) -> None:
             [*OFFER_STATE_COLUMNS, "regular_price", "updated_at"],
             [(*o[2:10], db_now, o[0]) for o in changed_offers],
         )
-        # Every stock change has its movement, written with the batch that set it.
-        stock_movements_record(
-            changes=stock_changes,
-            reason=_("Import de flux n° %(n)d") % {"n": job.pk},
-            reference=f"import-{job.pk}",
-        )
     offer_prices_record(prices=repriced, at=now)
-    if new_keys:
-        bulk.insert(ImportRowKey, ["job_id", "sku", "row"], new_keys)
-    if errors:
-        ImportRowError.objects.bulk_create(
-            ImportRowError(
-                job=job,
-                row=e.row,
-                column=e.column,
-                code=e.code,
-                message=e.message[:500],
-                value=e.value[:200],
-                is_warning=e.is_warning,
-            )
-            for e in errors
-        )
-    touched.discard(None)
-    if new_products:
-        # Inserted with their summary, past the offer services: counted in the listings' facet
-        # counts here, before the refresh below moves those that received several offers.
-        category_facet_counts_add(product_ids=[p.id for p in new_products.values()])
-    if touched:
-        ids = sorted(touched)
-        product_offer_summary_refresh(product_ids=ids)
-    if new_products:
-        categories = category_ancestor_ids({p.values[4] for p in new_products.values()})
-        versions_bump([listing_key(c) for c in categories])
-    if touched or new_products:
-        search_index_refresh(product_ids=touched.union(p.id for p in new_products.values()))
 
-    job.rows_ok += accepted_rows
-    job.rows_rejected += len({e.row for e in errors if not e.is_warning})
-    job.products_created += len(new_products)
-    job.products_matched += matched
-    job.offers_created += len(new_offers)
-    job.offers_updated += len(changed_offers)
-    job.offers_unchanged += unchanged
+
+def _writes_staged(
+    *,
+    new_products: dict[str, _NewProduct],
+    new_brands: list[tuple[_NewProduct, int, str]],
+    new_offers: list[tuple[list, _NewProduct | None]],
+    moved: list[tuple[list, _NewProduct]],
+    changed_offers: list[list],
+    repriced: set[int],
+    touched: set[int],
+    now,
+    db_now,
+) -> None:
+    """The batch's writes on PostgreSQL: COPY into staging tables, then set-based statements
+    (`galerie.imports.staging`); the price history is written there too."""
+    brands = {id(p): (attribute_id, brand) for p, attribute_id, brand in new_brands}
+    pendings = list(new_products.values())
+    if pendings:
+        _new_product_ids(pendings, touched)
+    inserted = staging.stage_products(
+        PRODUCT_COLUMNS,
+        [(p.id, *p.values, *brands.get(id(p), (None, None))) for p in pendings],
+    )
+    if len(inserted) != len(pendings):
+        # A concurrent import created some of these GTINs first: their offers go to that
+        # product, whose summary is then recomputed.
+        lost = {key: p for key, p in new_products.items() if p.id not in inserted}
+        existing = staging.products_by_gtin([p.values[5] for p in lost.values()])
+        for key, p in lost.items():
+            touched.discard(p.id)
+            p.id = existing[p.values[5]]
+            touched.add(p.id)
+            del new_products[key]
+    if new_products:
+        # The feed's picture is fetched and checked in the background, never linked to.
+        feed_images_queue(links=[(p.id, p.row.image_url) for p in new_products.values()])
+    for existing, pending in moved:
+        existing[2] = pending.id
+    staging.stage_offers(
+        new=[
+            (
+                None,
+                v[0],
+                pending.id if pending is not None else v[1],
+                v[2],
+                v[3],
+                v[4],
+                v[5],
+                v[6],
+                v[7],
+                True,
+                None,
+                True,
+            )
+            for v, pending in new_offers
+        ],
+        # [pk, sku, product_id, price, stock, condition, note, is_active, delivery_price,
+        #  regular_price] → STAGE_OFFER_COLUMNS
+        changed=[
+            (o[0], None, o[2], o[1], o[3], o[8], o[5], o[6], o[4], o[7], o[9], o[0] in repriced)
+            for o in changed_offers
+        ],
+        at=now,
+        db_now=db_now,
+    )
 
 
 def _book_law_problem(
