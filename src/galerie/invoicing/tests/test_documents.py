@@ -2,6 +2,7 @@
 
 import facturx
 import pytest
+from django.utils import timezone
 from lxml import etree
 
 from galerie.invoicing.documents import invoice_cii_xml, invoice_html, invoice_pdf
@@ -75,7 +76,7 @@ def test_document_shows_every_mandatory_mention(place, book_offer):
     html = invoice_html(invoice=invoice)
     for text in [
         invoice.number,
-        invoice.issued_at.strftime("%d/%m/%Y"),
+        timezone.localtime(invoice.issued_at).strftime("%d/%m/%Y"),  # Paris date, as shown
         invoice.issuer_name,
         "3 quai Voltaire",
         "732829320",

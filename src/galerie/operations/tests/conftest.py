@@ -7,6 +7,14 @@ import pytest
 from galerie.core.logs import JsonFormatter
 
 
+@pytest.fixture(autouse=True)
+def no_replica_alias(settings):
+    """The suite's `replica` alias mirrors default and is closed to ordinary tests: readiness
+    checks every alias the deployment configures (`database_<alias>` for a replica), here
+    default only."""
+    settings.DATABASES = {"default": settings.DATABASES["default"]}
+
+
 class JsonLines:
     """What a JSON-format handler wrote, one parsed object per line."""
 

@@ -9,14 +9,6 @@ from galerie.operations import health
 from galerie.testing.factories import make_storefront
 
 
-@pytest.fixture(autouse=True)
-def no_replica_alias(settings):
-    """The suite's `replica` alias mirrors default and is closed to ordinary tests: readiness
-    checks every alias the deployment configures (`database_<alias>` for a replica), here
-    default only."""
-    settings.DATABASES = {"default": settings.DATABASES["default"]}
-
-
 @pytest.fixture
 def https_enforced(settings):
     settings.SECURE_SSL_REDIRECT = True

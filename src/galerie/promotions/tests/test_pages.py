@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from galerie.core import clock
 from galerie.core.clock import simulated_clock
@@ -86,7 +87,7 @@ def test_the_back_office_applies_a_promotion_on_save_and_refuses_one_without_sco
     admin_client, product
 ):
     offer = make_offer(product, price="20.00")
-    now = clock.now()
+    now = timezone.localtime(clock.now())  # the form takes Paris dates and times
     form = {
         "name": "Rentrée",
         "kind": "percent",
@@ -108,7 +109,7 @@ def test_the_back_office_applies_a_promotion_on_save_and_refuses_one_without_sco
 
 
 def test_the_back_office_saves_voucher_codes_in_capitals_and_refuses_a_duplicate(admin_client):
-    now = clock.now()
+    now = timezone.localtime(clock.now())  # the form takes Paris dates and times
     form = {
         "code": "rentree",
         "kind": "amount",
